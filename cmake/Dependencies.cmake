@@ -1,0 +1,17 @@
+# Every third-party library comes from a Debian package listed in scripts/debian-packages.txt.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(simdjson REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(fmt REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(CURL REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(pugixml REQUIRED)
+find_package(GTest REQUIRED)
+find_package(benchmark REQUIRED)
+# Debian's cpp-httplib is a compiled library; its .pc adds -DCPPHTTPLIB_OPENSSL_SUPPORT.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)

@@ -1,0 +1,14 @@
+// Every `cloudoptim` subcommand registers itself on the CLI11 app through one of these.
+// A command's flags, validation and run function live in its own file (catalog_command.cc…);
+// main.cc only calls the Add* functions in the order `--help` lists them.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace cloudoptim::cli {
+
+void AddVersionCommand(CLI::App& app);
+
+}  // namespace cloudoptim::cli

@@ -1,0 +1,22 @@
+// cloudoptim: the one binary. Wires the subcommands; each lives in its own file in src/cli.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "CloudOptim: agentless Kubernetes cost optimization for AWS.\n"
+      "Reads a cluster through the Kubernetes API and the AWS account through its APIs;\n"
+      "installs nothing in the cluster. Recommend-only unless told otherwise."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("cloudoptim ") + CO_VERSION);
+  cloudoptim::cli::AddVersionCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return 0;
+}
