@@ -1,0 +1,138 @@
+// The simulated AWS account behind the sandbox: EC2 instances (launched, registering,
+// interrupted, terminated), EBS volumes and snapshots, spot prices that move over time, and
+// the SQS queue that EventBridge would fill with interruption, rebalance and state-change
+// events. It knows nothing of Kubernetes: the sandbox cluster listens to it and turns
+// running instances into Nodes (see Listener). The AWS wire endpoint (aws_endpoint.h) serves
+// it to the AWS CLI and to CloudOptim's own AWS client.
+//
+//   SimulatedCloud cloud({.region = "us-east-1", .catalog = &catalog, .seed = 7});
+//   cloud.AddListener(&cluster);
+//   auto launched = cloud.RunInstances({.instance_type = "m5.large", .zone = "us-east-1a",
+//                                       .capacity = CapacityType::kSpot, .count = 3}, now);
+//   cloud.InjectSpotInterruption(launched->front().instance_id, now);
+//   cloud.Advance(now + std::chrono::minutes(2));   // the instance terminates
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "common/clock.h"
+#include "common/error.h"
+#include "model/cloud.h"
+
+namespace cloudoptim {
+
+struct LaunchRequest {
+  std::string instance_type;
+  std::string zone;
+  std::string subnet_id;  // optional; the zone's default subnet when empty
+  CapacityType capacity = CapacityType::kOnDemand;
+  int32_t count = 1;
+  Tags tags;
+  // False for instances that never join the cluster (orphans / ghost instances).
+  bool joins_cluster = true;
+  std::string client_token;  // idempotency: a repeated token returns the first launch
+};
+
+// One message on the simulated SQS queue.
+struct QueueMessage {
+  std::string message_id;
+  std::string receipt_handle;  // changes on every receive
+  std::string body;            // an EventBridge event JSON
+  int32_t receive_count = 0;
+  TimePoint visible_at{};      // hidden until then (visibility timeout)
+  TimePoint sent_at{};
+};
+
+class SimulatedCloud {
+ public:
+  struct Options {
+    std::string region = "us-east-1";
+    std::string account_id = "123456789012";
+    const Catalog* catalog = nullptr;  // prices and types; required
+    uint64_t seed = 1;
+    // Time from launch to the instance running and (if it joins) its Node registering.
+    Duration registration_delay = std::chrono::seconds(30);
+    // Spot notice: the warning comes this long before the termination.
+    Duration interruption_notice = std::chrono::minutes(2);
+    std::string queue_name = "cloudoptim-interruptions";
+  };
+
+  // Told about instance lifecycle changes. Called with the cloud's lock released.
+  class Listener {
+   public:
+    virtual ~Listener() = default;
+    virtual void OnInstanceRunning(const Ec2Instance& instance, bool joins_cluster) = 0;
+    virtual void OnInstanceTerminated(const Ec2Instance& instance) = 0;
+  };
+
+  explicit SimulatedCloud(Options options);
+  void AddListener(Listener* listener);
+
+  // Moves simulated time forward: pending instances start, interrupted ones terminate.
+  void Advance(TimePoint now);
+
+  // EC2. Errors use AWS's codes in the message prefix, e.g. "InvalidInstanceID.NotFound: ...",
+  // and canonical codes (NotFound, FailedPrecondition, InvalidArgument).
+  Result<std::vector<Ec2Instance>> RunInstances(const LaunchRequest& request, TimePoint now);
+  Result<std::vector<Ec2Instance>> TerminateInstances(const std::vector<std::string>& ids,
+                                                      TimePoint now);
+  std::vector<Ec2Instance> Instances() const;
+  Result<Ec2Instance> FindInstance(std::string_view instance_id) const;
+  Status CreateTags(const std::vector<std::string>& resource_ids, const Tags& tags);
+  Status DeleteTags(const std::vector<std::string>& resource_ids,
+                    const std::vector<std::string>& keys);
+
+  Result<EbsVolume> CreateVolume(std::string_view zone, int64_t size_gib,
+                                 std::string_view volume_type, const Tags& tags, TimePoint now);
+  Status AttachVolume(std::string_view volume_id, std::string_view instance_id);
+  // FailedPrecondition "VolumeInUse: ..." while attached.
+  Status DeleteVolume(std::string_view volume_id);
+  std::vector<EbsVolume> Volumes() const;
+  Result<EbsSnapshot> CreateSnapshot(std::string_view volume_id, std::string_view description,
+                                     TimePoint now);
+  std::vector<EbsSnapshot> Snapshots() const;
+
+  std::vector<std::string> Zones() const;
+  std::map<std::string, std::string> SubnetsByZone() const;  // zone -> subnet id
+
+  // Spot price of a pool at a time: the catalogue's estimate with deterministic, per-zone
+  // variation over time (a few percent, changing every hour or so).
+  Result<Money> SpotPrice(std::string_view instance_type, std::string_view zone,
+                          TimePoint at) const;
+
+  // Spot interruption: queues an "EC2 Spot Instance Interruption Warning" event and
+  // terminates the instance `interruption_notice` later. NotFound for unknown ids.
+  Status InjectSpotInterruption(std::string_view instance_id, TimePoint now);
+  Status InjectRebalanceRecommendation(std::string_view instance_id, TimePoint now);
+
+  // SQS (one queue). Receive hides messages for `visibility`; Delete takes a receipt handle.
+  std::string QueueUrl(std::string_view endpoint) const;
+  const std::string& QueueName() const { return options_.queue_name; }
+  std::vector<QueueMessage> ReceiveMessages(int32_t max_messages, Duration visibility,
+                                            TimePoint now);
+  Status DeleteMessage(std::string_view receipt_handle);
+  Status ChangeVisibility(std::string_view receipt_handle, Duration visibility, TimePoint now);
+  size_t ApproximateMessageCount(TimePoint now) const;
+  void SendEvent(std::string body, TimePoint now);
+
+  const Options& options() const { return options_; }
+
+ private:
+  Options options_;
+  mutable std::mutex mutex_;
+  std::vector<Listener*> listeners_;
+  // Implementation state is the implementer's choice; keep it behind the mutex.
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace cloudoptim

@@ -1,0 +1,38 @@
+// Per-cluster policy: what the engines may propose and the safety thresholds they must meet.
+// Defaults are the product's documented defaults (DESIGN.md: safety layers).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/money.h"
+
+namespace cloudoptim {
+
+struct SafetyThresholds {
+  double min_pool_safety_score = 0.75;   // layer 1: every spot pool used scores >= this
+  int32_t min_availability_zones = 3;    // layer 2
+  double max_pool_capacity_share = 0.20; // layer 3: at most this share of capacity per pool
+  double min_on_demand_share = 0.15;     // layer 4
+};
+
+struct Policy {
+  SafetyThresholds safety;
+  // Spot: which namespaces may run on spot (empty = all but those excluded).
+  bool spot_enabled = true;
+  std::vector<std::string> spot_excluded_namespaces = {"kube-system"};
+  // Consolidation churn guard: an action must save at least this much to be proposed.
+  double min_savings_percent_of_node_cost = 10.0;
+  Money min_monthly_savings = Money::FromUsd(5.0);
+  // Spot launches want a flexible list of similar types (price-capacity-optimized).
+  int32_t min_flexible_instance_types = 15;
+  // Rightsizing headroom over observed usage.
+  double rightsize_buffer = 0.20;
+  // Instance types allowed / excluded by family prefix ("m5", "c6i"); empty = all.
+  std::vector<std::string> allowed_families;
+  std::vector<std::string> excluded_families;
+  std::vector<std::string> allowed_architectures = {"amd64", "arm64"};
+};
+
+}  // namespace cloudoptim
