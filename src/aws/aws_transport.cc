@@ -11,12 +11,14 @@ AwsTransport::AwsTransport(HttpClient& http, CredentialsProvider* credentials, C
 
 Result<std::string> AwsTransport::Post(const ServiceEndpoint& endpoint, std::string_view action,
                                        std::string_view content_type, std::string body,
-                                       const HttpHeaders& extra_headers, bool sign) {
+                                       const HttpHeaders& extra_headers, bool sign,
+                                       std::chrono::milliseconds timeout) {
   const SigV4Signer signer(endpoint.signing_region, endpoint.signing_name);
   Retrier retrier(retry_, clock_);
   while (true) {
     last_attempts_ = retrier.attempts();
-    HttpRequest request{.method = "POST", .url = endpoint.url + "/", .body = body};
+    HttpRequest request{
+        .method = "POST", .url = endpoint.url + "/", .body = body, .timeout = timeout};
     request.headers = extra_headers;
     request.headers.Set("Content-Type", std::string(content_type));
     if (sign) {
