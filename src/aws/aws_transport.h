@@ -35,9 +35,10 @@ class AwsTransport {
                RetryPolicy retry = DefaultAwsRetryPolicy());
 
   // POSTs `body` to the endpoint's root, signed for the endpoint's region and service (unless
-  // `sign` is false). `timeout` overrides the HTTP client's default (SQS long polls). Returns the body of a 2xx answer. Errors: MapAwsError for AWS errors
-  // (throttling and 5xx retried first), the transport's codes when no answer came (retried
-  // too), Unauthenticated when credentials cannot be had. `action` names the call in errors.
+  // `sign` is false). `timeout` overrides the HTTP client's default (SQS long polls). Returns the
+  // body of a 2xx answer. Errors: MapAwsError for AWS errors (throttling and 5xx retried first),
+  // the transport's codes when no answer came (retried too), Unauthenticated when credentials
+  // cannot be had. `action` names the call in errors.
   Result<std::string> Post(const ServiceEndpoint& endpoint, std::string_view action,
                            std::string_view content_type, std::string body,
                            const HttpHeaders& extra_headers = {}, bool sign = true,

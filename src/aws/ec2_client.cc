@@ -63,9 +63,9 @@ Result<std::vector<T>> CollectPages(Ec2Client& client, const QueryParams& base, 
                   " pages");
 }
 
-Result<std::vector<Ec2Instance>> Ec2Client::DescribeInstances(
-    const std::vector<Ec2Filter>& filters, const std::vector<std::string>& ids,
-    int32_t page_size) {
+Result<std::vector<Ec2Instance>> Ec2Client::DescribeInstances(const std::vector<Ec2Filter>& filters,
+                                                              const std::vector<std::string>& ids,
+                                                              int32_t page_size) {
   QueryParams params("DescribeInstances", kEc2ApiVersion);
   AddFilters(params, filters);
   params.AddList("InstanceId", ids);
@@ -111,8 +111,8 @@ Result<std::vector<EbsVolume>> Ec2Client::DescribeVolumes(const std::vector<Ec2F
   return CollectPages<EbsVolume>(*this, params, DecodeDescribeVolumes);
 }
 
-Result<std::vector<EbsSnapshot>> Ec2Client::DescribeSnapshots(
-    const std::vector<Ec2Filter>& filters, const std::vector<std::string>& ids) {
+Result<std::vector<EbsSnapshot>> Ec2Client::DescribeSnapshots(const std::vector<Ec2Filter>& filters,
+                                                              const std::vector<std::string>& ids) {
   QueryParams params("DescribeSnapshots", kEc2ApiVersion);
   params.Add("Owner.1", "self");
   AddFilters(params, filters);
@@ -153,8 +153,7 @@ Result<FleetResult> Ec2Client::CreateFleet(const FleetRequest& request) {
   const bool spot = request.capacity == CapacityType::kSpot;
   const std::string count = std::to_string(request.count);
   params.Add("TargetCapacitySpecification.TotalTargetCapacity", count);
-  params.Add("TargetCapacitySpecification.DefaultTargetCapacityType",
-             spot ? "spot" : "on-demand");
+  params.Add("TargetCapacitySpecification.DefaultTargetCapacityType", spot ? "spot" : "on-demand");
   if (spot) {
     params.Add("TargetCapacitySpecification.SpotTargetCapacity", count);
     params.Add("SpotOptions.AllocationStrategy", "price-capacity-optimized");
@@ -219,7 +218,8 @@ Result<FleetResult> Ec2Client::Launch(const FleetRequest& request) {
       last_error = launched.error();
       continue;
     }
-    for (const Ec2Instance& instance : *launched) result.instance_ids.push_back(instance.instance_id);
+    for (const Ec2Instance& instance : *launched)
+      result.instance_ids.push_back(instance.instance_id);
   }
   if (result.instance_ids.empty() && last_error) return std::unexpected(*last_error);
   return result;

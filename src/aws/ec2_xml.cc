@@ -15,8 +15,7 @@ Result<pugi::xml_document*> Load(pugi::xml_document& document, std::string_view 
   pugi::xml_parse_result parsed = document.load_buffer(xml.data(), xml.size());
   if (!parsed) {
     return InvalidArgument("ec2:" + std::string(action) + " response is not valid XML: " +
-                           parsed.description() + " at offset " +
-                           std::to_string(parsed.offset));
+                           parsed.description() + " at offset " + std::to_string(parsed.offset));
   }
   return &document;
 }
@@ -111,7 +110,8 @@ Result<Ec2Page<InstanceTypeInfo>> DecodeDescribeInstanceTypes(std::string_view x
       info.on_demand_supported |= value == "on-demand";
     }
     xml_node network = item.child("networkInfo");
-    info.max_network_interfaces = static_cast<int32_t>(Int(network.child("maximumNetworkInterfaces")));
+    info.max_network_interfaces =
+        static_cast<int32_t>(Int(network.child("maximumNetworkInterfaces")));
     info.ipv4_addresses_per_interface =
         static_cast<int32_t>(Int(network.child("ipv4AddressesPerInterface")));
     for (xml_node gpu : item.child("gpuInfo").child("gpus").children("item")) {
@@ -233,8 +233,8 @@ Result<std::vector<AvailabilityZone>> DecodeDescribeAvailabilityZones(std::strin
   CO_RETURN_IF_ERROR(Load(document, xml, "DescribeAvailabilityZones"));
   std::vector<AvailabilityZone> zones;
   for (xml_node item : Root(document).child("availabilityZoneInfo").children("item")) {
-    zones.push_back({item.child_value("zoneName"), item.child_value("zoneId"),
-                     item.child_value("zoneState")});
+    zones.push_back(
+        {item.child_value("zoneName"), item.child_value("zoneId"), item.child_value("zoneState")});
   }
   return zones;
 }

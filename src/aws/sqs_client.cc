@@ -10,8 +10,8 @@ using nlohmann::json;
 Result<json> ParseJson(const std::string& text, std::string_view action) {
   json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
-    return InvalidArgument("sqs:" + std::string(action) + " response is not a JSON object: " +
-                           text.substr(0, 120));
+    return InvalidArgument("sqs:" + std::string(action) +
+                           " response is not a JSON object: " + text.substr(0, 120));
   }
   return parsed;
 }
@@ -73,8 +73,8 @@ Result<std::vector<SqsMessage>> SqsClient::ReceiveMessage(const std::string& que
         attributes != item.end() && attributes->is_object()) {
       message.receive_count =
           static_cast<int32_t>(IntAttribute(*attributes, "ApproximateReceiveCount"));
-      message.sent_at = TimePoint(std::chrono::milliseconds(IntAttribute(*attributes,
-                                                                         "SentTimestamp")));
+      message.sent_at =
+          TimePoint(std::chrono::milliseconds(IntAttribute(*attributes, "SentTimestamp")));
     }
     messages.push_back(std::move(message));
   }
@@ -101,8 +101,8 @@ Result<std::vector<BatchFailure>> SqsClient::DeleteMessageBatch(
     CO_ASSIGN_OR_RETURN(json answer, ParseJson(text, "DeleteMessageBatch"));
     if (auto failed = answer.find("Failed"); failed != answer.end() && failed->is_array()) {
       for (const json& item : *failed) {
-        failures.push_back({StringField(item, "Id"), StringField(item, "Code"),
-                            StringField(item, "Message")});
+        failures.push_back(
+            {StringField(item, "Id"), StringField(item, "Code"), StringField(item, "Message")});
       }
     }
   }
@@ -142,12 +142,20 @@ Result<std::string> SqsClient::GetQueueUrl(const std::string& queue_name) {
   return url;
 }
 
-Result<std::string> SqsClient::SendMessage(const std::string& queue_url,
-                                           const std::string& body) {
+Result<std::string> SqsClient::SendMessage(const std::string& queue_url, const std::string& body) {
   json request = {{"QueueUrl", queue_url}, {"MessageBody", body}};
   CO_ASSIGN_OR_RETURN(std::string text, Call("SendMessage", request.dump()));
   CO_ASSIGN_OR_RETURN(json answer, ParseJson(text, "SendMessage"));
   return StringField(answer, "MessageId");
+}
+
+Result<std::string> SqsClient::CreateQueue(const std::string& queue_name) {
+  json request = {{"QueueName", queue_name}};
+  CO_ASSIGN_OR_RETURN(std::string text, Call("CreateQueue", request.dump()));
+  CO_ASSIGN_OR_RETURN(json answer, ParseJson(text, "CreateQueue"));
+  std::string url = StringField(answer, "QueueUrl");
+  if (url.empty()) return InvalidArgument("sqs:CreateQueue response has no QueueUrl");
+  return url;
 }
 
 }  // namespace cloudoptim::aws

@@ -27,8 +27,8 @@ struct SqsMessage {
 };
 
 struct ReceiveOptions {
-  int32_t max_messages = 10;              // 1..10
-  int32_t wait_seconds = 20;              // 0..20; 20 is SQS's longest long poll
+  int32_t max_messages = 10;                // 1..10
+  int32_t wait_seconds = 20;                // 0..20; 20 is SQS's longest long poll
   int32_t visibility_timeout_seconds = -1;  // -1: the queue's default
 };
 
@@ -62,6 +62,8 @@ class SqsClient {
   Result<std::string> GetQueueUrl(const std::string& queue_name);
   // Used by tests and the sandbox; CloudOptim itself only consumes.
   Result<std::string> SendMessage(const std::string& queue_url, const std::string& body);
+  // Returns the queue URL. Used by tests; customers create the queue from our template.
+  Result<std::string> CreateQueue(const std::string& queue_name);
 
  private:
   // Sends `json` as AmazonSQS.<action>; returns the JSON answer text.
