@@ -11,7 +11,7 @@ namespace cloudoptim {
 
 namespace {
 
-constexpr int64_t kBytesPerMib = 1024 * 1024;
+constexpr int64_t kBytesPerMib = int64_t{1024} * 1024;
 
 Result<int32_t> SmallInt(const CsvFile& file, size_t column) {
   CO_ASSIGN_OR_RETURN(int64_t value, file.Int(column));
