@@ -210,7 +210,8 @@ class Parser {
     const bool negated = Peek().token == Token::kNot;
     if (negated) Next();
     const Lexeme key = Next();
-    if (key.token != Token::kIdentifier) return Fail("expected a label key", key);
+    // As in Kubernetes, a key is read like a value: "in" and "notin" are valid keys.
+    if (!IsValueWord(key.token)) return Fail("expected a label key", key);
     r.key = std::string(key.text);
     CO_RETURN_IF_ERROR(ValidateKey(r.key));
     const Token after = Peek().token;
