@@ -82,7 +82,7 @@ bool ParseRfc3339(std::string_view text, TimePoint* out) {
   } else if (text[pos] == '+' || text[pos] == '-') {
     int off_h, off_m;
     if (!ReadInt(text, pos + 1, 2, &off_h) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-        !ReadInt(text, pos + 4, 2, &off_m)) {
+        !ReadInt(text, pos + 4, 2, &off_m) || off_h > 23 || off_m > 59) {
       return false;
     }
     offset_minutes = (off_h * 60 + off_m) * (text[pos] == '-' ? -1 : 1);
