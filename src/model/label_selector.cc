@@ -251,6 +251,11 @@ class Parser {
       r.values.push_back(std::move(value));
     }
     CO_RETURN_IF_ERROR(ValidateRequirement(r));
+    // In the string form every value must also be a valid label value, so "x>-1" is
+    // rejected here although a node selector term may say Gt -1.
+    if (r.op == SelectorOperator::kGt || r.op == SelectorOperator::kLt) {
+      CO_RETURN_IF_ERROR(ValidateValue(r.key, r.values[0]));
+    }
     return r;
   }
 
@@ -299,7 +304,7 @@ bool Contains(const std::vector<std::string>& values, std::string_view v) {
 }  // namespace
 
 // The checks of labels.NewRequirement: valid key and values, and the number of values each
-// operator takes (Gt/Lt take one integer).
+// operator takes. Gt/Lt take one integer, which may be negative as in node selector terms.
 Status ValidateRequirement(const SelectorRequirement& r) {
   CO_RETURN_IF_ERROR(ValidateKey(r.key));
   switch (r.op) {
