@@ -48,6 +48,30 @@ TEST(PodRequestsTest, AddsRuntimeClassOverhead) {
   EXPECT_EQ(r.pods, 1);
 }
 
+TEST(PodRequestsTest, SidecarInitContainersAddToTheAppContainers) {
+  Pod pod;
+  pod.containers = {WithRequests("app", 500, 200 * kMi)};
+  Container proxy = WithRequests("proxy", 100, 64 * kMi);
+  proxy.restart_policy_always = true;
+  // A plain init container that starts after the sidecar runs beside it.
+  pod.init_containers = {proxy, WithRequests("migrate", 550, 10 * kMi)};
+  const Resources r = pod.Requests();
+  EXPECT_EQ(r.cpu_millis, 650);          // migrate 550m + proxy 100m beats app 500m + proxy
+  EXPECT_EQ(r.memory_bytes, 264 * kMi);  // app + proxy
+  EXPECT_EQ(r.pods, 1);
+}
+
+TEST(PodRequestsTest, InitContainersBeforeASidecarDoNotRunBesideIt) {
+  Pod pod;
+  pod.containers = {WithRequests("app", 100, 100 * kMi)};
+  Container proxy = WithRequests("proxy", 100, 100 * kMi);
+  proxy.restart_policy_always = true;
+  pod.init_containers = {WithRequests("first", 300, 10 * kMi), proxy};
+  const Resources r = pod.Requests();
+  EXPECT_EQ(r.cpu_millis, 300);  // "first" alone; app + proxy is only 200m
+  EXPECT_EQ(r.memory_bytes, 200 * kMi);
+}
+
 TEST(PodRequestsTest, PodWithoutRequestsStillTakesASlot) {
   Pod pod;
   pod.containers = {Container{}};
@@ -67,6 +91,12 @@ TEST(PodLimitsTest, UsesTheSameRuleWithoutPodSlots) {
   EXPECT_EQ(l.cpu_millis, 2000);
   EXPECT_EQ(l.memory_bytes, 512 * kMi);
   EXPECT_EQ(l.pods, 0);
+  // Overhead is added only where a limit is set.
+  pod.overhead = {100, 64 * kMi, kMi, 0, 0};
+  const Resources with_overhead = pod.Limits();
+  EXPECT_EQ(with_overhead.cpu_millis, 2100);
+  EXPECT_EQ(with_overhead.memory_bytes, 576 * kMi);
+  EXPECT_EQ(with_overhead.ephemeral_storage_bytes, 0);
 }
 
 TEST(PodTest, DetectsDaemonSetPodsByControllerReference) {
