@@ -78,6 +78,9 @@ bool IsThrottlingCode(std::string_view code) {
 }
 
 bool IsRetryableAwsError(int http_status, std::string_view aws_code) {
+  // EC2 answers capacity shortages with HTTP 500, but asking the same pool again at once
+  // does not help: the caller should try another pool.
+  if (aws_code.starts_with("Insufficient") && aws_code.ends_with("Capacity")) return false;
   return IsThrottlingCode(aws_code) || http_status >= 500 || http_status == 429;
 }
 

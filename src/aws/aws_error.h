@@ -41,7 +41,8 @@ AwsErrorDetail ParseAwsError(const HttpResponse& response);
 Error MapAwsError(std::string_view service, std::string_view action, int http_status,
                   const AwsErrorDetail& detail);
 
-// Whether the transport should back off and retry: throttling codes and 5xx.
+// Whether the transport should back off and retry: throttling codes and 5xx, except capacity
+// shortages (Insufficient*Capacity), which EC2 sends as 500 but which need another pool.
 bool IsRetryableAwsError(int http_status, std::string_view aws_code);
 bool IsThrottlingCode(std::string_view aws_code);
 

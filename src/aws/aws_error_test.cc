@@ -37,7 +37,7 @@ TEST(AwsErrorTest, DistinctOutcomesForCapacityNotFoundAndThrottling) {
   EXPECT_TRUE(IsResourceExhausted(throttled));
   EXPECT_TRUE(IsRetryableAwsError(503, "RequestLimitExceeded"));
   EXPECT_TRUE(IsRetryableAwsError(400, "Throttling"));
-  EXPECT_FALSE(IsRetryableAwsError(500 - 100, "InsufficientInstanceCapacity"));
+  EXPECT_FALSE(IsRetryableAwsError(500, "InsufficientInstanceCapacity"));
   EXPECT_TRUE(IsUnavailable(Map(Ec2Error(500, "InternalError", "oops"))));
 }
 
