@@ -10,6 +10,7 @@
 #include "aws/aws_error.h"
 #include "aws/aws_session.h"
 #include "aws/ec2_client.h"
+#include "aws/interruption_poller.h"
 #include "aws/sqs_client.h"
 #include "aws/sts_client.h"
 #include "net/curl_http_client.h"
@@ -375,6 +376,99 @@ TEST_F(AwsMotoTest, SqsUnknownQueueIsNotFoundAndBadOptionsAreRejectedLocally) {
   EXPECT_TRUE(IsInvalidArgument(sqs.ReceiveMessage("u", {.max_messages = 11}).error()));
   EXPECT_TRUE(IsInvalidArgument(sqs.ReceiveMessage("u", {.wait_seconds = 21}).error()));
   EXPECT_EQ(counting_.count(), before);
+}
+
+TEST_F(AwsMotoTest, EventBridgeRuleDeliversASpotWarningThatThePollerDecodes) {
+  auto session = MakeSession();
+  SqsClient sqs(session->transport(), session->config().Endpoint("sqs"));
+  Result<std::string> queue_url = sqs.CreateQueue("co-interruptions");
+  ASSERT_TRUE(queue_url.has_value()) << queue_url.error().ToString();
+  Result<std::map<std::string, std::string>> attributes =
+      sqs.GetQueueAttributes(*queue_url, {"QueueArn"});
+  ASSERT_TRUE(attributes.has_value());
+  const std::string queue_arn = attributes->at("QueueArn");
+
+  // The rule and target a customer creates from our onboarding template.
+  AwsCli({"events", "put-rule", "--name", "cloudoptim-spot", "--event-pattern",
+          R"({"source":["aws.ec2"],"detail-type":["EC2 Spot Instance Interruption Warning",)"
+          R"("EC2 Instance Rebalance Recommendation"]})"});
+  AwsCli({"events", "put-targets", "--rule", "cloudoptim-spot", "--targets",
+          "Id=sqs,Arn=" + queue_arn});
+  AwsCli(
+      {"events", "put-events", "--entries",
+       R"([{"Source":"aws.ec2","DetailType":"EC2 Spot Instance Interruption Warning",)"
+       R"("Detail":"{\"instance-id\":\"i-0feed0000000beef\",\"instance-action\":\"terminate\"}",)"
+       R"("Resources":["arn:aws:ec2:us-east-1:123456789012:instance/i-0feed0000000beef"]}])"});
+  // Two bodies the poller must not act on: one malformed, one of another kind.
+  ASSERT_TRUE(sqs.SendMessage(*queue_url, "{not json").has_value());
+  ASSERT_TRUE(sqs.SendMessage(*queue_url, R"({"detail-type":"EC2 AMI State Change","detail":{}})")
+                  .has_value());
+
+  InterruptionPoller poller(sqs, *queue_url, {.max_messages = 10, .wait_seconds = 2});
+  std::vector<InstanceEvent> handled;
+  PollReport total;
+  for (int round = 0; round < 5 && total.received < 3; ++round) {
+    Result<PollReport> report = poller.PollOnce([&](const InstanceEvent& event) -> Status {
+      handled.push_back(event);
+      return Ok();
+    });
+    ASSERT_TRUE(report.has_value()) << report.error().ToString();
+    total.received += report->received;
+    total.handled += report->handled;
+    total.skipped += report->skipped;
+    total.malformed += report->malformed;
+  }
+  EXPECT_EQ(total.received, 3);
+  EXPECT_EQ(total.handled, 1);
+  EXPECT_EQ(total.skipped, 1);
+  EXPECT_EQ(total.malformed, 1);
+  ASSERT_EQ(handled.size(), 1u);
+  EXPECT_EQ(handled[0].kind, InstanceEventKind::kSpotInterruptionWarning);
+  EXPECT_EQ(handled[0].instance_ids.front(), "i-0feed0000000beef");
+  EXPECT_EQ(handled[0].instance_action, "terminate");
+  EXPECT_EQ(handled[0].region, "us-east-1");
+  attributes = sqs.GetQueueAttributes(
+      *queue_url, {"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"});
+  ASSERT_TRUE(attributes.has_value());
+  EXPECT_EQ(attributes->at("ApproximateNumberOfMessages"), "0");
+  EXPECT_EQ(attributes->at("ApproximateNumberOfMessagesNotVisible"), "0")
+      << "every finished message is deleted";
+}
+
+TEST_F(AwsMotoTest, AwsCheckCommandPrintsAPassingChecklist) {
+  auto session = MakeSession();
+  SqsClient sqs(session->transport(), session->config().Endpoint("sqs"));
+  Result<std::string> queue_url = sqs.CreateQueue("co-check-queue");
+  ASSERT_TRUE(queue_url.has_value());
+  testing::CommandResult result =
+      RunCommand({CO_BINARY, "aws", "check", "--region", "us-east-1", "--endpoint-url", Endpoint(),
+                  "--role-arn", "arn:aws:iam::123456789012:role/cloudoptim", "--external-id",
+                  "ext-1", "--queue-url", *queue_url},
+                 {{"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
+                  {"AWS_SECRET_ACCESS_KEY", "x"},
+                  {"AWS_CONFIG_FILE", "/nonexistent"},
+                  {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"}});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  for (const char* line :
+       {"✓ sts:AssumeRole arn:aws:iam::123456789012:role/cloudoptim", "✓ sts:GetCallerIdentity",
+        "✓ ec2:DescribeInstances", "✓ ec2:DescribeSpotPriceHistory", "✓ ec2:RunInstances",
+        "✓ ec2:TerminateInstances", "✓ ec2:CreateTags", "✓ ec2:CreateSnapshot",
+        "✓ ec2:DeleteVolume", "✓ sqs:GetQueueAttributes", "0 failed"}) {
+    EXPECT_NE(result.output.find(line), std::string::npos) << line << " in\n" << result.output;
+  }
+}
+
+TEST_F(AwsMotoTest, AwsCheckCommandFailsOnAMissingQueueSayingWhatToFix) {
+  testing::CommandResult result =
+      RunCommand({CO_BINARY, "aws", "check", "--region", "us-east-1", "--endpoint-url", Endpoint(),
+                  "--queue-url", Endpoint() + "/123456789012/co-no-such-queue"},
+                 {{"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
+                  {"AWS_SECRET_ACCESS_KEY", "x"},
+                  {"AWS_CONFIG_FILE", "/nonexistent"},
+                  {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"}});
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_NE(result.output.find("✗ sqs:GetQueueAttributes"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("does not exist in this account and region"), std::string::npos);
 }
 
 }  // namespace
