@@ -69,7 +69,8 @@ Result<std::vector<Ec2Instance>> Ec2Client::DescribeInstances(const std::vector<
   QueryParams params("DescribeInstances", kEc2ApiVersion);
   AddFilters(params, filters);
   params.AddList("InstanceId", ids);
-  if (page_size > 0) params.Add("MaxResults", std::to_string(page_size));
+  // EC2 refuses MaxResults together with explicit ids.
+  if (page_size > 0 && ids.empty()) params.Add("MaxResults", std::to_string(page_size));
   return CollectPages<Ec2Instance>(*this, params, DecodeDescribeInstances);
 }
 
@@ -107,7 +108,7 @@ Result<std::vector<EbsVolume>> Ec2Client::DescribeVolumes(const std::vector<Ec2F
   QueryParams params("DescribeVolumes", kEc2ApiVersion);
   AddFilters(params, filters);
   params.AddList("VolumeId", ids);
-  if (page_size > 0) params.Add("MaxResults", std::to_string(page_size));
+  if (page_size > 0 && ids.empty()) params.Add("MaxResults", std::to_string(page_size));
   return CollectPages<EbsVolume>(*this, params, DecodeDescribeVolumes);
 }
 
