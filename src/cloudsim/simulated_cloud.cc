@@ -94,8 +94,8 @@ std::string SimulatedCloud::VpcId() const {
   return state_->vpc_id;
 }
 
-void SimulatedCloud::SetInsufficientCapacity(std::string_view instance_type,
-                                             std::string_view zone, bool insufficient) {
+void SimulatedCloud::SetInsufficientCapacity(std::string_view instance_type, std::string_view zone,
+                                             bool insufficient) {
   std::lock_guard lock(mutex_);
   auto key = std::make_pair(std::string(instance_type), std::string(zone));
   if (insufficient) {
@@ -136,17 +136,17 @@ static Result<const SimulatedCloud::Subnet*> ValidateLaunch(const SimulatedCloud
   } else if (!request.zone.empty()) {
     subnet = state.SubnetInZone(request.zone);
     if (subnet == nullptr) {
-      return InvalidArgument("InvalidParameterValue: Invalid availability zone: [" +
-                             request.zone + "]");
+      return InvalidArgument("InvalidParameterValue: Invalid availability zone: [" + request.zone +
+                             "]");
     }
   } else {
     subnet = &state.subnets.front();
   }
   if (options.catalog != nullptr) {
     auto offered = options.catalog->ZonesOffering(options.region, request.instance_type);
-    if (!offered.empty() && std::find(offered.begin(), offered.end(), subnet->zone) == offered.end()) {
-      return InvalidArgument("Unsupported: Your requested instance type (" +
-                             request.instance_type +
+    if (!offered.empty() &&
+        std::find(offered.begin(), offered.end(), subnet->zone) == offered.end()) {
+      return InvalidArgument("Unsupported: Your requested instance type (" + request.instance_type +
                              ") is not supported in your requested Availability Zone (" +
                              subnet->zone + ").");
     }
@@ -193,8 +193,8 @@ Result<std::vector<Ec2Instance>> SimulatedCloud::RunInstances(const LaunchReques
     instance.subnet_id = subnet->subnet_id;
     const int32_t host = 10 + state.next_host_by_subnet[subnet->subnet_id]++;
     const int32_t zone_index = static_cast<int32_t>(subnet - state.subnets.data());
-    instance.private_ip = "10.0." + std::to_string(zone_index * 16 + host / 256) + "." +
-                          std::to_string(host % 256);
+    instance.private_ip =
+        "10.0." + std::to_string(zone_index * 16 + host / 256) + "." + std::to_string(host % 256);
     instance.private_dns_name = PrivateDnsName(options_.region, instance.private_ip);
     instance.capacity = request.capacity;
     instance.state = InstanceState::kPending;
@@ -209,7 +209,8 @@ Result<std::vector<Ec2Instance>> SimulatedCloud::RunInstances(const LaunchReques
   }
   if (!request.client_token.empty()) {
     State::LaunchRecord launch{request.instance_type, request.zone, request.count, {}};
-    for (const Ec2Instance& instance : launched) launch.instance_ids.push_back(instance.instance_id);
+    for (const Ec2Instance& instance : launched)
+      launch.instance_ids.push_back(instance.instance_id);
     state.launches_by_token.emplace(request.client_token, std::move(launch));
   }
   return launched;
@@ -228,9 +229,9 @@ Result<std::vector<Ec2Instance>> SimulatedCloud::TerminateInstances(
     if (current != InstanceState::kShuttingDown && current != InstanceState::kTerminated) {
       current = InstanceState::kShuttingDown;
       record.state_since = now;
-      state_->Enqueue(InstanceStateChangeEvent({state_->ids.NextUuid(), options_.account_id,
-                                                options_.region, now},
-                                               id, "shutting-down"),
+      state_->Enqueue(InstanceStateChangeEvent(
+                          {state_->ids.NextUuid(), options_.account_id, options_.region, now}, id,
+                          "shutting-down"),
                       now);
     }
     result.push_back(record.instance);
@@ -250,9 +251,8 @@ std::vector<SimulatedCloud::Reservation> SimulatedCloud::Reservations() const {
   std::lock_guard lock(mutex_);
   std::vector<const State::InstanceRecord*> ordered;
   for (const auto& [id, record] : state_->instances) ordered.push_back(&record);
-  std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) {
-    return a->launch_sequence < b->launch_sequence;
-  });
+  std::sort(ordered.begin(), ordered.end(),
+            [](auto* a, auto* b) { return a->launch_sequence < b->launch_sequence; });
   std::vector<Reservation> reservations;
   for (const State::InstanceRecord* record : ordered) {
     if (reservations.empty() || reservations.back().reservation_id != record->reservation_id) {
@@ -303,15 +303,14 @@ Status SimulatedCloud::InjectSpotInterruption(std::string_view instance_id, Time
   }
   if (record.interruption_at) return Ok();  // one warning per instance, as on AWS
   record.interruption_at = now + options_.interruption_notice;
-  state_->Enqueue(SpotInterruptionWarningEvent(
-                      {state_->ids.NextUuid(), options_.account_id, options_.region, now},
-                      instance_id),
-                  now);
+  state_->Enqueue(
+      SpotInterruptionWarningEvent(
+          {state_->ids.NextUuid(), options_.account_id, options_.region, now}, instance_id),
+      now);
   return Ok();
 }
 
-Status SimulatedCloud::InjectRebalanceRecommendation(std::string_view instance_id,
-                                                     TimePoint now) {
+Status SimulatedCloud::InjectRebalanceRecommendation(std::string_view instance_id, TimePoint now) {
   std::lock_guard lock(mutex_);
   auto it = state_->instances.find(instance_id);
   if (it == state_->instances.end()) return std::unexpected(InstanceNotFound(instance_id));
@@ -319,10 +318,10 @@ Status SimulatedCloud::InjectRebalanceRecommendation(std::string_view instance_i
     return InvalidArgument("instance " + std::string(instance_id) +
                            " is on-demand; rebalance recommendations are for spot instances");
   }
-  state_->Enqueue(RebalanceRecommendationEvent(
-                      {state_->ids.NextUuid(), options_.account_id, options_.region, now},
-                      instance_id),
-                  now);
+  state_->Enqueue(
+      RebalanceRecommendationEvent(
+          {state_->ids.NextUuid(), options_.account_id, options_.region, now}, instance_id),
+      now);
   return Ok();
 }
 

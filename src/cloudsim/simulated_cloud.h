@@ -137,8 +137,9 @@ class SimulatedCloud {
   Result<Money> SpotPrice(std::string_view instance_type, std::string_view zone,
                           TimePoint at) const;
 
-  // Spot interruption (spot instances only, pending or running): queues an "EC2 Spot Instance Interruption Warning" event and
-  // terminates the instance `interruption_notice` later. NotFound for unknown ids.
+  // Spot interruption (spot instances only, pending or running): queues an "EC2 Spot Instance
+  // Interruption Warning" event and terminates the instance `interruption_notice` later. NotFound
+  // for unknown ids.
   Status InjectSpotInterruption(std::string_view instance_id, TimePoint now);
   Status InjectRebalanceRecommendation(std::string_view instance_id, TimePoint now);
 

@@ -63,7 +63,8 @@ void SimulatedCloud::Advance(TimePoint now) {
         }
       }
       if (record->interruption_at && now >= *record->interruption_at &&
-          (instance.state == InstanceState::kPending || instance.state == InstanceState::kRunning)) {
+          (instance.state == InstanceState::kPending ||
+           instance.state == InstanceState::kRunning)) {
         instance.state = InstanceState::kShuttingDown;
         record->state_since = *record->interruption_at;
         state.Enqueue(InstanceStateChangeEvent(event(record->state_since), id, "shutting-down"),
@@ -115,8 +116,8 @@ std::string SimulatedCloud::QueueUrl(std::string_view endpoint) const {
   return base + "/" + options_.account_id + "/" + options_.queue_name;
 }
 
-std::vector<QueueMessage> SimulatedCloud::ReceiveMessages(int32_t max_messages,
-                                                          Duration visibility, TimePoint now) {
+std::vector<QueueMessage> SimulatedCloud::ReceiveMessages(int32_t max_messages, Duration visibility,
+                                                          TimePoint now) {
   std::lock_guard lock(mutex_);
   return state_->queue.Receive(max_messages, visibility, now);
 }

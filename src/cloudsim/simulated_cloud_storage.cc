@@ -8,7 +8,7 @@
 namespace cloudoptim {
 namespace {
 
-constexpr std::array<std::string_view, 7> kVolumeTypes = {"gp2", "gp3", "io1", "io2",
+constexpr std::array<std::string_view, 7> kVolumeTypes = {"gp2", "gp3", "io1",     "io2",
                                                           "st1", "sc1", "standard"};
 
 Error VolumeNotFound(std::string_view volume_id) {

@@ -42,9 +42,8 @@ std::vector<QueueMessage> SimulatedQueue::Receive(int32_t max_messages, Duration
 }
 
 Status SimulatedQueue::Delete(std::string_view receipt_handle) {
-  auto it = std::find_if(messages_.begin(), messages_.end(), [&](const QueueMessage& m) {
-    return m.receipt_handle == receipt_handle;
-  });
+  auto it = std::find_if(messages_.begin(), messages_.end(),
+                         [&](const QueueMessage& m) { return m.receipt_handle == receipt_handle; });
   if (it != messages_.end()) {
     messages_.erase(it);
     return Ok();
@@ -56,9 +55,8 @@ Status SimulatedQueue::Delete(std::string_view receipt_handle) {
 
 Status SimulatedQueue::ChangeVisibility(std::string_view receipt_handle, Duration visibility,
                                         TimePoint now) {
-  auto it = std::find_if(messages_.begin(), messages_.end(), [&](const QueueMessage& m) {
-    return m.receipt_handle == receipt_handle;
-  });
+  auto it = std::find_if(messages_.begin(), messages_.end(),
+                         [&](const QueueMessage& m) { return m.receipt_handle == receipt_handle; });
   if (it == messages_.end()) {
     if (issued_handles_.contains(receipt_handle)) return Ok();
     return InvalidArgument("ReceiptHandleIsInvalid: the receipt handle \"" +

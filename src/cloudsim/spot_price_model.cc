@@ -35,8 +35,6 @@ Money SpotPriceModel::Apply(Money estimate, std::string_view instance_type, std:
   return estimate.Scaled(Factor(instance_type, zone, at));
 }
 
-TimePoint SpotPriceModel::StepStart(TimePoint at) {
-  return TimePoint(StepIndex(at) * kStep);
-}
+TimePoint SpotPriceModel::StepStart(TimePoint at) { return TimePoint(StepIndex(at) * kStep); }
 
 }  // namespace cloudoptim
