@@ -235,8 +235,8 @@ TEST_F(SimulatedCloudTest, RandomInterruptionsFollowTheConfiguredRate) {
   size_t warnings = 0;
   for (const QueueMessage& m :
        cloud.ReceiveMessages(1000, std::chrono::seconds(30), kStart + std::chrono::minutes(60))) {
-    warnings += nlohmann::json::parse(m.body)["detail-type"] ==
-                "EC2 Spot Instance Interruption Warning";
+    warnings +=
+        nlohmann::json::parse(m.body)["detail-type"] == "EC2 Spot Instance Interruption Warning";
   }
   EXPECT_GT(warnings, 20u);
   EXPECT_LT(warnings, 60u);
