@@ -29,6 +29,8 @@ struct WireRequest {
   std::string path = "/";
   std::map<std::string, std::string> headers;
   std::string body;
+  // Decoded query-string parameters (EC2 also accepts GET with the action in the query).
+  std::vector<std::pair<std::string, std::string>> query_params;
   std::string Header(std::string_view name) const;
 };
 

@@ -79,7 +79,7 @@ Status Ec2QueryHandler::DescribeVolumes(const FormParams& params, XmlWriter& xml
       matches.push_back(&volume);
     }
   }
-  CO_ASSIGN_OR_RETURN(Ec2Page page, PaginateEc2(params, matches.size(), {5, 500, 500}));
+  CO_ASSIGN_OR_RETURN(Ec2Page page, PaginateEc2(params, matches.size(), {5, 1000, 1000}));
   xml.Open("volumeSet");
   for (size_t i = page.begin; i < page.end; ++i) {
     xml.Open("item");

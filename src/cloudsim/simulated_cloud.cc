@@ -46,10 +46,11 @@ const SimulatedCloud::Subnet* SimulatedCloud::State::SubnetInZone(std::string_vi
   return nullptr;
 }
 
-void SimulatedCloud::State::Enqueue(std::string body, TimePoint now) {
-  queue.Send(std::move(body), now);
+std::string SimulatedCloud::State::Enqueue(std::string body, TimePoint now) {
+  std::string id = queue.Send(std::move(body), now);
   ++queue_generation;
   queue_activity.notify_all();
+  return id;
 }
 
 SimulatedCloud::SimulatedCloud(Options options)

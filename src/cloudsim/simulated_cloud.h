@@ -151,7 +151,8 @@ class SimulatedCloud {
   Status DeleteMessage(std::string_view receipt_handle);
   Status ChangeVisibility(std::string_view receipt_handle, Duration visibility, TimePoint now);
   size_t ApproximateMessageCount(TimePoint now) const;
-  void SendEvent(std::string body, TimePoint now);
+  // Returns the new message id.
+  std::string SendEvent(std::string body, TimePoint now);
   // Blocks up to `max_wait` (wall time) until a message is sent or made visible again, for
   // long polling. Returns at once if that happened since `generation` (see QueueGeneration).
   void WaitForQueueActivity(uint64_t generation, std::chrono::milliseconds max_wait) const;

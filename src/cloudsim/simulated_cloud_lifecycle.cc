@@ -146,9 +146,9 @@ size_t SimulatedCloud::ApproximateInFlightCount(TimePoint now) const {
   return state_->queue.InFlightCount(now);
 }
 
-void SimulatedCloud::SendEvent(std::string body, TimePoint now) {
+std::string SimulatedCloud::SendEvent(std::string body, TimePoint now) {
   std::lock_guard lock(mutex_);
-  state_->Enqueue(std::move(body), now);
+  return state_->Enqueue(std::move(body), now);
 }
 
 uint64_t SimulatedCloud::QueueGeneration() const {

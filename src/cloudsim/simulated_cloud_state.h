@@ -61,7 +61,7 @@ struct SimulatedCloud::State {
   const Subnet* FindSubnet(std::string_view subnet_id) const;
   const Subnet* SubnetInZone(std::string_view zone) const;
   // Queues an EventBridge-shaped body and wakes long pollers.
-  void Enqueue(std::string body, TimePoint now);
+  std::string Enqueue(std::string body, TimePoint now);
 };
 
 // "InvalidInstanceID.NotFound: The instance ID 'i-1' does not exist"
