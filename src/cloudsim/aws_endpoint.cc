@@ -137,6 +137,11 @@ Status AwsEndpoint::Start(const std::string& host, int port) {
   }
   stopping_ = false;
   thread_ = std::thread([this] { server_->http.listen_after_bind(); });
+  // httplib's stop() does nothing before the listen loop runs, so a Stop() right after
+  // Start() could otherwise leave the thread listening forever.
+  for (int i = 0; i < 500 && !server_->http.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   return Ok();
 }
 

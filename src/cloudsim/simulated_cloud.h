@@ -83,7 +83,9 @@ class SimulatedCloud {
     std::vector<Ec2Instance> instances;
   };
 
-  // Told about instance lifecycle changes. Called with the cloud's lock released.
+  // Told about instance lifecycle changes. Called with the cloud's lock released, from
+  // whichever thread calls Advance (the AWS endpoint advances on its request threads). An
+  // instance terminated while still pending is reported terminated without having run.
   class Listener {
    public:
     virtual ~Listener() = default;

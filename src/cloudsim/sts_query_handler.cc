@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 namespace cloudoptim {
 namespace {
@@ -25,6 +24,33 @@ std::string SecretChars(CloudIds& ids, size_t length) {
     out.push_back(kAlphabet[static_cast<size_t>(ids.NextUnit() * 64) % 64]);
   }
   return out;
+}
+
+bool IsNameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("_+=,.@-").find(c) != std::string_view::npos;
+}
+
+// "arn:aws:iam::<12 digits>:role/[path/]<name>" -> account and role name.
+bool ParseRoleArn(std::string_view arn, std::string* account, std::string* role) {
+  constexpr std::string_view kPrefix = "arn:aws:iam::";
+  if (!arn.starts_with(kPrefix)) return false;
+  arn.remove_prefix(kPrefix.size());
+  if (arn.size() < 18 || arn.substr(12, 6) != ":role/") return false;
+  const std::string_view digits = arn.substr(0, 12);
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  const std::string_view path = arn.substr(18);
+  const std::string_view name =
+      path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1);
+  if (name.empty() ||
+      !std::all_of(path.begin(), path.end(), [](char c) { return c == '/' || IsNameChar(c); })) {
+    return false;
+  }
+  *account = std::string(digits);
+  *role = std::string(name);
+  return true;
 }
 
 }  // namespace
@@ -83,13 +109,13 @@ Result<std::string> StsQueryHandler::AssumeRole(const FormParams& params,
                            (role_arn.empty() ? "roleArn" : "roleSessionName") +
                            "' failed to satisfy constraint: Member must not be null");
   }
-  static const std::regex kRoleArn(R"(arn:aws:iam::(\d{12}):role/(?:[\w+=,.@-]+/)*([\w+=,.@-]+))");
-  std::smatch match;
-  if (!std::regex_match(role_arn, match, kRoleArn)) {
+  std::string role_account;
+  std::string role_name;
+  if (!ParseRoleArn(role_arn, &role_account, &role_name)) {
     return InvalidArgument("ValidationError: " + role_arn + " is invalid");
   }
-  static const std::regex kSessionName(R"([\w+=,.@-]{2,64})");
-  if (!std::regex_match(session, kSessionName)) {
+  if (session.size() < 2 || session.size() > 64 ||
+      !std::all_of(session.begin(), session.end(), IsNameChar)) {
     return InvalidArgument("ValidationError: Value '" + session +
                            "' at 'roleSessionName' failed to satisfy constraint");
   }
@@ -101,7 +127,7 @@ Result<std::string> StsQueryHandler::AssumeRole(const FormParams& params,
   }
   const std::string external_id = params.GetOr("ExternalId", "");
   std::lock_guard lock(mutex_);
-  if (match[1] != account_id_ ||
+  if (role_account != account_id_ ||
       (!required_external_id_.empty() && external_id != required_external_id_)) {
     return PermissionDenied("AccessDenied: User: arn:aws:iam::" + account_id_ +
                             ":user/sandbox is not authorized to perform: sts:AssumeRole on "
@@ -111,7 +137,7 @@ Result<std::string> StsQueryHandler::AssumeRole(const FormParams& params,
   const std::string access_key = "ASIA" + KeyChars(ids_, 16);
   const std::string role_id = "AROA" + KeyChars(ids_, 17);
   const std::string assumed_arn =
-      "arn:aws:sts::" + account_id_ + ":assumed-role/" + match[2].str() + "/" + session;
+      "arn:aws:sts::" + account_id_ + ":assumed-role/" + role_name + "/" + session;
   assumed_by_key_[access_key] = assumed_arn;
   XmlWriter xml;
   xml.Open("AssumeRoleResponse", kStsNamespace).Open("AssumeRoleResult").Open("Credentials");
