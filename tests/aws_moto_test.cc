@@ -351,6 +351,8 @@ TEST_F(AwsMotoTest, SqsReceiveChangeVisibilityBatchDeleteAndAttributes) {
   }
   ASSERT_TRUE(
       sqs.ChangeMessageVisibility(*queue_url, received.front().receipt_handle, 120).has_value());
+  ASSERT_TRUE(sqs.DeleteMessage(*queue_url, received.back().receipt_handle).has_value());
+  received.pop_back();
   Result<std::vector<BatchFailure>> failures = sqs.DeleteMessageBatch(*queue_url, received);
   ASSERT_TRUE(failures.has_value()) << failures.error().ToString();
   EXPECT_TRUE(failures->empty());
