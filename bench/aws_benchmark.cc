@@ -65,20 +65,23 @@ std::string InstanceItem(int i) {
   const bool spot = i % 3 != 0;
   return "<item><instanceId>" + id +
          "</instanceId><imageId>ami-0abcdef1234567890</imageId><instanceState><code>16</code>"
-         "<name>running</name></instanceState><privateDnsName>ip-" + ip +
+         "<name>running</name></instanceState><privateDnsName>ip-" +
+         ip +
          ".ec2.internal</privateDnsName><dnsName/><reason/><keyName>eks-nodes</keyName>"
          "<amiLaunchIndex>0</amiLaunchIndex><productCodes/><instanceType>" +
          (i % 2 ? "m5.xlarge" : "c6i.2xlarge") +
          "</instanceType><launchTime>2026-11-20T08:00:00.000Z</launchTime><placement>"
-         "<availabilityZone>" + zone +
+         "<availabilityZone>" +
+         zone +
          "</availabilityZone><groupName/><tenancy>default</tenancy></placement><monitoring>"
-         "<state>disabled</state></monitoring><subnetId>subnet-0" + std::to_string(i % 5) +
-         "abc</subnetId><vpcId>vpc-0abc</vpcId><privateIpAddress>" + ip +
+         "<state>disabled</state></monitoring><subnetId>subnet-0" +
+         std::to_string(i % 5) + "abc</subnetId><vpcId>vpc-0abc</vpcId><privateIpAddress>" + ip +
          "</privateIpAddress><sourceDestCheck>true</sourceDestCheck><groupSet><item><groupId>"
          "sg-0abc</groupId><groupName>eks-cluster-sg</groupName></item></groupSet>"
          "<architecture>x86_64</architecture><rootDeviceType>ebs</rootDeviceType>"
          "<rootDeviceName>/dev/xvda</rootDeviceName><blockDeviceMapping><item><deviceName>"
-         "/dev/xvda</deviceName><ebs><volumeId>vol-0" + std::to_string(i) +
+         "/dev/xvda</deviceName><ebs><volumeId>vol-0" +
+         std::to_string(i) +
          "</volumeId><status>attached</status><attachTime>2026-11-20T08:00:01.000Z</attachTime>"
          "<deleteOnTermination>true</deleteOnTermination></ebs></item></blockDeviceMapping>" +
          (spot ? "<instanceLifecycle>spot</instanceLifecycle><spotInstanceRequestId>sir-" +
@@ -87,14 +90,16 @@ std::string InstanceItem(int i) {
          "<virtualizationType>hvm</virtualizationType><clientToken>fleet-" + std::to_string(i) +
          "</clientToken><tagSet><item><key>eks:cluster-name</key><value>prod</value></item>"
          "<item><key>kubernetes.io/cluster/prod</key><value>owned</value></item><item><key>"
-         "eks:nodegroup-name</key><value>general-" + std::to_string(i % 7) +
+         "eks:nodegroup-name</key><value>general-" +
+         std::to_string(i % 7) +
          "</value></item><item><key>Name</key><value>prod-general-node</value></item><item>"
          "<key>aws:ec2:fleet-id</key><value>fleet-0abc</value></item><item><key>team</key>"
          "<value>platform</value></item></tagSet><hypervisor>xen</hypervisor>"
-         "<networkInterfaceSet><item><networkInterfaceId>eni-0" + std::to_string(i) +
+         "<networkInterfaceSet><item><networkInterfaceId>eni-0" +
+         std::to_string(i) +
          "</networkInterfaceId><subnetId>subnet-0abc</subnetId><vpcId>vpc-0abc</vpcId>"
-         "<ownerId>123456789012</ownerId><status>in-use</status><privateIpAddress>" + ip +
-         "</privateIpAddress><privateDnsName>ip-" + ip +
+         "<ownerId>123456789012</ownerId><status>in-use</status><privateIpAddress>" +
+         ip + "</privateIpAddress><privateDnsName>ip-" + ip +
          ".ec2.internal</privateDnsName><sourceDestCheck>true</sourceDestCheck></item>"
          "</networkInterfaceSet><iamInstanceProfile><arn>arn:aws:iam::123456789012:"
          "instance-profile/eks-node</arn><id>AIPAEXAMPLE</id></iamInstanceProfile>"

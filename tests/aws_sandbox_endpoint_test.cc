@@ -77,13 +77,12 @@ TEST_F(AwsSandboxEndpointTest, LaunchesListsTagsAndTerminatesInstances) {
   Result<std::vector<Subnet>> subnets = ec2.DescribeSubnets({});
   ASSERT_TRUE(subnets.has_value()) << subnets.error().ToString();
   ASSERT_GE(subnets->size(), 3u);
-  Result<FleetResult> launched =
-      ec2.Launch({.launch_template_name = "nodes",
-                  .overrides = {{"m5.large", (*subnets)[0].subnet_id},
-                                {"c5.large", (*subnets)[1].subnet_id}},
-                  .capacity = CapacityType::kSpot,
-                  .count = 3,
-                  .tags = {{"eks:cluster-name", "sandbox"}}});
+  Result<FleetResult> launched = ec2.Launch(
+      {.launch_template_name = "nodes",
+       .overrides = {{"m5.large", (*subnets)[0].subnet_id}, {"c5.large", (*subnets)[1].subnet_id}},
+       .capacity = CapacityType::kSpot,
+       .count = 3,
+       .tags = {{"eks:cluster-name", "sandbox"}}});
   ASSERT_TRUE(launched.has_value()) << launched.error().ToString();
   ASSERT_EQ(launched->instance_ids.size(), 3u);
 
