@@ -147,6 +147,36 @@ TEST_F(AwsSessionTest, NoCredentialsIsUnauthenticatedSayingWhereItLooked) {
   EXPECT_NE(session.error().message.find("AWS_ACCESS_KEY_ID"), std::string::npos);
 }
 
+TEST_F(AwsSessionTest, ProfileWebIdentityAndRoleChainsAreFollowed) {
+  std::ofstream(dir_ / "token") << "jwt-from-profile";
+  std::ofstream(dir_ / "config") << "[profile irsa]\nrole_arn = arn:aws:iam::1:role/web\n"
+                                    "web_identity_token_file = " +
+                                        (dir_ / "token").string() +
+                                        "\n[profile hop]\nrole_arn = arn:aws:iam::1:role/hop\n"
+                                        "source_profile = irsa\n";
+  auto session = MakeSession({.profile = "hop"});
+  ASSERT_TRUE(CallEc2(*session).has_value());
+  std::vector<HttpRequest> requests = http_.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_TRUE(requests[0].body.ends_with("WebIdentityToken=jwt-from-profile"));
+  EXPECT_EQ(AccessKeyOf(requests[1]), "ASIAWEB1");
+  EXPECT_NE(requests[1].body.find("RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fhop"),
+            std::string::npos);
+  EXPECT_EQ(AccessKeyOf(requests[2]), "ASIAROLE2");
+}
+
+TEST_F(AwsSessionTest, ASourceProfileCycleIsAClearError) {
+  std::ofstream(dir_ / "config") << "[profile a]\nrole_arn = arn:aws:iam::1:role/a\n"
+                                    "source_profile = b\n[profile b]\n"
+                                    "role_arn = arn:aws:iam::1:role/b\nsource_profile = a\n";
+  Result<AwsConfig> config = LoadAwsConfig({.profile = "a"}, env_);
+  ASSERT_TRUE(config.has_value());
+  Result<std::unique_ptr<AwsSession>> session = AwsSession::Create(*config, http_, clock_);
+  ASSERT_FALSE(session.has_value());
+  EXPECT_TRUE(IsInvalidArgument(session.error()));
+  EXPECT_NE(session.error().message.find("cycle"), std::string::npos);
+}
+
 TEST_F(AwsSessionTest, ThrottlingIsRetriedWithBackoffThenSucceeds) {
   env_["AWS_ACCESS_KEY_ID"] = "AKIDENV";
   env_["AWS_SECRET_ACCESS_KEY"] = "secret";
