@@ -8,7 +8,7 @@
 //   AwsEndpoint endpoint(cloud, clock);
 //   CO_RETURN_IF_ERROR(endpoint.Start("127.0.0.1", 0));      // 0 = any free port
 //   std::string url = endpoint.url();                         // "http://127.0.0.1:40123"
-//   std::string queue = cloud.QueueUrl(url);                  // for SQS clients
+//   std::string queue = endpoint.QueueUrl();                  // for SQS clients
 //   // aws --endpoint-url $url ec2 describe-instances
 //   endpoint.Stop();
 #pragma once
@@ -42,6 +42,8 @@ class AwsEndpoint {
   int port() const { return port_; }
   // "http://<host>:<port>" (127.0.0.1 when bound to 0.0.0.0).
   std::string url() const;
+  // The simulated queue's URL at this endpoint, for SQS clients (CloudOptim's queue URL).
+  std::string QueueUrl() const { return cloud_.QueueUrl(url()); }
   // Stops serving; waits for requests in flight (long polls end within ~100 ms).
   void Stop();
 

@@ -74,6 +74,7 @@ TEST_F(AwsEndpointTest, ServesOverHttpOnAFreePortAndStops) {
   ASSERT_GT(endpoint_.port(), 0);
   EXPECT_EQ(endpoint_.url(), "http://127.0.0.1:" + std::to_string(endpoint_.port()));
   EXPECT_FALSE(endpoint_.Start("127.0.0.1", 0).has_value()) << "already started";
+  EXPECT_EQ(endpoint_.QueueUrl(), endpoint_.url() + "/123456789012/cloudoptim-interruptions");
   httplib::Client client("127.0.0.1", endpoint_.port());
   auto response =
       client.Post("/", {{"Authorization", Authorization("ec2")}},

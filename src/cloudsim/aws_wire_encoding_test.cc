@@ -45,6 +45,15 @@ TEST(XmlWriterTest, EscapesTextAndClosesWhatIsOpen) {
   EXPECT_STREQ(doc.child("Root").child("item").child_value("ok"), "true");
 }
 
+TEST(XmlWriterTest, ReplacesBytesThatAreNotUtf8) {
+  EXPECT_EQ(XmlEscape("caf\xc3\xa9"), "caf\xc3\xa9");
+  EXPECT_EQ(XmlEscape("a\xf6"
+                      "b"),
+            "a\xef\xbf\xbd"
+            "b");
+  EXPECT_EQ(XmlEscape("\xe2\x82"), "\xef\xbf\xbd\xef\xbf\xbd");
+}
+
 TEST(AwsErrorTest, TakesTheAwsCodeFromTheMessagePrefix) {
   AwsError in_use = ToAwsError(Error{ErrorCode::kFailedPrecondition, "VolumeInUse: vol-1 busy"});
   EXPECT_EQ(in_use.code, "VolumeInUse");

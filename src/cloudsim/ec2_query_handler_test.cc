@@ -161,6 +161,9 @@ TEST_F(Ec2QueryHandlerTest, TagsAreCreatedAndDeleted) {
   EXPECT_EQ(cloud_.FindInstance(id)->tags.at("owner"), "ops");
   Parse(Send("Action=DeleteTags&ResourceId.1=" + id + "&Tag.1.Key=owner"));
   EXPECT_TRUE(cloud_.FindInstance(id)->tags.empty());
+  ASSERT_TRUE(cloud_.CreateTags({id}, {{"a", "1"}, {"b", "2"}}).has_value());
+  Parse(Send("Action=DeleteTags&ResourceId.1=" + id));
+  EXPECT_TRUE(cloud_.FindInstance(id)->tags.empty()) << "no keys deletes every tag";
 }
 
 TEST_F(Ec2QueryHandlerTest, LowestPriceFleetTakesTheCheapestPool) {

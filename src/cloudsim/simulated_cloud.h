@@ -109,6 +109,7 @@ class SimulatedCloud {
   std::vector<Reservation> Reservations() const;
   Result<Ec2Instance> FindInstance(std::string_view instance_id) const;
   Status CreateTags(const std::vector<std::string>& resource_ids, const Tags& tags);
+  // Empty `keys` deletes every tag of the resources, as EC2's DeleteTags without Tag does.
   Status DeleteTags(const std::vector<std::string>& resource_ids,
                     const std::vector<std::string>& keys);
 

@@ -192,6 +192,7 @@ Status SimulatedCloud::DeleteTags(const std::vector<std::string>& resource_ids,
     targets.push_back(target);
   }
   for (Tags* target : targets) {
+    if (keys.empty()) target->clear();
     for (const std::string& key : keys) target->erase(key);
   }
   return Ok();

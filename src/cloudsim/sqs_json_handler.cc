@@ -13,6 +13,11 @@ namespace {
 
 using nlohmann::json;
 
+// Never throws: text from the request (a bad queue name, a receipt handle) may not be UTF-8.
+std::string Dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 // An SQS error: the JSON protocol's "__type" shape name, and the query-protocol code that the
 // x-amzn-query-error header carries (what query-compatible clients report as the code).
 struct SqsError {
@@ -326,7 +331,7 @@ WireResponse SqsJsonHandler::ErrorResponse(std::string_view type, std::string_vi
   json body = {{"__type", type}, {"message", message}};
   return {.status = http_status,
           .content_type = "application/x-amz-json-1.0",
-          .body = body.dump(),
+          .body = Dump(body),
           .headers = {{"x-amzn-query-error", std::string(query_code) + ";Sender"},
                       {"x-amzn-RequestId", std::string(request_id)}}};
 }
@@ -346,7 +351,7 @@ WireResponse SqsJsonHandler::Handle(std::string_view operation, std::string_view
   if (auto* error = std::get_if<SqsError>(&result)) return SqsErrorResponse(*error, request_id);
   return {.status = 200,
           .content_type = "application/x-amz-json-1.0",
-          .body = std::get<json>(result).dump(),
+          .body = Dump(std::get<json>(result)),
           .headers = {{"x-amzn-RequestId", std::string(request_id)}}};
 }
 
