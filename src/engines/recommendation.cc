@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -179,6 +180,18 @@ std::string_view ActionTypeString(ActionType type) {
     if (value == type) return name;
   }
   return "unknown";
+}
+
+std::string MakeRecommendationId(EngineName engine, std::string_view target,
+                                 std::string_view content) {
+  uint64_t hash = 14695981039346656037ULL;  // FNV-1a, 64-bit: stable across builds
+  for (unsigned char c : content) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
+  return std::string(EngineNameString(engine)) + "/" + std::string(target) + "/" + hex;
 }
 
 Money Recommendations::TotalMonthlySavings() const {

@@ -104,5 +104,13 @@ TEST(RecommendationTest, ErrorsNameTheField) {
               HasSubstr("items[0].confidence"));
 }
 
+TEST(RecommendationTest, IdsAreDeterministicAndContentSensitive) {
+  const std::string a = MakeRecommendationId(EngineName::kSpotOptimize, "node-group/a", "x=1");
+  EXPECT_EQ(a, MakeRecommendationId(EngineName::kSpotOptimize, "node-group/a", "x=1"));
+  EXPECT_NE(a, MakeRecommendationId(EngineName::kSpotOptimize, "node-group/a", "x=2"));
+  EXPECT_TRUE(a.starts_with("spot-optimize/node-group/a/"));
+  EXPECT_EQ(a.size(), std::string("spot-optimize/node-group/a/").size() + 16);
+}
+
 }  // namespace
 }  // namespace cloudoptim

@@ -1,0 +1,49 @@
+// Which instance types could replace the nodes of a node group: the shape the group needs
+// (architecture, GPUs, types pinned by pods, the largest pod plus DaemonSet overhead) and the
+// catalogue types that meet it and the policy. Shared by spot-optimize and node rightsizing.
+//
+//   GroupShape shape = DescribeGroup(group, catalog);
+//   for (const InstanceType* type : CandidateTypes(catalog, "us-east-1", shape, policy)) ...
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "engines/node_group.h"
+#include "engines/policy.h"
+#include "model/resources.h"
+
+namespace cloudoptim {
+
+struct GroupShape {
+  std::vector<const InstanceType*> current_types;  // distinct, catalogue-known only
+  std::set<Architecture> architectures;            // what the pods can run on
+  std::string gpu_name;                            // empty: a CPU group
+  // Types the pods pin with nodeSelector / required node affinity on the instance-type label;
+  // nullopt when nothing is pinned.
+  std::optional<std::set<std::string>> pinned_types;
+  Resources largest_pod;      // per dimension, over workload pods
+  Resources daemon_overhead;  // per node: the most any node's DaemonSet pods request
+  bool bare_metal = false;    // the group runs bare metal today
+};
+
+// A pod's request as a node must hold it: requests, raised to observed usage plus `buffer`
+// (0.2 = 20% headroom) where usage is known, so a busy pod with small requests is not packed
+// onto a node it would overload. `usage` may be null.
+Resources EffectiveRequest(const Pod& pod, const PodUsage* usage, double buffer);
+
+GroupShape DescribeGroup(const NodeGroup& group, const Catalog& catalog);
+
+// Whether the policy allows the type: family prefix allow/deny lists and architectures.
+bool TypeAllowedByPolicy(const InstanceType& type, const Policy& policy);
+
+// Current-generation types with an on-demand price in `region` that match the shape and the
+// policy and can hold the largest pod next to the DaemonSet overhead; sorted by name.
+std::vector<const InstanceType*> CandidateTypes(const Catalog& catalog, std::string_view region,
+                                                const GroupShape& shape, const Policy& policy);
+
+}  // namespace cloudoptim
