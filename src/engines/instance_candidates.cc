@@ -74,6 +74,7 @@ GroupShape DescribeGroup(const NodeGroup& group, const Catalog& catalog) {
     shape.architectures.insert(type->arch);
     if (type->gpus > 0) shape.gpu_name = type->gpu_name;
     shape.bare_metal = shape.bare_metal || type->bare_metal;
+    shape.burstable = shape.burstable || type->burstable;
   }
   std::map<std::string_view, Resources> daemon_per_node;
   for (const Pod* pod : group.daemon_pods) daemon_per_node[pod->node_name] += pod->Requests();
@@ -111,7 +112,10 @@ std::vector<const InstanceType*> CandidateTypes(const Catalog& catalog, std::str
   std::vector<const InstanceType*> out;
   const Resources needed = shape.largest_pod + shape.daemon_overhead;
   for (const InstanceType& type : catalog.Types()) {
-    if (!type.current_generation || (type.bare_metal && !shape.bare_metal)) continue;
+    // Generation >= 5 counts as current: the shipped flag wrongly marks m5/c5/r5/m6i previous.
+    const bool current = type.current_generation || type.generation >= 5;
+    if (!current || (type.bare_metal && !shape.bare_metal)) continue;
+    if (type.burstable && !shape.burstable) continue;
     if (!shape.architectures.count(type.arch)) continue;
     if (shape.gpu_name.empty() ? type.gpus > 0 : type.gpu_name != shape.gpu_name) continue;
     if (shape.pinned_types && !shape.pinned_types->count(type.name)) continue;

@@ -29,6 +29,7 @@ struct GroupShape {
   Resources largest_pod;      // per dimension, over workload pods
   Resources daemon_overhead;  // per node: the most any node's DaemonSet pods request
   bool bare_metal = false;    // the group runs bare metal today
+  bool burstable = false;     // the group runs burstable (t*) types today
 };
 
 // A pod's request as a node must hold it: requests, raised to observed usage plus `buffer`
@@ -41,8 +42,10 @@ GroupShape DescribeGroup(const NodeGroup& group, const Catalog& catalog);
 // Whether the policy allows the type: family prefix allow/deny lists and architectures.
 bool TypeAllowedByPolicy(const InstanceType& type, const Policy& policy);
 
-// Current-generation types with an on-demand price in `region` that match the shape and the
-// policy and can hold the largest pod next to the DaemonSet overhead; sorted by name.
+// Current-generation types with an on-demand price (bare metal and burstable types only for
+// groups already on them: CPU credits and whole hosts are choices we do not make for anyone) in
+// `region` that match the shape and the policy and can hold the largest pod next to the DaemonSet
+// overhead; sorted by name.
 std::vector<const InstanceType*> CandidateTypes(const Catalog& catalog, std::string_view region,
                                                 const GroupShape& shape, const Policy& policy);
 

@@ -168,6 +168,12 @@ Recommendation Finish(Recommendation rec, Action action) {
   return rec;
 }
 
+size_t SpotTypeCount(const MixPlan& plan) {
+  std::set<std::string> types;
+  for (const PoolShare& s : plan.spot) types.insert(s.option.pool.instance_type);
+  return types.size();
+}
+
 Recommendation SpotPlanRecommendation(const NodeGroup& group, const MixPlan& plan,
                                       const GroupCost& cost) {
   Money new_cost;
@@ -191,10 +197,10 @@ Recommendation SpotPlanRecommendation(const NodeGroup& group, const MixPlan& pla
   rec.monthly_savings = (cost.usd_per_hour - new_cost).PerHourToMonthly();
   rec.confidence = min_safety;
   rec.explanation = fmt::format(
-      "Run {:.0f}% of node group {} on {} spot pools of {} types in {} zones (each scoring at "
+      "Run {:.0f}% of node group {} on {} spot pools of {} type(s) in {} zones (each scoring at "
       "least {:.2f}) and keep {:.0f}% on-demand, saving {} a month.",
-      plan.spot_share * 100, group.name, plan.spot.size(), types.size(), zones.size(), min_safety,
-      plan.on_demand_share * 100, rec.monthly_savings.ToString());
+      plan.spot_share * 100, group.name, plan.spot.size(), SpotTypeCount(plan), zones.size(),
+      min_safety, plan.on_demand_share * 100, rec.monthly_savings.ToString());
   return Finish(std::move(rec), std::move(action));
 }
 

@@ -13,9 +13,12 @@ bool IsMainstreamCategory(const std::string& category) {
 
 StructuralTraits StructuralTraitsOf(const InstanceType& type, int32_t sizes_in_family,
                                     int32_t zones_offering) {
+  // The shipped catalogue flags some current families (m5, c5, r5, m6i, ...) as previous
+  // generation (its source, moto's snapshot, says so); AWS retires families by generation,
+  // so generation 5 and later count as current whatever the flag says.
   return StructuralTraits{.category = type.category,
                           .generation = type.generation,
-                          .current_generation = type.current_generation,
+                          .current_generation = type.current_generation || type.generation >= 5,
                           .bare_metal = type.bare_metal,
                           .gpus = type.gpus,
                           .vcpus = type.vcpus,

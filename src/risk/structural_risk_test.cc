@@ -60,5 +60,16 @@ TEST(StructuralRiskTest, TraitsComeFromTheInstanceType) {
   EXPECT_EQ(t.zones_offering, 3);
 }
 
+TEST(StructuralRiskTest, GenerationFiveAndLaterCountAsCurrentWhateverTheFlag) {
+  InstanceType m5;
+  m5.generation = 5;
+  m5.current_generation = false;  // as the shipped catalogue says for m5
+  EXPECT_TRUE(StructuralTraitsOf(m5, 10, 6).current_generation);
+  InstanceType m3;
+  m3.generation = 3;
+  m3.current_generation = false;
+  EXPECT_FALSE(StructuralTraitsOf(m3, 4, 6).current_generation);
+}
+
 }  // namespace
 }  // namespace cloudoptim
