@@ -97,10 +97,61 @@ int32_t NodesNeeded(std::vector<Resources> pods, const Resources& per_node) {
   return static_cast<int32_t>(free.size());
 }
 
+namespace {
+
+// The cheapest single-type configuration that holds `demands`, or type == nullptr.
+Choice CheapestFit(const EngineInput& input, const NodeGroup& group,
+                   const std::vector<Resources>& demands, CapacityType capacity) {
+  const GroupShape shape = DescribeGroup(group, input.catalog);
+  const int32_t min_nodes = std::max<int32_t>(1, static_cast<int32_t>(group.Zones().size()));
+  Choice best;
+  for (const InstanceType* type :
+       CandidateTypes(input.catalog, input.snapshot.region, shape, input.policy)) {
+    Result<Money> price = PriceOf(input, type->name, capacity);
+    if (!price) continue;
+    const Resources room = (type->allocatable - shape.daemon_overhead).ClampedAtZero();
+    const int32_t needed = NodesNeeded(demands, room);
+    if (needed < 0) continue;
+    const int32_t count = std::max(needed, min_nodes);
+    const Money cost = *price * count;
+    if (best.type == nullptr || cost < best.usd_per_hour) best = {type, count, cost};
+  }
+  return best;
+}
+
+Recommendation MakeRecommendation(const NodeGroup& group, const Choice& best, CapacityType capacity,
+                                  bool used_usage, Money savings) {
+  Action action{ActionType::kChangeNodeGroupMix, group.Target(), {}};
+  action.parameters["instance_types"] = best.type->name;
+  action.parameters["node_count"] = std::to_string(best.node_count);
+  action.parameters["capacity_type"] = std::string(CapacityTypeName(capacity));
+  action.parameters["from_instance_types"] = TypesOf(group);
+  action.parameters["from_node_count"] = std::to_string(group.nodes.size());
+  action.parameters["basis"] = used_usage ? "requests+usage" : "requests";
+  Recommendation rec;
+  rec.engine = EngineName::kRightsize;
+  rec.target = group.Target();
+  rec.monthly_savings = savings;
+  // Requests are exact; usage is a sample that may miss a peak.
+  rec.confidence = used_usage ? 0.7 : 0.8;
+  rec.explanation = fmt::format(
+      "Run node group {} on {} {} instead of {} {} nodes: the pods' {} fit, saving {} a month.",
+      group.name, best.node_count, best.type->name, group.nodes.size(), TypesOf(group),
+      used_usage ? "requests and observed usage" : "requests", savings.ToString());
+  std::string content;
+  for (const auto& [key, value] : action.parameters) content += key + "=" + value + ";";
+  rec.id = MakeRecommendationId(EngineName::kRightsize, rec.target, content);
+  rec.actions.push_back(std::move(action));
+  return rec;
+}
+
+}  // namespace
+
 Recommendations RunRightsizeNodes(const EngineInput& input) {
   Recommendations out;
   const UsageIndex usage(input.snapshot);
   for (const NodeGroup& group : GroupNodes(input.snapshot)) {
+    if (group.workload_pods.empty()) continue;
     const CapacityType capacity = GroupCapacity(group);
     Money current;
     bool priced = true;
@@ -109,7 +160,7 @@ Recommendations RunRightsizeNodes(const EngineInput& input) {
       priced = priced && price.has_value();
       if (price) current += *price;
     }
-    if (!priced || group.workload_pods.empty()) continue;
+    if (!priced) continue;
 
     std::vector<Resources> demands;
     bool used_usage = false;
@@ -118,49 +169,13 @@ Recommendations RunRightsizeNodes(const EngineInput& input) {
       used_usage = used_usage || observed != nullptr;
       demands.push_back(EffectiveRequest(*pod, observed, input.policy.rightsize_buffer));
     }
-    const GroupShape shape = DescribeGroup(group, input.catalog);
-    const int32_t min_nodes = std::max<int32_t>(1, static_cast<int32_t>(group.Zones().size()));
-    Choice best;
-    for (const InstanceType* type :
-         CandidateTypes(input.catalog, input.snapshot.region, shape, input.policy)) {
-      Result<Money> price = PriceOf(input, type->name, capacity);
-      if (!price) continue;
-      const Resources room = (type->allocatable - shape.daemon_overhead).ClampedAtZero();
-      const int32_t needed = NodesNeeded(demands, room);
-      if (needed < 0) continue;
-      const int32_t count = std::max(needed, min_nodes);
-      const Money cost = *price * count;
-      if (best.type == nullptr || cost < best.usd_per_hour) best = {type, count, cost};
-    }
+    const Choice best = CheapestFit(input, group, demands, capacity);
     if (best.type == nullptr) continue;
-
     const Money savings = (current - best.usd_per_hour).PerHourToMonthly();
     const Money percent_floor =
         current.PerHourToMonthly().Scaled(input.policy.min_savings_percent_of_node_cost / 100);
     if (savings < input.policy.min_monthly_savings || savings < percent_floor) continue;
-
-    Action action{ActionType::kChangeNodeGroupMix, group.Target(), {}};
-    action.parameters["instance_types"] = best.type->name;
-    action.parameters["node_count"] = std::to_string(best.node_count);
-    action.parameters["capacity_type"] = std::string(CapacityTypeName(capacity));
-    action.parameters["from_instance_types"] = TypesOf(group);
-    action.parameters["from_node_count"] = std::to_string(group.nodes.size());
-    action.parameters["basis"] = used_usage ? "requests+usage" : "requests";
-    Recommendation rec;
-    rec.engine = EngineName::kRightsize;
-    rec.target = group.Target();
-    rec.monthly_savings = savings;
-    rec.confidence = used_usage ? 0.7 : 0.8;
-    rec.explanation = fmt::format(
-        "Run node group {} on {} {} instead of {} {} nodes: the pods' {} fit, saving {} a "
-        "month.",
-        group.name, best.node_count, best.type->name, group.nodes.size(), TypesOf(group),
-        used_usage ? "requests and observed usage" : "requests", savings.ToString());
-    std::string content;
-    for (const auto& [key, value] : action.parameters) content += key + "=" + value + ";";
-    rec.id = MakeRecommendationId(EngineName::kRightsize, rec.target, content);
-    rec.actions.push_back(std::move(action));
-    out.items.push_back(std::move(rec));
+    out.items.push_back(MakeRecommendation(group, best, capacity, used_usage, savings));
   }
   return out;
 }
