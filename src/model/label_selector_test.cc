@@ -149,7 +149,13 @@ TEST(LabelSelectorMatchTest, GreaterAndLessCompareIntegersAndFailOnNonIntegers) 
   EXPECT_FALSE(Selects("z>1", {{"z", "v2"}}));
   EXPECT_FALSE(Selects("z>1", {{"z", "1"}}));
   EXPECT_FALSE(Selects("z>1", {}));
-  EXPECT_TRUE(Selects("z>-5", {{"z", "-4"}}));
+  // "-5" is not a valid label value, so the string form rejects it; node selector terms
+  // (structured) may compare against negative numbers.
+  EXPECT_FALSE(LabelSelector::Parse("z>-5").has_value());
+  const SelectorRequirement gt_minus_five{"z", SelectorOperator::kGt, {"-5"}};
+  EXPECT_TRUE(ValidateRequirement(gt_minus_five).has_value());
+  EXPECT_TRUE(gt_minus_five.Matches({{"z", "-4"}}));
+  EXPECT_FALSE(gt_minus_five.Matches({{"z", "-5"}}));
   EXPECT_TRUE(Selects("z<10", {{"z", "9"}}));  // numeric, not lexical ("9" > "10")
   EXPECT_FALSE(Selects("z<10", {{"z", "99999999999999999999"}}));  // not an int64
 }
