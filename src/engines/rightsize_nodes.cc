@@ -99,22 +99,59 @@ int32_t NodesNeeded(std::vector<Resources> pods, const Resources& per_node) {
 
 namespace {
 
-// The cheapest single-type configuration that holds `demands`, or type == nullptr.
+// A lower bound on the nodes of `room` that `total` needs: no packing beats the busiest
+// dimension divided evenly.
+int64_t NodesLowerBound(const Resources& total, const Resources& room) {
+  auto ratio = [](int64_t need, int64_t have) -> int64_t {
+    if (need <= 0) return 0;
+    if (have <= 0) return INT32_MAX;
+    return (need + have - 1) / have;
+  };
+  return std::max({ratio(total.cpu_millis, room.cpu_millis),
+                   ratio(total.memory_bytes, room.memory_bytes), ratio(total.pods, room.pods),
+                   ratio(total.gpus, room.gpus)});
+}
+
+// The cheapest single-type configuration that holds `demands`, or type == nullptr. Candidates
+// are tried in order of their lower-bound cost and the search stops once that bound reaches the
+// best packing found: FFD runs for a handful of types instead of hundreds.
 Choice CheapestFit(const EngineInput& input, const NodeGroup& group,
                    const std::vector<Resources>& demands, CapacityType capacity) {
   const GroupShape shape = DescribeGroup(group, input.catalog);
-  const int32_t min_nodes = std::max<int32_t>(1, static_cast<int32_t>(group.Zones().size()));
-  Choice best;
+  const int64_t min_nodes = std::max<int64_t>(1, static_cast<int64_t>(group.Zones().size()));
+  Resources total;
+  for (Resources demand : demands) {
+    demand.pods = 1;
+    total += demand;
+  }
+  struct Bound {
+    const InstanceType* type;
+    Money price;
+    Resources room;
+    Money lower_bound;
+  };
+  std::vector<Bound> bounds;
   for (const InstanceType* type :
        CandidateTypes(input.catalog, input.snapshot.region, shape, input.policy)) {
     Result<Money> price = PriceOf(input, type->name, capacity);
     if (!price) continue;
     const Resources room = (type->allocatable - shape.daemon_overhead).ClampedAtZero();
-    const int32_t needed = NodesNeeded(demands, room);
+    const int64_t nodes = std::max(min_nodes, NodesLowerBound(total, room));
+    if (nodes >= INT32_MAX) continue;
+    bounds.push_back({type, *price, room, *price * nodes});
+  }
+  std::sort(bounds.begin(), bounds.end(), [](const Bound& a, const Bound& b) {
+    return a.lower_bound != b.lower_bound ? a.lower_bound < b.lower_bound
+                                          : a.type->name < b.type->name;
+  });
+  Choice best;
+  for (const Bound& bound : bounds) {
+    if (best.type != nullptr && bound.lower_bound >= best.usd_per_hour) break;
+    const int32_t needed = NodesNeeded(demands, bound.room);
     if (needed < 0) continue;
-    const int32_t count = std::max(needed, min_nodes);
-    const Money cost = *price * count;
-    if (best.type == nullptr || cost < best.usd_per_hour) best = {type, count, cost};
+    const int32_t count = std::max(needed, static_cast<int32_t>(min_nodes));
+    const Money cost = bound.price * count;
+    if (best.type == nullptr || cost < best.usd_per_hour) best = {bound.type, count, cost};
   }
   return best;
 }
