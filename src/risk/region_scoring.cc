@@ -46,4 +46,17 @@ PoolScoreTable ScoreRegion(const Catalog& catalog, std::string_view region,
   return ScorePools(RegionRiskInputs(catalog, region, evidence));
 }
 
+std::map<RegionEvidence::PoolId, Money> LatestSpotPrices(const RegionEvidence& evidence) {
+  std::map<RegionEvidence::PoolId, Money> latest;
+  for (const auto& [pool, points] : evidence.price_history) {
+    const SpotPricePoint* newest = nullptr;
+    for (const SpotPricePoint& point : points) {
+      if (point.usd_per_hour.micros() <= 0) continue;
+      if (newest == nullptr || newest->timestamp < point.timestamp) newest = &point;
+    }
+    if (newest != nullptr) latest[pool] = newest->usd_per_hour;
+  }
+  return latest;
+}
+
 }  // namespace cloudoptim

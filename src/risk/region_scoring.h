@@ -33,4 +33,8 @@ std::vector<PoolRiskInput> RegionRiskInputs(const Catalog& catalog, std::string_
 PoolScoreTable ScoreRegion(const Catalog& catalog, std::string_view region,
                            const RegionEvidence& evidence);
 
+// The most recent price of every pool with price history, per hour: what engines take as the
+// pool's spot price (EngineInput::spot_prices) instead of the catalogue's estimate.
+std::map<RegionEvidence::PoolId, Money> LatestSpotPrices(const RegionEvidence& evidence);
+
 }  // namespace cloudoptim

@@ -58,5 +58,19 @@ TEST(RegionScoringTest, EvidenceChangesOnlyItsOwnPool) {
                    before.Find("c5.large", "us-east-1b")->safety_score);
 }
 
+TEST(RegionScoringTest, LatestSpotPriceIsTheNewestPositivePoint) {
+  RegionEvidence evidence;
+  const TimePoint t0{};
+  evidence.price_history[{"m5.large", "us-east-1a"}] = {
+      {"us-east-1a", t0 + std::chrono::hours(2), Money::FromUsd(0.041)},
+      {"us-east-1a", t0 + std::chrono::hours(5), Money::FromUsd(0.043)},
+      {"us-east-1a", t0 + std::chrono::hours(1), Money::FromUsd(0.040)},
+      {"us-east-1a", t0 + std::chrono::hours(9), Money()}};
+  evidence.price_history[{"m5.large", "us-east-1b"}] = {};
+  const auto latest = LatestSpotPrices(evidence);
+  ASSERT_EQ(latest.size(), 1u);
+  EXPECT_EQ(latest.at({"m5.large", "us-east-1a"}), Money::FromUsd(0.043));
+}
+
 }  // namespace
 }  // namespace cloudoptim
