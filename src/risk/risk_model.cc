@@ -43,9 +43,40 @@ double CustomerFeedbackRisk(const InterruptionFeedback& feedback) {
   return std::min(1.0, monthly / kFullRiskMonthlyInterruption);
 }
 
+PoolStatus CrossCustomerStatus(int32_t customers_interrupted) {
+  if (customers_interrupted >= 3) return PoolStatus::kRisky;
+  if (customers_interrupted == 2) return PoolStatus::kUncertain;
+  return PoolStatus::kNormal;
+}
+
+double CrossCustomerPenalty(PoolStatus status) {
+  switch (status) {
+    case PoolStatus::kNormal:
+      return 0;
+    case PoolStatus::kUncertain:
+      return 0.10;
+    case PoolStatus::kRisky:
+      return 0.20;
+  }
+  return 0;
+}
+
+std::string_view PoolStatusName(PoolStatus status) {
+  switch (status) {
+    case PoolStatus::kNormal:
+      return "normal";
+    case PoolStatus::kUncertain:
+      return "uncertain";
+    case PoolStatus::kRisky:
+      return "risky";
+  }
+  return "normal";
+}
+
 double WeightedRisk(const RiskFactors& f) {
   return f.weight_spot_advisor * f.spot_advisor + f.weight_price_volatility * f.price_volatility +
-         f.weight_structural * f.structural + f.weight_customer_feedback * f.customer_feedback;
+         f.weight_structural * f.structural + f.weight_customer_feedback * f.customer_feedback +
+         f.cross_customer_penalty;
 }
 
 PoolScore ScorePool(const PoolRiskInput& input) {
@@ -59,10 +90,13 @@ PoolScore ScorePool(const PoolRiskInput& input) {
   factors.weight_price_volatility = weights.price_volatility;
   factors.weight_structural = weights.structural;
   factors.weight_customer_feedback = weights.customer_feedback;
+  const PoolStatus status = CrossCustomerStatus(input.feedback.customers_interrupted);
+  factors.cross_customer_penalty = CrossCustomerPenalty(status);
   return PoolScore{.instance_type = input.instance_type,
                    .availability_zone = input.availability_zone,
                    .safety_score = std::clamp(1.0 - WeightedRisk(factors), 0.0, 1.0),
-                   .factors = factors};
+                   .factors = factors,
+                   .status = status};
 }
 
 PoolScoreTable ScorePools(std::span<const PoolRiskInput> inputs) {

@@ -27,6 +27,9 @@ namespace cloudoptim {
 struct InterruptionFeedback {
   double instance_hours = 0;
   int64_t interruptions = 0;
+  // How many distinct customers saw an interruption in the pool in the recent window (the
+  // caller's choice, e.g. 24 h): the cross-customer signal of DESIGN.md.
+  int32_t customers_interrupted = 0;
 };
 
 struct PoolRiskInput {
@@ -52,11 +55,19 @@ inline constexpr double kUnknownAdvisorRisk = 0.875;
 // pseudo-exposure are added to the hours so a single early interruption is not certainty.
 double CustomerFeedbackRisk(const InterruptionFeedback& feedback);
 
+// 2 customers interrupted in the same pool: UNCERTAIN; 3 or more: RISKY. One customer's
+// interruptions are that customer's feedback, not yet a pattern.
+PoolStatus CrossCustomerStatus(int32_t customers_interrupted);
+// The risk added for a status: 0, 0.10, 0.20.
+double CrossCustomerPenalty(PoolStatus status);
+std::string_view PoolStatusName(PoolStatus status);  // "normal" | "uncertain" | "risky"
+
 // Scores one pool; safety = 1 - Σ weight·risk, clamped to [0,1], breakdown in `factors`.
 PoolScore ScorePool(const PoolRiskInput& input);
 PoolScoreTable ScorePools(std::span<const PoolRiskInput> inputs);
 
-// The weighted risk the breakdown adds up to (1 - safety before clamping).
+// The weighted risk plus the cross-customer penalty: what the breakdown adds up to (1 - safety
+// before clamping).
 double WeightedRisk(const RiskFactors& factors);
 
 }  // namespace cloudoptim

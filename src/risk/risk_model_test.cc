@@ -129,6 +129,28 @@ TEST(RiskModelTest, SafetyIsMonotoneInEveryFactor) {
   }
 }
 
+TEST(RiskModelTest, InterruptionsAcrossCustomersMarkThePool) {
+  EXPECT_EQ(CrossCustomerStatus(0), PoolStatus::kNormal);
+  EXPECT_EQ(CrossCustomerStatus(1), PoolStatus::kNormal);
+  EXPECT_EQ(CrossCustomerStatus(2), PoolStatus::kUncertain);
+  EXPECT_EQ(CrossCustomerStatus(3), PoolStatus::kRisky);
+  EXPECT_EQ(CrossCustomerStatus(40), PoolStatus::kRisky);
+  EXPECT_EQ(PoolStatusName(PoolStatus::kUncertain), "uncertain");
+
+  const double base = ScorePool(CalmM5Large()).safety_score;
+  PoolRiskInput input = CalmM5Large();
+  input.feedback.customers_interrupted = 2;
+  const PoolScore uncertain = ScorePool(input);
+  EXPECT_EQ(uncertain.status, PoolStatus::kUncertain);
+  EXPECT_NEAR(uncertain.safety_score, base - 0.10, 1e-12);
+  EXPECT_NEAR(uncertain.safety_score, 1 - WeightedRisk(uncertain.factors), 1e-12);
+  input.feedback.customers_interrupted = 3;
+  const PoolScore risky = ScorePool(input);
+  EXPECT_EQ(risky.status, PoolStatus::kRisky);
+  EXPECT_NEAR(risky.safety_score, base - 0.20, 1e-12);
+  EXPECT_LT(risky.safety_score, 0.75);  // a RISKY pool leaves every plan
+}
+
 TEST(RiskModelTest, TableHoldsOneScorePerPool) {
   std::vector<PoolRiskInput> inputs = {CalmM5Large(), CalmM5Large(), CalmM5Large()};
   inputs[1].availability_zone = "us-east-1b";
