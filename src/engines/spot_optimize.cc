@@ -1,6 +1,7 @@
 #include "engines/spot_optimize.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -168,6 +169,23 @@ Recommendation Finish(Recommendation rec, Action action) {
   return rec;
 }
 
+// Every similar type with a safe spot pool, cheapest per vCPU first: the flexible list a
+// price-capacity-optimized launch draws from when the planned pools run dry.
+std::string FlexibleTypes(const std::vector<PoolOption>& spot, const SafetyThresholds& safety) {
+  std::map<std::string, double> cheapest;
+  for (const PoolOption& option : spot) {
+    if (option.safety_score < safety.min_pool_safety_score) continue;
+    auto [it, inserted] = cheapest.emplace(option.pool.instance_type, option.UsdPerVcpuHour());
+    if (!inserted) it->second = std::min(it->second, option.UsdPerVcpuHour());
+  }
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const auto& [type, price] : cheapest) ranked.emplace_back(price, type);
+  std::sort(ranked.begin(), ranked.end());
+  std::string out;
+  for (const auto& [price, type] : ranked) out += (out.empty() ? "" : ",") + type;
+  return out;
+}
+
 size_t SpotTypeCount(const MixPlan& plan) {
   std::set<std::string> types;
   for (const PoolShare& s : plan.spot) types.insert(s.option.pool.instance_type);
@@ -175,7 +193,7 @@ size_t SpotTypeCount(const MixPlan& plan) {
 }
 
 Recommendation SpotPlanRecommendation(const NodeGroup& group, const MixPlan& plan,
-                                      const GroupCost& cost) {
+                                      const GroupCost& cost, std::string flexible_types) {
   Money new_cost;
   for (const auto* part : {&plan.spot, &plan.on_demand}) {
     for (const PoolShare& s : *part) new_cost += ShareCostPerHour(s, cost.total_vcpus);
@@ -186,6 +204,7 @@ Recommendation SpotPlanRecommendation(const NodeGroup& group, const MixPlan& pla
   action.parameters["capacity_type"] = "mixed";
   action.parameters["pools"] = JoinPools(plan, &types, &zones, &min_safety);
   action.parameters["instance_types"] = Join(types);
+  action.parameters["flexible_instance_types"] = std::move(flexible_types);
   action.parameters["zones"] = Join(zones);
   action.parameters["spot_share"] = fmt::format("{:.4f}", plan.spot_share);
   action.parameters["on_demand_share"] = fmt::format("{:.4f}", plan.on_demand_share);
@@ -254,7 +273,8 @@ Recommendations RunSpotOptimize(const EngineInput& input) {
       out.items.push_back(FallbackRecommendation(input, group, cost, plan.fallback_reason));
       continue;
     }
-    Recommendation rec = SpotPlanRecommendation(group, plan, cost);
+    Recommendation rec =
+        SpotPlanRecommendation(group, plan, cost, FlexibleTypes(options.spot, input.policy.safety));
     if (rec.monthly_savings < input.policy.min_monthly_savings) continue;
     out.items.push_back(std::move(rec));
   }

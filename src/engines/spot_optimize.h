@@ -15,7 +15,9 @@ namespace cloudoptim {
 // parameters:
 //   capacity_type    "mixed" (spot plan) or "on-demand" (fallback)
 //   pools            "m5.large/us-east-1a/spot=0.2000,m6i.large/us-east-1b/on-demand=0.0500,..."
-//   instance_types   the distinct types of the plan, comma-separated (a flexible launch list)
+//   instance_types   the distinct types of the plan, comma-separated
+//   flexible_instance_types  every similar type with a safe spot pool, cheapest per vCPU
+//                    first (mixed plans only): the list price-capacity-optimized launches use
 //   zones            the zones used, comma-separated
 //   spot_share, on_demand_share, total_vcpus, min_pool_safety_score ("1.0000" when no spot)
 //   reason           fallback only: why no safe spot plan exists

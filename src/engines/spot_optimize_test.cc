@@ -52,6 +52,25 @@ TEST(SpotOptimizeTest, ObservedSpotPricesReplaceTheCatalogueEstimate) {
   EXPECT_NE(observed.items[0].id, estimated.items[0].id);
 }
 
+TEST(SpotOptimizeTest, FlexibleListHoldsEverySafeSimilarTypeCheapestFirst) {
+  testing::EngineCase c = SafeCase();
+  c.score_overrides.push_back({"m5.2xlarge", "us-east-1a", 0.5, {}});
+  c.score_overrides.push_back({"m5.2xlarge", "us-east-1b", 0.5, {}});
+  c.score_overrides.push_back({"m5.2xlarge", "us-east-1c", 0.5, {}});
+  const PoolScoreTable scores = testing::CaseScores(c, TestCatalog());
+  EngineInput input{
+      .snapshot = c.snapshot, .policy = c.policy, .catalog = TestCatalog(), .pool_scores = &scores};
+  const Recommendations recs = RunSpotOptimize(input);
+  ASSERT_EQ(recs.items.size(), 1u);
+  const std::string flexible = recs.items[0].actions[0].parameters.at("flexible_instance_types");
+  // m5.large and m5.xlarge share the cheapest spot price per vCPU; the 0.5-scored m5.2xlarge
+  // and the dissimilar c5 (too little memory per vCPU) are absent.
+  EXPECT_TRUE(flexible.starts_with("m5.large,m5.xlarge,")) << flexible;
+  EXPECT_THAT(flexible, HasSubstr("r5.xlarge"));
+  EXPECT_THAT(flexible, Not(HasSubstr("m5.2xlarge")));
+  EXPECT_THAT(flexible, Not(HasSubstr("c5.")));
+}
+
 TEST(SpotOptimizeTest, SavingsBelowThePolicyMinimumAreNotProposed) {
   testing::EngineCase c = SafeCase();
   c.policy.min_monthly_savings = Money::FromUsd(100'000);
