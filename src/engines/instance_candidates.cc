@@ -43,7 +43,56 @@ bool StartsWithAny(std::string_view family, const std::vector<std::string>& pref
                      [&](const std::string& prefix) { return family.starts_with(prefix); });
 }
 
+// A key identifying a pod's node constraints, so pods of one workload are checked once.
+std::string ConstraintKey(const Pod& pod) {
+  std::string key;
+  for (const auto& [k, v] : pod.node_selector) key += k + "=" + v + ";";
+  for (const NodeSelectorTerm& term : pod.affinity.required_node_terms) {
+    key += "|";
+    for (const SelectorRequirement& req : term.match_expressions) key += req.ToString() + ";";
+  }
+  return key;
+}
+
+constexpr std::string_view kKarpenterTypeLabelPrefix = "karpenter.k8s.aws/instance-";
+
 }  // namespace
+
+Labels LabelsAsType(const InstanceType& type, const Labels& node_labels) {
+  Labels labels = node_labels;
+  std::erase_if(labels,
+                [](const auto& kv) { return kv.first.starts_with(kKarpenterTypeLabelPrefix); });
+  const std::string arch(ArchitectureName(type.arch));
+  labels[std::string(labels::kInstanceType)] = type.name;
+  labels[std::string(kBetaInstanceType)] = type.name;
+  labels[std::string(labels::kArch)] = arch;
+  labels["beta.kubernetes.io/arch"] = arch;
+  const std::string prefix(kKarpenterTypeLabelPrefix);
+  labels[prefix + "family"] = type.family;
+  labels[prefix + "category"] = type.category;
+  labels[prefix + "generation"] = std::to_string(type.generation);
+  labels[prefix + "size"] = type.size;
+  labels[prefix + "cpu"] = std::to_string(type.vcpus);
+  labels[prefix + "memory"] = std::to_string(type.memory_mib);
+  if (type.gpus > 0) {
+    labels[prefix + "gpu-count"] = std::to_string(type.gpus);
+    labels[prefix + "gpu-name"] = type.gpu_name;
+  }
+  return labels;
+}
+
+bool PodAcceptsNodeLabels(const Pod& pod, const Labels& node_labels) {
+  for (const auto& [key, value] : pod.node_selector) {
+    auto it = node_labels.find(key);
+    if (it == node_labels.end() || it->second != value) return false;
+  }
+  const auto& terms = pod.affinity.required_node_terms;
+  if (terms.empty()) return true;
+  return std::any_of(terms.begin(), terms.end(), [&](const NodeSelectorTerm& term) {
+    return std::all_of(term.match_expressions.begin(), term.match_expressions.end(),
+                       [&](const SelectorRequirement& req) { return req.Matches(node_labels); });
+  });
+}
 
 Resources EffectiveRequest(const Pod& pod, const PodUsage* usage, double buffer) {
   Resources request = pod.Requests();
@@ -75,6 +124,16 @@ GroupShape DescribeGroup(const NodeGroup& group, const Catalog& catalog) {
     if (type->gpus > 0) shape.gpu_name = type->gpu_name;
     shape.bare_metal = shape.bare_metal || type->bare_metal;
     shape.burstable = shape.burstable || type->burstable;
+  }
+  std::map<std::string_view, const Node*> nodes_by_name;
+  for (const Node* node : group.nodes) nodes_by_name[node->meta.name] = node;
+  std::set<std::string> constraint_keys;
+  for (const Pod* pod : group.workload_pods) {
+    if (pod->node_selector.empty() && pod->affinity.required_node_terms.empty()) continue;
+    if (!constraint_keys.insert(ConstraintKey(*pod)).second) continue;
+    auto node = nodes_by_name.find(pod->node_name);
+    shape.placement_constraints.push_back(
+        {pod, node == nodes_by_name.end() ? Labels{} : node->second->meta.labels});
   }
   std::map<std::string_view, Resources> daemon_per_node;
   for (const Pod* pod : group.daemon_pods) daemon_per_node[pod->node_name] += pod->Requests();
@@ -121,6 +180,12 @@ std::vector<const InstanceType*> CandidateTypes(const Catalog& catalog, std::str
     if (shape.pinned_types && !shape.pinned_types->count(type.name)) continue;
     if (!TypeAllowedByPolicy(type, policy)) continue;
     if (!needed.FitsIn(type.allocatable)) continue;
+    const bool accepted =
+        std::all_of(shape.placement_constraints.begin(), shape.placement_constraints.end(),
+                    [&](const PlacementConstraint& c) {
+                      return PodAcceptsNodeLabels(*c.pod, LabelsAsType(type, c.node_labels));
+                    });
+    if (!accepted) continue;
     if (!catalog.OnDemandPrice(region, type.name)) continue;
     out.push_back(&type);
   }

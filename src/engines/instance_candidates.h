@@ -19,6 +19,13 @@
 
 namespace cloudoptim {
 
+// A pod's node constraints (nodeSelector, required node affinity) and the labels of the node
+// it runs on: a type is acceptable when that node, relabelled as the type, still matches.
+struct PlacementConstraint {
+  const Pod* pod = nullptr;
+  Labels node_labels;
+};
+
 struct GroupShape {
   std::vector<const InstanceType*> current_types;  // distinct, catalogue-known only
   std::set<Architecture> architectures;            // what the pods can run on
@@ -26,6 +33,8 @@ struct GroupShape {
   // Types the pods pin with nodeSelector / required node affinity on the instance-type label;
   // nullopt when nothing is pinned.
   std::optional<std::set<std::string>> pinned_types;
+  // One per distinct set of node constraints among the workload pods.
+  std::vector<PlacementConstraint> placement_constraints;
   Resources largest_pod;      // per dimension, over workload pods
   Resources daemon_overhead;  // per node: the most any node's DaemonSet pods request
   bool bare_metal = false;    // the group runs bare metal today
@@ -38,6 +47,13 @@ struct GroupShape {
 Resources EffectiveRequest(const Pod& pod, const PodUsage* usage, double buffer);
 
 GroupShape DescribeGroup(const NodeGroup& group, const Catalog& catalog);
+
+// `node_labels` as a node of `type` would carry them: the well-known instance-type and arch
+// labels and Karpenter's karpenter.k8s.aws/instance-* labels replaced by the type's.
+Labels LabelsAsType(const InstanceType& type, const Labels& node_labels);
+// Whether a node with `node_labels` satisfies the pod's nodeSelector and required node
+// affinity (terms ORed, expressions ANDed; matchFields are not about the type and are ignored).
+bool PodAcceptsNodeLabels(const Pod& pod, const Labels& node_labels);
 
 // Whether the policy allows the type: family prefix allow/deny lists and architectures.
 bool TypeAllowedByPolicy(const InstanceType& type, const Policy& policy);

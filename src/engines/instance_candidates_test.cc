@@ -99,5 +99,40 @@ TEST(InstanceCandidatesTest, PinnedTypesComeFromNodeSelectorAndRequiredAffinity)
   EXPECT_EQ(*shape.pinned_types, std::set<std::string>{"m5.large"});
 }
 
+TEST(InstanceCandidatesTest, KarpenterFamilySelectorsAndZoneSelectorsAreRespected) {
+  Node node;
+  node.meta.name = "n1";
+  node.meta.labels = {{"node.kubernetes.io/instance-type", "m5.xlarge"},
+                      {"topology.kubernetes.io/zone", "us-east-1a"},
+                      {"karpenter.k8s.aws/instance-family", "m5"}};
+  Pod pod = PodWith(100, 1 << 20);
+  pod.node_name = "n1";
+  pod.node_selector["topology.kubernetes.io/zone"] = "us-east-1a";  // kept by every type
+  pod.affinity.required_node_terms.push_back(
+      {{{"karpenter.k8s.aws/instance-family", SelectorOperator::kIn, {"m5", "m5a"}},
+        {"karpenter.k8s.aws/instance-cpu", SelectorOperator::kGt, {"2"}}},
+       {}});
+  NodeGroup group;
+  group.nodes = {&node};
+  group.workload_pods = {&pod};
+  const GroupShape shape = DescribeGroup(group, TestCatalog());
+  ASSERT_EQ(shape.placement_constraints.size(), 1u);
+  const std::vector<std::string> names =
+      Names(CandidateTypes(TestCatalog(), "us-east-1", shape, Policy{}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"m5.2xlarge", "m5.4xlarge", "m5.xlarge", "m5a.xlarge"}));
+}
+
+TEST(InstanceCandidatesTest, LabelsAsTypeReplacesTypeLabelsOnly) {
+  const InstanceType* g4 = TestCatalog().FindType("g4dn.xlarge");
+  ASSERT_NE(g4, nullptr);
+  const Labels labels =
+      LabelsAsType(*g4, {{"karpenter.k8s.aws/instance-family", "m5"}, {"team", "ml"}});
+  EXPECT_EQ(labels.at("karpenter.k8s.aws/instance-family"), "g4dn");
+  EXPECT_EQ(labels.at("node.kubernetes.io/instance-type"), "g4dn.xlarge");
+  EXPECT_EQ(labels.at("karpenter.k8s.aws/instance-gpu-count"), "1");
+  EXPECT_EQ(labels.at("team"), "ml");
+}
+
 }  // namespace
 }  // namespace cloudoptim
