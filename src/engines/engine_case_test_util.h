@@ -20,7 +20,7 @@
 #include "risk/pool_score.h"
 #include "risk/region_scoring.h"
 
-namespace cloudoptim::testing {
+namespace cloudoptim::engine_cases {
 
 struct EngineCase {
   std::string name;
@@ -214,4 +214,4 @@ inline std::vector<std::filesystem::path> CaseFiles(const std::string& directory
   return out;
 }
 
-}  // namespace cloudoptim::testing
+}  // namespace cloudoptim::engine_cases

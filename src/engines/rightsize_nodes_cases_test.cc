@@ -22,7 +22,7 @@ const Catalog& TestCatalog() {
 class RightsizeNodesCaseTest : public ::testing::TestWithParam<std::filesystem::path> {};
 
 TEST_P(RightsizeNodesCaseTest, MatchesExpectations) {
-  Result<testing::EngineCase> c = testing::LoadEngineCase(GetParam(), TestCatalog());
+  Result<engine_cases::EngineCase> c = engine_cases::LoadEngineCase(GetParam(), TestCatalog());
   ASSERT_TRUE(c.has_value()) << c.error().ToString();
   SCOPED_TRACE(c->description);
   EngineInput input{.snapshot = c->snapshot, .policy = c->policy, .catalog = TestCatalog()};
@@ -64,8 +64,8 @@ TEST_P(RightsizeNodesCaseTest, MatchesExpectations) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, RightsizeNodesCaseTest,
-                         ::testing::ValuesIn(testing::CaseFiles(std::string(CO_SOURCE_DIR) +
-                                                                "/testdata/engines/rightsize")),
+                         ::testing::ValuesIn(engine_cases::CaseFiles(
+                             std::string(CO_SOURCE_DIR) + "/testdata/engines/rightsize")),
                          [](const auto& info) { return info.param.stem().string(); });
 
 TEST(NodesNeededTest, PacksFirstFitDecreasing) {

@@ -15,8 +15,8 @@
 namespace cloudoptim {
 namespace {
 
-using testing::CaseFiles;
-using testing::EngineCase;
+using engine_cases::CaseFiles;
+using engine_cases::EngineCase;
 using ::testing::HasSubstr;
 
 const Catalog& TestCatalog() {
@@ -151,10 +151,10 @@ void CheckExpectations(const EngineCase& c, const Recommendations& recs,
 class SpotOptimizeCaseTest : public ::testing::TestWithParam<std::filesystem::path> {};
 
 TEST_P(SpotOptimizeCaseTest, MatchesExpectations) {
-  Result<EngineCase> c = testing::LoadEngineCase(GetParam(), TestCatalog());
+  Result<EngineCase> c = engine_cases::LoadEngineCase(GetParam(), TestCatalog());
   ASSERT_TRUE(c.has_value()) << c.error().ToString();
   SCOPED_TRACE(c->description);
-  const PoolScoreTable scores = testing::CaseScores(*c, TestCatalog());
+  const PoolScoreTable scores = engine_cases::CaseScores(*c, TestCatalog());
   EngineInput input{.snapshot = c->snapshot,
                     .policy = c->policy,
                     .catalog = TestCatalog(),

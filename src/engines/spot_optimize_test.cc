@@ -21,8 +21,8 @@ const Catalog& TestCatalog() {
   return *catalog;
 }
 
-testing::EngineCase SafeCase() {
-  Result<testing::EngineCase> c = testing::LoadEngineCase(
+engine_cases::EngineCase SafeCase() {
+  Result<engine_cases::EngineCase> c = engine_cases::LoadEngineCase(
       std::string(CO_SOURCE_DIR) + "/testdata/engines/spot/safe_plan_meets_every_default.yaml",
       TestCatalog());
   EXPECT_TRUE(c.has_value());
@@ -30,8 +30,8 @@ testing::EngineCase SafeCase() {
 }
 
 TEST(SpotOptimizeTest, ObservedSpotPricesReplaceTheCatalogueEstimate) {
-  testing::EngineCase c = SafeCase();
-  const PoolScoreTable scores = testing::CaseScores(c, TestCatalog());
+  engine_cases::EngineCase c = SafeCase();
+  const PoolScoreTable scores = engine_cases::CaseScores(c, TestCatalog());
   EngineInput input{
       .snapshot = c.snapshot, .policy = c.policy, .catalog = TestCatalog(), .pool_scores = &scores};
   const Recommendations estimated = RunSpotOptimize(input);
@@ -53,11 +53,11 @@ TEST(SpotOptimizeTest, ObservedSpotPricesReplaceTheCatalogueEstimate) {
 }
 
 TEST(SpotOptimizeTest, FlexibleListHoldsEverySafeSimilarTypeCheapestFirst) {
-  testing::EngineCase c = SafeCase();
+  engine_cases::EngineCase c = SafeCase();
   c.score_overrides.push_back({"m5.2xlarge", "us-east-1a", 0.5, {}});
   c.score_overrides.push_back({"m5.2xlarge", "us-east-1b", 0.5, {}});
   c.score_overrides.push_back({"m5.2xlarge", "us-east-1c", 0.5, {}});
-  const PoolScoreTable scores = testing::CaseScores(c, TestCatalog());
+  const PoolScoreTable scores = engine_cases::CaseScores(c, TestCatalog());
   EngineInput input{
       .snapshot = c.snapshot, .policy = c.policy, .catalog = TestCatalog(), .pool_scores = &scores};
   const Recommendations recs = RunSpotOptimize(input);
@@ -72,17 +72,17 @@ TEST(SpotOptimizeTest, FlexibleListHoldsEverySafeSimilarTypeCheapestFirst) {
 }
 
 TEST(SpotOptimizeTest, SavingsBelowThePolicyMinimumAreNotProposed) {
-  testing::EngineCase c = SafeCase();
+  engine_cases::EngineCase c = SafeCase();
   c.policy.min_monthly_savings = Money::FromUsd(100'000);
-  const PoolScoreTable scores = testing::CaseScores(c, TestCatalog());
+  const PoolScoreTable scores = engine_cases::CaseScores(c, TestCatalog());
   EngineInput input{
       .snapshot = c.snapshot, .policy = c.policy, .catalog = TestCatalog(), .pool_scores = &scores};
   EXPECT_TRUE(RunSpotOptimize(input).items.empty());
 }
 
 TEST(SpotOptimizeTest, RecommendationsSurviveTheJsonRoundTrip) {
-  testing::EngineCase c = SafeCase();
-  const PoolScoreTable scores = testing::CaseScores(c, TestCatalog());
+  engine_cases::EngineCase c = SafeCase();
+  const PoolScoreTable scores = engine_cases::CaseScores(c, TestCatalog());
   EngineInput input{
       .snapshot = c.snapshot, .policy = c.policy, .catalog = TestCatalog(), .pool_scores = &scores};
   const Recommendations recs = RunSpotOptimize(input);
