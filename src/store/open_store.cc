@@ -10,12 +10,13 @@ Result<std::unique_ptr<Store>> OpenStoreOn(std::unique_ptr<SqlDatabase> db, Stor
   return std::make_unique<SqlStore>(std::move(db), std::move(options.secret_box), options.clock);
 }
 
-Result<std::unique_ptr<Store>> OpenStore(std::string_view url, StoreOptions options) {
+Result<std::unique_ptr<SqlDatabase>> OpenDatabase(std::string_view url,
+                                                  const StoreOptions& options) {
   std::string text(url);
   if (text.starts_with("postgres://") || text.starts_with("postgresql://")) {
     CO_ASSIGN_OR_RETURN(std::unique_ptr<PostgresDatabase> db,
                         PostgresDatabase::Open(text, options.postgres));
-    return OpenStoreOn(std::move(db), std::move(options));
+    return std::unique_ptr<SqlDatabase>(std::move(db));
   }
   std::string path = text;
   if (text.starts_with("sqlite://")) {
@@ -26,6 +27,11 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, StoreOptions opti
   }
   CO_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db,
                       SqliteDatabase::Open(path, options.sqlite));
+  return std::unique_ptr<SqlDatabase>(std::move(db));
+}
+
+Result<std::unique_ptr<Store>> OpenStore(std::string_view url, StoreOptions options) {
+  CO_ASSIGN_OR_RETURN(std::unique_ptr<SqlDatabase> db, OpenDatabase(url, options));
   return OpenStoreOn(std::move(db), std::move(options));
 }
 

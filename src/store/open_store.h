@@ -35,6 +35,11 @@ struct StoreOptions {
 // FailedPrecondition when the database schema is newer than this binary.
 Result<std::unique_ptr<Store>> OpenStore(std::string_view url, StoreOptions options);
 
+// Opens the database named by `url` without migrating it or wrapping it in a Store: for
+// tools and tests that inspect the raw tables.
+Result<std::unique_ptr<SqlDatabase>> OpenDatabase(std::string_view url,
+                                                  const StoreOptions& options);
+
 // The same over an already open database (tests, benchmarks). Applies migrations.
 Result<std::unique_ptr<Store>> OpenStoreOn(std::unique_ptr<SqlDatabase> db, StoreOptions options);
 

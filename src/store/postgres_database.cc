@@ -89,6 +89,10 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(const std::stri
          reason.find("does not exist") != std::string::npos)) {
       return Unauthenticated("postgres: server rejected the credentials: " + reason);
     }
+    if (reason.find("database") != std::string::npos &&
+        reason.find("does not exist") != std::string::npos) {
+      return NotFound("postgres: " + reason);
+    }
     return Unavailable("postgres: cannot connect: " + reason);
   }
   // Notices ("relation already exists, skipping") are expected and not worth a log line.
