@@ -1,7 +1,10 @@
 // Test support: a real, throwaway PostgreSQL server. initdb into a temporary directory, start
 // on a free loopback port with password (SCRAM) authentication, create databases, and stop
 // and delete everything at the end. PostgreSQL refuses to run as root, so when the tests run
-// as root (CI) the server runs as the `postgres` user of the Debian package.
+// as root (CI) the server runs as the `postgres` user of the Debian package. initdb runs once
+// per machine into <base>/co-postgres-template-<version>-uid<uid> (a cache, under a file
+// lock); each server starts from a copy of it in its own directory <base>/co-postgres-XXXXXX.
+// <base> is /dev/shm when it is a large tmpfs, $TMPDIR (or /tmp) otherwise.
 //
 //   std::string error;
 //   auto server = PostgresServer::Start(&error);
