@@ -109,7 +109,7 @@ class JournalStore {
                                              const IntentRequest& request) = 0;
   // intent | started -> started, counting an attempt (a resumed step is started again).
   virtual Result<JournalEntry> MarkStarted(const std::string& tenant_id, int64_t entry_id) = 0;
-  // started -> done. Marking a done entry done again is Ok and changes nothing.
+  // started -> done.
   virtual Result<JournalEntry> MarkDone(const std::string& tenant_id, int64_t entry_id,
                                         const std::string& result) = 0;
   // intent | started -> failed.
@@ -119,7 +119,8 @@ class JournalStore {
   virtual Result<JournalEntry> MarkRolledBack(const std::string& tenant_id, int64_t entry_id,
                                               const std::string& reason) = 0;
   // All of the above: NotFound for an id that is not this tenant's; FailedPrecondition for a
-  // transition not listed.
+  // transition not listed. Marking an entry with the state it already has is Ok and changes
+  // nothing (except MarkStarted, which counts another attempt), so a retried call is harmless.
 
   // Entries in intent or started state, by plan and step, of one plan (plan_id set) or of one
   // cluster (plan_id empty).

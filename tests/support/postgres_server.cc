@@ -114,7 +114,13 @@ bool EnsureTemplate(const std::string& bin_dir, const std::string& template_dir,
 
 std::unique_ptr<PostgresServer> PostgresServer::Start(std::string* error) {
   std::unique_ptr<PostgresServer> server(new PostgresServer());
-  if (!server->Initialise(error) || !server->StartOnFreePort(error)) return nullptr;
+  if (!server->Initialise(error)) return nullptr;
+  if (!server->StartOnFreePort(error)) {
+    // Whatever broke may be in the cached template: the next run initialises a fresh one.
+    std::error_code ec;
+    std::filesystem::remove(server->template_dir_ + "/ready", ec);
+    return nullptr;
+  }
   return server;
 }
 
@@ -126,8 +132,8 @@ bool PostgresServer::Initialise(std::string* error) {
   }
   const std::string version = std::filesystem::path(bin_dir_).parent_path().filename().string();
   const std::string base = BaseDirectory();
-  const std::string template_dir =
-      base + "/co-postgres-template-" + version + "-uid" + std::to_string(geteuid());
+  template_dir_ = base + "/co-postgres-template-" + version + "-uid" + std::to_string(geteuid());
+  const std::string& template_dir = template_dir_;
   if (!EnsureTemplate(bin_dir_, template_dir, error)) return false;
   std::string pattern = base + "/co-postgres-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) {

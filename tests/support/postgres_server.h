@@ -45,8 +45,9 @@ class PostgresServer {
   bool Initialise(std::string* error);
   bool StartOnFreePort(std::string* error);
 
-  std::string bin_dir_;   // /usr/lib/postgresql/<version>/bin
-  std::string root_dir_;  // temp dir owned by the server's user
+  std::string bin_dir_;       // /usr/lib/postgresql/<version>/bin
+  std::string template_dir_;  // initdb'd once, copied per server
+  std::string root_dir_;      // this server's directory, owned by the server's user
   int port_ = 0;
   bool running_ = false;
 };
