@@ -80,6 +80,8 @@ class SqlStore final : public Store,
   Result<Plan> GetPlan(const std::string& tenant_id, const std::string& plan_id) override;
   Status SetPlanState(const std::string& tenant_id, const std::string& plan_id,
                       PlanState state) override;
+  Result<std::vector<Plan>> ListPlans(const std::string& tenant_id, const std::string& cluster_id,
+                                      int limit) override;
   Result<IntentOutcome> RecordIntent(const std::string& tenant_id,
                                      const IntentRequest& request) override;
   Result<JournalEntry> MarkStarted(const std::string& tenant_id, int64_t entry_id) override;
@@ -94,6 +96,9 @@ class SqlStore final : public Store,
                                                    const std::string& plan_id) override;
   Result<std::vector<JournalEntry>> ListPlanEntries(const std::string& tenant_id,
                                                     const std::string& plan_id) override;
+  Result<std::vector<JournalEntry>> ListRecentActions(const std::string& tenant_id,
+                                                      const std::string& cluster_id,
+                                                      int limit) override;
 
   // AuditStore (sql_store_audit.cc)
   Result<AuditEntry> AppendAudit(const std::string& tenant_id, const AuditEntry& entry) override;

@@ -213,4 +213,31 @@ Result<std::vector<JournalEntry>> SqlStore::ListPlanEntries(const std::string& t
   return entries;
 }
 
+Result<std::vector<Plan>> SqlStore::ListPlans(const std::string& tenant_id,
+                                              const std::string& cluster_id, int limit) {
+  CO_RETURN_IF_ERROR(RequireNonEmpty("tenant id", tenant_id));
+  CO_ASSIGN_OR_RETURN(SqlRows rows,
+                      db_->Query(std::string("SELECT ") + kPlanColumns +
+                                     " FROM plans WHERE tenant_id = $1 AND ($2 = '' OR "
+                                     "cluster_id = $2) ORDER BY created_ms DESC, id LIMIT $3",
+                                 {tenant_id, cluster_id, int64_t{std::max(limit, 0)}}));
+  std::vector<Plan> plans;
+  for (const SqlRow& row : rows) plans.push_back(PlanFromRow(row));
+  return plans;
+}
+
+Result<std::vector<JournalEntry>> SqlStore::ListRecentActions(const std::string& tenant_id,
+                                                              const std::string& cluster_id,
+                                                              int limit) {
+  CO_RETURN_IF_ERROR(RequireNonEmpty("tenant id", tenant_id));
+  CO_ASSIGN_OR_RETURN(SqlRows rows,
+                      db_->Query(std::string("SELECT ") + kEntryColumns +
+                                     " FROM actions WHERE tenant_id = $1 AND ($2 = '' OR "
+                                     "cluster_id = $2) ORDER BY updated_ms DESC, id DESC LIMIT $3",
+                                 {tenant_id, cluster_id, int64_t{std::max(limit, 0)}}));
+  std::vector<JournalEntry> entries;
+  for (const SqlRow& row : rows) entries.push_back(EntryFromRow(row));
+  return entries;
+}
+
 }  // namespace cloudoptim::store

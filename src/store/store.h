@@ -100,6 +100,9 @@ class JournalStore {
   virtual Result<Plan> GetPlan(const std::string& tenant_id, const std::string& plan_id) = 0;
   virtual Status SetPlanState(const std::string& tenant_id, const std::string& plan_id,
                               PlanState state) = 0;
+  // Newest first; cluster_id empty = every cluster of the tenant.
+  virtual Result<std::vector<Plan>> ListPlans(const std::string& tenant_id,
+                                              const std::string& cluster_id, int limit) = 0;
 
   // Idempotent on the key: a second intent with a key already journaled for this tenant
   // returns the existing row with created=false (whatever its state). FailedPrecondition when
@@ -129,6 +132,11 @@ class JournalStore {
                                                            const std::string& plan_id) = 0;
   virtual Result<std::vector<JournalEntry>> ListPlanEntries(const std::string& tenant_id,
                                                             const std::string& plan_id) = 0;
+  // The most recently changed entries first (the API's actions view); cluster_id empty = every
+  // cluster of the tenant.
+  virtual Result<std::vector<JournalEntry>> ListRecentActions(const std::string& tenant_id,
+                                                              const std::string& cluster_id,
+                                                              int limit) = 0;
 };
 
 class AuditStore {

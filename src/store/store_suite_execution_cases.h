@@ -140,6 +140,18 @@ TEST_P(StoreSuite, UnfinishedEntriesAreListedByPlanOrClusterInStepOrder) {
   EXPECT_THAT(ids(journal.ListUnfinished(acme.id, prod.id, "").value()),
               ElementsAre(p1s1, p1s2, p2s0));
   EXPECT_TRUE(IsInvalidArgument(journal.ListUnfinished(acme.id, "", "").error()));
+
+  auto plans = journal.ListPlans(acme.id, prod.id, 10);
+  ASSERT_TRUE(plans);
+  EXPECT_THAT(*plans, SizeIs(2));
+  EXPECT_THAT(journal.ListPlans(acme.id, "", 10).value(), SizeIs(3));
+  clock_.Advance(std::chrono::seconds(5));
+  ASSERT_TRUE(journal.MarkFailed(acme.id, p1s2, "eviction refused"));
+  auto recent = journal.ListRecentActions(acme.id, "", 2);
+  ASSERT_TRUE(recent);
+  ASSERT_THAT(*recent, SizeIs(2));
+  EXPECT_EQ((*recent)[0].id, p1s2);  // changed last
+  EXPECT_THAT(journal.ListRecentActions(acme.id, dev.id, 10).value(), SizeIs(1));
 }
 
 TEST_P(StoreSuite, JournalMethodsNeverReachAnotherTenantsPlans) {
@@ -162,6 +174,10 @@ TEST_P(StoreSuite, JournalMethodsNeverReachAnotherTenantsPlans) {
   EXPECT_THAT(journal.ListUnfinished(globex.id, prod.id, "").value(), IsEmpty());
   EXPECT_THAT(journal.ListUnfinished(globex.id, "", plan.id).value(), IsEmpty());
   EXPECT_THAT(journal.ListPlanEntries(globex.id, plan.id).value(), IsEmpty());
+  EXPECT_THAT(journal.ListPlans(globex.id, "", 10).value(), IsEmpty());
+  EXPECT_THAT(journal.ListPlans(globex.id, prod.id, 10).value(), IsEmpty());
+  EXPECT_THAT(journal.ListRecentActions(globex.id, "", 10).value(), IsEmpty());
+  EXPECT_THAT(journal.ListRecentActions(globex.id, prod.id, 10).value(), IsEmpty());
   Plan stolen = plan;
   stolen.id = "plan-2";
   EXPECT_TRUE(IsNotFound(journal.CreatePlan(globex.id, stolen).error()));
