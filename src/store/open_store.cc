@@ -35,4 +35,13 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, StoreOptions opti
   return OpenStoreOn(std::move(db), std::move(options));
 }
 
+Result<std::unique_ptr<Store>> OpenInMemoryStore(StoreOptions options) {
+  if (!options.secret_box) {
+    CO_ASSIGN_OR_RETURN(std::string key, SecretBox::GenerateKeyHex());
+    CO_ASSIGN_OR_RETURN(SecretBox box, SecretBox::FromText(key));
+    options.secret_box = std::move(box);
+  }
+  return OpenStore("sqlite://:memory:", std::move(options));
+}
+
 }  // namespace cloudoptim::store

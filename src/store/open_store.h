@@ -40,6 +40,11 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, StoreOptions opti
 Result<std::unique_ptr<SqlDatabase>> OpenDatabase(std::string_view url,
                                                   const StoreOptions& options);
 
+// A private in-memory SQLite store, migrated and empty: the store other modules' unit tests
+// use instead of a hand-written fake (it is the real SQL, and it opens in about a millisecond).
+// A master key is generated when `options` has none.
+Result<std::unique_ptr<Store>> OpenInMemoryStore(StoreOptions options = {});
+
 // The same over an already open database (tests, benchmarks). Applies migrations.
 Result<std::unique_ptr<Store>> OpenStoreOn(std::unique_ptr<SqlDatabase> db, StoreOptions options);
 

@@ -111,6 +111,20 @@ TEST_F(SqliteDatabaseTest, BadPathsAndFilesGiveClearErrors) {
   EXPECT_TRUE(IsInvalidArgument(OpenStore("sqlite://", {}).error()));
 }
 
+TEST(InMemoryStoreTest, IsPrivateMigratedAndCanSealCredentials) {
+  auto first = OpenInMemoryStore();
+  auto second = OpenInMemoryStore();
+  ASSERT_TRUE(first) << first.error().ToString();
+  ASSERT_TRUE(second);
+  auto tenant = (*first)->tenants().CreateTenant("acme");
+  ASSERT_TRUE(tenant);
+  auto cluster =
+      (*first)->clusters().RegisterCluster(tenant->id, {"prod", "us-east-1", "", "", "k"});
+  ASSERT_TRUE(cluster) << cluster.error().ToString();
+  EXPECT_EQ((*first)->clusters().GetClusterCredentials(tenant->id, cluster->id).value(), "k");
+  EXPECT_TRUE((*second)->tenants().ListTenants()->empty());  // not shared
+}
+
 TEST(MigrationsTest, VersionsAreIncreasingFromOne) {
   int expected = 1;
   for (const Migration& m : Migrations()) {
