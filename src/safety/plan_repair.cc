@@ -103,10 +103,10 @@ Repairer::Refusal Repairer::ReplaceUnsafePools() {
                                         : "the best is " + scored.front().instance_type + "/" +
                                               scored.front().availability_zone + " at " +
                                               FormatRatio(scored.front().safety_score);
-      return RepairRefusal{SafetyLayer::kPoolScore,
-                           "no spot pool of a type similar to " + key.instance_type + " in " +
-                               finder_.region() + " scores at least " + FormatRatio(threshold) +
-                               " (" + best + ")"};
+      return RepairRefusal{SafetyLayer::kPoolScore, "no spot pool of a type similar to " +
+                                                        key.instance_type + " in " +
+                                                        finder_.region() + " scores at least " +
+                                                        FormatRatio(threshold) + " (" + best + ")"};
     }
     auto it = std::find_if(safe.begin(), safe.end(), [&](const PoolCandidate& c) {
       return c.availability_zone == key.availability_zone;
@@ -203,9 +203,8 @@ Repairer::Refusal Repairer::SpreadZones() {
       for (const auto& [zone, count] : zone_instances) instances += count;
       return RepairRefusal{SafetyLayer::kZoneSpread,
                            "the plan's " + std::to_string(instances) + " instances in " +
-                               std::to_string(zone_vcpus.size()) +
-                               " zones cannot be spread over " + std::to_string(wanted) +
-                               " zones with safe similar pools"};
+                               std::to_string(zone_vcpus.size()) + " zones cannot be spread over " +
+                               std::to_string(wanted) + " zones with safe similar pools"};
     }
   }
 }
@@ -220,11 +219,10 @@ Repairer::Refusal Repairer::CapPoolShares() {
                                std::to_string(total) + ")";
   for (const auto& [key, pool] : pools_) {
     if (pool.vcpus_per_instance > cap) {
-      return RepairRefusal{SafetyLayer::kPoolShare,
-                           "each " + key.instance_type + " has " +
-                               std::to_string(pool.vcpus_per_instance) +
-                               " vCPUs, more than the " + cap_text +
-                               "; the plan needs more, smaller instances"};
+      return RepairRefusal{SafetyLayer::kPoolShare, "each " + key.instance_type + " has " +
+                                                        std::to_string(pool.vcpus_per_instance) +
+                                                        " vCPUs, more than the " + cap_text +
+                                                        "; the plan needs more, smaller instances"};
     }
   }
   std::map<std::pair<PoolKey, PoolKey>, int32_t> moves;

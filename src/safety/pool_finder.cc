@@ -10,10 +10,14 @@ namespace {
 // class, c5.large (4 GiB) another, r5.large (16 GiB) a third.
 constexpr double kMemoryTolerance = 1.25;
 
+// The shipped table marks some current families (m6i, c5) as previous generation; like the
+// engines, generation 5 and later counts as current.
+bool Current(const InstanceType& type) { return type.current_generation || type.generation >= 5; }
+
 bool Similar(const InstanceType& a, const InstanceType& b) {
   if (a.vcpus != b.vcpus || a.arch != b.arch || a.gpus != b.gpus) return false;
   if (a.burstable != b.burstable || a.bare_metal != b.bare_metal) return false;
-  if (!b.current_generation && a.name != b.name) return false;
+  if (!Current(b)) return false;
   double ratio = static_cast<double>(b.memory_mib) / static_cast<double>(a.memory_mib);
   return ratio <= kMemoryTolerance && ratio >= 1.0 / kMemoryTolerance;
 }
@@ -39,10 +43,7 @@ std::vector<std::string> SimilarTypeNames(const Catalog& catalog, std::string_vi
 
 PoolFinder::PoolFinder(const Catalog& catalog, const PoolScoreTable& scores, std::string region,
                        SafetyThresholds thresholds)
-    : catalog_(catalog),
-      scores_(scores),
-      region_(std::move(region)),
-      thresholds_(thresholds) {}
+    : catalog_(catalog), scores_(scores), region_(std::move(region)), thresholds_(thresholds) {}
 
 std::vector<std::string> PoolFinder::ZonesFor(const std::string& type) const {
   std::vector<std::string> zones = catalog_.ZonesOffering(region_, type);

@@ -94,10 +94,9 @@ std::optional<SafetyViolation> CheckPoolScores(const FleetPlan& plan, const Safe
     }
   }
   if (unsafe.empty()) return std::nullopt;
-  SafetyViolation v =
-      MakeViolation(plan, SafetyLayer::kPoolScore, lowest, t.min_pool_safety_score,
-                    "spot pools below safety score " + FormatRatio(t.min_pool_safety_score) +
-                        ": " + unsafe);
+  SafetyViolation v = MakeViolation(
+      plan, SafetyLayer::kPoolScore, lowest, t.min_pool_safety_score,
+      "spot pools below safety score " + FormatRatio(t.min_pool_safety_score) + ": " + unsafe);
   v.pool = worst_pool;
   return v;
 }
@@ -105,10 +104,10 @@ std::optional<SafetyViolation> CheckPoolScores(const FleetPlan& plan, const Safe
 std::optional<SafetyViolation> CheckZoneSpread(const FleetPlan& plan, const SafetyThresholds& t) {
   size_t zones = plan.ZonesUsed().size();
   if (static_cast<int64_t>(zones) >= t.min_availability_zones) return std::nullopt;
-  return MakeViolation(plan, SafetyLayer::kZoneSpread, static_cast<double>(zones),
-                       t.min_availability_zones,
-                       "plan uses " + std::to_string(zones) + " availability zones, needs at least " +
-                           std::to_string(t.min_availability_zones));
+  return MakeViolation(
+      plan, SafetyLayer::kZoneSpread, static_cast<double>(zones), t.min_availability_zones,
+      "plan uses " + std::to_string(zones) + " availability zones, needs at least " +
+          std::to_string(t.min_availability_zones));
 }
 
 std::optional<SafetyViolation> CheckPoolShare(const FleetPlan& plan, const SafetyThresholds& t) {
@@ -124,11 +123,11 @@ std::optional<SafetyViolation> CheckPoolShare(const FleetPlan& plan, const Safet
   }
   if (largest <= MaxVcpusPerPool(total, t)) return std::nullopt;
   double share = static_cast<double>(largest) / static_cast<double>(total);
-  SafetyViolation v = MakeViolation(
-      plan, SafetyLayer::kPoolShare, share, t.max_pool_capacity_share,
-      "pool " + largest_pool + " holds " + std::to_string(largest) + " of " +
-          std::to_string(total) + " vCPUs (" + FormatRatio(share) + "), at most " +
-          FormatRatio(t.max_pool_capacity_share) + " allowed");
+  SafetyViolation v =
+      MakeViolation(plan, SafetyLayer::kPoolShare, share, t.max_pool_capacity_share,
+                    "pool " + largest_pool + " holds " + std::to_string(largest) + " of " +
+                        std::to_string(total) + " vCPUs (" + FormatRatio(share) + "), at most " +
+                        FormatRatio(t.max_pool_capacity_share) + " allowed");
   v.pool = largest_pool;
   return v;
 }
