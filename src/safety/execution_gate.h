@@ -1,0 +1,82 @@
+// The one question the executor asks before every step: may this action run now? It combines
+// the kill switches, the cluster's execution mode, do-not-disrupt opt-outs, the concurrent
+// disruption cap, PodDisruptionBudgets, the drained-before-terminate rule and the
+// snapshot-before-delete rule, and answers with the guard and reason when the answer is no.
+//
+//   ExecutionGate gate(GateConfig{.cluster_modes = {{"prod", ExecutionMode::kApprove}}});
+//   GateDecision d = gate.MayRun(snapshot, {.action = action, .recommendation_id = rec.id,
+//                                           .approved = true, .disruptions_in_flight = 1});
+//   if (!d.allowed) journal.Skip(action, d.reason);
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "engines/recommendation.h"
+#include "model/snapshot.h"
+#include "safety/disruption_guards.h"
+#include "safety/execution_controls.h"
+
+namespace cloudoptim {
+
+struct GateConfig {
+  ExecutionMode default_mode = ExecutionMode::kRecommendOnly;
+  std::map<std::string, ExecutionMode, std::less<>> cluster_modes;
+  double max_disruption_fraction = kDefaultMaxDisruptionFraction;
+  KillSwitches kill_switches;
+};
+
+struct ActionRequest {
+  Action action;
+  std::string recommendation_id;
+  bool approved = false;  // a human approved the recommendation (approve mode)
+  // Nodes of this cluster being disrupted right now, not counting this action.
+  int32_t disruptions_in_flight = 0;
+  // delete-volume: when the volume was last attached, if known.
+  std::optional<TimePoint> volume_last_attached_at;
+};
+
+enum class Guard {
+  kNone,
+  kKillSwitch,
+  kMode,
+  kTarget,  // the target is malformed or not in the snapshot
+  kDoNotDisrupt,
+  kConcurrency,
+  kDisruptionBudget,
+  kNotDrained,
+  kNoSnapshot,
+};
+std::string_view GuardName(Guard guard);  // "kill-switch", "mode", "do-not-disrupt", ...
+
+struct GateDecision {
+  bool allowed = false;
+  Guard blocked_by = Guard::kNone;
+  std::string reason;  // empty when allowed
+};
+
+class ExecutionGate {
+ public:
+  explicit ExecutionGate(GateConfig config) : config_(std::move(config)) {}
+
+  // Kill switches and modes change at run time through the API.
+  GateConfig& config() { return config_; }
+  ExecutionMode ModeFor(std::string_view cluster) const;
+
+  // `snapshot` is the current picture of the action's cluster (its cluster_name names it).
+  GateDecision MayRun(const Snapshot& snapshot, const ActionRequest& request) const;
+
+ private:
+  GateDecision CheckNodeAction(const Snapshot& snapshot, const ActionRequest& request,
+                               const Node& node) const;
+  GateDecision CheckDeleteVolume(const Snapshot& snapshot, const ActionRequest& request,
+                                 std::string_view volume_id) const;
+
+  GateConfig config_;
+};
+
+}  // namespace cloudoptim
