@@ -6,6 +6,19 @@
 #include <tuple>
 #include <utility>
 
+// Why the repair runs in this order. Each step fixes one layer with moves that cannot undo
+// the layers already fixed, so one pass suffices: every move keeps an instance's vCPUs (similar
+// types have the same vCPU count), so the total never changes and shares stay comparable.
+// Replacing unsafe spot pools goes first because it may move capacity out of a zone; raising
+// the on-demand share then converts whole spot instances in place (same type and zone, so no
+// zone is lost and the spot pools only shrink); spreading over zones next only moves instances
+// out of zones holding two or more, into pools that are safe, so it adds zones and keeps the
+// capacity types; capping pool shares last only moves instances out of over-full pools (which
+// hold two or more, since a single instance above the cap is refused up front) into pools that
+// stay within the cap, which adds zones and keeps capacity types. Each step is greedy with a
+// fixed tie-break (largest first, then the pool key), so the output is deterministic. The
+// enforcer still re-checks all five layers on the result rather than trusting this argument.
+
 namespace cloudoptim {
 namespace {
 
