@@ -216,6 +216,33 @@ TEST_F(SafetyEnforcerTest, RefusesWhenSingleInstancesAreLargerThanThePoolShare) 
       << verdict.reason;
 }
 
+TEST_F(SafetyEnforcerTest, RefusesWhenEverySafeSimilarPoolIsFull) {
+  // Only m5.large scores 0.88 or more: 5 safe spot pools of at most 4 vCPUs each cannot hold
+  // the 34 spot vCPUs left after the on-demand share is raised.
+  SafetyThresholds t{.min_pool_safety_score = 0.88, .max_pool_capacity_share = 0.10};
+  FleetPlan plan{.cluster = "prod", .region = "us-east-1"};
+  for (const char* zone : {"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1f"}) {
+    plan.pools.push_back(Spot("m5.large", zone, 4));
+  }
+  SafetyVerdict verdict = Enforce(plan, t);
+  ASSERT_EQ(verdict.outcome, VerdictOutcome::kRefused);
+  EXPECT_EQ(verdict.refused_layer, SafetyLayer::kPoolShare);
+  EXPECT_NE(verdict.reason.find("no other safe pool of a similar type has room"), std::string::npos)
+      << verdict.reason;
+}
+
+TEST_F(SafetyEnforcerTest, RefusesWhenThereAreFewerInstancesThanZonesNeeded) {
+  SafetyThresholds t{.max_pool_capacity_share = 1.0};
+  FleetPlan plan{.cluster = "prod", .region = "us-east-1"};
+  plan.pools = {OnDemand("m5.large", "us-east-1a", 2)};
+  SafetyVerdict verdict = Enforce(plan, t);
+  ASSERT_EQ(verdict.outcome, VerdictOutcome::kRefused);
+  EXPECT_EQ(verdict.refused_layer, SafetyLayer::kZoneSpread);
+  EXPECT_NE(verdict.reason.find("2 instances in 2 zones cannot be spread over 3"),
+            std::string::npos)
+      << verdict.reason;
+}
+
 TEST_F(SafetyEnforcerTest, RespectsEachClustersOwnThresholds) {
   ClusterThresholds thresholds;
   thresholds.Set("strict", {.min_pool_safety_score = 0.88,
