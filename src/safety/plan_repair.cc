@@ -7,17 +7,19 @@
 #include <utility>
 
 // Why the repair runs in this order. Each step fixes one layer with moves that cannot undo
-// the layers already fixed, so one pass suffices: every move keeps an instance's vCPUs (similar
-// types have the same vCPU count), so the total never changes and shares stay comparable.
-// Replacing unsafe spot pools goes first because it may move capacity out of a zone; raising
-// the on-demand share then converts whole spot instances in place (same type and zone, so no
-// zone is lost and the spot pools only shrink); spreading over zones next only moves instances
-// out of zones holding two or more, into pools that are safe, so it adds zones and keeps the
-// capacity types; capping pool shares last only moves instances out of over-full pools (which
-// hold two or more, since a single instance above the cap is refused up front) into pools that
-// stay within the cap, which adds zones and keeps capacity types. Each step is greedy with a
-// fixed tie-break (largest first, then the pool key), so the output is deterministic. The
-// enforcer still re-checks all five layers on the result rather than trusting this argument.
+// the layers already fixed, so one pass suffices. No step changes the vCPU total: moves swap
+// an instance for one of a similar type (same vCPU count), and a split turns one instance into
+// two of half the size. Replacing unsafe spot pools goes first because it may move capacity
+// out of a zone; splitting instances larger than the per-pool cap comes next (into safe pools
+// only), since no arrangement of pools can fix layer 3 around them; raising the on-demand
+// share then converts whole spot instances in place (same type and zone, so no zone is lost
+// and spot pools only shrink); spreading over zones only moves instances out of zones holding
+// two or more, into safe pools, so it adds zones and keeps capacity types; capping pool shares
+// last only moves instances out of over-full pools (which hold two or more, as no single
+// instance exceeds the cap after the split) into pools that stay within the cap, which keeps
+// zones and capacity types. Each step is greedy with a fixed tie-break (largest first, then
+// the pool key), so the output is deterministic. The enforcer still re-checks all five layers
+// on the result rather than trusting this argument.
 
 namespace cloudoptim {
 namespace {
@@ -32,6 +34,7 @@ class Repairer {
 
   std::expected<RepairedPlan, RepairRefusal> Run() {
     if (auto refused = ReplaceUnsafePools()) return std::unexpected(*refused);
+    if (auto refused = SplitOversizedInstances()) return std::unexpected(*refused);
     RaiseOnDemandShare();
     if (auto refused = SpreadZones()) return std::unexpected(*refused);
     if (auto refused = CapPoolShares()) return std::unexpected(*refused);
@@ -84,6 +87,7 @@ class Repairer {
 
   double ScoreOf(const PoolKey& key) const;
   Refusal ReplaceUnsafePools();
+  Refusal SplitOversizedInstances();
   void RaiseOnDemandShare();
   Refusal SpreadZones();
   Refusal CapPoolShares();
@@ -133,6 +137,58 @@ Repairer::Refusal Repairer::ReplaceUnsafePools() {
                        FormatRatio(choice.safety_score) + ")");
   }
   return std::nullopt;
+}
+
+// Step 1b: an instance larger than the per-pool cap can never fit layer 3, however the pools
+// are arranged, so it is split into two of the half-size type of its family (same zone and
+// capacity type; the vCPU total is unchanged), repeatedly if need be. A half-size spot pool
+// that is not safe is swapped for the safest similar one, as in step 1.
+Repairer::Refusal Repairer::SplitOversizedInstances() {
+  const int64_t total = TotalVcpus();
+  const int64_t cap = MaxVcpusPerPool(total, finder_.thresholds());
+  while (true) {
+    auto oversized = std::find_if(pools_.begin(), pools_.end(), [&](const auto& entry) {
+      return entry.second.vcpus_per_instance > cap;
+    });
+    if (oversized == pools_.end()) return std::nullopt;
+    const PoolKey from = oversized->first;
+    const PlannedPool pool = oversized->second;
+    const std::string cap_text = std::to_string(cap) + " vCPUs one pool may hold (" +
+                                 FormatRatio(finder_.thresholds().max_pool_capacity_share) +
+                                 " of " + std::to_string(total) + ")";
+    std::string half = finder_.HalfSizeType(from.instance_type);
+    if (half.empty()) {
+      return RepairRefusal{SafetyLayer::kPoolShare,
+                           "each " + from.instance_type + " has " +
+                               std::to_string(pool.vcpus_per_instance) + " vCPUs, more than the " +
+                               cap_text + ", and its family has no smaller type to split it into"};
+    }
+    PoolKey to{half, from.availability_zone, from.capacity};
+    if (from.capacity == CapacityType::kSpot &&
+        ScoreOf(to) < finder_.thresholds().min_pool_safety_score) {
+      const std::vector<PoolCandidate>& safe = Candidates(half, CapacityType::kSpot);
+      if (safe.empty()) {
+        return RepairRefusal{SafetyLayer::kPoolShare,
+                             "each " + from.instance_type + " is more than the " + cap_text +
+                                 ", and no spot pool similar to " + half + " is safe"};
+      }
+      auto it = std::find_if(safe.begin(), safe.end(), [&](const PoolCandidate& c) {
+        return c.availability_zone == from.availability_zone;
+      });
+      const PoolCandidate& choice = it != safe.end() ? *it : safe.front();
+      to = {choice.instance_type, choice.availability_zone, from.capacity};
+    }
+    pools_.erase(from);
+    PlannedPool& target = pools_[to];
+    if (target.count == 0) {
+      target = {to.instance_type, to.availability_zone, to.capacity, 0,
+                pool.vcpus_per_instance / 2};
+    }
+    target.count += 2 * pool.count;
+    changes_.push_back("split " + std::to_string(pool.count) + " x " + from.ToString() + " into " +
+                       std::to_string(2 * pool.count) + " x " + to.ToString() +
+                       " so no single instance exceeds the " + cap_text);
+  }
 }
 
 // Step 2: whole spot instances become on-demand in their own pool's type and zone, taken
@@ -230,14 +286,6 @@ Repairer::Refusal Repairer::CapPoolShares() {
   const std::string cap_text = std::to_string(cap) + " vCPUs one pool may hold (" +
                                FormatRatio(finder_.thresholds().max_pool_capacity_share) + " of " +
                                std::to_string(total) + ")";
-  for (const auto& [key, pool] : pools_) {
-    if (pool.vcpus_per_instance > cap) {
-      return RepairRefusal{SafetyLayer::kPoolShare, "each " + key.instance_type + " has " +
-                                                        std::to_string(pool.vcpus_per_instance) +
-                                                        " vCPUs, more than the " + cap_text +
-                                                        "; the plan needs more, smaller instances"};
-    }
-  }
   std::map<std::pair<PoolKey, PoolKey>, int32_t> moves;
   while (true) {
     auto largest = std::max_element(pools_.begin(), pools_.end(), [](const auto& a, const auto& b) {

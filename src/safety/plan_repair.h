@@ -27,10 +27,11 @@ struct RepairRefusal {
 
 // Repair, in order (see docs/design/safety.md):
 //  1. replace each unsafe spot pool with the safest similar pool, same zone preferred;
+//     then split instances larger than the per-pool cap into two of the half-size type;
 //  2. convert spot instances to on-demand, largest spot pool first, until the share holds;
 //  3. move instances from the most loaded zones into unused zones until enough zones are used;
 //  4. move instances out of pools above the share cap into the emptiest zones' pools.
-// Every step keeps the vCPU total and each instance's vCPUs; none undoes an earlier one.
+// Every step keeps the vCPU total; none undoes an earlier one.
 // `plan` must be normalised (NormalizePlan).
 std::expected<RepairedPlan, RepairRefusal> RepairPlan(const FleetPlan& plan,
                                                       const PoolFinder& finder);

@@ -90,4 +90,16 @@ std::vector<PoolCandidate> PoolFinder::Pools(std::string_view type, CapacityType
   return capacity == CapacityType::kSpot ? SafeSpotPools(type) : OnDemandPools(type);
 }
 
+std::string PoolFinder::HalfSizeType(std::string_view type) const {
+  const InstanceType* big = catalog_.FindType(type);
+  if (big == nullptr || big->vcpus % 2 != 0 || big->memory_mib % 2 != 0) return "";
+  for (const InstanceType& small : catalog_.Types()) {
+    if (small.family == big->family && small.arch == big->arch && small.gpus == big->gpus &&
+        small.vcpus * 2 == big->vcpus && small.memory_mib * 2 == big->memory_mib) {
+      return small.name;
+    }
+  }
+  return "";
+}
+
 }  // namespace cloudoptim

@@ -42,6 +42,9 @@ class PoolFinder {
   // On-demand pools of similar types in zones offering them: the type itself first.
   std::vector<PoolCandidate> OnDemandPools(std::string_view type) const;
   std::vector<PoolCandidate> Pools(std::string_view type, CapacityType capacity) const;
+  // The type of the same family and architecture with half the vCPUs and half the memory
+  // (m5.4xlarge -> m5.2xlarge), or empty when the family has none.
+  std::string HalfSizeType(std::string_view type) const;
 
   const std::string& region() const { return region_; }
   const SafetyThresholds& thresholds() const { return thresholds_; }

@@ -204,14 +204,47 @@ TEST_F(SafetyEnforcerTest, RefusesWhenNoSimilarPoolScoresHighEnough) {
   EXPECT_NE(verdict.reason.find("at 0.50"), std::string::npos) << verdict.reason;
 }
 
-TEST_F(SafetyEnforcerTest, RefusesWhenSingleInstancesAreLargerThanThePoolShare) {
+TEST_F(SafetyEnforcerTest, LayerThreeSplitsInstancesLargerThanAPoolMayHold) {
+  // 3 x 16 vCPUs, cap 9 vCPUs per pool: no arrangement works until each is split in two.
   FleetPlan plan{.cluster = "prod", .region = "us-east-1"};
-  plan.pools = {OnDemand("m5.xlarge", "us-east-1a", 1), OnDemand("m5.xlarge", "us-east-1b", 1),
-                OnDemand("m5.xlarge", "us-east-1c", 1)};
+  plan.pools = {OnDemand("m5.4xlarge", "us-east-1a", 1), OnDemand("m5.4xlarge", "us-east-1b", 1),
+                OnDemand("m5.4xlarge", "us-east-1c", 1)};
+  SafetyVerdict verdict = Enforce(plan);
+  ASSERT_EQ(verdict.outcome, VerdictOutcome::kFixed) << verdict.reason;
+  EXPECT_NE(verdict.changes.front().find("split 1 x m5.4xlarge/us-east-1a/on-demand into 2 x "
+                                         "m5.2xlarge/us-east-1a/on-demand"),
+            std::string::npos)
+      << verdict.changes.front();
+  ExpectFixedAndSafe(plan);
+  for (const PlannedPool& pool : fixed_.pools) EXPECT_EQ(pool.vcpus_per_instance, 8);
+}
+
+TEST_F(SafetyEnforcerTest, ASplitIntoAnUnsafeSpotPoolTakesTheSafestSimilarPoolInstead) {
+  for (const char* zone : {"us-east-1a", "us-east-1b", "us-east-1c"}) {
+    Score("m5.2xlarge", zone, 0.90);
+    Score("m5a.xlarge", zone, 0.90);  // m5.xlarge, the half of m5.2xlarge, has no score
+    Score("m6i.xlarge", zone, 0.85);
+  }
+  FleetPlan plan{.cluster = "prod", .region = "us-east-1"};
+  plan.pools = {Spot("m5.2xlarge", "us-east-1a", 1), Spot("m5.2xlarge", "us-east-1b", 1),
+                Spot("m5.2xlarge", "us-east-1c", 1)};
+  SafetyVerdict verdict = Enforce(plan);
+  ASSERT_EQ(verdict.outcome, VerdictOutcome::kFixed) << verdict.reason;
+  EXPECT_NE(verdict.changes.front().find("into 2 x m5a.xlarge/us-east-1a/spot"), std::string::npos)
+      << verdict.changes.front();
+  ExpectFixedAndSafe(plan);
+  for (const PlannedPool& pool : fixed_.pools) EXPECT_NE(pool.instance_type, "m5.xlarge");
+}
+
+TEST_F(SafetyEnforcerTest, RefusesWhenAnInstanceIsLargerThanAPoolMayHoldAndCannotBeSplit) {
+  FleetPlan plan{.cluster = "prod", .region = "us-east-1"};
+  plan.pools = {OnDemand("m5.large", "us-east-1a", 2), OnDemand("m5.large", "us-east-1b", 1),
+                OnDemand("m5.large", "us-east-1c", 1)};
   SafetyVerdict verdict = Enforce(plan);
   ASSERT_EQ(verdict.outcome, VerdictOutcome::kRefused);
   EXPECT_EQ(verdict.refused_layer, SafetyLayer::kPoolShare);
-  EXPECT_NE(verdict.reason.find("each m5.xlarge has 4 vCPUs, more than the 2 vCPUs"),
+  EXPECT_NE(verdict.reason.find("each m5.large has 2 vCPUs, more than the 1 vCPUs one pool may "
+                                "hold (0.20 of 8), and its family has no smaller type"),
             std::string::npos)
       << verdict.reason;
 }
