@@ -31,6 +31,12 @@ Result<SafetyVerdict> SafetyEnforcer::Enforce(const FleetPlan& plan,
     return verdict;
   }
 
+  if (normalized.InstanceCount() == 0) {
+    verdict.outcome = VerdictOutcome::kRefused;
+    verdict.refused_layer = SafetyLayer::kZoneSpread;
+    verdict.reason = "layer 2 (availability-zones): the plan has no instances to spread";
+    return verdict;
+  }
   PoolFinder finder(catalog_, scores_, normalized.region, thresholds);
   auto repaired = RepairPlan(normalized, finder);
   if (!repaired) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <random>
 
 namespace cloudoptim {
 namespace {
@@ -276,6 +277,14 @@ TEST_F(SafetyEnforcerTest, RefusesWhenThereAreFewerInstancesThanZonesNeeded) {
       << verdict.reason;
 }
 
+TEST_F(SafetyEnforcerTest, RefusesAPlanWithNoInstances) {
+  FleetPlan plan{.cluster = "prod", .region = "us-east-1"};
+  plan.pools = {Spot("m5.large", "us-east-1a", 0)};
+  SafetyVerdict verdict = Enforce(plan);
+  ASSERT_EQ(verdict.outcome, VerdictOutcome::kRefused);
+  EXPECT_EQ(verdict.reason, "layer 2 (availability-zones): the plan has no instances to spread");
+}
+
 TEST_F(SafetyEnforcerTest, RespectsEachClustersOwnThresholds) {
   ClusterThresholds thresholds;
   thresholds.Set("strict", {.min_pool_safety_score = 0.88,
@@ -331,6 +340,58 @@ TEST_F(SafetyEnforcerTest, RejectsBadThresholdsAndMalformedPlans) {
   EXPECT_NE(verdict.error().message.find("x9.imaginary"), std::string::npos);
   plan.pools.back() = Spot("m5.large", "us-east-1a", -1);
   EXPECT_FALSE(enforcer.Enforce(plan, {}, kNow).has_value());
+}
+
+// Seeded random plans and thresholds: whatever the input, a verdict is a pass, a fix whose
+// alternative passes all five layers with the same vCPUs, or a refusal naming its layer.
+TEST_F(SafetyEnforcerTest, EveryVerdictOnRandomPlansIsPassSafeFixOrReasonedRefusal) {
+  const char* types[] = {"m5.large",  "m5a.large",  "m5n.large", "c5.large",
+                         "m5.xlarge", "m5.2xlarge", "m6i.large"};
+  const char* zones[] = {"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1f"};
+  for (const char* zone : zones) {
+    Score("m5.xlarge", zone, 0.80);
+    Score("m5.2xlarge", zone, 0.78);
+  }
+  std::mt19937 random(20261126);
+  int outcomes[3] = {0, 0, 0};
+  for (int round = 0; round < 300; ++round) {
+    FleetPlan plan{.cluster = "c" + std::to_string(round), .region = "us-east-1"};
+    int pools = 1 + static_cast<int>(random() % 8);
+    for (int i = 0; i < pools; ++i) {
+      plan.pools.push_back({types[random() % 7], zones[random() % 5],
+                            random() % 3 == 0 ? CapacityType::kOnDemand : CapacityType::kSpot,
+                            static_cast<int32_t>(random() % 7), 0});
+    }
+    SafetyThresholds t{.min_pool_safety_score = 0.70 + 0.05 * static_cast<double>(random() % 4),
+                       .min_availability_zones = 2 + static_cast<int32_t>(random() % 3),
+                       .max_pool_capacity_share = 0.15 + 0.05 * static_cast<double>(random() % 4),
+                       .min_on_demand_share = 0.05 * static_cast<double>(random() % 6)};
+    SafetyVerdict verdict = Enforce(plan, t);
+    ++outcomes[static_cast<int>(verdict.outcome)];
+    SCOPED_TRACE(DescribePlan(plan));
+    switch (verdict.outcome) {
+      case VerdictOutcome::kPass:
+        EXPECT_TRUE(verdict.violations.empty());
+        break;
+      case VerdictOutcome::kFixed: {
+        ASSERT_TRUE(verdict.alternative.has_value());
+        EXPECT_TRUE(CheckAllLayers(*verdict.alternative, t, scores_).empty())
+            << DescribePlan(*verdict.alternative);
+        EXPECT_EQ(verdict.alternative->TotalVcpus(), NormalizePlan(plan, *catalog_)->TotalVcpus());
+        break;
+      }
+      case VerdictOutcome::kRefused:
+        EXPECT_TRUE(verdict.refused_layer.has_value());
+        // Layer 5 here would mean the repair built a plan that fails the re-check.
+        EXPECT_NE(verdict.refused_layer, SafetyLayer::kAllLayers) << verdict.reason;
+        EXPECT_FALSE(verdict.reason.empty());
+        EXPECT_FALSE(verdict.violations.empty());
+        break;
+    }
+  }
+  // The generator must exercise fixes and refusals, or this test proves little.
+  EXPECT_GT(outcomes[static_cast<int>(VerdictOutcome::kFixed)], 100);
+  EXPECT_GT(outcomes[static_cast<int>(VerdictOutcome::kRefused)], 10);
 }
 
 }  // namespace
