@@ -1,5 +1,6 @@
 #include "safety/execution_gate.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "safety/do_not_disrupt.h"
@@ -58,7 +59,8 @@ ExecutionMode ExecutionGate::ModeFor(std::string_view cluster) const {
 GateDecision ExecutionGate::MayRun(const Snapshot& snapshot, const ActionRequest& request) const {
   const std::string& cluster = snapshot.cluster_name;
   if (auto why = config_.kill_switches.Blocking(cluster)) return Block(Guard::kKillSwitch, *why);
-  switch (ModeFor(cluster)) {
+  const bool interruption = request.origin == ActionOrigin::kInterruption;
+  switch (interruption ? ExecutionMode::kAutopilot : ModeFor(cluster)) {
     case ExecutionMode::kRecommendOnly:
       return Block(Guard::kMode, "cluster " + cluster + " is in recommend-only mode: nothing acts");
     case ExecutionMode::kApprove:
@@ -104,16 +106,22 @@ GateDecision ExecutionGate::MayRun(const Snapshot& snapshot, const ActionRequest
 GateDecision ExecutionGate::CheckNodeAction(const Snapshot& snapshot, const ActionRequest& request,
                                             const Node& node) const {
   std::vector<const Pod*> pods = snapshot.PodsOnNode(node.meta.name);
-  if (auto why = NodeDisruptionBlocker(node, pods)) return Block(Guard::kDoNotDisrupt, *why);
-  Status cap =
-      CheckDisruptionCap(request.disruptions_in_flight, static_cast<int64_t>(snapshot.nodes.size()),
-                         config_.max_disruption_fraction);
-  if (!cap) return Block(Guard::kConcurrency, cap.error().message);
+  if (request.origin == ActionOrigin::kRecommendation) {
+    if (auto why = NodeDisruptionBlocker(node, pods)) return Block(Guard::kDoNotDisrupt, *why);
+    Status cap = CheckDisruptionCap(request.disruptions_in_flight,
+                                    static_cast<int64_t>(snapshot.nodes.size()),
+                                    config_.max_disruption_fraction);
+    if (!cap) return Block(Guard::kConcurrency, cap.error().message);
+  }
   if (Evicts(request.action.type)) {
     std::vector<const Pod*> evicted;
     for (const Pod* pod : pods) {
-      if (!pod->IsTerminal() && !pod->IsDaemonSetPod() && !pod->IsMirrorPod())
-        evicted.push_back(pod);
+      if (pod->IsTerminal() || pod->IsDaemonSetPod() || pod->IsMirrorPod()) continue;
+      const auto& batch = request.evict_pods;
+      if (!batch.empty() && std::find(batch.begin(), batch.end(), pod->meta.Key()) == batch.end()) {
+        continue;
+      }
+      evicted.push_back(pod);
     }
     Status budgets = CheckEvictions(snapshot, evicted);
     if (!budgets) return Block(Guard::kDisruptionBudget, budgets.error().message);

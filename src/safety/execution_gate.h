@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 #include "engines/recommendation.h"
@@ -30,10 +31,20 @@ struct GateConfig {
   KillSwitches kill_switches;
 };
 
+// Why an action is asked for. An interruption response (AWS reclaims the instance within two
+// minutes whatever we do) is damage control, not optimisation: it runs in every mode and past
+// do-not-disrupt and the concurrency cap, since holding back only loses the pods' grace. The
+// kill switches and PodDisruptionBudgets still apply.
+enum class ActionOrigin { kRecommendation, kInterruption };
+
 struct ActionRequest {
   Action action;
   std::string recommendation_id;
+  ActionOrigin origin = ActionOrigin::kRecommendation;
   bool approved = false;  // a human approved the recommendation (approve mode)
+  // drain/replace: the pods ("namespace/name") to evict now, for an executor that evicts in
+  // batches; empty = every evictable pod on the node at once.
+  std::vector<std::string> evict_pods;
   // Nodes of this cluster being disrupted right now, not counting this action.
   int32_t disruptions_in_flight = 0;
   // delete-volume: when the volume was last attached, if known.

@@ -173,5 +173,30 @@ TEST(ExecutionGateTest, RefusesTargetsItCannotFind) {
                 "not a volume");
 }
 
+TEST(ExecutionGateTest, ChecksOnlyTheBatchOfPodsTheExecutorEvictsNow) {
+  ExecutionGate gate = Autopilot();
+  Snapshot s = Cluster();
+  s.pods[1].node_name = "node-0";  // web-1 and web-2 on node-0; the PDB allows 1
+  auto request = Request(ActionType::kDrainNode, "node/node-0");
+  ExpectBlocked(gate.MayRun(s, request), Guard::kDisruptionBudget, "evicting 2 healthy pods");
+  request.evict_pods = {"shop/web-2"};
+  EXPECT_TRUE(gate.MayRun(s, request).allowed);
+}
+
+TEST(ExecutionGateTest, InterruptionResponsesRunInAnyModeButNotPastKillSwitchesOrBudgets) {
+  ExecutionGate gate{GateConfig{}};  // recommend-only
+  Snapshot s = Cluster();
+  s.nodes[0].meta.annotations = {{"karpenter.sh/do-not-disrupt", "true"}};
+  auto request = Request(ActionType::kDrainNode, "node/node-0");
+  request.origin = ActionOrigin::kInterruption;
+  request.disruptions_in_flight = 5;
+  GateDecision d = gate.MayRun(s, request);
+  EXPECT_TRUE(d.allowed) << d.reason;
+  s.disruption_budgets[0].min_available = "3";
+  ExpectBlocked(gate.MayRun(s, request), Guard::kDisruptionBudget, "PDB shop/web");
+  gate.config().kill_switches.EngageGlobal("stop");
+  ExpectBlocked(gate.MayRun(s, request), Guard::kKillSwitch, "global");
+}
+
 }  // namespace
 }  // namespace cloudoptim
