@@ -10,5 +10,6 @@ class App;
 namespace cloudoptim::cli {
 
 void AddVersionCommand(CLI::App& app);
+void AddSandboxCommand(CLI::App& app);
 
 }  // namespace cloudoptim::cli
