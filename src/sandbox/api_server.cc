@@ -15,6 +15,9 @@ namespace {
 using nlohmann::json;
 
 constexpr char kJson[] = "application/json";
+// What the API server sends for watches. It also keeps cpp-httplib from gzip-compressing the
+// stream, which would hold events back in the compressor's buffer.
+constexpr char kWatchJson[] = "application/json;stream=watch";
 
 // Watches hold a thread each for their lifetime; controllers of a real client keep a few
 // dozen open, so the pool is sized well above the core count.
@@ -121,11 +124,19 @@ void ApiServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
       }
       return res.set_content(doc.dump(), kJson);
     }
-    case ApiPath::Kind::kOpenApi:
-      // No OpenAPI document: kubectl falls back to its compiled-in schemas and to server-side
-      // field validation.
-      return SendError(res, Error{ErrorCode::kNotFound,
-                                  "the server could not find the requested resource"});
+    case ApiPath::Kind::kOpenApi: {
+      // OpenAPI v3 with just enough for kubectl to rely on server-side field validation and
+      // its compiled-in patch schemas; no v2 (kubectl wants it as protobuf).
+      std::string_view rest = std::string_view(req.path).substr(std::string_view("/openapi").size());
+      json doc = rest == "/v3" || rest == "/v3/" ? OpenApiV3Discovery()
+                 : rest.starts_with("/v3/")       ? OpenApiV3Document(rest.substr(4))
+                                                  : json();
+      if (doc.is_null()) {
+        return SendError(res, Error{ErrorCode::kNotFound,
+                                    "the server could not find the requested resource"});
+      }
+      return res.set_content(doc.dump(), kJson);
+    }
     case ApiPath::Kind::kAdmin:
       return ServeAdmin(req, res, *path);
     case ApiPath::Kind::kResource:
@@ -193,7 +204,7 @@ void ApiServer::ServeWatch(const httplib::Request& req, httplib::Response& res,
   std::shared_ptr<ObjectStore::Watcher> w = *watcher;
   ObjectFilter object_filter = std::move(*filter);
   res.set_chunked_content_provider(
-      kJson,
+      kWatchJson,
       [this, w, object_filter, deadline, bookmarks, table, info, state](
           size_t, httplib::DataSink& sink) {
         std::vector<WatchEvent> events;

@@ -40,6 +40,7 @@ std::vector<ResourceInfo> BuildTable() {
   t.push_back({"batch", "v1", "Job", "jobs", "job", true, {}, {"all"}, kAllVerbs, {Status("batch", "Job")}});
   t.push_back({"batch", "v1", "CronJob", "cronjobs", "cronjob", true, {"cj"}, {"all"}, kAllVerbs, {Status("batch", "CronJob")}});
   t.push_back({"policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", true, {"pdb"}, {}, kAllVerbs, {Status("policy", "PodDisruptionBudget")}});
+  t.push_back({"coordination.k8s.io", "v1", "Lease", "leases", "lease", true, {}, {}, kAllVerbs, {}});
   t.push_back({"discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true, {}, {}, kAllVerbs, {}});
   t.push_back({"metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", "", false, {}, {}, kGetList, {}, false});
   t.push_back({"metrics.k8s.io", "v1beta1", "PodMetrics", "pods", "", true, {}, {}, kGetList, {}, false});
@@ -162,6 +163,43 @@ json ResourceListDocument(std::string_view group, std::string_view version) {
           {"apiVersion", "v1"},
           {"groupVersion", group_version},
           {"resources", resources}};
+}
+
+json OpenApiV3Discovery() {
+  json paths = json::object();
+  std::set<std::string> seen;
+  for (const ResourceInfo& r : AllResources()) {
+    std::string gv = r.group.empty() ? "api/" + r.version : "apis/" + r.ApiVersion();
+    if (!seen.insert(gv).second) continue;
+    paths[gv] = {{"serverRelativeURL", "/openapi/v3/" + gv + "?hash=sandbox1"}};
+  }
+  return {{"paths", paths}};
+}
+
+json OpenApiV3Document(std::string_view gv_path) {
+  json paths = json::object();
+  for (const ResourceInfo& r : AllResources()) {
+    std::string gv = r.group.empty() ? "api/" + r.version : "apis/" + r.ApiVersion();
+    if (gv != gv_path || !r.stored) continue;
+    std::string path = "/" + gv + (r.namespaced ? "/namespaces/{namespace}/" : "/") + r.plural +
+                       "/{name}";
+    json gvk = {{"group", r.group}, {"version", r.version}, {"kind", r.kind}};
+    json parameters = json::array();
+    for (const char* name : {"dryRun", "fieldManager", "fieldValidation", "force"}) {
+      parameters.push_back({{"name", name}, {"in", "query"}, {"schema", {{"type", "string"}}}});
+    }
+    paths[path] = {{"patch",
+                    {{"operationId", "patch" + r.kind},
+                     {"parameters", parameters},
+                     {"responses", {{"200", {{"description", "OK"}}}}},
+                     {"x-kubernetes-action", "patch"},
+                     {"x-kubernetes-group-version-kind", gvk}}}};
+  }
+  if (paths.empty()) return nullptr;
+  return {{"openapi", "3.0.0"},
+          {"info", {{"title", "Kubernetes"}, {"version", "v1.32.0"}}},
+          {"paths", paths},
+          {"components", {{"schemas", json::object()}}}};
 }
 
 }  // namespace cloudoptim::sandbox

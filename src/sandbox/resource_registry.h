@@ -57,4 +57,12 @@ nlohmann::json GroupDocument(std::string_view group);  // null when unknown
 // Null when the group version is unknown.
 nlohmann::json ResourceListDocument(std::string_view group, std::string_view version);
 
+// A minimal OpenAPI v3: the discovery of group versions and, per group version, the PATCH
+// operations with their x-kubernetes-group-version-kind and fieldValidation parameter. That is
+// what kubectl (1.27+) checks before relying on server-side field validation; without it,
+// `kubectl apply` insists on downloading the protobuf OpenAPI v2 schema. `gv_path` is
+// "api/v1" or "apis/apps/v1"; null when unknown.
+nlohmann::json OpenApiV3Discovery();
+nlohmann::json OpenApiV3Document(std::string_view gv_path);
+
 }  // namespace cloudoptim::sandbox

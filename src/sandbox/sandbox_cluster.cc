@@ -25,6 +25,12 @@ json MetricsMeta(const std::string& name, const std::string& ns, const json& lab
   return meta;
 }
 
+// metav1.MicroTime's layout: RFC 3339 with exactly six fractional digits.
+std::string MicroTime(TimePoint t) {
+  std::string text = FormatRfc3339(t);
+  return text.substr(0, text.size() - 1) + ".000000Z";
+}
+
 json LabelsJson(const std::map<std::string, std::string, std::less<>>& labels) {
   json out = json::object();
   for (const auto& [k, v] : labels) out[k] = v;
@@ -64,7 +70,17 @@ void SandboxCluster::OnInstanceRunning(const Ec2Instance& instance, bool joins_c
   const InstanceShape* shape = FindInstanceShape(instance.instance_type);
   if (shape == nullptr) return;
   json node = MakeNodeObject(instance, group.empty() ? "default" : group, options_.region, *shape);
+  std::string name = node["metadata"]["name"];
   (void)store_.Create("nodes", std::move(node));
+  // The node's heartbeat lease, which `kubectl describe node` shows.
+  (void)store_.Create("leases.coordination.k8s.io",
+                      {{"apiVersion", "coordination.k8s.io/v1"},
+                       {"kind", "Lease"},
+                       {"metadata", {{"name", name}, {"namespace", "kube-node-lease"}}},
+                       {"spec",
+                        {{"holderIdentity", name},
+                         {"leaseDurationSeconds", 40},
+                         {"renewTime", MicroTime(clock_->Now())}}}});
 }
 
 void SandboxCluster::OnInstanceTerminated(const Ec2Instance& instance) {
@@ -78,7 +94,9 @@ void SandboxCluster::OnInstanceTerminated(const Ec2Instance& instance) {
 void SandboxCluster::RemoveNodeOf(const Ec2Instance& instance) {
   for (const json& node : store_.ParsedAll("nodes")) {
     if (InstanceIdOfNode(node) != instance.instance_id) continue;
-    (void)store_.Delete("nodes", "", node["metadata"].value("name", ""));
+    std::string name = node["metadata"].value("name", "");
+    (void)store_.Delete("nodes", "", name);
+    (void)store_.Delete("leases.coordination.k8s.io", "kube-node-lease", name);
   }
 }
 
