@@ -116,8 +116,9 @@ int main(int argc, char** argv) {
               generate_seconds);
   std::printf("control-loop tick over the whole cluster: first %.2f s, steady %.3f s\n",
               first_tick_seconds, steady_tick_seconds);
-  std::printf("paginated list of pods over HTTPS (limit=500): %lld items in %d pages, %.1f MB, %.2f s\n",
-              static_cast<long long>(items), pages, bytes / 1e6, list_seconds);
+  std::printf(
+      "paginated list of pods over HTTPS (limit=500): %lld items in %d pages, %.1f MB, %.2f s\n",
+      static_cast<long long>(items), pages, bytes / 1e6, list_seconds);
   std::printf("peak RSS: %.0f MiB (limit 4096 MiB)\n", PeakRssMib());
   return items == pods ? 0 : 1;
 }

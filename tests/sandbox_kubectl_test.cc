@@ -124,7 +124,8 @@ spec:
   template:
     metadata: {labels: {app: pinned}}
     spec:
-      nodeSelector: {kubernetes.io/hostname: )" + node + R"(}
+      nodeSelector: {kubernetes.io/hostname: )" +
+                         node + R"(}
       tolerations: [{key: dedicated, operator: Exists}]
       containers: [{name: app, image: nginx, resources: {requests: {cpu: 100m, memory: 64Mi}}}]
 ---
@@ -138,20 +139,22 @@ spec:
   CommandResult applied = Kubectl({"apply", "-f", "-"}, manifest);
   ASSERT_EQ(applied.exit_code, 0) << applied.output;
   ASSERT_TRUE(EventuallyContains({"get", "pods", "-l", "app=pinned"}, "Running"));
-  ASSERT_TRUE(EventuallyContains(
-      {"get", "pdb", "pinned", "-o", "jsonpath={.status.currentHealthy}/{.status.disruptionsAllowed}"},
-      "1/0"));
+  ASSERT_TRUE(EventuallyContains({"get", "pdb", "pinned", "-o",
+                                  "jsonpath={.status.currentHealthy}/{.status.disruptionsAllowed}"},
+                                 "1/0"));
 
-  CommandResult blocked = Kubectl({"drain", node, "--ignore-daemonsets", "--delete-emptydir-data",
-                                   "--timeout=6s"});
+  CommandResult blocked =
+      Kubectl({"drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=6s"});
   EXPECT_NE(blocked.exit_code, 0);
-  EXPECT_THAT(blocked.output, HasSubstr("Cannot evict pod as it would violate the pod's disruption budget"));
+  EXPECT_THAT(blocked.output,
+              HasSubstr("Cannot evict pod as it would violate the pod's disruption budget"));
 
-  ASSERT_EQ(Kubectl({"patch", "pdb", "pinned", "--type=merge", "-p", R"({"spec":{"minAvailable":0}})"})
-                .exit_code,
-            0);
-  CommandResult drained = Kubectl({"drain", node, "--ignore-daemonsets", "--delete-emptydir-data",
-                                   "--timeout=60s"});
+  ASSERT_EQ(
+      Kubectl({"patch", "pdb", "pinned", "--type=merge", "-p", R"({"spec":{"minAvailable":0}})"})
+          .exit_code,
+      0);
+  CommandResult drained =
+      Kubectl({"drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=60s"});
   EXPECT_EQ(drained.exit_code, 0) << drained.output;
   EXPECT_THAT(drained.output, HasSubstr("drained"));
   EXPECT_EQ(Kubectl({"uncordon", node}).exit_code, 0);
@@ -211,16 +214,15 @@ spec:
 
 TEST_F(SandboxKubectlTest, GetPodsWatchStreamsChanges) {
   std::string log = *dir_ + "/watch.log";
-  ChildProcess watch = ChildProcess::Start(
-      {"kubectl", "--kubeconfig", *kubeconfig_, "get", "pods", "-n", "sock-shop-dev", "-l",
-       "name=payment", "--watch"},
-      {}, log);
-  ASSERT_TRUE(EventuallyContains({"get", "pods", "-n", "sock-shop-dev", "-l", "name=payment"},
-                                 "Running"));
+  ChildProcess watch = ChildProcess::Start({"kubectl", "--kubeconfig", *kubeconfig_, "get", "pods",
+                                            "-n", "sock-shop-dev", "-l", "name=payment", "--watch"},
+                                           {}, log);
+  ASSERT_TRUE(
+      EventuallyContains({"get", "pods", "-n", "sock-shop-dev", "-l", "name=payment"}, "Running"));
   std::this_thread::sleep_for(std::chrono::seconds(2));  // let the watch start
-  ASSERT_EQ(Kubectl({"scale", "deployment", "payment", "-n", "sock-shop-dev", "--replicas=3"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Kubectl({"scale", "deployment", "payment", "-n", "sock-shop-dev", "--replicas=3"}).exit_code,
+      0);
   std::string streamed;
   for (int i = 0; i < 100; ++i) {
     streamed = ReadFileOrEmpty(log);
@@ -244,18 +246,22 @@ TEST_F(SandboxKubectlTest, RequestsWithoutATokenGet401Status) {
 TEST_F(SandboxKubectlTest, LimitedTokenGets403NamingVerbResourceAndGroup) {
   CommandResult r = Kubectl({"--context", "cloudoptim-sandbox-viewer", "get", "nodes"});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_THAT(r.output, HasSubstr(R"(nodes is forbidden: User "viewer" cannot list resource "nodes" in API group "" at the cluster scope)"));
-  CommandResult allowed = Kubectl({"--context", "cloudoptim-sandbox-viewer", "get", "pods", "-n", "default"});
+  EXPECT_THAT(
+      r.output,
+      HasSubstr(
+          R"(nodes is forbidden: User "viewer" cannot list resource "nodes" in API group "" at the cluster scope)"));
+  CommandResult allowed =
+      Kubectl({"--context", "cloudoptim-sandbox-viewer", "get", "pods", "-n", "default"});
   EXPECT_EQ(allowed.exit_code, 0) << allowed.output;
 }
 
 TEST_F(SandboxKubectlTest, AdminEndpointInterruptsASpotNode) {
   std::string node = FirstNodeOfGroup("compute-spot");
   ASSERT_FALSE(node.empty());
-  CommandResult r = RunCommand({"curl", "-sk", "-X", "POST", "-d", "", "-H",
-                                "Authorization: Bearer test-admin-token", "-w", "\n%{http_code}",
-                                "https://127.0.0.1:" + std::to_string(port_) +
-                                    "/sandbox/v1/interrupt?node=" + node});
+  CommandResult r = RunCommand(
+      {"curl", "-sk", "-X", "POST", "-d", "", "-H", "Authorization: Bearer test-admin-token", "-w",
+       "\n%{http_code}",
+       "https://127.0.0.1:" + std::to_string(port_) + "/sandbox/v1/interrupt?node=" + node});
   EXPECT_THAT(r.output, HasSubstr("\n202"));
   // 2 simulated minutes at 20x: the node goes within seconds.
   bool gone = false;

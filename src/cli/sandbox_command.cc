@@ -51,7 +51,8 @@ std::string FindDefaultScenario() {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+    for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path();
+         dir = dir.parent_path()) {
       candidates.push_back(dir / "scenarios/default.yaml");
     }
   }
@@ -67,7 +68,8 @@ std::string FindDefaultScenario() {
 AccessPolicy MakePolicy(const std::string& admin_token, const std::string& viewer_token) {
   AccessPolicy policy;
   policy.AddToken(admin_token, {"sandbox-admin", {{{"*"}, {"*"}, {"*"}}}});
-  policy.AddToken(viewer_token, {"viewer", {{{"get", "list", "watch"}, {"pods", "namespaces"}, {""}}}});
+  policy.AddToken(viewer_token,
+                  {"viewer", {{{"get", "list", "watch"}, {"pods", "namespaces"}, {""}}}});
   return policy;
 }
 
@@ -98,8 +100,8 @@ int RunSandbox(const SandboxFlags& flags) {
                                   .region = scenario.region,
                                   .interrupt_rate_per_hour = flags.interrupt_rate});
   if (Status applied = ApplyScenario(scenario, &cluster); !applied) {
-    std::cerr << "error: applying scenario " << scenario_path << ": "
-              << applied.error().ToString() << "\n";
+    std::cerr << "error: applying scenario " << scenario_path << ": " << applied.error().ToString()
+              << "\n";
     return 2;
   }
   Result<TlsIdentity> tls = TlsIdentity::Generate("cloudoptim-sandbox");
@@ -146,17 +148,21 @@ int RunSandbox(const SandboxFlags& flags) {
 void AddSandboxCommand(CLI::App& app) {
   auto flags = std::make_shared<SandboxFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "sandbox", "Run a simulated EKS cluster that speaks the Kubernetes API (kubectl works on it)");
+      "sandbox",
+      "Run a simulated EKS cluster that speaks the Kubernetes API (kubectl works on it)");
   cmd->add_option("--scenario", flags->scenario, "Scenario YAML (default: scenarios/default.yaml)");
   cmd->add_option("--port", flags->port, "HTTPS port on 127.0.0.1 (0 = any free port)");
   cmd->add_option("--kubeconfig-out", flags->kubeconfig_out, "Where to write the kubeconfig");
-  cmd->add_option("--speed", flags->speed, "Simulated seconds per wall second")->check(CLI::PositiveNumber);
+  cmd->add_option("--speed", flags->speed, "Simulated seconds per wall second")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", flags->seed, "Seed for usage, interruptions and names");
   cmd->add_option("--interrupt-rate", flags->interrupt_rate,
                   "Random spot interruptions per spot instance per simulated hour");
   cmd->add_option("--generate-nodes", flags->generate_nodes, "Add N generated nodes");
-  cmd->add_option("--generate-pods", flags->generate_pods, "Add N generated pods (Deployments of 30)");
-  cmd->add_option("--admin-token", flags->admin_token, "Bearer token of the admin user (default: random)");
+  cmd->add_option("--generate-pods", flags->generate_pods,
+                  "Add N generated pods (Deployments of 30)");
+  cmd->add_option("--admin-token", flags->admin_token,
+                  "Bearer token of the admin user (default: random)");
   cmd->callback([flags] { std::exit(RunSandbox(*flags)); });
 }
 

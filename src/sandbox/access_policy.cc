@@ -26,9 +26,8 @@ Result<std::string> AccessPolicy::Authorize(std::string_view token,
                                             const AccessRequest& request) const {
   CO_ASSIGN_OR_RETURN(std::string user, Authenticate(token));
   const Principal& principal = tokens_.find(token)->second;
-  std::string resource = request.subresource.empty()
-                             ? request.resource
-                             : request.resource + "/" + request.subresource;
+  std::string resource =
+      request.subresource.empty() ? request.resource : request.resource + "/" + request.subresource;
   for (const AccessRule& rule : principal.rules) {
     if (Allows(rule.verbs, request.verb) && Allows(rule.resources, resource) &&
         Allows(rule.groups, request.group)) {
@@ -39,17 +38,15 @@ Result<std::string> AccessPolicy::Authorize(std::string_view token,
 }
 
 std::string ForbiddenMessage(const std::string& user, const AccessRequest& request) {
-  std::string resource = request.subresource.empty()
-                             ? request.resource
-                             : request.resource + "/" + request.subresource;
-  std::string subject = request.name.empty()
-                            ? request.resource
-                            : request.resource + " \"" + request.name + "\"";
+  std::string resource =
+      request.subresource.empty() ? request.resource : request.resource + "/" + request.subresource;
+  std::string subject =
+      request.name.empty() ? request.resource : request.resource + " \"" + request.name + "\"";
   std::string scope = request.namespace_name.empty()
                           ? "at the cluster scope"
                           : "in the namespace \"" + request.namespace_name + "\"";
-  return subject + " is forbidden: User \"" + user + "\" cannot " + request.verb +
-         " resource \"" + resource + "\" in API group \"" + request.group + "\" " + scope;
+  return subject + " is forbidden: User \"" + user + "\" cannot " + request.verb + " resource \"" +
+         resource + "\" in API group \"" + request.group + "\" " + scope;
 }
 
 }  // namespace cloudoptim::sandbox

@@ -20,8 +20,8 @@
 namespace cloudoptim::sandbox {
 
 struct AccessRule {
-  std::vector<std::string> verbs;      // "get", "list", ...; "*" = any
-  std::vector<std::string> resources;  // "pods", "pods/eviction", "deployments"; "*" = any
+  std::vector<std::string> verbs;           // "get", "list", ...; "*" = any
+  std::vector<std::string> resources;       // "pods", "pods/eviction", "deployments"; "*" = any
   std::vector<std::string> groups = {"*"};  // "" = core
 };
 

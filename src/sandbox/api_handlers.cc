@@ -155,8 +155,9 @@ Status ApiHandlers::PrepareForCreate(const ResourceInfo& info, const std::string
   if (info.namespaced) {
     std::string body_ns = meta.value("namespace", "");
     if (!body_ns.empty() && !namespace_name.empty() && body_ns != namespace_name) {
-      return InvalidArgument("the namespace of the provided object does not match the "
-                             "namespace sent on the request");
+      return InvalidArgument(
+          "the namespace of the provided object does not match the "
+          "namespace sent on the request");
     }
     std::string ns = namespace_name.empty() ? body_ns : namespace_name;
     if (ns.empty()) ns = "default";
@@ -332,9 +333,9 @@ Result<ApiReply> ApiHandlers::Delete(const ApiRequest& r) {
                       store_->Get(info.StorageKey(), r.path.namespace_name, r.path.name));
   if (options.contains("preconditions") && options["preconditions"].contains("uid") &&
       options["preconditions"]["uid"] != current["metadata"]["uid"]) {
-    return Aborted("Precondition failed: UID in precondition: " +
-                   options["preconditions"]["uid"].dump() +
-                   ", UID in object meta: " + current["metadata"]["uid"].dump());
+    return Aborted(
+        "Precondition failed: UID in precondition: " + options["preconditions"]["uid"].dump() +
+        ", UID in object meta: " + current["metadata"]["uid"].dump());
   }
   int64_t grace = 30;
   if (current.contains("spec") && current["spec"].contains("terminationGracePeriodSeconds")) {
@@ -346,16 +347,15 @@ Result<ApiReply> ApiHandlers::Delete(const ApiRequest& r) {
   bool bound = info.kind == "Pod" && !current["spec"].value("nodeName", "").empty();
   if (bound && grace > 0) {
     if (current["metadata"].contains("deletionTimestamp")) return ApiReply{200, current.dump()};
-    CO_ASSIGN_OR_RETURN(json marked,
-                        store_->Mutate(
-                            info.StorageKey(), r.path.namespace_name, r.path.name,
-                            [&](json& pod) -> Status {
-                              pod["metadata"]["deletionTimestamp"] =
-                                  FormatRfc3339(clock_->Now() + std::chrono::seconds(grace));
-                              pod["metadata"]["deletionGracePeriodSeconds"] = grace;
-                              return Ok();
-                            },
-                            r.query.dry_run));
+    CO_ASSIGN_OR_RETURN(json marked, store_->Mutate(
+                                         info.StorageKey(), r.path.namespace_name, r.path.name,
+                                         [&](json& pod) -> Status {
+                                           pod["metadata"]["deletionTimestamp"] = FormatRfc3339(
+                                               clock_->Now() + std::chrono::seconds(grace));
+                                           pod["metadata"]["deletionGracePeriodSeconds"] = grace;
+                                           return Ok();
+                                         },
+                                         r.query.dry_run));
     return ApiReply{200, marked.dump()};
   }
   CO_ASSIGN_OR_RETURN(json deleted, store_->Delete(info.StorageKey(), r.path.namespace_name,

@@ -109,8 +109,8 @@ void ApiServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
     case ApiPath::Kind::kVersion:
       return res.set_content(VersionDocument().dump(), kJson);
     case ApiPath::Kind::kCoreVersions:
-      return res.set_content(
-          CoreVersionsDocument("127.0.0.1:" + std::to_string(port_)).dump(), kJson);
+      return res.set_content(CoreVersionsDocument("127.0.0.1:" + std::to_string(port_)).dump(),
+                             kJson);
     case ApiPath::Kind::kGroupList:
       return res.set_content(GroupListDocument().dump(), kJson);
     case ApiPath::Kind::kGroup:
@@ -119,21 +119,22 @@ void ApiServer::Dispatch(const httplib::Request& req, httplib::Response& res) {
                      ? GroupDocument(path->group)
                      : ResourceListDocument(path->group, path->version);
       if (doc.is_null()) {
-        return SendError(res, Error{ErrorCode::kNotFound,
-                                    "the server could not find the requested resource"});
+        return SendError(
+            res, Error{ErrorCode::kNotFound, "the server could not find the requested resource"});
       }
       return res.set_content(doc.dump(), kJson);
     }
     case ApiPath::Kind::kOpenApi: {
       // OpenAPI v3 with just enough for kubectl to rely on server-side field validation and
       // its compiled-in patch schemas; no v2 (kubectl wants it as protobuf).
-      std::string_view rest = std::string_view(req.path).substr(std::string_view("/openapi").size());
+      std::string_view rest =
+          std::string_view(req.path).substr(std::string_view("/openapi").size());
       json doc = rest == "/v3" || rest == "/v3/" ? OpenApiV3Discovery()
-                 : rest.starts_with("/v3/")       ? OpenApiV3Document(rest.substr(4))
-                                                  : json();
+                 : rest.starts_with("/v3/")      ? OpenApiV3Document(rest.substr(4))
+                                                 : json();
       if (doc.is_null()) {
-        return SendError(res, Error{ErrorCode::kNotFound,
-                                    "the server could not find the requested resource"});
+        return SendError(
+            res, Error{ErrorCode::kNotFound, "the server could not find the requested resource"});
       }
       return res.set_content(doc.dump(), kJson);
     }
@@ -148,8 +149,12 @@ void ApiServer::ServeResource(const httplib::Request& req, httplib::Response& re
                               const ApiPath& path, const std::string& user) {
   (void)user;
   bool watch = Param(req, "watch") == "true" || Param(req, "watch") == "1";
-  AccessRequest access{VerbOf(req.method, path, watch), path.group, path.info->plural,
-                       path.subresource, path.namespace_name, path.name};
+  AccessRequest access{VerbOf(req.method, path, watch),
+                       path.group,
+                       path.info->plural,
+                       path.subresource,
+                       path.namespace_name,
+                       path.name};
   Result<std::string> allowed = policy_->Authorize(BearerToken(req), access);
   StatusDetails details{path.info->plural, path.group, path.name};
   if (!allowed) return SendError(res, allowed.error(), details);
@@ -186,8 +191,8 @@ void ApiServer::ServeWatch(const httplib::Request& req, httplib::Response& res,
   if (!filter) return SendError(res, filter.error());
   std::string rv_text = Param(req, "resourceVersion");
   uint64_t from_version = std::strtoull(rv_text.c_str(), nullptr, 10);
-  Result<std::shared_ptr<ObjectStore::Watcher>> watcher = store_->Watch(
-      path.info->StorageKey(), path.namespace_name, from_version, from_version == 0);
+  Result<std::shared_ptr<ObjectStore::Watcher>> watcher =
+      store_->Watch(path.info->StorageKey(), path.namespace_name, from_version, from_version == 0);
   if (!watcher) {
     json status = ToApiError(watcher.error()).body;
     res.set_content(EventLine("ERROR", status.dump()), kJson);
@@ -199,14 +204,14 @@ void ApiServer::ServeWatch(const httplib::Request& req, httplib::Response& res,
   bool bookmarks = Param(req, "allowWatchBookmarks") == "true";
   bool table = WantsTable(req);
   const ResourceInfo* info = path.info;
-  auto state = std::make_shared<std::chrono::steady_clock::time_point>(
-      std::chrono::steady_clock::now());
+  auto state =
+      std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
   std::shared_ptr<ObjectStore::Watcher> w = *watcher;
   ObjectFilter object_filter = std::move(*filter);
   res.set_chunked_content_provider(
       kWatchJson,
-      [this, w, object_filter, deadline, bookmarks, table, info, state](
-          size_t, httplib::DataSink& sink) {
+      [this, w, object_filter, deadline, bookmarks, table, info, state](size_t,
+                                                                        httplib::DataSink& sink) {
         std::vector<WatchEvent> events;
         bool open = w->Next(std::chrono::milliseconds(500), &events);
         for (const WatchEvent& event : events) {
@@ -220,10 +225,10 @@ void ApiServer::ServeWatch(const httplib::Request& req, httplib::Response& res,
         auto now = std::chrono::steady_clock::now();
         if (bookmarks && now - *state >= bookmark_interval_) {
           *state = now;
-          json mark = {{"kind", info->kind},
-                       {"apiVersion", info->ApiVersion()},
-                       {"metadata",
-                        {{"resourceVersion", std::to_string(store_->CurrentVersion())}}}};
+          json mark = {
+              {"kind", info->kind},
+              {"apiVersion", info->ApiVersion()},
+              {"metadata", {{"resourceVersion", std::to_string(store_->CurrentVersion())}}}};
           std::string line = EventLine("BOOKMARK", mark.dump());
           if (!sink.write(line.data(), line.size())) return false;
         }
@@ -239,14 +244,14 @@ void ApiServer::ServeAdmin(const httplib::Request& req, httplib::Response& res,
   Result<std::string> allowed = policy_->Authorize(BearerToken(req), access);
   if (!allowed) return SendError(res, allowed.error());
   if (path.admin_action != "interrupt" || req.method != "POST" || !interrupt_) {
-    return SendError(res, Error{ErrorCode::kNotFound,
-                                "the server could not find the requested resource"});
+    return SendError(
+        res, Error{ErrorCode::kNotFound, "the server could not find the requested resource"});
   }
   std::string target = Param(req, "instance");
   if (target.empty()) target = Param(req, "node");
   if (target.empty()) {
-    return SendError(res, Error{ErrorCode::kInvalidArgument,
-                                "interrupt needs ?instance=i-... or ?node=NAME"});
+    return SendError(
+        res, Error{ErrorCode::kInvalidArgument, "interrupt needs ?instance=i-... or ?node=NAME"});
   }
   Status status = interrupt_(target);
   if (!status) return SendError(res, status.error());

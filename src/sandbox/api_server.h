@@ -5,8 +5,8 @@
 // (POST /sandbox/v1/interrupt?instance=i-... or ?node=...).
 //
 //   ApiServer server(&store, &handlers, &policy, &tls, &clock);
-//   server.SetInterruptHandler([&](const std::string& target) { return cluster.Interrupt(target); });
-//   Result<int> port = server.Start(0);   // 0 picks a free port
+//   server.SetInterruptHandler([&](const std::string& target) { return cluster.Interrupt(target);
+//   }); Result<int> port = server.Start(0);   // 0 picks a free port
 //   ...
 //   server.Stop();
 #pragma once

@@ -89,8 +89,11 @@ ApiError ToApiError(const Error& error, const StatusDetails& details) {
 }
 
 nlohmann::json SuccessStatus(int code) {
-  return {{"kind", "Status"},  {"apiVersion", "v1"}, {"metadata", nlohmann::json::object()},
-          {"status", "Success"}, {"code", code}};
+  return {{"kind", "Status"},
+          {"apiVersion", "v1"},
+          {"metadata", nlohmann::json::object()},
+          {"status", "Success"},
+          {"code", code}};
 }
 
 }  // namespace cloudoptim::sandbox

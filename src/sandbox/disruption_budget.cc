@@ -43,8 +43,8 @@ int64_t ExpectedPods(const ObjectStore& store, const std::vector<const json*>& p
                                                    : "";
     int64_t scale = 1;
     if (!resource.empty()) {
-      auto controller = store.Get(resource, (*pod)["metadata"].value("namespace", ""),
-                                  owner->value("name", ""));
+      auto controller =
+          store.Get(resource, (*pod)["metadata"].value("namespace", ""), owner->value("name", ""));
       if (controller) {
         scale = (*controller)["spec"].value(kind == "Job" ? "parallelism" : "replicas", 1);
       }
@@ -88,8 +88,7 @@ Result<BudgetStatus> ComputeBudget(const json& pdb, int64_t expected_pods,
                         ScaledIntOrPercent(spec["maxUnavailable"], expected_pods));
     status.desired_healthy = std::max<int64_t>(0, expected_pods - max_unavailable);
   }
-  status.disruptions_allowed =
-      std::max<int64_t>(0, current_healthy - status.desired_healthy);
+  status.disruptions_allowed = std::max<int64_t>(0, current_healthy - status.desired_healthy);
   return status;
 }
 

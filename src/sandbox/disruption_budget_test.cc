@@ -37,17 +37,20 @@ TEST(DisruptionBudgetTest, EvictionIsRefusedWithKubernetesMessageWhenNoDisruptio
   ObjectStore store(&clock);
   json pod = {{"metadata", {{"name", "db-0"}, {"namespace", "shop"}, {"labels", {{"app", "db"}}}}},
               {"spec", {{"containers", json::array()}}},
-              {"status", {{"phase", "Running"}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
+              {"status",
+               {{"phase", "Running"}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
   ASSERT_TRUE(store.Create("pods", pod));
-  ASSERT_TRUE(store.Create("poddisruptionbudgets.policy",
-                           {{"metadata", {{"name", "db"}, {"namespace", "shop"}}},
-                            {"spec", {{"minAvailable", 1}, {"selector", {{"matchLabels", {{"app", "db"}}}}}}}}));
+  ASSERT_TRUE(store.Create(
+      "poddisruptionbudgets.policy",
+      {{"metadata", {{"name", "db"}, {"namespace", "shop"}}},
+       {"spec", {{"minAvailable", 1}, {"selector", {{"matchLabels", {{"app", "db"}}}}}}}}));
   Status refused = CheckEviction(store, pod);
   ASSERT_FALSE(refused);
   EXPECT_TRUE(IsResourceExhausted(refused.error()));
   EXPECT_TRUE(refused.error().message.starts_with(
       "Cannot evict pod as it would violate the pod's disruption budget."));
-  EXPECT_NE(refused.error().message.find("The disruption budget db needs 1 healthy pods and has 1 currently"),
+  EXPECT_NE(refused.error().message.find(
+                "The disruption budget db needs 1 healthy pods and has 1 currently"),
             std::string::npos);
   ASSERT_TRUE(store.Mutate("poddisruptionbudgets.policy", "shop", "db", [](json& o) -> Status {
     o["spec"]["minAvailable"] = 0;

@@ -15,7 +15,7 @@
 namespace cloudoptim::sandbox {
 
 struct KubeconfigUser {
-  std::string name;   // user and context name suffix
+  std::string name;  // user and context name suffix
   std::string token;
 };
 

@@ -43,12 +43,8 @@ json MakeNodeObject(const Ec2Instance& instance, const std::string& node_group,
   std::string since = FormatRfc3339(instance.launch_time);
   auto condition = [&](const char* type, const char* status, const char* reason,
                        const char* message) {
-    return json{{"type", type},
-                {"status", status},
-                {"reason", reason},
-                {"message", message},
-                {"lastHeartbeatTime", since},
-                {"lastTransitionTime", since}};
+    return json{{"type", type},       {"status", status},           {"reason", reason},
+                {"message", message}, {"lastHeartbeatTime", since}, {"lastTransitionTime", since}};
   };
   return {{"apiVersion", "v1"},
           {"kind", "Node"},
@@ -58,7 +54,8 @@ json MakeNodeObject(const Ec2Instance& instance, const std::string& node_group,
             {"annotations",
              {{"alpha.kubernetes.io/provided-node-ip", instance.private_ip},
               {"node.alpha.kubernetes.io/ttl", "0"}}}}},
-          {"spec", {{"providerID", "aws:///" + instance.availability_zone + "/" + instance.instance_id}}},
+          {"spec",
+           {{"providerID", "aws:///" + instance.availability_zone + "/" + instance.instance_id}}},
           {"status",
            {{"capacity", capacity},
             {"allocatable", allocatable},

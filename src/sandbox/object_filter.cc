@@ -72,11 +72,13 @@ Result<LabelRequirement> ParseLabelTerm(std::string_view term) {
   } else if (size_t in_at = term.find(" in "); in_at != std::string_view::npos) {
     CO_ASSIGN_OR_RETURN(r, ParseSetTerm(term, in_at, false));
   } else if (size_t ne = term.find("!="); ne != std::string_view::npos) {
-    r = {std::string(Trim(term.substr(0, ne))), LabelRequirement::Op::kNotEquals,
+    r = {std::string(Trim(term.substr(0, ne))),
+         LabelRequirement::Op::kNotEquals,
          {std::string(Trim(term.substr(ne + 2)))}};
   } else if (size_t eq = term.find('='); eq != std::string_view::npos) {
     size_t skip = term.substr(eq).starts_with("==") ? 2 : 1;
-    r = {std::string(Trim(term.substr(0, eq))), LabelRequirement::Op::kEquals,
+    r = {std::string(Trim(term.substr(0, eq))),
+         LabelRequirement::Op::kEquals,
          {std::string(Trim(term.substr(eq + skip)))}};
   } else {
     r.key = std::string(term);
@@ -122,8 +124,8 @@ Result<std::vector<LabelRequirement>> ParseLabelSelector(std::string_view text) 
   std::vector<LabelRequirement> out;
   if (Trim(text).empty()) return out;
   for (std::string_view term : SplitTerms(text)) {
-    if (term.empty()) return InvalidArgument("found '', expected: identifier in \"" +
-                                             std::string(text) + "\"");
+    if (term.empty())
+      return InvalidArgument("found '', expected: identifier in \"" + std::string(text) + "\"");
     CO_ASSIGN_OR_RETURN(LabelRequirement r, ParseLabelTerm(term));
     out.push_back(std::move(r));
   }
@@ -143,8 +145,8 @@ Result<std::vector<FieldRequirement>> ParseFieldSelector(std::string_view text) 
       size_t skip = term.substr(eq).starts_with("==") ? 2 : 1;
       r = {std::string(Trim(term.substr(0, eq))), true, std::string(Trim(term.substr(eq + skip)))};
     } else {
-      return InvalidArgument("invalid selector: '" + std::string(text) +
-                             "'; can't understand '" + std::string(term) + "'");
+      return InvalidArgument("invalid selector: '" + std::string(text) + "'; can't understand '" +
+                             std::string(term) + "'");
     }
     if (r.path.empty()) return InvalidArgument("field label not supported: \"\"");
     out.push_back(std::move(r));

@@ -53,9 +53,10 @@ TEST(ObjectFilterTest, StructuredSelectorsWithExpressions) {
   json labels = {{"app", "web"}, {"tier", "front"}};
   EXPECT_TRUE(SelectorMatches({{"matchLabels", {{"app", "web"}}}}, labels));
   EXPECT_FALSE(SelectorMatches({{"matchLabels", {{"app", "db"}}}}, labels));
-  EXPECT_TRUE(SelectorMatches(
-      {{"matchExpressions", {{{"key", "tier"}, {"operator", "In"}, {"values", {"front", "back"}}}}}},
-      labels));
+  EXPECT_TRUE(
+      SelectorMatches({{"matchExpressions",
+                        {{{"key", "tier"}, {"operator", "In"}, {"values", {"front", "back"}}}}}},
+                      labels));
   EXPECT_FALSE(SelectorMatches(
       {{"matchExpressions", {{{"key", "tier"}, {"operator", "DoesNotExist"}}}}}, labels));
   EXPECT_TRUE(SelectorMatches(json::object(), labels));  // empty selects everything

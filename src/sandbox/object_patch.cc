@@ -14,14 +14,22 @@ using nlohmann::json;
 // Kubernetes OpenAPI. "ports" is keyed by containerPort in containers and port in services.
 const std::map<std::string, std::vector<std::string>, std::less<>>& MergeKeys() {
   static const std::map<std::string, std::vector<std::string>, std::less<>> keys = {
-      {"addresses", {"type"}},        {"conditions", {"type"}},
-      {"containers", {"name"}},       {"env", {"name"}},
-      {"ephemeralContainers", {"name"}}, {"hostAliases", {"ip"}},
-      {"imagePullSecrets", {"name"}}, {"initContainers", {"name"}},
-      {"ownerReferences", {"uid"}},   {"podIPs", {"ip"}},
-      {"ports", {"containerPort", "port"}}, {"schedulingGates", {"name"}},
-      {"topologySpreadConstraints", {"topologyKey"}}, {"volumeDevices", {"devicePath"}},
-      {"volumeMounts", {"mountPath"}}, {"volumes", {"name"}},
+      {"addresses", {"type"}},
+      {"conditions", {"type"}},
+      {"containers", {"name"}},
+      {"env", {"name"}},
+      {"ephemeralContainers", {"name"}},
+      {"hostAliases", {"ip"}},
+      {"imagePullSecrets", {"name"}},
+      {"initContainers", {"name"}},
+      {"ownerReferences", {"uid"}},
+      {"podIPs", {"ip"}},
+      {"ports", {"containerPort", "port"}},
+      {"schedulingGates", {"name"}},
+      {"topologySpreadConstraints", {"topologyKey"}},
+      {"volumeDevices", {"devicePath"}},
+      {"volumeMounts", {"mountPath"}},
+      {"volumes", {"name"}},
   };
   return keys;
 }
@@ -68,9 +76,10 @@ Result<PatchType> PatchTypeFromContentType(std::string_view content_type) {
   if (base == "application/merge-patch+json") return PatchType::kMergePatch;
   if (base == "application/strategic-merge-patch+json") return PatchType::kStrategicMerge;
   if (base == "application/apply-patch+yaml") return PatchType::kApply;
-  return InvalidArgument("the body of the request was in an unknown format - accepted media "
-                         "types include: application/json-patch+json, "
-                         "application/merge-patch+json, application/strategic-merge-patch+json");
+  return InvalidArgument(
+      "the body of the request was in an unknown format - accepted media "
+      "types include: application/json-patch+json, "
+      "application/merge-patch+json, application/strategic-merge-patch+json");
 }
 
 // Strategic merge, as apimachinery's strategicpatch does it for the subset kubectl sends:
@@ -113,8 +122,7 @@ void StrategicMerge(json& target, const json& patch) {
     } else if (value.is_array() && IsMergedScalarList(field) && target.contains(field) &&
                target[field].is_array()) {
       for (const json& item : value) {
-        if (std::find(target[field].begin(), target[field].end(), item) ==
-            target[field].end()) {
+        if (std::find(target[field].begin(), target[field].end(), item) == target[field].end()) {
           target[field].push_back(item);
         }
       }

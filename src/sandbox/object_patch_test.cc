@@ -17,19 +17,23 @@ json Deployment() {
 
 TEST(ObjectPatchTest, MergePatchFollowsRfc7386) {
   json d = Deployment();
-  ASSERT_TRUE(ApplyPatch(PatchType::kMergePatch, R"({"metadata":{"labels":{"a":null,"c":"3"}},"spec":{"replicas":5}})", d));
+  ASSERT_TRUE(ApplyPatch(PatchType::kMergePatch,
+                         R"({"metadata":{"labels":{"a":null,"c":"3"}},"spec":{"replicas":5}})", d));
   EXPECT_FALSE(d["metadata"]["labels"].contains("a"));
   EXPECT_EQ(d["metadata"]["labels"]["c"], "3");
   EXPECT_EQ(d["spec"]["replicas"], 5);
   // Lists are replaced whole by a merge patch.
-  ASSERT_TRUE(ApplyPatch(PatchType::kMergePatch, R"({"spec":{"template":{"spec":{"containers":[{"name":"only"}]}}}})", d));
+  ASSERT_TRUE(ApplyPatch(PatchType::kMergePatch,
+                         R"({"spec":{"template":{"spec":{"containers":[{"name":"only"}]}}}})", d));
   EXPECT_EQ(d["spec"]["template"]["spec"]["containers"].size(), 1u);
 }
 
 TEST(ObjectPatchTest, StrategicMergeMergesContainersByName) {
   json d = Deployment();
-  ASSERT_TRUE(ApplyPatch(PatchType::kStrategicMerge,
-                         R"({"spec":{"template":{"spec":{"containers":[{"name":"app","resources":{"requests":{"memory":"256Mi"}}}]}}}})", d));
+  ASSERT_TRUE(ApplyPatch(
+      PatchType::kStrategicMerge,
+      R"({"spec":{"template":{"spec":{"containers":[{"name":"app","resources":{"requests":{"memory":"256Mi"}}}]}}}})",
+      d));
   const json& containers = d["spec"]["template"]["spec"]["containers"];
   ASSERT_EQ(containers.size(), 2u);
   EXPECT_EQ(containers[0]["image"], "app:1");
@@ -39,18 +43,22 @@ TEST(ObjectPatchTest, StrategicMergeMergesContainersByName) {
 
 TEST(ObjectPatchTest, StrategicMergeDeleteDirectiveRemovesTheElement) {
   json d = Deployment();
-  ASSERT_TRUE(ApplyPatch(PatchType::kStrategicMerge,
-                         R"({"spec":{"template":{"spec":{"containers":[{"name":"sidecar","$patch":"delete"}],"$setElementOrder/containers":[{"name":"app"}]}}}})", d));
+  ASSERT_TRUE(ApplyPatch(
+      PatchType::kStrategicMerge,
+      R"({"spec":{"template":{"spec":{"containers":[{"name":"sidecar","$patch":"delete"}],"$setElementOrder/containers":[{"name":"app"}]}}}})",
+      d));
   EXPECT_EQ(d["spec"]["template"]["spec"]["containers"].size(), 1u);
   EXPECT_FALSE(d["spec"]["template"]["spec"].contains("$setElementOrder/containers"));
 }
 
 TEST(ObjectPatchTest, StrategicMergeOfUnschedulableAndTaints) {
-  json node = {{"metadata", {{"name", "n"}}}, {"spec", {{"taints", {{{"key", "a"}, {"effect", "NoSchedule"}}}}}}};
+  json node = {{"metadata", {{"name", "n"}}},
+               {"spec", {{"taints", {{{"key", "a"}, {"effect", "NoSchedule"}}}}}}};
   ASSERT_TRUE(ApplyPatch(PatchType::kStrategicMerge, R"({"spec":{"unschedulable":true}})", node));
   EXPECT_TRUE(node["spec"]["unschedulable"]);
   // Taints have no merge key in Kubernetes' OpenAPI: the list is replaced.
-  ASSERT_TRUE(ApplyPatch(PatchType::kStrategicMerge, R"({"spec":{"taints":[{"key":"b","effect":"NoExecute"}]}})", node));
+  ASSERT_TRUE(ApplyPatch(PatchType::kStrategicMerge,
+                         R"({"spec":{"taints":[{"key":"b","effect":"NoExecute"}]}})", node));
   ASSERT_EQ(node["spec"]["taints"].size(), 1u);
   EXPECT_EQ(node["spec"]["taints"][0]["key"], "b");
 }
@@ -63,10 +71,12 @@ TEST(ObjectPatchTest, JsonPatchSupportsEveryOperation) {
     {"op":"add","path":"/metadata/labels/c","value":"3"},
     {"op":"remove","path":"/metadata/labels/a"},
     {"op":"copy","from":"/metadata/labels/b","path":"/metadata/labels/d"},
-    {"op":"move","from":"/metadata/labels/c","path":"/metadata/labels/e"}])", d));
+    {"op":"move","from":"/metadata/labels/c","path":"/metadata/labels/e"}])",
+                         d));
   EXPECT_EQ(d["spec"]["replicas"], 3);
   EXPECT_EQ(d["metadata"]["labels"], json({{"b", "2"}, {"d", "2"}, {"e", "3"}}));
-  auto failed = ApplyPatch(PatchType::kJsonPatch, R"([{"op":"test","path":"/spec/replicas","value":9}])", d);
+  auto failed =
+      ApplyPatch(PatchType::kJsonPatch, R"([{"op":"test","path":"/spec/replicas","value":9}])", d);
   ASSERT_FALSE(failed);
   EXPECT_TRUE(IsFailedPrecondition(failed.error()));
 }

@@ -172,8 +172,8 @@ Result<json> ObjectStore::Update(const std::string& resource, json object, bool 
 }
 
 Result<json> ObjectStore::Mutate(const std::string& resource, std::string_view namespace_name,
-                                 std::string_view name,
-                                 const std::function<Status(json&)>& change, bool dry_run) {
+                                 std::string_view name, const std::function<Status(json&)>& change,
+                                 bool dry_run) {
   std::lock_guard lock(mutex_);
   Bucket& bucket = buckets_[resource];
   auto it = bucket.find(ObjectKey(namespace_name, name));
@@ -184,8 +184,8 @@ Result<json> ObjectStore::Mutate(const std::string& resource, std::string_view n
   json old_spec = object.contains("spec") ? object["spec"] : json();
   std::string uid = object["metadata"].value("uid", "");
   CO_RETURN_IF_ERROR(change(object));
-  if (!object.is_object() || !object["metadata"].is_object() ||
-      NameOf(object) != name || NamespaceOf(object) != namespace_name) {
+  if (!object.is_object() || !object["metadata"].is_object() || NameOf(object) != name ||
+      NamespaceOf(object) != namespace_name) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      ResourceLabel(resource) + " \"" + std::string(name) +
                          "\" is invalid: metadata.name: Invalid value: the name and namespace "

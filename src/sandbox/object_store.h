@@ -34,9 +34,9 @@ using ObjectText = std::shared_ptr<const std::string>;
 
 struct WatchEvent {
   WatchEventType type = WatchEventType::kAdded;
-  std::string resource;   // "pods", "deployments.apps"
+  std::string resource;  // "pods", "deployments.apps"
   std::string namespace_name;
-  ObjectText object;      // compact JSON of the object after the change (before, for DELETED)
+  ObjectText object;  // compact JSON of the object after the change (before, for DELETED)
   uint64_t resource_version = 0;
 };
 
@@ -94,8 +94,8 @@ class ObjectStore {
                              std::string_view name) const;
   // Items in key order (namespace/name). limit 0 = all. An expired continue token is
   // OutOfRange (410 Expired); a malformed one InvalidArgument.
-  Result<ListPage> List(const std::string& resource, std::string_view namespace_name,
-                        int64_t limit, std::string_view continue_token,
+  Result<ListPage> List(const std::string& resource, std::string_view namespace_name, int64_t limit,
+                        std::string_view continue_token,
                         const std::function<bool(const std::string&)>& keep = nullptr) const;
   // Every object of a resource, parsed (for controllers; fine for thousands of objects).
   std::vector<nlohmann::json> ParsedAll(const std::string& resource,
@@ -107,8 +107,7 @@ class ObjectStore {
   // does). Events after `from_version` still in the window are queued at once; OutOfRange
   // (410 Gone) when the version is older than the window.
   Result<std::shared_ptr<Watcher>> Watch(const std::string& resource,
-                                         std::string_view namespace_name,
-                                         uint64_t from_version,
+                                         std::string_view namespace_name, uint64_t from_version,
                                          bool send_initial_events = false);
   void Unwatch(const std::shared_ptr<Watcher>& watcher);
 

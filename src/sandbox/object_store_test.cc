@@ -9,8 +9,10 @@ namespace {
 using nlohmann::json;
 
 json Pod(const std::string& ns, const std::string& name) {
-  return {{"apiVersion", "v1"}, {"kind", "Pod"},
-          {"metadata", {{"name", name}, {"namespace", ns}}}, {"spec", {{"containers", json::array()}}}};
+  return {{"apiVersion", "v1"},
+          {"kind", "Pod"},
+          {"metadata", {{"name", name}, {"namespace", ns}}},
+          {"spec", {{"containers", json::array()}}}};
 }
 
 class ObjectStoreTest : public ::testing::Test {
@@ -138,7 +140,8 @@ TEST_F(ObjectStoreTest, WatchWithoutVersionStartsWithTheCurrentObjects) {
 }
 
 TEST_F(ObjectStoreTest, WatchFromAVersionOlderThanTheWindowIsGone) {
-  for (int i = 0; i < 8; ++i) ASSERT_TRUE(store_.Create("pods", Pod("default", "p" + std::to_string(i))));
+  for (int i = 0; i < 8; ++i)
+    ASSERT_TRUE(store_.Create("pods", Pod("default", "p" + std::to_string(i))));
   auto watcher = store_.Watch("pods", "", 1);
   ASSERT_FALSE(watcher);
   EXPECT_EQ(watcher.error().code, ErrorCode::kOutOfRange);

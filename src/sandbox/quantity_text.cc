@@ -21,10 +21,19 @@ std::optional<double> ScaledValue(std::string_view text) {
   char* parsed_end = nullptr;
   double value = std::strtod(number.c_str(), &parsed_end);
   if (number.empty() || parsed_end != number.c_str() + number.size()) return std::nullopt;
-  static const std::pair<std::string_view, double> kSuffixes[] = {
-      {"", 1},       {"m", 1e-3},   {"k", 1e3},          {"M", 1e6},          {"G", 1e9},
-      {"T", 1e12},   {"P", 1e15},   {"Ki", 1024.0},      {"Mi", 1048576.0},   {"Gi", 1073741824.0},
-      {"Ti", 1099511627776.0},      {"n", 1e-9},         {"u", 1e-6}};
+  static const std::pair<std::string_view, double> kSuffixes[] = {{"", 1},
+                                                                  {"m", 1e-3},
+                                                                  {"k", 1e3},
+                                                                  {"M", 1e6},
+                                                                  {"G", 1e9},
+                                                                  {"T", 1e12},
+                                                                  {"P", 1e15},
+                                                                  {"Ki", 1024.0},
+                                                                  {"Mi", 1048576.0},
+                                                                  {"Gi", 1073741824.0},
+                                                                  {"Ti", 1099511627776.0},
+                                                                  {"n", 1e-9},
+                                                                  {"u", 1e-6}};
   for (const auto& [name, factor] : kSuffixes) {
     if (suffix == name) return value * factor;
   }

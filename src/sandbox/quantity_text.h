@@ -22,8 +22,8 @@ std::optional<int64_t> MemoryBytes(std::string_view text);
 int64_t CpuMillisOf(const nlohmann::json& value);
 int64_t MemoryBytesOf(const nlohmann::json& value);
 
-std::string FormatCpu(int64_t millis);      // "250m", "2"
-std::string FormatMemory(int64_t bytes);    // "512Mi", "1536Ki", "100"
-std::string FormatCpuNanos(int64_t millis); // metrics.k8s.io style: "250000000n"
+std::string FormatCpu(int64_t millis);       // "250m", "2"
+std::string FormatMemory(int64_t bytes);     // "512Mi", "1536Ki", "100"
+std::string FormatCpuNanos(int64_t millis);  // metrics.k8s.io style: "250000000n"
 
 }  // namespace cloudoptim::sandbox

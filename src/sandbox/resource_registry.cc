@@ -16,40 +16,183 @@ const std::vector<std::string> kGetList = {"get", "list"};
 SubresourceInfo Status(const std::string& group, const std::string& kind) {
   return {"status", group, "v1", kind, {"get", "patch", "update"}};
 }
-SubresourceInfo Scale() { return {"scale", "autoscaling", "v1", "Scale", {"get", "patch", "update"}}; }
+SubresourceInfo Scale() {
+  return {"scale", "autoscaling", "v1", "Scale", {"get", "patch", "update"}};
+}
 
 std::vector<ResourceInfo> BuildTable() {
   std::vector<ResourceInfo> t;
-  t.push_back({"", "v1", "Namespace", "namespaces", "namespace", false, {"ns"}, {}, {"create", "delete", "get", "list", "patch", "update", "watch"}, {Status("", "Namespace")}});
-  t.push_back({"", "v1", "Node", "nodes", "node", false, {"no"}, {}, kAllVerbs, {Status("", "Node")}});
-  t.push_back({"", "v1", "Pod", "pods", "pod", true, {"po"}, {"all"}, kAllVerbs,
+  t.push_back({"",
+               "v1",
+               "Namespace",
+               "namespaces",
+               "namespace",
+               false,
+               {"ns"},
+               {},
+               {"create", "delete", "get", "list", "patch", "update", "watch"},
+               {Status("", "Namespace")}});
+  t.push_back(
+      {"", "v1", "Node", "nodes", "node", false, {"no"}, {}, kAllVerbs, {Status("", "Node")}});
+  t.push_back({"",
+               "v1",
+               "Pod",
+               "pods",
+               "pod",
+               true,
+               {"po"},
+               {"all"},
+               kAllVerbs,
                {Status("", "Pod"),
                 {"eviction", "policy", "v1", "Eviction", {"create"}},
                 {"binding", "", "v1", "Binding", {"create"}}}});
-  t.push_back({"", "v1", "Service", "services", "service", true, {"svc"}, {"all"}, {"create", "delete", "get", "list", "patch", "update", "watch"}, {Status("", "Service")}});
+  t.push_back({"",
+               "v1",
+               "Service",
+               "services",
+               "service",
+               true,
+               {"svc"},
+               {"all"},
+               {"create", "delete", "get", "list", "patch", "update", "watch"},
+               {Status("", "Service")}});
   t.push_back({"", "v1", "Endpoints", "endpoints", "endpoints", true, {"ep"}, {}, kAllVerbs, {}});
-  t.push_back({"", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", false, {"pv"}, {}, kAllVerbs, {Status("", "PersistentVolume")}});
-  t.push_back({"", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", true, {"pvc"}, {}, kAllVerbs, {Status("", "PersistentVolumeClaim")}});
+  t.push_back({"",
+               "v1",
+               "PersistentVolume",
+               "persistentvolumes",
+               "persistentvolume",
+               false,
+               {"pv"},
+               {},
+               kAllVerbs,
+               {Status("", "PersistentVolume")}});
+  t.push_back({"",
+               "v1",
+               "PersistentVolumeClaim",
+               "persistentvolumeclaims",
+               "persistentvolumeclaim",
+               true,
+               {"pvc"},
+               {},
+               kAllVerbs,
+               {Status("", "PersistentVolumeClaim")}});
   t.push_back({"", "v1", "Event", "events", "event", true, {"ev"}, {}, kAllVerbs, {}});
   t.push_back({"", "v1", "ConfigMap", "configmaps", "configmap", true, {"cm"}, {}, kAllVerbs, {}});
-  t.push_back({"", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", true, {"sa"}, {}, kAllVerbs, {}});
-  t.push_back({"apps", "v1", "Deployment", "deployments", "deployment", true, {"deploy"}, {"all"}, kAllVerbs, {Status("apps", "Deployment"), Scale()}});
-  t.push_back({"apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, {"rs"}, {"all"}, kAllVerbs, {Status("apps", "ReplicaSet"), Scale()}});
-  t.push_back({"apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, {"sts"}, {"all"}, kAllVerbs, {Status("apps", "StatefulSet"), Scale()}});
-  t.push_back({"apps", "v1", "DaemonSet", "daemonsets", "daemonset", true, {"ds"}, {"all"}, kAllVerbs, {Status("apps", "DaemonSet")}});
-  t.push_back({"batch", "v1", "Job", "jobs", "job", true, {}, {"all"}, kAllVerbs, {Status("batch", "Job")}});
-  t.push_back({"batch", "v1", "CronJob", "cronjobs", "cronjob", true, {"cj"}, {"all"}, kAllVerbs, {Status("batch", "CronJob")}});
-  t.push_back({"policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", true, {"pdb"}, {}, kAllVerbs, {Status("policy", "PodDisruptionBudget")}});
-  t.push_back({"coordination.k8s.io", "v1", "Lease", "leases", "lease", true, {}, {}, kAllVerbs, {}});
-  t.push_back({"discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true, {}, {}, kAllVerbs, {}});
-  t.push_back({"metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", "", false, {}, {}, kGetList, {}, false});
-  t.push_back({"metrics.k8s.io", "v1beta1", "PodMetrics", "pods", "", true, {}, {}, kGetList, {}, false});
+  t.push_back({"",
+               "v1",
+               "ServiceAccount",
+               "serviceaccounts",
+               "serviceaccount",
+               true,
+               {"sa"},
+               {},
+               kAllVerbs,
+               {}});
+  t.push_back({"apps",
+               "v1",
+               "Deployment",
+               "deployments",
+               "deployment",
+               true,
+               {"deploy"},
+               {"all"},
+               kAllVerbs,
+               {Status("apps", "Deployment"), Scale()}});
+  t.push_back({"apps",
+               "v1",
+               "ReplicaSet",
+               "replicasets",
+               "replicaset",
+               true,
+               {"rs"},
+               {"all"},
+               kAllVerbs,
+               {Status("apps", "ReplicaSet"), Scale()}});
+  t.push_back({"apps",
+               "v1",
+               "StatefulSet",
+               "statefulsets",
+               "statefulset",
+               true,
+               {"sts"},
+               {"all"},
+               kAllVerbs,
+               {Status("apps", "StatefulSet"), Scale()}});
+  t.push_back({"apps",
+               "v1",
+               "DaemonSet",
+               "daemonsets",
+               "daemonset",
+               true,
+               {"ds"},
+               {"all"},
+               kAllVerbs,
+               {Status("apps", "DaemonSet")}});
+  t.push_back({"batch",
+               "v1",
+               "Job",
+               "jobs",
+               "job",
+               true,
+               {},
+               {"all"},
+               kAllVerbs,
+               {Status("batch", "Job")}});
+  t.push_back({"batch",
+               "v1",
+               "CronJob",
+               "cronjobs",
+               "cronjob",
+               true,
+               {"cj"},
+               {"all"},
+               kAllVerbs,
+               {Status("batch", "CronJob")}});
+  t.push_back({"policy",
+               "v1",
+               "PodDisruptionBudget",
+               "poddisruptionbudgets",
+               "poddisruptionbudget",
+               true,
+               {"pdb"},
+               {},
+               kAllVerbs,
+               {Status("policy", "PodDisruptionBudget")}});
+  t.push_back(
+      {"coordination.k8s.io", "v1", "Lease", "leases", "lease", true, {}, {}, kAllVerbs, {}});
+  t.push_back({"discovery.k8s.io",
+               "v1",
+               "EndpointSlice",
+               "endpointslices",
+               "endpointslice",
+               true,
+               {},
+               {},
+               kAllVerbs,
+               {}});
+  t.push_back({"metrics.k8s.io",
+               "v1beta1",
+               "NodeMetrics",
+               "nodes",
+               "",
+               false,
+               {},
+               {},
+               kGetList,
+               {},
+               false});
+  t.push_back(
+      {"metrics.k8s.io", "v1beta1", "PodMetrics", "pods", "", true, {}, {}, kGetList, {}, false});
   return t;
 }
 
 json ResourceEntry(const ResourceInfo& r) {
-  json entry = {{"name", r.plural},   {"singularName", r.singular}, {"namespaced", r.namespaced},
-                {"kind", r.kind},     {"verbs", r.verbs}};
+  json entry = {{"name", r.plural},
+                {"singularName", r.singular},
+                {"namespaced", r.namespaced},
+                {"kind", r.kind},
+                {"verbs", r.verbs}};
   if (!r.short_names.empty()) entry["shortNames"] = r.short_names;
   if (!r.categories.empty()) entry["categories"] = r.categories;
   if (r.stored) entry["storageVersionHash"] = r.kind.substr(0, 4) + "Hash1=";
@@ -181,8 +324,8 @@ json OpenApiV3Document(std::string_view gv_path) {
   for (const ResourceInfo& r : AllResources()) {
     std::string gv = r.group.empty() ? "api/" + r.version : "apis/" + r.ApiVersion();
     if (gv != gv_path || !r.stored) continue;
-    std::string path = "/" + gv + (r.namespaced ? "/namespaces/{namespace}/" : "/") + r.plural +
-                       "/{name}";
+    std::string path =
+        "/" + gv + (r.namespaced ? "/namespaces/{namespace}/" : "/") + r.plural + "/{name}";
     json gvk = {{"group", r.group}, {"version", r.version}, {"kind", r.kind}};
     json parameters = json::array();
     for (const char* name : {"dryRun", "fieldManager", "fieldValidation", "force"}) {

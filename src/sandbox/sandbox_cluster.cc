@@ -46,14 +46,13 @@ SandboxCluster::SandboxCluster(const Clock* clock, Options options)
       controllers_(&store_, &index_),
       kubelet_(&store_, &index_, options_.seed),
       random_(options_.seed) {
-  store_.SetObserver("pods", [this](WatchEventType type, const json& pod) {
-    index_.Apply(type, pod);
-  });
+  store_.SetObserver("pods",
+                     [this](WatchEventType type, const json& pod) { index_.Apply(type, pod); });
   for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
     (void)store_.Create("namespaces", {{"apiVersion", "v1"},
-                                        {"kind", "Namespace"},
-                                        {"metadata", {{"name", ns}}},
-                                        {"status", {{"phase", "Active"}}}});
+                                       {"kind", "Namespace"},
+                                       {"metadata", {{"name", ns}}},
+                                       {"status", {{"phase", "Active"}}}});
   }
 }
 
@@ -145,8 +144,7 @@ Status SandboxCluster::Interrupt(const std::string& target) {
     if (InstanceIdOfNode(node) != instance_id) continue;
     RecordEvent(store_, node, "Warning", "SpotInterruption",
                 "EC2 Spot Instance Interruption Warning: instance " + instance_id +
-                    " will be terminated at " +
-                    FormatRfc3339(now + options_.interruption_notice),
+                    " will be terminated at " + FormatRfc3339(now + options_.interruption_notice),
                 "sandbox-cloud", now);
   }
   return Ok();
@@ -247,12 +245,13 @@ Result<json> SandboxCluster::NodeMetrics(const std::string& name) {
     std::string node_name = node["metadata"].value("name", "");
     if (!name.empty() && node_name != name) continue;
     auto [cpu, memory] = usage[node_name];
-    items.push_back({{"metadata", MetricsMeta(node_name, "", node["metadata"].value("labels", json()), when)},
-                     {"timestamp", when},
-                     {"window", "20s"},
-                     {"usage",
-                      {{"cpu", FormatCpuNanos(cpu + kSystemCpuMillis)},
-                       {"memory", std::to_string((memory + kSystemMemoryBytes) / 1024) + "Ki"}}}});
+    items.push_back(
+        {{"metadata", MetricsMeta(node_name, "", node["metadata"].value("labels", json()), when)},
+         {"timestamp", when},
+         {"window", "20s"},
+         {"usage",
+          {{"cpu", FormatCpuNanos(cpu + kSystemCpuMillis)},
+           {"memory", std::to_string((memory + kSystemMemoryBytes) / 1024) + "Ki"}}}});
   }
   if (!name.empty()) {
     if (items.empty()) return NotFound("nodemetrics.metrics.k8s.io \"" + name + "\" not found");
@@ -284,10 +283,11 @@ Result<json> SandboxCluster::PodMetrics(const std::string& namespace_name,
                              {{"cpu", FormatCpuNanos(u.cpu_millis)},
                               {"memory", std::to_string(u.memory_bytes / 1024) + "Ki"}}}});
     }
-    items.push_back({{"metadata", MetricsMeta(p.name, p.namespace_name, LabelsJson(p.labels), when)},
-                     {"timestamp", when},
-                     {"window", "20s"},
-                     {"containers", containers}});
+    items.push_back(
+        {{"metadata", MetricsMeta(p.name, p.namespace_name, LabelsJson(p.labels), when)},
+         {"timestamp", when},
+         {"window", "20s"},
+         {"containers", containers}});
   });
   if (!name.empty()) {
     if (items.empty()) return NotFound("podmetrics.metrics.k8s.io \"" + name + "\" not found");

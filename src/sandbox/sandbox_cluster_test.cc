@@ -26,7 +26,8 @@ Ec2Instance Instance(const std::string& id, const std::string& ip, const std::st
 class SandboxClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(cluster_.AddInstance(Instance("i-01", "10.0.0.1", "us-east-1a", CapacityType::kSpot), "general"));
+    ASSERT_TRUE(cluster_.AddInstance(
+        Instance("i-01", "10.0.0.1", "us-east-1a", CapacityType::kSpot), "general"));
     ASSERT_TRUE(cluster_.AddInstance(Instance("i-02", "10.0.0.2", "us-east-1b"), "general"));
   }
   void Settle() {
@@ -175,14 +176,16 @@ workloads:
     cluster_.Tick();
     const json pod = Pods().at(0);
     const json& status = pod["status"]["containerStatuses"][0];
-    killed = status.contains("lastState") && status["lastState"]["terminated"]["reason"] == "OOMKilled";
+    killed =
+        status.contains("lastState") && status["lastState"]["terminated"]["reason"] == "OOMKilled";
     if (killed) {
       EXPECT_EQ(status["restartCount"], 1);
     }
   }
   EXPECT_TRUE(killed);
   bool event = false;
-  for (const json& e : cluster_.store().ParsedAll("events")) event = event || e["reason"] == "OOMKilling";
+  for (const json& e : cluster_.store().ParsedAll("events"))
+    event = event || e["reason"] == "OOMKilling";
   EXPECT_TRUE(event);
 }
 
@@ -218,7 +221,8 @@ TEST(ScenarioTest, TheDefaultScenarioParsesAndNamesBadFields) {
   auto bad = ParseScenario("workloads:\n- name: x\n  replicas: 1\n");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().message, "workloads[0].containers: at least one container is required");
-  auto unknown = ParseScenario("nodeGroups:\n- {name: g, instanceTypes: [z9.huge], zones: [a], count: 1}\n");
+  auto unknown =
+      ParseScenario("nodeGroups:\n- {name: g, instanceTypes: [z9.huge], zones: [a], count: 1}\n");
   EXPECT_FALSE(unknown);
 }
 

@@ -27,14 +27,15 @@ void SandboxKubelet::MarkRunning(json& pod, TimePoint now, const std::string& po
   std::string when = FormatRfc3339(now);
   json statuses = json::array();
   for (const json& c : pod["spec"].value("containers", json::array())) {
-    statuses.push_back({{"name", c.value("name", "")},
-                        {"image", c.value("image", "")},
-                        {"imageID", c.value("image", "")},
-                        {"containerID", "containerd://" + pod["metadata"].value("uid", "") + c.value("name", "")},
-                        {"ready", true},
-                        {"started", true},
-                        {"restartCount", 0},
-                        {"state", {{"running", {{"startedAt", when}}}}}});
+    statuses.push_back(
+        {{"name", c.value("name", "")},
+         {"image", c.value("image", "")},
+         {"imageID", c.value("image", "")},
+         {"containerID", "containerd://" + pod["metadata"].value("uid", "") + c.value("name", "")},
+         {"ready", true},
+         {"started", true},
+         {"restartCount", 0},
+         {"state", {{"running", {{"startedAt", when}}}}}});
   }
   json& status = pod["status"];
   status["phase"] = "Running";
@@ -45,8 +46,10 @@ void SandboxKubelet::MarkRunning(json& pod, TimePoint now, const std::string& po
   status["qosClass"] = "Burstable";
   status["containerStatuses"] = statuses;
   status["conditions"] = json::array();
-  for (const char* type : {"PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"}) {
-    status["conditions"].push_back({{"type", type}, {"status", "True"}, {"lastTransitionTime", when}});
+  for (const char* type :
+       {"PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"}) {
+    status["conditions"].push_back(
+        {{"type", type}, {"status", "True"}, {"lastTransitionTime", when}});
   }
 }
 
@@ -64,7 +67,8 @@ void SandboxKubelet::Tick(TimePoint now) {
   std::vector<std::pair<std::string, std::string>> to_delete;
   index_->ForEach([&](const PodRecord& p) {
     if (p.deleting) {
-      if (now >= p.delete_at || p.node_name.empty()) to_delete.emplace_back(p.namespace_name, p.name);
+      if (now >= p.delete_at || p.node_name.empty())
+        to_delete.emplace_back(p.namespace_name, p.name);
       return;
     }
     if (p.node_name.empty()) return;
@@ -97,8 +101,8 @@ void SandboxKubelet::CompleteJobPod(const PodRecord& p, TimePoint now) {
   const json& meta = (*pod)["metadata"];
   if (meta.contains("annotations") && meta["annotations"].contains(kRunSecondsAnnotation)) {
     run_seconds = std::strtoll(
-        meta["annotations"][std::string(kRunSecondsAnnotation)].get<std::string>().c_str(),
-        nullptr, 10);
+        meta["annotations"][std::string(kRunSecondsAnnotation)].get<std::string>().c_str(), nullptr,
+        10);
   }
   TimePoint started;
   if (!ParseRfc3339((*pod)["status"].value("startTime", ""), &started)) return;
@@ -109,8 +113,11 @@ void SandboxKubelet::CompleteJobPod(const PodRecord& p, TimePoint now) {
     for (json& c : o["status"]["containerStatuses"]) {
       c["ready"] = false;
       c["started"] = false;
-      c["state"] = {{"terminated", {{"exitCode", 0}, {"reason", "Completed"},
-                                    {"startedAt", FormatRfc3339(started)}, {"finishedAt", when}}}};
+      c["state"] = {{"terminated",
+                     {{"exitCode", 0},
+                      {"reason", "Completed"},
+                      {"startedAt", FormatRfc3339(started)},
+                      {"finishedAt", when}}}};
     }
     for (json& c : o["status"]["conditions"]) {
       if (c["type"] == "Ready" || c["type"] == "ContainersReady") c["status"] = "False";
@@ -137,8 +144,10 @@ void SandboxKubelet::CheckOom(const PodRecord& p, TimePoint now) {
           started = status["state"]["running"].value("startedAt", when);
         }
         status["lastState"] = {{"terminated",
-                                {{"exitCode", 137}, {"reason", "OOMKilled"},
-                                 {"startedAt", started}, {"finishedAt", when},
+                                {{"exitCode", 137},
+                                 {"reason", "OOMKilled"},
+                                 {"startedAt", started},
+                                 {"finishedAt", when},
                                  {"containerID", status.value("containerID", "")}}}};
         status["restartCount"] = status.value("restartCount", 0) + 1;
         status["state"] = {{"running", {{"startedAt", when}}}};

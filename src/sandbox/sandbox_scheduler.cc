@@ -24,7 +24,8 @@ bool MatchesNodeRequirement(const json& expr, const json& labels) {
   std::string value = has ? labels[key].get<std::string>() : "";
   std::vector<std::string> values;
   if (expr.contains("values")) {
-    for (const json& v : expr["values"]) values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+    for (const json& v : expr["values"])
+      values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
   }
   bool in = has && std::find(values.begin(), values.end(), value) != values.end();
   if (op == "In") return in;
@@ -270,8 +271,10 @@ int SchedulePendingPods(ObjectStore& store, const PodIndex& index, TimePoint now
     std::string when = FormatRfc3339(now);
     if (!node) {
       (void)store.Mutate("pods", ns, name, [&](json& p) -> Status {
-        json condition = {{"type", "PodScheduled"}, {"status", "False"},
-                          {"reason", "Unschedulable"}, {"message", node.error().message},
+        json condition = {{"type", "PodScheduled"},
+                          {"status", "False"},
+                          {"reason", "Unschedulable"},
+                          {"message", node.error().message},
                           {"lastTransitionTime", when}};
         json& conditions = p["status"]["conditions"];
         if (conditions.is_array() && !conditions.empty() &&

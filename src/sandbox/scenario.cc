@@ -70,7 +70,8 @@ Result<WorkloadSpec> ParseWorkload(const json& w, const std::string& field) {
   if (spec.name.empty()) return InvalidArgument(field + ".name: required");
   if (spec.kind != "Deployment" && spec.kind != "StatefulSet" && spec.kind != "DaemonSet" &&
       spec.kind != "Job") {
-    return InvalidArgument(field + ".kind: must be Deployment, StatefulSet, DaemonSet or Job, got \"" +
+    return InvalidArgument(field +
+                           ".kind: must be Deployment, StatefulSet, DaemonSet or Job, got \"" +
                            spec.kind + "\"");
   }
   if (spec.replicas < 0) return InvalidArgument(field + ".replicas: must be >= 0");
@@ -80,7 +81,8 @@ Result<WorkloadSpec> ParseWorkload(const json& w, const std::string& field) {
     return InvalidArgument(field + ".containers: at least one container is required");
   }
   for (const json& c : w["containers"]) {
-    json container = {{"name", c.value("name", spec.name)}, {"image", c.value("image", "nginx:1.27")}};
+    json container = {{"name", c.value("name", spec.name)},
+                      {"image", c.value("image", "nginx:1.27")}};
     json resources = json::object();
     if (c.contains("requests")) resources["requests"] = c["requests"];
     if (c.contains("limits")) resources["limits"] = c["limits"];
@@ -118,7 +120,8 @@ Result<Scenario> ParseScenario(std::string_view yaml_text, const std::string& ba
     s.region = doc["cluster"].value("region", s.region);
     if (doc["cluster"].contains("start")) {
       TimePoint start;
-      std::string text = doc["cluster"]["start"].is_string() ? doc["cluster"]["start"].get<std::string>() : "";
+      std::string text =
+          doc["cluster"]["start"].is_string() ? doc["cluster"]["start"].get<std::string>() : "";
       if (!ParseRfc3339(text, &start)) {
         return InvalidArgument("cluster.start: not an RFC 3339 time: \"" + text + "\"");
       }
@@ -133,12 +136,14 @@ Result<Scenario> ParseScenario(std::string_view yaml_text, const std::string& ba
   }
   const json groups = doc.value("nodeGroups", json::array());
   for (size_t i = 0; i < groups.size(); ++i) {
-    CO_ASSIGN_OR_RETURN(NodeGroupSpec g, ParseNodeGroup(groups[i], "nodeGroups[" + std::to_string(i) + "]"));
+    CO_ASSIGN_OR_RETURN(NodeGroupSpec g,
+                        ParseNodeGroup(groups[i], "nodeGroups[" + std::to_string(i) + "]"));
     s.node_groups.push_back(std::move(g));
   }
   const json workloads = doc.value("workloads", json::array());
   for (size_t i = 0; i < workloads.size(); ++i) {
-    CO_ASSIGN_OR_RETURN(WorkloadSpec w, ParseWorkload(workloads[i], "workloads[" + std::to_string(i) + "]"));
+    CO_ASSIGN_OR_RETURN(WorkloadSpec w,
+                        ParseWorkload(workloads[i], "workloads[" + std::to_string(i) + "]"));
     s.workloads.push_back(std::move(w));
   }
   for (const json& v : doc.value("volumes", json::array())) {
@@ -148,7 +153,8 @@ Result<Scenario> ParseScenario(std::string_view yaml_text, const std::string& ba
   for (const json& o : doc.value("orphanInstances", json::array())) {
     OrphanSpec orphan{o.value("instanceType", "m5.large"), o.value("zone", "us-east-1a"),
                       o.value("count", 1), CapacityType::kOnDemand};
-    CO_ASSIGN_OR_RETURN(orphan.capacity, ParseCapacity(o.value("capacityType", json()), "orphanInstances"));
+    CO_ASSIGN_OR_RETURN(orphan.capacity,
+                        ParseCapacity(o.value("capacityType", json()), "orphanInstances"));
     s.orphans.push_back(orphan);
   }
   for (const json& t : doc.value("traffic", json::array())) {
@@ -171,7 +177,8 @@ Result<Scenario> ParseScenario(std::string_view yaml_text, const std::string& ba
 Result<Scenario> LoadScenarioFile(const std::string& path) {
   CO_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   size_t slash = path.rfind('/');
-  Result<Scenario> s = ParseScenario(text, slash == std::string::npos ? "." : path.substr(0, slash));
+  Result<Scenario> s =
+      ParseScenario(text, slash == std::string::npos ? "." : path.substr(0, slash));
   if (!s) return std::unexpected(Annotate(s.error(), path));
   return s;
 }

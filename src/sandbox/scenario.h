@@ -38,9 +38,9 @@ struct WorkloadSpec {
   std::string kind = "Deployment";  // Deployment | StatefulSet | DaemonSet | Job
   int32_t replicas = 1;
   nlohmann::json labels = nlohmann::json::object();
-  nlohmann::json containers = nlohmann::json::array();  // Kubernetes container objects
+  nlohmann::json containers = nlohmann::json::array();       // Kubernetes container objects
   nlohmann::json pod_spec_extra = nlohmann::json::object();  // nodeSelector, tolerations...
-  std::string usage;  // usage profile text (see usage_model.h)
+  std::string usage;   // usage profile text (see usage_model.h)
   nlohmann::json pdb;  // {"minAvailable": 1} or {"maxUnavailable": "25%"}
   nlohmann::json volume_claims = nlohmann::json::array();  // StatefulSet claims
   int32_t service_port = 0;  // > 0: a ClusterIP Service in front of it

@@ -47,8 +47,10 @@ Ec2Instance MakeInstance(uint64_t seed, uint64_t n, const std::string& type,
 json Namespace(const std::string& name, const json& labels) {
   json l = labels;
   l["kubernetes.io/metadata.name"] = name;
-  return {{"apiVersion", "v1"}, {"kind", "Namespace"},
-          {"metadata", {{"name", name}, {"labels", l}}}, {"status", {{"phase", "Active"}}}};
+  return {{"apiVersion", "v1"},
+          {"kind", "Namespace"},
+          {"metadata", {{"name", name}, {"labels", l}}},
+          {"status", {{"phase", "Active"}}}};
 }
 
 json WorkloadObject(const WorkloadSpec& w) {
@@ -92,14 +94,16 @@ std::string Plural(const std::string& kind) {
 }
 
 void AddService(const WorkloadSpec& w, SandboxCluster* cluster, size_t n) {
-  json svc = {{"apiVersion", "v1"},
-              {"kind", "Service"},
-              {"metadata", {{"name", w.name}, {"namespace", w.namespace_name}, {"labels", w.labels}}},
-              {"spec",
-               {{"type", "ClusterIP"},
-                {"clusterIP", "172.20." + std::to_string(n / 250) + "." + std::to_string(n % 250 + 1)},
-                {"selector", w.labels},
-                {"ports", {{{"port", w.service_port}, {"targetPort", w.service_port}, {"protocol", "TCP"}}}}}}};
+  json svc = {
+      {"apiVersion", "v1"},
+      {"kind", "Service"},
+      {"metadata", {{"name", w.name}, {"namespace", w.namespace_name}, {"labels", w.labels}}},
+      {"spec",
+       {{"type", "ClusterIP"},
+        {"clusterIP", "172.20." + std::to_string(n / 250) + "." + std::to_string(n % 250 + 1)},
+        {"selector", w.labels},
+        {"ports",
+         {{{"port", w.service_port}, {"targetPort", w.service_port}, {"protocol", "TCP"}}}}}}};
   (void)cluster->store().Create("services", std::move(svc));
 }
 
@@ -107,10 +111,12 @@ void AddTraffic(const TrafficSpec& t, SandboxCluster* cluster) {
   (void)cluster->store().Mutate("services", t.namespace_name, t.to, [&](json& svc) -> Status {
     json& annotations = svc["metadata"]["annotations"];
     std::string key = "sandbox.cloudoptim.io/traffic";
-    json flows = annotations.contains(key) ? json::parse(annotations[key].get<std::string>(), nullptr, false)
-                                           : json::array();
+    json flows = annotations.contains(key)
+                     ? json::parse(annotations[key].get<std::string>(), nullptr, false)
+                     : json::array();
     if (!flows.is_array()) flows = json::array();
-    flows.push_back({{"from", t.from}, {"requestsPerSecond", t.requests_per_second},
+    flows.push_back({{"from", t.from},
+                     {"requestsPerSecond", t.requests_per_second},
                      {"bytesPerRequest", t.bytes_per_request}});
     annotations[key] = flows.dump();
     return Ok();
@@ -125,8 +131,9 @@ void AddVolume(const VolumeSpec& v, uint64_t seed, uint64_t n, SandboxCluster* c
                 static_cast<unsigned long long>((seed + 17) * 0x9E3779B97F4A7C15ULL ^ n));
   json pv = {{"apiVersion", "v1"},
              {"kind", "PersistentVolume"},
-             {"metadata", {{"name", std::string("pv-") + (id + 4)},
-                           {"labels", {{"topology.kubernetes.io/zone", v.zone}}}}},
+             {"metadata",
+              {{"name", std::string("pv-") + (id + 4)},
+               {"labels", {{"topology.kubernetes.io/zone", v.zone}}}}},
              {"spec",
               {{"capacity", {{"storage", std::to_string(v.size_gib) + "Gi"}}},
                {"accessModes", {"ReadWriteOnce"}},
@@ -151,15 +158,17 @@ Status ApplyScenario(const Scenario& s, SandboxCluster* cluster) {
     for (int32_t i = 0; i < g.count; ++i, ++n) {
       size_t zone_index = static_cast<size_t>(i) % g.zones.size();
       const std::string& type = g.instance_types[static_cast<size_t>(i) % g.instance_types.size()];
-      Ec2Instance instance = MakeInstance(7919, n, type, g.zones[zone_index], zone_index, g.capacity,
-                                          now - std::chrono::hours(24 * 3 + n));
+      Ec2Instance instance = MakeInstance(7919, n, type, g.zones[zone_index], zone_index,
+                                          g.capacity, now - std::chrono::hours(24 * 3 + n));
       CO_RETURN_IF_ERROR(cluster->AddInstance(instance, g.name));
       if (!g.labels.empty() || !g.taints.empty()) {
-        (void)store.Mutate("nodes", "", NodeNameForIp(instance.private_ip), [&](json& node) -> Status {
-          for (const auto& [k, v] : g.labels.items()) node["metadata"]["labels"][k] = v;
-          if (!g.taints.empty()) node["spec"]["taints"] = g.taints;
-          return Ok();
-        });
+        (void)store.Mutate("nodes", "", NodeNameForIp(instance.private_ip),
+                           [&](json& node) -> Status {
+                             for (const auto& [k, v] : g.labels.items())
+                               node["metadata"]["labels"][k] = v;
+                             if (!g.taints.empty()) node["spec"]["taints"] = g.taints;
+                             return Ok();
+                           });
       }
     }
   }
@@ -220,7 +229,8 @@ Status GenerateCluster(const GenerateSpec& spec, uint64_t seed, SandboxCluster* 
   TimePoint now = cluster->clock().Now();
   ObjectStore& store = cluster->store();
   for (int i = 0; i < 3; ++i) {
-    (void)store.Create("namespaces", Namespace(kNamespaces[i], {{"environment", kEnvironments[i]}}));
+    (void)store.Create("namespaces",
+                       Namespace(kNamespaces[i], {{"environment", kEnvironments[i]}}));
   }
   std::vector<std::string> node_names;
   std::vector<int64_t> node_free_pods;
@@ -230,8 +240,8 @@ Status GenerateCluster(const GenerateSpec& spec, uint64_t seed, SandboxCluster* 
     CapacityType capacity = i % 5 < 2 ? CapacityType::kSpot : CapacityType::kOnDemand;
     Ec2Instance instance = MakeInstance(seed + 1, static_cast<uint64_t>(100000 + i), type,
                                         kZones[zone], zone, capacity, now - std::chrono::hours(48));
-    instance.private_ip = "10." + std::to_string(16 + zone) + "." + std::to_string(i / 250) +
-                          "." + std::to_string(i % 250 + 4);
+    instance.private_ip = "10." + std::to_string(16 + zone) + "." + std::to_string(i / 250) + "." +
+                          std::to_string(i % 250 + 4);
     CO_RETURN_IF_ERROR(cluster->AddInstance(instance, std::string("gen-") + type));
     node_names.push_back(NodeNameForIp(instance.private_ip));
     node_free_pods.push_back(FindInstanceShape(type)->max_pods);
@@ -248,33 +258,51 @@ Status GenerateCluster(const GenerateSpec& spec, uint64_t seed, SandboxCluster* 
     json container = {{"name", "app"},
                       {"image", "registry.example/app:1." + std::to_string(d % 7)},
                       {"resources",
-                       {{"requests", {{"cpu", std::to_string(100 + (d % 4) * 50) + "m"},
-                                      {"memory", std::to_string(128 + (d % 3) * 64) + "Mi"}}},
+                       {{"requests",
+                         {{"cpu", std::to_string(100 + (d % 4) * 50) + "m"},
+                          {"memory", std::to_string(128 + (d % 3) * 64) + "Mi"}}},
                         {"limits", {{"memory", std::to_string(256 + (d % 3) * 128) + "Mi"}}}}}};
     json tmpl = {{"metadata", {{"labels", labels}}}, {"spec", {{"containers", {container}}}}};
-    json deployment = {{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
-                       {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}}},
-                       {"spec", {{"replicas", replicas}, {"selector", {{"matchLabels", labels}}}, {"template", tmpl}}},
-                       {"status", {{"replicas", replicas}, {"readyReplicas", replicas},
-                                   {"availableReplicas", replicas}, {"updatedReplicas", replicas}}}};
+    json deployment = {
+        {"apiVersion", "apps/v1"},
+        {"kind", "Deployment"},
+        {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels}}},
+        {"spec",
+         {{"replicas", replicas}, {"selector", {{"matchLabels", labels}}}, {"template", tmpl}}},
+        {"status",
+         {{"replicas", replicas},
+          {"readyReplicas", replicas},
+          {"availableReplicas", replicas},
+          {"updatedReplicas", replicas}}}};
     CO_ASSIGN_OR_RETURN(json dep, store.Create("deployments.apps", deployment));
     std::string hash = PodTemplateHash(tmpl);
     json rs_tmpl = tmpl;
     rs_tmpl["metadata"]["labels"]["pod-template-hash"] = hash;
     json rs_selector = {{"matchLabels", rs_tmpl["metadata"]["labels"]}};
-    json rs = {{"apiVersion", "apps/v1"}, {"kind", "ReplicaSet"},
-               {"metadata", {{"name", name + "-" + hash}, {"namespace", ns},
-                             {"labels", rs_tmpl["metadata"]["labels"]},
-                             {"ownerReferences", {{{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
-                                                   {"name", name}, {"uid", dep["metadata"]["uid"]},
-                                                   {"controller", true}, {"blockOwnerDeletion", true}}}}}},
+    json rs = {{"apiVersion", "apps/v1"},
+               {"kind", "ReplicaSet"},
+               {"metadata",
+                {{"name", name + "-" + hash},
+                 {"namespace", ns},
+                 {"labels", rs_tmpl["metadata"]["labels"]},
+                 {"ownerReferences",
+                  {{{"apiVersion", "apps/v1"},
+                    {"kind", "Deployment"},
+                    {"name", name},
+                    {"uid", dep["metadata"]["uid"]},
+                    {"controller", true},
+                    {"blockOwnerDeletion", true}}}}}},
                {"spec", {{"replicas", replicas}, {"selector", rs_selector}, {"template", rs_tmpl}}},
-               {"status", {{"replicas", replicas}, {"fullyLabeledReplicas", replicas},
-                           {"readyReplicas", replicas}, {"availableReplicas", replicas},
-                           {"observedGeneration", 1}}}};
+               {"status",
+                {{"replicas", replicas},
+                 {"fullyLabeledReplicas", replicas},
+                 {"readyReplicas", replicas},
+                 {"availableReplicas", replicas},
+                 {"observedGeneration", 1}}}};
     CO_ASSIGN_OR_RETURN(json rs_created, store.Create("replicasets.apps", rs));
     for (int32_t r = 0; r < replicas; ++r, ++created) {
-      json pod = PodFromTemplate(rs_tmpl, rs_created, name + "-" + hash + "-" + std::to_string(r), "");
+      json pod =
+          PodFromTemplate(rs_tmpl, rs_created, name + "-" + hash + "-" + std::to_string(r), "");
       size_t tries = 0;
       while (node_free_pods[next_node] <= 0 && tries++ < node_names.size()) {
         next_node = (next_node + 1) % node_names.size();
@@ -284,9 +312,10 @@ Status GenerateCluster(const GenerateSpec& spec, uint64_t seed, SandboxCluster* 
       pod["spec"]["nodeName"] = node_names[next_node];
       next_node = (next_node + 1) % node_names.size();
       ++ip;
-      SandboxKubelet::MarkRunning(pod, now, "100." + std::to_string(64 + ip / 65000) + "." +
-                                                std::to_string((ip / 250) % 260 % 250) + "." +
-                                                std::to_string(ip % 250 + 2));
+      SandboxKubelet::MarkRunning(pod, now,
+                                  "100." + std::to_string(64 + ip / 65000) + "." +
+                                      std::to_string((ip / 250) % 260 % 250) + "." +
+                                      std::to_string(ip % 250 + 2));
       CO_RETURN_IF_ERROR(store.Create("pods", std::move(pod)));
     }
   }

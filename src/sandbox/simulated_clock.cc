@@ -14,9 +14,8 @@ TimePoint SimulatedClock::Now() const {
 }
 
 void SimulatedClock::SleepFor(Duration d) {
-  std::this_thread::sleep_for(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(
-          std::chrono::duration<double, std::nano>(d) / speed_));
+  std::this_thread::sleep_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::duration<double, std::nano>(d) / speed_));
 }
 
 }  // namespace cloudoptim::sandbox

@@ -41,7 +41,9 @@ json Age(const json& object, TimePoint now) {
 }
 
 Column NameColumn() {
-  return {"Name", "string", 0, [](const json& o, TimePoint) { return Str(o, {"metadata", "name"}); }};
+  return {"Name", "string", 0, [](const json& o, TimePoint) {
+            return Str(o, {"metadata", "name"});
+          }};
 }
 Column AgeColumn() { return {"Age", "string", 0, Age}; }
 
@@ -49,7 +51,8 @@ std::string NodeStatus(const json& node) {
   std::string status = "Unknown";
   if (node.contains("status") && node["status"].contains("conditions")) {
     for (const json& c : node["status"]["conditions"]) {
-      if (c.value("type", "") == "Ready") status = c.value("status", "") == "True" ? "Ready" : "NotReady";
+      if (c.value("type", "") == "Ready")
+        status = c.value("status", "") == "True" ? "Ready" : "NotReady";
     }
   }
   if (node.contains("spec") && node["spec"].value("unschedulable", false)) {
@@ -60,7 +63,8 @@ std::string NodeStatus(const json& node) {
 
 std::string NodeRoles(const json& node) {
   std::string roles;
-  const json& labels = node["metadata"].contains("labels") ? node["metadata"]["labels"] : json::object();
+  const json& labels =
+      node["metadata"].contains("labels") ? node["metadata"]["labels"] : json::object();
   for (const auto& [key, value] : labels.items()) {
     static constexpr std::string_view kPrefix = "node-role.kubernetes.io/";
     if (key.starts_with(kPrefix)) roles += (roles.empty() ? "" : ",") + key.substr(kPrefix.size());
@@ -82,12 +86,25 @@ std::vector<Column> NodeColumns() {
           {"Status", "string", 0, [](const json& o, TimePoint) { return NodeStatus(o); }},
           {"Roles", "string", 0, [](const json& o, TimePoint) { return NodeRoles(o); }},
           AgeColumn(),
-          {"Version", "string", 0, [](const json& o, TimePoint) { return Str(o, {"status", "nodeInfo", "kubeletVersion"}); }},
-          {"Internal-IP", "string", 1, [](const json& o, TimePoint) { return NodeAddress(o, "InternalIP"); }},
-          {"External-IP", "string", 1, [](const json& o, TimePoint) { return NodeAddress(o, "ExternalIP"); }},
-          {"OS-Image", "string", 1, [](const json& o, TimePoint) { return Str(o, {"status", "nodeInfo", "osImage"}); }},
-          {"Kernel-Version", "string", 1, [](const json& o, TimePoint) { return Str(o, {"status", "nodeInfo", "kernelVersion"}); }},
-          {"Container-Runtime", "string", 1, [](const json& o, TimePoint) { return Str(o, {"status", "nodeInfo", "containerRuntimeVersion"}); }}};
+          {"Version", "string", 0,
+           [](const json& o, TimePoint) {
+             return Str(o, {"status", "nodeInfo", "kubeletVersion"});
+           }},
+          {"Internal-IP", "string", 1,
+           [](const json& o, TimePoint) { return NodeAddress(o, "InternalIP"); }},
+          {"External-IP", "string", 1,
+           [](const json& o, TimePoint) { return NodeAddress(o, "ExternalIP"); }},
+          {"OS-Image", "string", 1,
+           [](const json& o, TimePoint) {
+             return Str(o, {"status", "nodeInfo", "osImage"});
+           }},
+          {"Kernel-Version", "string", 1,
+           [](const json& o, TimePoint) {
+             return Str(o, {"status", "nodeInfo", "kernelVersion"});
+           }},
+          {"Container-Runtime", "string", 1, [](const json& o, TimePoint) {
+             return Str(o, {"status", "nodeInfo", "containerRuntimeVersion"});
+           }}};
 }
 
 // READY, STATUS and RESTARTS as kubectl's pod printer derives them from container statuses.
@@ -102,7 +119,8 @@ struct PodSummary {
 PodSummary SummarizePod(const json& pod) {
   PodSummary s;
   s.reason = Str(pod, {"status", "phase"});
-  if (pod.contains("spec") && pod["spec"].contains("containers")) s.total = static_cast<int>(pod["spec"]["containers"].size());
+  if (pod.contains("spec") && pod["spec"].contains("containers"))
+    s.total = static_cast<int>(pod["spec"]["containers"].size());
   if (pod.contains("status") && pod["status"].contains("containerStatuses")) {
     for (const json& c : pod["status"]["containerStatuses"]) {
       if (c.value("ready", false)) ++s.ready;
@@ -119,18 +137,32 @@ PodSummary SummarizePod(const json& pod) {
 
 std::vector<Column> PodColumns() {
   return {NameColumn(),
-          {"Ready", "string", 0, [](const json& o, TimePoint) { PodSummary s = SummarizePod(o); return std::to_string(s.ready) + "/" + std::to_string(s.total); }},
+          {"Ready", "string", 0,
+           [](const json& o, TimePoint) {
+             PodSummary s = SummarizePod(o);
+             return std::to_string(s.ready) + "/" + std::to_string(s.total);
+           }},
           {"Status", "string", 0, [](const json& o, TimePoint) { return SummarizePod(o).reason; }},
-          {"Restarts", "string", 0, [](const json& o, TimePoint now) {
+          {"Restarts", "string", 0,
+           [](const json& o, TimePoint now) {
              PodSummary s = SummarizePod(o);
              std::string text = std::to_string(s.restarts);
              TimePoint finished;
-             if (s.restarts > 0 && ParseRfc3339(s.last_finished, &finished)) text += " (" + HumanDuration(now - finished) + " ago)";
+             if (s.restarts > 0 && ParseRfc3339(s.last_finished, &finished))
+               text += " (" + HumanDuration(now - finished) + " ago)";
              return text;
            }},
           AgeColumn(),
-          {"IP", "string", 1, [](const json& o, TimePoint) { std::string ip = Str(o, {"status", "podIP"}); return ip.empty() ? "<none>" : ip; }},
-          {"Node", "string", 1, [](const json& o, TimePoint) { std::string n = Str(o, {"spec", "nodeName"}); return n.empty() ? "<none>" : n; }},
+          {"IP", "string", 1,
+           [](const json& o, TimePoint) {
+             std::string ip = Str(o, {"status", "podIP"});
+             return ip.empty() ? "<none>" : ip;
+           }},
+          {"Node", "string", 1,
+           [](const json& o, TimePoint) {
+             std::string n = Str(o, {"spec", "nodeName"});
+             return n.empty() ? "<none>" : n;
+           }},
           {"Nominated Node", "string", 1, [](const json&, TimePoint) { return "<none>"; }},
           {"Readiness Gates", "string", 1, [](const json&, TimePoint) { return "<none>"; }}};
 }
@@ -138,36 +170,61 @@ std::vector<Column> PodColumns() {
 std::string ContainerField(const json& o, const char* field) {
   std::string out;
   const json& spec = o.contains("spec") ? o["spec"] : json::object();
-  if (spec.contains("template") && spec["template"].contains("spec") && spec["template"]["spec"].contains("containers")) {
-    for (const json& c : spec["template"]["spec"]["containers"]) out += (out.empty() ? "" : ",") + c.value(field, "");
+  if (spec.contains("template") && spec["template"].contains("spec") &&
+      spec["template"]["spec"].contains("containers")) {
+    for (const json& c : spec["template"]["spec"]["containers"])
+      out += (out.empty() ? "" : ",") + c.value(field, "");
   }
   return out;
 }
 
 std::string SelectorText(const json& o) {
   std::string out;
-  if (o.contains("spec") && o["spec"].contains("selector") && o["spec"]["selector"].contains("matchLabels")) {
-    for (const auto& [k, v] : o["spec"]["selector"]["matchLabels"].items()) out += (out.empty() ? "" : ",") + k + "=" + v.get<std::string>();
+  if (o.contains("spec") && o["spec"].contains("selector") &&
+      o["spec"]["selector"].contains("matchLabels")) {
+    for (const auto& [k, v] : o["spec"]["selector"]["matchLabels"].items())
+      out += (out.empty() ? "" : ",") + k + "=" + v.get<std::string>();
   }
   return out;
 }
 
 std::vector<Column> DeploymentColumns() {
-  return {NameColumn(),
-          {"Ready", "string", 0, [](const json& o, TimePoint) { return std::to_string(Int(o, {"status", "readyReplicas"})) + "/" + std::to_string(Int(o, {"spec", "replicas"})); }},
-          {"Up-to-date", "integer", 0, [](const json& o, TimePoint) { return json(Int(o, {"status", "updatedReplicas"})); }},
-          {"Available", "integer", 0, [](const json& o, TimePoint) { return json(Int(o, {"status", "availableReplicas"})); }},
-          AgeColumn(),
-          {"Containers", "string", 1, [](const json& o, TimePoint) { return ContainerField(o, "name"); }},
-          {"Images", "string", 1, [](const json& o, TimePoint) { return ContainerField(o, "image"); }},
-          {"Selector", "string", 1, [](const json& o, TimePoint) { return SelectorText(o); }}};
+  return {
+      NameColumn(),
+      {"Ready", "string", 0,
+       [](const json& o, TimePoint) {
+         return std::to_string(Int(o, {"status", "readyReplicas"})) + "/" +
+                std::to_string(Int(o, {"spec", "replicas"}));
+       }},
+      {"Up-to-date", "integer", 0,
+       [](const json& o, TimePoint) {
+         return json(Int(o, {"status", "updatedReplicas"}));
+       }},
+      {"Available", "integer", 0,
+       [](const json& o, TimePoint) {
+         return json(Int(o, {"status", "availableReplicas"}));
+       }},
+      AgeColumn(),
+      {"Containers", "string", 1,
+       [](const json& o, TimePoint) { return ContainerField(o, "name"); }},
+      {"Images", "string", 1, [](const json& o, TimePoint) { return ContainerField(o, "image"); }},
+      {"Selector", "string", 1, [](const json& o, TimePoint) { return SelectorText(o); }}};
 }
 
 std::vector<Column> ReplicaSetColumns() {
   return {NameColumn(),
-          {"Desired", "integer", 0, [](const json& o, TimePoint) { return json(Int(o, {"spec", "replicas"})); }},
-          {"Current", "integer", 0, [](const json& o, TimePoint) { return json(Int(o, {"status", "replicas"})); }},
-          {"Ready", "integer", 0, [](const json& o, TimePoint) { return json(Int(o, {"status", "readyReplicas"})); }},
+          {"Desired", "integer", 0,
+           [](const json& o, TimePoint) {
+             return json(Int(o, {"spec", "replicas"}));
+           }},
+          {"Current", "integer", 0,
+           [](const json& o, TimePoint) {
+             return json(Int(o, {"status", "replicas"}));
+           }},
+          {"Ready", "integer", 0,
+           [](const json& o, TimePoint) {
+             return json(Int(o, {"status", "readyReplicas"}));
+           }},
           AgeColumn()};
 }
 
@@ -179,15 +236,24 @@ std::string IntOrString(const json& o, const char* field) {
 
 std::vector<Column> PdbColumns() {
   return {NameColumn(),
-          {"Min Available", "string", 0, [](const json& o, TimePoint) { return IntOrString(o, "minAvailable"); }},
-          {"Max Unavailable", "string", 0, [](const json& o, TimePoint) { return IntOrString(o, "maxUnavailable"); }},
-          {"Allowed Disruptions", "integer", 0, [](const json& o, TimePoint) { return json(Int(o, {"status", "disruptionsAllowed"})); }},
+          {"Min Available", "string", 0,
+           [](const json& o, TimePoint) { return IntOrString(o, "minAvailable"); }},
+          {"Max Unavailable", "string", 0,
+           [](const json& o, TimePoint) { return IntOrString(o, "maxUnavailable"); }},
+          {"Allowed Disruptions", "integer", 0,
+           [](const json& o, TimePoint) {
+             return json(Int(o, {"status", "disruptionsAllowed"}));
+           }},
           AgeColumn()};
 }
 
 std::vector<Column> NamespaceColumns() {
   return {NameColumn(),
-          {"Status", "string", 0, [](const json& o, TimePoint) { std::string p = Str(o, {"status", "phase"}); return p.empty() ? "Active" : p; }},
+          {"Status", "string", 0,
+           [](const json& o, TimePoint) {
+             std::string p = Str(o, {"status", "phase"});
+             return p.empty() ? "Active" : p;
+           }},
           AgeColumn()};
 }
 
@@ -237,7 +303,10 @@ json RenderTable(std::string_view resource, const std::vector<json>& objects, Ti
   std::vector<Column> columns = ColumnsFor(resource);
   json definitions = json::array();
   for (const Column& c : columns) {
-    json def = {{"name", c.name}, {"type", c.type}, {"format", ""}, {"description", ""},
+    json def = {{"name", c.name},
+                {"type", c.type},
+                {"format", ""},
+                {"description", ""},
                 {"priority", c.priority}};
     if (c.name == "Name") def["format"] = "name";
     definitions.push_back(def);
@@ -246,9 +315,10 @@ json RenderTable(std::string_view resource, const std::vector<json>& objects, Ti
   for (const json& object : objects) {
     json cells = json::array();
     for (const Column& c : columns) cells.push_back(c.cell(object, now));
-    json partial = {{"kind", "PartialObjectMetadata"},
-                    {"apiVersion", "meta.k8s.io/v1"},
-                    {"metadata", object.contains("metadata") ? object["metadata"] : json::object()}};
+    json partial = {
+        {"kind", "PartialObjectMetadata"},
+        {"apiVersion", "meta.k8s.io/v1"},
+        {"metadata", object.contains("metadata") ? object["metadata"] : json::object()}};
     rows.push_back({{"cells", cells}, {"object", partial}});
   }
   return {{"kind", "Table"},

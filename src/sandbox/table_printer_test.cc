@@ -23,12 +23,15 @@ TEST(TablePrinterTest, HumanDurationMatchesKubernetes) {
 
 TEST(TablePrinterTest, NodesHaveStatusRolesAndWideColumns) {
   TimePoint now = std::chrono::system_clock::now();
-  json node = {{"metadata", {{"name", "n1"}, {"creationTimestamp", FormatRfc3339(now - hours(5))},
-                             {"labels", {{"node-role.kubernetes.io/system", ""}}}}},
+  json node = {{"metadata",
+                {{"name", "n1"},
+                 {"creationTimestamp", FormatRfc3339(now - hours(5))},
+                 {"labels", {{"node-role.kubernetes.io/system", ""}}}}},
                {"spec", {{"unschedulable", true}}},
-               {"status", {{"conditions", {{{"type", "Ready"}, {"status", "True"}}}},
-                           {"addresses", {{{"type", "InternalIP"}, {"address", "10.0.0.4"}}}},
-                           {"nodeInfo", {{"kubeletVersion", "v1.32.0"}}}}}};
+               {"status",
+                {{"conditions", {{{"type", "Ready"}, {"status", "True"}}}},
+                 {"addresses", {{{"type", "InternalIP"}, {"address", "10.0.0.4"}}}},
+                 {"nodeInfo", {{"kubeletVersion", "v1.32.0"}}}}}};
   json table = RenderTable("nodes", {node}, now);
   EXPECT_EQ(table["kind"], "Table");
   EXPECT_EQ(table["columnDefinitions"][1]["name"], "Status");
@@ -44,14 +47,23 @@ TEST(TablePrinterTest, NodesHaveStatusRolesAndWideColumns) {
 
 TEST(TablePrinterTest, PodsShowReadyStatusAndRestartsWithLastTermination) {
   TimePoint now = std::chrono::system_clock::now();
-  json pod = {{"metadata", {{"name", "p"}, {"creationTimestamp", FormatRfc3339(now - minutes(20))}}},
-              {"spec", {{"containers", {{{"name", "a"}}, {{"name", "b"}}}}, {"nodeName", "n1"}}},
-              {"status", {{"phase", "Running"}, {"podIP", "10.1.0.2"},
-                          {"containerStatuses",
-                           {{{"name", "a"}, {"ready", true}, {"restartCount", 2},
-                             {"lastState", {{"terminated", {{"reason", "OOMKilled"}, {"finishedAt", FormatRfc3339(now - minutes(4))}}}}}},
-                            {{"name", "b"}, {"ready", false}, {"restartCount", 0},
-                             {"state", {{"waiting", {{"reason", "CrashLoopBackOff"}}}}}}}}}}};
+  json pod = {
+      {"metadata", {{"name", "p"}, {"creationTimestamp", FormatRfc3339(now - minutes(20))}}},
+      {"spec", {{"containers", {{{"name", "a"}}, {{"name", "b"}}}}, {"nodeName", "n1"}}},
+      {"status",
+       {{"phase", "Running"},
+        {"podIP", "10.1.0.2"},
+        {"containerStatuses",
+         {{{"name", "a"},
+           {"ready", true},
+           {"restartCount", 2},
+           {"lastState",
+            {{"terminated",
+              {{"reason", "OOMKilled"}, {"finishedAt", FormatRfc3339(now - minutes(4))}}}}}},
+          {{"name", "b"},
+           {"ready", false},
+           {"restartCount", 0},
+           {"state", {{"waiting", {{"reason", "CrashLoopBackOff"}}}}}}}}}}};
   const json cells = RenderTable("pods", {pod}, now)["rows"][0]["cells"];
   EXPECT_EQ(cells[1], "1/2");
   EXPECT_EQ(cells[2], "CrashLoopBackOff");

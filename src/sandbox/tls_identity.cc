@@ -53,7 +53,8 @@ X509* NewCert(EVP_PKEY* key, const std::string& common_name, X509* issuer, EVP_P
   bool ok = true;
   if (is_ca) {
     ok = AddExtension(cert, signer, NID_basic_constraints, "critical,CA:TRUE") &&
-         AddExtension(cert, signer, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature") &&
+         AddExtension(cert, signer, NID_key_usage,
+                      "critical,keyCertSign,cRLSign,digitalSignature") &&
          AddExtension(cert, signer, NID_subject_key_identifier, "hash");
   } else {
     ok = AddExtension(cert, signer, NID_basic_constraints, "critical,CA:FALSE") &&
@@ -81,9 +82,9 @@ Result<TlsIdentity> TlsIdentity::Generate(const std::string& common_name) {
   id.ca_cert_.reset(NewCert(id.ca_key_.get(), common_name + "-ca", nullptr, nullptr, true),
                     X509Free());
   if (!id.ca_cert_) return Internal("signing the sandbox CA certificate failed");
-  id.server_cert_.reset(NewCert(id.server_key_.get(), common_name, id.ca_cert_.get(),
-                                id.ca_key_.get(), false),
-                        X509Free());
+  id.server_cert_.reset(
+      NewCert(id.server_key_.get(), common_name, id.ca_cert_.get(), id.ca_key_.get(), false),
+      X509Free());
   if (!id.server_cert_) return Internal("signing the sandbox server certificate failed");
   id.ca_pem_ = ToPem(id.ca_cert_.get());
   id.server_cert_pem_ = ToPem(id.server_cert_.get());

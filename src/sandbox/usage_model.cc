@@ -79,13 +79,14 @@ ContainerUsage SampleUsage(const UsageProfile& profile, uint64_t seed, std::stri
   double memory_base =
       memory_request_bytes > 0 ? static_cast<double>(memory_request_bytes) : 128.0 * (1 << 20);
   ContainerUsage u;
-  u.cpu_millis = std::max<int64_t>(
-      1, std::llround(cpu_base * profile.cpu_ratio * (1.0 + 0.35 * diurnal) * (1.0 + noise) * spike));
+  u.cpu_millis = std::max<int64_t>(1, std::llround(cpu_base * profile.cpu_ratio *
+                                                   (1.0 + 0.35 * diurnal) * (1.0 + noise) * spike));
   double memory = memory_base * profile.memory_ratio * (1.0 + 0.1 * diurnal) * (1.0 + noise / 5);
   if (profile.oom_prone && memory_limit_bytes > 0) {
     int64_t minute_of_hour = (seconds / 60 + static_cast<int64_t>(base % 60)) % 60;
     if (minute_of_hour < 10) {
-      memory = static_cast<double>(memory_limit_bytes) * (0.8 + 0.035 * static_cast<double>(minute_of_hour));
+      memory = static_cast<double>(memory_limit_bytes) *
+               (0.8 + 0.035 * static_cast<double>(minute_of_hour));
     }
   }
   u.memory_bytes = std::max<int64_t>(1 << 20, std::llround(memory));

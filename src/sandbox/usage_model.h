@@ -20,10 +20,10 @@ namespace cloudoptim::sandbox {
 inline constexpr std::string_view kUsageAnnotation = "sandbox.cloudoptim.io/usage";
 
 struct UsageProfile {
-  double cpu_ratio = 0.3;     // mean CPU usage / request
-  double memory_ratio = 0.45;  // mean memory usage / request
+  double cpu_ratio = 0.3;           // mean CPU usage / request
+  double memory_ratio = 0.45;       // mean memory usage / request
   double spike_probability = 0.02;  // chance per 5-minute window of a 2-3x CPU spike
-  bool oom_prone = false;     // memory periodically exceeds the limit
+  bool oom_prone = false;           // memory periodically exceeds the limit
 };
 
 // "cpu=0.3,memory=0.45,spikes=0.02,oom=true"; unknown keys and bad numbers are ignored

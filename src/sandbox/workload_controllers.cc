@@ -120,23 +120,22 @@ void RecordEvent(ObjectStore& store, const json& involved, const std::string& ty
                  const std::string& component, TimePoint now) {
   std::string ns = Ns(involved).empty() ? "default" : Ns(involved);
   std::string when = FormatRfc3339(now);
-  json event = {
-      {"apiVersion", "v1"},
-      {"kind", "Event"},
-      {"metadata", {{"generateName", Name(involved) + "."}, {"namespace", ns}}},
-      {"involvedObject",
-       {{"kind", involved.value("kind", "")},
-        {"apiVersion", involved.value("apiVersion", "")},
-        {"name", Name(involved)},
-        {"namespace", Ns(involved)},
-        {"uid", Uid(involved)}}},
-      {"reason", reason},
-      {"message", message},
-      {"type", type},
-      {"source", {{"component", component}}},
-      {"firstTimestamp", when},
-      {"lastTimestamp", when},
-      {"count", 1}};
+  json event = {{"apiVersion", "v1"},
+                {"kind", "Event"},
+                {"metadata", {{"generateName", Name(involved) + "."}, {"namespace", ns}}},
+                {"involvedObject",
+                 {{"kind", involved.value("kind", "")},
+                  {"apiVersion", involved.value("apiVersion", "")},
+                  {"name", Name(involved)},
+                  {"namespace", Ns(involved)},
+                  {"uid", Uid(involved)}}},
+                {"reason", reason},
+                {"message", message},
+                {"type", type},
+                {"source", {{"component", component}}},
+                {"firstTimestamp", when},
+                {"lastTimestamp", when},
+                {"count", 1}};
   (void)store.Create("events", std::move(event));
 }
 
@@ -160,8 +159,8 @@ void WorkloadControllers::ReconcileDeployments(TimePoint now) {
     std::string hash = PodTemplateHash(tmpl);
     std::string rs_name = Name(d) + "-" + hash;
     int64_t replicas = d["spec"].value("replicas", 1);
-    json status = {{"replicas", 0}, {"readyReplicas", 0}, {"availableReplicas", 0},
-                   {"updatedReplicas", 0}};
+    json status = {
+        {"replicas", 0}, {"readyReplicas", 0}, {"availableReplicas", 0}, {"updatedReplicas", 0}};
     bool found = false;
     for (const json& rs : replica_sets) {
       if (Ns(rs) != Ns(d)) continue;
@@ -191,15 +190,17 @@ void WorkloadControllers::ReconcileDeployments(TimePoint now) {
       rs_template["metadata"]["labels"]["pod-template-hash"] = hash;
       json selector = d["spec"]["selector"];
       selector["matchLabels"]["pod-template-hash"] = hash;
-      json rs = {{"apiVersion", "apps/v1"},
-                 {"kind", "ReplicaSet"},
-                 {"metadata",
-                  {{"name", rs_name},
-                   {"namespace", Ns(d)},
-                   {"labels", rs_template["metadata"]["labels"]},
-                   {"annotations", {{"deployment.kubernetes.io/desired-replicas", std::to_string(replicas)}}},
-                   {"ownerReferences", json::array({OwnerRef(d)})}}},
-                 {"spec", {{"replicas", replicas}, {"selector", selector}, {"template", rs_template}}}};
+      json rs = {
+          {"apiVersion", "apps/v1"},
+          {"kind", "ReplicaSet"},
+          {"metadata",
+           {{"name", rs_name},
+            {"namespace", Ns(d)},
+            {"labels", rs_template["metadata"]["labels"]},
+            {"annotations",
+             {{"deployment.kubernetes.io/desired-replicas", std::to_string(replicas)}}},
+            {"ownerReferences", json::array({OwnerRef(d)})}}},
+          {"spec", {{"replicas", replicas}, {"selector", selector}, {"template", rs_template}}}};
       if (store_->Create("replicasets.apps", rs)) {
         RecordEvent(*store_, d, "Normal", "ScalingReplicaSet",
                     "Scaled up replica set " + rs_name + " from 0 to " + std::to_string(replicas),
@@ -209,17 +210,26 @@ void WorkloadControllers::ReconcileDeployments(TimePoint now) {
     int64_t available = status["availableReplicas"].get<int64_t>();
     std::string when = FormatRfc3339(now);
     status["observedGeneration"] = d["metadata"].value("generation", 1);
-    json conditions = d.contains("status") ? d["status"].value("conditions", json::array()) : json::array();
+    json conditions =
+        d.contains("status") ? d["status"].value("conditions", json::array()) : json::array();
     std::string available_status = available >= replicas ? "True" : "False";
     if (conditions.empty() || conditions[0].value("status", "") != available_status) {
-      conditions = json::array(
-          {{{"type", "Available"}, {"status", available_status},
-            {"reason", available_status == "True" ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable"},
-            {"message", available_status == "True" ? "Deployment has minimum availability." : "Deployment does not have minimum availability."},
-            {"lastUpdateTime", when}, {"lastTransitionTime", when}},
-           {{"type", "Progressing"}, {"status", "True"}, {"reason", "NewReplicaSetAvailable"},
-            {"message", "ReplicaSet \"" + rs_name + "\" has successfully progressed."},
-            {"lastUpdateTime", when}, {"lastTransitionTime", when}}});
+      conditions =
+          json::array({{{"type", "Available"},
+                        {"status", available_status},
+                        {"reason", available_status == "True" ? "MinimumReplicasAvailable"
+                                                              : "MinimumReplicasUnavailable"},
+                        {"message", available_status == "True"
+                                        ? "Deployment has minimum availability."
+                                        : "Deployment does not have minimum availability."},
+                        {"lastUpdateTime", when},
+                        {"lastTransitionTime", when}},
+                       {{"type", "Progressing"},
+                        {"status", "True"},
+                        {"reason", "NewReplicaSetAvailable"},
+                        {"message", "ReplicaSet \"" + rs_name + "\" has successfully progressed."},
+                        {"lastUpdateTime", when},
+                        {"lastTransitionTime", when}}});
     }
     status["conditions"] = conditions;
     if (status["readyReplicas"] == 0) status.erase("readyReplicas");
@@ -241,8 +251,8 @@ void WorkloadControllers::ReconcileReplicaSets(TimePoint now) {
     for (int64_t i = have; i < replicas; ++i) {
       json pod = PodFromTemplate(rs["spec"]["template"], rs, "", Name(rs) + "-");
       if (auto created = store_->Create("pods", std::move(pod)); created && i == have) {
-        RecordEvent(*store_, rs, "Normal", "SuccessfulCreate",
-                    "Created pod: " + Name(*created), "replicaset-controller", now);
+        RecordEvent(*store_, rs, "Normal", "SuccessfulCreate", "Created pod: " + Name(*created),
+                    "replicaset-controller", now);
       }
     }
     if (have > replicas) {
@@ -282,14 +292,18 @@ void WorkloadControllers::ReconcileStatefulSets(TimePoint now) {
       pod["spec"]["hostname"] = pod_name;
       for (const json& claim : sts["spec"].value("volumeClaimTemplates", json::array())) {
         std::string claim_name = Name(claim) + "-" + pod_name;
-        json pvc = {{"apiVersion", "v1"},
-                    {"kind", "PersistentVolumeClaim"},
-                    {"metadata", {{"name", claim_name}, {"namespace", Ns(sts)},
-                                  {"labels", sts["spec"]["template"]["metadata"].value("labels", json::object())}}},
-                    {"spec", claim.value("spec", json::object())},
-                    {"status", {{"phase", "Bound"}}}};
+        json pvc = {
+            {"apiVersion", "v1"},
+            {"kind", "PersistentVolumeClaim"},
+            {"metadata",
+             {{"name", claim_name},
+              {"namespace", Ns(sts)},
+              {"labels", sts["spec"]["template"]["metadata"].value("labels", json::object())}}},
+            {"spec", claim.value("spec", json::object())},
+            {"status", {{"phase", "Bound"}}}};
         (void)store_->Create("persistentvolumeclaims", std::move(pvc));
-        json volume = {{"name", Name(claim)}, {"persistentVolumeClaim", {{"claimName", claim_name}}}};
+        json volume = {{"name", Name(claim)},
+                       {"persistentVolumeClaim", {{"claimName", claim_name}}}};
         pod["spec"]["volumes"].push_back(volume);
       }
       if (store_->Create("pods", std::move(pod))) {
@@ -311,8 +325,11 @@ void WorkloadControllers::ReconcileStatefulSets(TimePoint now) {
     int64_t ready = CountReady(active);
     int64_t count = static_cast<int64_t>(active.size());
     SetStatus(*store_, "statefulsets.apps", sts,
-              {{"replicas", count}, {"readyReplicas", ready}, {"currentReplicas", count},
-               {"updatedReplicas", count}, {"availableReplicas", ready},
+              {{"replicas", count},
+               {"readyReplicas", ready},
+               {"currentReplicas", count},
+               {"updatedReplicas", count},
+               {"availableReplicas", ready},
                {"observedGeneration", sts["metadata"].value("generation", 1)}});
   }
 }
@@ -329,7 +346,9 @@ void WorkloadControllers::ReconcileDaemonSets(TimePoint now) {
     for (const OwnedPod& p : owned[Uid(ds)]) by_node[p.node_name] = p;
     json tmpl = ds["spec"]["template"];
     json spec = tmpl["spec"];
-    spec["tolerations"].push_back({{"key", "node.kubernetes.io/unschedulable"}, {"operator", "Exists"}, {"effect", "NoSchedule"}});
+    spec["tolerations"].push_back({{"key", "node.kubernetes.io/unschedulable"},
+                                   {"operator", "Exists"},
+                                   {"effect", "NoSchedule"}});
     int64_t desired = 0;
     const json node_selector = spec.value("nodeSelector", json::object());
     for (const json& node : nodes) {
@@ -391,8 +410,8 @@ void WorkloadControllers::ReconcileJobs(TimePoint now) {
     if (complete && !(job.contains("status") && job["status"].contains("completionTime"))) {
       std::string when = FormatRfc3339(now);
       status["completionTime"] = when;
-      status["conditions"] = json::array(
-          {{{"type", "Complete"}, {"status", "True"}, {"lastTransitionTime", when}}});
+      status["conditions"] =
+          json::array({{{"type", "Complete"}, {"status", "True"}, {"lastTransitionTime", when}}});
       RecordEvent(*store_, job, "Normal", "Completed", "Job completed", "job-controller", now);
     }
     SetStatus(*store_, "jobs.batch", job, status);
@@ -437,7 +456,8 @@ void WorkloadControllers::CollectGarbage() {
 
 void WorkloadControllers::UpdateDisruptionBudgets() {
   std::set<std::string> namespaces;
-  for (const json& pdb : store_->ParsedAll("poddisruptionbudgets.policy")) namespaces.insert(Ns(pdb));
+  for (const json& pdb : store_->ParsedAll("poddisruptionbudgets.policy"))
+    namespaces.insert(Ns(pdb));
   for (const std::string& ns : namespaces) {
     for (const auto& [pdb, budget] : BudgetsInNamespace(*store_, ns)) {
       SetStatus(*store_, "poddisruptionbudgets.policy", pdb,

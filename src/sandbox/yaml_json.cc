@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 namespace cloudoptim::sandbox {
 namespace {
@@ -36,7 +36,8 @@ json YamlNodeToJson(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       json out = json::object();
-      for (const auto& entry : node) out[entry.first.as<std::string>()] = YamlNodeToJson(entry.second);
+      for (const auto& entry : node)
+        out[entry.first.as<std::string>()] = YamlNodeToJson(entry.second);
       return out;
     }
     case YAML::NodeType::Sequence: {
