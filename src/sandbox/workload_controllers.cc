@@ -153,7 +153,15 @@ void WorkloadControllers::ReconcileAll(TimePoint now) {
 // scaled to the Deployment's replicas and older ones to zero. This is a Recreate-style
 // rollout done at once, which is all the simulation needs from rollouts.
 void WorkloadControllers::ReconcileDeployments(TimePoint now) {
+  // ReplicaSets grouped by the uid of their owning Deployment: one pass, not one per
+  // Deployment (5,000 Deployments x 5,000 ReplicaSets in a generated cluster).
   std::vector<json> replica_sets = store_->ParsedAll("replicasets.apps");
+  std::map<std::string, std::vector<const json*>> by_owner;
+  for (const json& rs : replica_sets) {
+    const json& meta = rs["metadata"];
+    if (!meta.contains("ownerReferences")) continue;
+    for (const json& ref : meta["ownerReferences"]) by_owner[ref.value("uid", "")].push_back(&rs);
+  }
   for (const json& d : store_->ParsedAll("deployments.apps")) {
     json tmpl = d["spec"]["template"];
     std::string hash = PodTemplateHash(tmpl);
@@ -162,12 +170,8 @@ void WorkloadControllers::ReconcileDeployments(TimePoint now) {
     json status = {
         {"replicas", 0}, {"readyReplicas", 0}, {"availableReplicas", 0}, {"updatedReplicas", 0}};
     bool found = false;
-    for (const json& rs : replica_sets) {
-      if (Ns(rs) != Ns(d)) continue;
-      const json refs = rs["metadata"].value("ownerReferences", json::array());
-      bool owned = std::any_of(refs.begin(), refs.end(),
-                               [&](const json& r) { return r.value("uid", "") == Uid(d); });
-      if (!owned) continue;
+    for (const json* owned_rs : by_owner[Uid(d)]) {
+      const json& rs = *owned_rs;
       bool current = Name(rs) == rs_name;
       found = found || current;
       int64_t want = current ? replicas : 0;
