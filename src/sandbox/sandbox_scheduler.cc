@@ -81,44 +81,71 @@ int64_t CountMatching(const NodeCandidate& node, const json& selector, const std
   return count;
 }
 
-// Required pod anti-affinity: no pod matching a term's selector in the same topology domain.
-bool SatisfiesAntiAffinity(const json& spec, const std::string& ns, const NodeCandidate& node,
-                           const std::vector<NodeCandidate>& nodes) {
-  if (!spec.contains("affinity") || !spec["affinity"].contains("podAntiAffinity")) return true;
-  const json& anti = spec["affinity"]["podAntiAffinity"];
-  for (const json& term :
-       anti.value("requiredDuringSchedulingIgnoredDuringExecution", json::array())) {
-    std::string key = term.value("topologyKey", "kubernetes.io/hostname");
-    std::string domain = Domain(node, key);
-    const json selector = term.value("labelSelector", json::object());
-    for (const NodeCandidate& other : nodes) {
-      if (Domain(other, key) != domain) continue;
-      if (CountMatching(other, selector, ns) > 0) return false;
+// Inter-pod constraints of one pending pod, counted once over the whole cluster so that
+// checking a candidate node is a lookup (counting per candidate was quadratic in nodes).
+struct TopologyView {
+  struct AntiAffinity {
+    std::string key;
+    std::set<std::string> occupied;  // domains holding a matching pod
+  };
+  struct Spread {
+    std::string key;
+    int64_t max_skew = 1;
+    std::map<std::string, int64_t> counts;  // eligible domain -> matching pods
+    int64_t min = 0;
+  };
+  std::vector<AntiAffinity> anti_affinity;
+  std::vector<Spread> spread;
+};
+
+TopologyView BuildTopologyView(const json& spec, const std::string& ns,
+                               const std::vector<NodeCandidate>& nodes) {
+  TopologyView view;
+  if (spec.contains("affinity") && spec["affinity"].contains("podAntiAffinity")) {
+    const json& anti = spec["affinity"]["podAntiAffinity"];
+    for (const json& term :
+         anti.value("requiredDuringSchedulingIgnoredDuringExecution", json::array())) {
+      TopologyView::AntiAffinity a{term.value("topologyKey", "kubernetes.io/hostname"), {}};
+      const json selector = term.value("labelSelector", json::object());
+      for (const NodeCandidate& other : nodes) {
+        if (CountMatching(other, selector, ns) > 0) a.occupied.insert(Domain(other, a.key));
+      }
+      view.anti_affinity.push_back(std::move(a));
     }
+  }
+  for (const json& c : spec.value("topologySpreadConstraints", json::array())) {
+    if (c.value("whenUnsatisfiable", "DoNotSchedule") != "DoNotSchedule") continue;
+    TopologyView::Spread sp{c.value("topologyKey", ""), c.value("maxSkew", 1), {}, 0};
+    const json selector = c.value("labelSelector", json::object());
+    for (const NodeCandidate& other : nodes) {
+      std::string domain = Domain(other, sp.key);
+      if (domain.empty() || other.unschedulable || !other.ready) continue;
+      sp.counts[domain] += CountMatching(other, selector, ns);
+    }
+    sp.min = INT64_MAX;
+    for (const auto& [d, n] : sp.counts) sp.min = std::min(sp.min, n);
+    view.spread.push_back(std::move(sp));
+  }
+  return view;
+}
+
+// Required pod anti-affinity: no pod matching a term's selector in the same topology domain.
+bool SatisfiesAntiAffinity(const TopologyView& view, const NodeCandidate& node) {
+  for (const auto& a : view.anti_affinity) {
+    if (a.occupied.contains(Domain(node, a.key))) return false;
   }
   return true;
 }
 
 // Topology spread, DoNotSchedule: after placing, the node's domain may exceed the least
 // populated eligible domain by at most maxSkew.
-bool SatisfiesSpread(const json& spec, const std::string& ns, const NodeCandidate& node,
-                     const std::vector<NodeCandidate>& nodes) {
-  for (const json& c : spec.value("topologySpreadConstraints", json::array())) {
-    if (c.value("whenUnsatisfiable", "DoNotSchedule") != "DoNotSchedule") continue;
-    std::string key = c.value("topologyKey", "");
-    int64_t max_skew = c.value("maxSkew", 1);
-    const json selector = c.value("labelSelector", json::object());
-    std::map<std::string, int64_t> counts;
-    for (const NodeCandidate& other : nodes) {
-      std::string domain = Domain(other, key);
-      if (domain.empty() || other.unschedulable || !other.ready) continue;
-      counts[domain] += CountMatching(other, selector, ns);
-    }
-    std::string domain = Domain(node, key);
+bool SatisfiesSpread(const TopologyView& view, const NodeCandidate& node) {
+  for (const auto& sp : view.spread) {
+    std::string domain = Domain(node, sp.key);
     if (domain.empty()) return false;
-    int64_t min = INT64_MAX;
-    for (const auto& [d, n] : counts) min = std::min(min, n);
-    if (counts[domain] + 1 - min > max_skew) return false;
+    auto it = sp.counts.find(domain);
+    int64_t here = it == sp.counts.end() ? 0 : it->second;
+    if (here + 1 - sp.min > sp.max_skew) return false;
   }
   return true;
 }
@@ -206,6 +233,7 @@ Result<std::string> ChooseNode(const json& pod, const std::vector<NodeCandidate>
   std::map<std::string, int> reasons;
   const NodeCandidate* best = nullptr;
   double best_score = -1;
+  TopologyView view = BuildTopologyView(spec, ns, nodes);
   for (const NodeCandidate& node : nodes) {
     std::string reason;
     if (!node.ready) {
@@ -224,9 +252,9 @@ Result<std::string> ChooseNode(const json& pod, const std::vector<NodeCandidate>
       reason = "Insufficient cpu";
     } else if (node.memory_requested_bytes + memory > node.memory_allocatable_bytes) {
       reason = "Insufficient memory";
-    } else if (!SatisfiesAntiAffinity(spec, ns, node, nodes)) {
+    } else if (!SatisfiesAntiAffinity(view, node)) {
       reason = "node(s) didn't match pod anti-affinity rules";
-    } else if (!SatisfiesSpread(spec, ns, node, nodes)) {
+    } else if (!SatisfiesSpread(view, node)) {
       reason = "node(s) didn't match pod topology spread constraints";
     }
     if (!reason.empty()) {
