@@ -33,63 +33,6 @@ std::vector<std::string_view> SplitTerms(std::string_view text) {
   return terms;
 }
 
-bool ValidLabelToken(std::string_view s) {
-  if (s.empty() || s.size() > 316) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-           c == '/';
-  });
-}
-
-Result<LabelRequirement> ParseSetTerm(std::string_view term, size_t op_at, bool not_in) {
-  LabelRequirement r;
-  r.key = std::string(Trim(term.substr(0, op_at)));
-  r.op = not_in ? LabelRequirement::Op::kNotIn : LabelRequirement::Op::kIn;
-  std::string_view rest = Trim(term.substr(op_at + (not_in ? 7 : 4)));
-  if (rest.size() < 2 || rest.front() != '(' || rest.back() != ')') {
-    return InvalidArgument("unable to parse requirement: found '" + std::string(rest) +
-                           "', expected: '('");
-  }
-  rest = rest.substr(1, rest.size() - 2);
-  size_t start = 0;
-  for (size_t i = 0; i <= rest.size(); ++i) {
-    if (i == rest.size() || rest[i] == ',') {
-      std::string_view value = Trim(rest.substr(start, i - start));
-      if (!value.empty()) r.values.emplace_back(value);
-      start = i + 1;
-    }
-  }
-  return r;
-}
-
-Result<LabelRequirement> ParseLabelTerm(std::string_view term) {
-  LabelRequirement r;
-  if (term.starts_with('!')) {
-    r.key = std::string(Trim(term.substr(1)));
-    r.op = LabelRequirement::Op::kDoesNotExist;
-  } else if (size_t at = term.find(" notin "); at != std::string_view::npos) {
-    CO_ASSIGN_OR_RETURN(r, ParseSetTerm(term, at, true));
-  } else if (size_t in_at = term.find(" in "); in_at != std::string_view::npos) {
-    CO_ASSIGN_OR_RETURN(r, ParseSetTerm(term, in_at, false));
-  } else if (size_t ne = term.find("!="); ne != std::string_view::npos) {
-    r = {std::string(Trim(term.substr(0, ne))),
-         LabelRequirement::Op::kNotEquals,
-         {std::string(Trim(term.substr(ne + 2)))}};
-  } else if (size_t eq = term.find('='); eq != std::string_view::npos) {
-    size_t skip = term.substr(eq).starts_with("==") ? 2 : 1;
-    r = {std::string(Trim(term.substr(0, eq))),
-         LabelRequirement::Op::kEquals,
-         {std::string(Trim(term.substr(eq + skip)))}};
-  } else {
-    r.key = std::string(term);
-    r.op = LabelRequirement::Op::kExists;
-  }
-  if (!ValidLabelToken(r.key)) {
-    return InvalidArgument("unable to parse requirement: invalid label key \"" + r.key + "\"");
-  }
-  return r;
-}
-
 }  // namespace
 
 bool LabelRequirement::Matches(const json& labels) const {
@@ -118,18 +61,6 @@ bool LabelRequirement::Matches(const json& labels) const {
       return value == nullptr;
   }
   return false;
-}
-
-Result<std::vector<LabelRequirement>> ParseLabelSelector(std::string_view text) {
-  std::vector<LabelRequirement> out;
-  if (Trim(text).empty()) return out;
-  for (std::string_view term : SplitTerms(text)) {
-    if (term.empty())
-      return InvalidArgument("found '', expected: identifier in \"" + std::string(text) + "\"");
-    CO_ASSIGN_OR_RETURN(LabelRequirement r, ParseLabelTerm(term));
-    out.push_back(std::move(r));
-  }
-  return out;
 }
 
 Result<std::vector<FieldRequirement>> ParseFieldSelector(std::string_view text) {
@@ -176,19 +107,21 @@ std::string FieldValue(const json& object, std::string_view path) {
 Result<ObjectFilter> ObjectFilter::Parse(std::string_view label_selector,
                                          std::string_view field_selector) {
   ObjectFilter filter;
-  CO_ASSIGN_OR_RETURN(filter.labels_, ParseLabelSelector(label_selector));
+  CO_ASSIGN_OR_RETURN(filter.labels_, LabelSelector::Parse(label_selector));
   CO_ASSIGN_OR_RETURN(filter.fields_, ParseFieldSelector(field_selector));
   return filter;
 }
 
 bool ObjectFilter::Matches(const json& object) const {
-  if (!labels_.empty()) {
-    static const json kNoLabels = json::object();
-    const json& meta = object.contains("metadata") ? object["metadata"] : kNoLabels;
-    const json& labels = meta.contains("labels") ? meta["labels"] : kNoLabels;
-    for (const LabelRequirement& r : labels_) {
-      if (!r.Matches(labels)) return false;
+  if (!labels_.IsEmpty()) {
+    Labels labels;
+    if (object.contains("metadata") && object["metadata"].contains("labels") &&
+        object["metadata"]["labels"].is_object()) {
+      for (const auto& [key, value] : object["metadata"]["labels"].items()) {
+        if (value.is_string()) labels.emplace(key, value.get<std::string>());
+      }
     }
+    if (!labels_.Matches(labels)) return false;
   }
   for (const FieldRequirement& f : fields_) {
     if ((FieldValue(object, f.path) == f.value) != f.equals) return false;

@@ -6,8 +6,8 @@
 //   Result<ObjectFilter> f = ObjectFilter::Parse("app=web,tier in (a,b)", "spec.nodeName=n1");
 //   if (f->Matches(pod_json)) { ... }
 //
-// TODO(sandbox): switch label parsing to model's LabelSelector::Parse once h/model's
-// implementation is on main; the grammar and semantics here are the same.
+// The ?labelSelector= string form is parsed by model's LabelSelector::Parse, the one parser
+// of that grammar in CloudOptim.
 #pragma once
 
 #include <string>
@@ -17,6 +17,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "common/error.h"
+#include "model/label_selector.h"
 
 namespace cloudoptim::sandbox {
 
@@ -41,14 +42,13 @@ class ObjectFilter {
   static Result<ObjectFilter> Parse(std::string_view label_selector,
                                     std::string_view field_selector);
   bool Matches(const nlohmann::json& object) const;
-  bool IsEmpty() const { return labels_.empty() && fields_.empty(); }
+  bool IsEmpty() const { return labels_.IsEmpty() && fields_.empty(); }
 
  private:
-  std::vector<LabelRequirement> labels_;
+  LabelSelector labels_;
   std::vector<FieldRequirement> fields_;
 };
 
-Result<std::vector<LabelRequirement>> ParseLabelSelector(std::string_view text);
 Result<std::vector<FieldRequirement>> ParseFieldSelector(std::string_view text);
 // The value at a dotted path as a string ("" when absent; booleans "true"/"false").
 std::string FieldValue(const nlohmann::json& object, std::string_view path);
