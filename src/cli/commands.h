@@ -10,5 +10,6 @@ class App;
 namespace cloudoptim::cli {
 
 void AddVersionCommand(CLI::App& app);
+void AddCatalogCommand(CLI::App& app);
 
 }  // namespace cloudoptim::cli
