@@ -11,5 +11,6 @@ namespace cloudoptim::cli {
 
 void AddVersionCommand(CLI::App& app);
 void AddCatalogCommand(CLI::App& app);
+void AddAnalyzeCommand(CLI::App& app);
 
 }  // namespace cloudoptim::cli

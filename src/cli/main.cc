@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("cloudoptim ") + CO_VERSION);
   cloudoptim::cli::AddVersionCommand(app);
   cloudoptim::cli::AddCatalogCommand(app);
+  cloudoptim::cli::AddAnalyzeCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
