@@ -12,5 +12,6 @@ namespace cloudoptim::cli {
 void AddVersionCommand(CLI::App& app);
 void AddCatalogCommand(CLI::App& app);
 void AddAnalyzeCommand(CLI::App& app);
+void AddSandboxCommand(CLI::App& app);
 
 }  // namespace cloudoptim::cli

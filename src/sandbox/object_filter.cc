@@ -1,0 +1,231 @@
+#include "sandbox/object_filter.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace cloudoptim::sandbox {
+namespace {
+
+using nlohmann::json;
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+// Splits on commas that are not inside parentheses ("a in (x,y),b" -> 2 terms).
+std::vector<std::string_view> SplitTerms(std::string_view text) {
+  std::vector<std::string_view> terms;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || (text[i] == ',' && depth == 0)) {
+      terms.push_back(Trim(text.substr(start, i - start)));
+      start = i + 1;
+    } else if (text[i] == '(') {
+      ++depth;
+    } else if (text[i] == ')') {
+      --depth;
+    }
+  }
+  return terms;
+}
+
+bool ValidLabelToken(std::string_view s) {
+  if (s.empty() || s.size() > 316) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+           c == '/';
+  });
+}
+
+Result<LabelRequirement> ParseSetTerm(std::string_view term, size_t op_at, bool not_in) {
+  LabelRequirement r;
+  r.key = std::string(Trim(term.substr(0, op_at)));
+  r.op = not_in ? LabelRequirement::Op::kNotIn : LabelRequirement::Op::kIn;
+  std::string_view rest = Trim(term.substr(op_at + (not_in ? 7 : 4)));
+  if (rest.size() < 2 || rest.front() != '(' || rest.back() != ')') {
+    return InvalidArgument("unable to parse requirement: found '" + std::string(rest) +
+                           "', expected: '('");
+  }
+  rest = rest.substr(1, rest.size() - 2);
+  size_t start = 0;
+  for (size_t i = 0; i <= rest.size(); ++i) {
+    if (i == rest.size() || rest[i] == ',') {
+      std::string_view value = Trim(rest.substr(start, i - start));
+      if (!value.empty()) r.values.emplace_back(value);
+      start = i + 1;
+    }
+  }
+  return r;
+}
+
+Result<LabelRequirement> ParseLabelTerm(std::string_view term) {
+  LabelRequirement r;
+  if (term.starts_with('!')) {
+    r.key = std::string(Trim(term.substr(1)));
+    r.op = LabelRequirement::Op::kDoesNotExist;
+  } else if (size_t at = term.find(" notin "); at != std::string_view::npos) {
+    CO_ASSIGN_OR_RETURN(r, ParseSetTerm(term, at, true));
+  } else if (size_t in_at = term.find(" in "); in_at != std::string_view::npos) {
+    CO_ASSIGN_OR_RETURN(r, ParseSetTerm(term, in_at, false));
+  } else if (size_t ne = term.find("!="); ne != std::string_view::npos) {
+    r = {std::string(Trim(term.substr(0, ne))), LabelRequirement::Op::kNotEquals,
+         {std::string(Trim(term.substr(ne + 2)))}};
+  } else if (size_t eq = term.find('='); eq != std::string_view::npos) {
+    size_t skip = term.substr(eq).starts_with("==") ? 2 : 1;
+    r = {std::string(Trim(term.substr(0, eq))), LabelRequirement::Op::kEquals,
+         {std::string(Trim(term.substr(eq + skip)))}};
+  } else {
+    r.key = std::string(term);
+    r.op = LabelRequirement::Op::kExists;
+  }
+  if (!ValidLabelToken(r.key)) {
+    return InvalidArgument("unable to parse requirement: invalid label key \"" + r.key + "\"");
+  }
+  return r;
+}
+
+}  // namespace
+
+bool LabelRequirement::Matches(const json& labels) const {
+  const std::string* value = nullptr;
+  std::string holder;
+  if (labels.is_object()) {
+    auto it = labels.find(key);
+    if (it != labels.end() && it->is_string()) {
+      holder = it->get<std::string>();
+      value = &holder;
+    }
+  }
+  auto contains = [&] {
+    return value && std::find(values.begin(), values.end(), *value) != values.end();
+  };
+  switch (op) {
+    case Op::kEquals:
+    case Op::kIn:
+      return contains();
+    case Op::kNotEquals:
+    case Op::kNotIn:
+      return !contains();
+    case Op::kExists:
+      return value != nullptr;
+    case Op::kDoesNotExist:
+      return value == nullptr;
+  }
+  return false;
+}
+
+Result<std::vector<LabelRequirement>> ParseLabelSelector(std::string_view text) {
+  std::vector<LabelRequirement> out;
+  if (Trim(text).empty()) return out;
+  for (std::string_view term : SplitTerms(text)) {
+    if (term.empty()) return InvalidArgument("found '', expected: identifier in \"" +
+                                             std::string(text) + "\"");
+    CO_ASSIGN_OR_RETURN(LabelRequirement r, ParseLabelTerm(term));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::vector<FieldRequirement>> ParseFieldSelector(std::string_view text) {
+  std::vector<FieldRequirement> out;
+  if (Trim(text).empty()) return out;
+  for (std::string_view term : SplitTerms(text)) {
+    FieldRequirement r;
+    size_t ne = term.find("!=");
+    size_t eq = term.find('=');
+    if (ne != std::string_view::npos) {
+      r = {std::string(Trim(term.substr(0, ne))), false, std::string(Trim(term.substr(ne + 2)))};
+    } else if (eq != std::string_view::npos) {
+      size_t skip = term.substr(eq).starts_with("==") ? 2 : 1;
+      r = {std::string(Trim(term.substr(0, eq))), true, std::string(Trim(term.substr(eq + skip)))};
+    } else {
+      return InvalidArgument("invalid selector: '" + std::string(text) +
+                             "'; can't understand '" + std::string(term) + "'");
+    }
+    if (r.path.empty()) return InvalidArgument("field label not supported: \"\"");
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string FieldValue(const json& object, std::string_view path) {
+  const json* node = &object;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t dot = path.find('.', start);
+    std::string part(path.substr(start, dot == std::string_view::npos ? path.npos : dot - start));
+    if (!node->is_object()) return "";
+    auto it = node->find(part);
+    if (it == node->end()) return "";
+    node = &*it;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (node->is_string()) return node->get<std::string>();
+  if (node->is_boolean()) return node->get<bool>() ? "true" : "false";
+  if (node->is_number()) return node->dump();
+  return "";
+}
+
+Result<ObjectFilter> ObjectFilter::Parse(std::string_view label_selector,
+                                         std::string_view field_selector) {
+  ObjectFilter filter;
+  CO_ASSIGN_OR_RETURN(filter.labels_, ParseLabelSelector(label_selector));
+  CO_ASSIGN_OR_RETURN(filter.fields_, ParseFieldSelector(field_selector));
+  return filter;
+}
+
+bool ObjectFilter::Matches(const json& object) const {
+  if (!labels_.empty()) {
+    static const json kNoLabels = json::object();
+    const json& meta = object.contains("metadata") ? object["metadata"] : kNoLabels;
+    const json& labels = meta.contains("labels") ? meta["labels"] : kNoLabels;
+    for (const LabelRequirement& r : labels_) {
+      if (!r.Matches(labels)) return false;
+    }
+  }
+  for (const FieldRequirement& f : fields_) {
+    if ((FieldValue(object, f.path) == f.value) != f.equals) return false;
+  }
+  return true;
+}
+
+bool SelectorMatches(const json& selector, const json& labels) {
+  if (!selector.is_object()) return false;
+  if (auto ml = selector.find("matchLabels"); ml != selector.end() && ml->is_object()) {
+    for (const auto& [key, value] : ml->items()) {
+      if (!labels.is_object() || !labels.contains(key) || labels[key] != value) return false;
+    }
+  }
+  if (auto me = selector.find("matchExpressions"); me != selector.end() && me->is_array()) {
+    for (const json& expr : *me) {
+      LabelRequirement r;
+      r.key = expr.value("key", "");
+      std::string op = expr.value("operator", "");
+      if (op == "In") {
+        r.op = LabelRequirement::Op::kIn;
+      } else if (op == "NotIn") {
+        r.op = LabelRequirement::Op::kNotIn;
+      } else if (op == "Exists") {
+        r.op = LabelRequirement::Op::kExists;
+      } else if (op == "DoesNotExist") {
+        r.op = LabelRequirement::Op::kDoesNotExist;
+      } else {
+        return false;
+      }
+      if (expr.contains("values") && expr["values"].is_array()) {
+        for (const json& v : expr["values"]) {
+          if (v.is_string()) r.values.push_back(v.get<std::string>());
+        }
+      }
+      if (!r.Matches(labels)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace cloudoptim::sandbox

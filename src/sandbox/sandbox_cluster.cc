@@ -1,0 +1,287 @@
+#include "sandbox/sandbox_cluster.h"
+
+#include <nlohmann/json.hpp>
+
+#include "sandbox/instance_shapes.h"
+#include "sandbox/node_factory.h"
+#include "sandbox/quantity_text.h"
+#include "sandbox/sandbox_scheduler.h"
+
+namespace cloudoptim::sandbox {
+namespace {
+
+using nlohmann::json;
+
+// What the node's own daemons (kubelet, containerd, system slices) use, added to the pods'
+// usage in node metrics as metrics-server reports the whole node.
+constexpr int64_t kSystemCpuMillis = 90;
+constexpr int64_t kSystemMemoryBytes = 450LL << 20;
+
+json MetricsMeta(const std::string& name, const std::string& ns, const json& labels,
+                 const std::string& when) {
+  json meta = {{"name", name}, {"creationTimestamp", when}};
+  if (!ns.empty()) meta["namespace"] = ns;
+  if (!labels.is_null() && !labels.empty()) meta["labels"] = labels;
+  return meta;
+}
+
+json LabelsJson(const std::map<std::string, std::string, std::less<>>& labels) {
+  json out = json::object();
+  for (const auto& [k, v] : labels) out[k] = v;
+  return out;
+}
+
+}  // namespace
+
+SandboxCluster::SandboxCluster(const Clock* clock, Options options)
+    : clock_(clock),
+      options_(std::move(options)),
+      store_(clock, options_.event_window),
+      controllers_(&store_, &index_),
+      kubelet_(&store_, &index_, options_.seed),
+      random_(options_.seed) {
+  store_.SetObserver("pods", [this](WatchEventType type, const json& pod) {
+    index_.Apply(type, pod);
+  });
+  for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+    (void)store_.Create("namespaces", {{"apiVersion", "v1"},
+                                        {"kind", "Namespace"},
+                                        {"metadata", {{"name", ns}}},
+                                        {"status", {{"phase", "Active"}}}});
+  }
+}
+
+SandboxCluster::~SandboxCluster() { StopLoop(); }
+
+void SandboxCluster::OnInstanceRunning(const Ec2Instance& instance, bool joins_cluster) {
+  std::string group;
+  if (auto tag = instance.tags.find(kNodeGroupTag); tag != instance.tags.end()) group = tag->second;
+  {
+    std::lock_guard lock(fleet_mutex_);
+    fleet_[instance.instance_id] = {instance, group, joins_cluster, std::nullopt};
+  }
+  if (!joins_cluster) return;
+  const InstanceShape* shape = FindInstanceShape(instance.instance_type);
+  if (shape == nullptr) return;
+  json node = MakeNodeObject(instance, group.empty() ? "default" : group, options_.region, *shape);
+  (void)store_.Create("nodes", std::move(node));
+}
+
+void SandboxCluster::OnInstanceTerminated(const Ec2Instance& instance) {
+  {
+    std::lock_guard lock(fleet_mutex_);
+    fleet_.erase(instance.instance_id);
+  }
+  RemoveNodeOf(instance);
+}
+
+void SandboxCluster::RemoveNodeOf(const Ec2Instance& instance) {
+  for (const json& node : store_.ParsedAll("nodes")) {
+    if (InstanceIdOfNode(node) != instance.instance_id) continue;
+    (void)store_.Delete("nodes", "", node["metadata"].value("name", ""));
+  }
+}
+
+Status SandboxCluster::AddInstance(const Ec2Instance& instance, const std::string& node_group) {
+  if (FindInstanceShape(instance.instance_type) == nullptr) {
+    return InvalidArgument("instance type \"" + instance.instance_type +
+                           "\" has no known shape in the sandbox");
+  }
+  Ec2Instance tagged = instance;
+  if (!node_group.empty()) tagged.tags[std::string(kNodeGroupTag)] = node_group;
+  bool joins = !tagged.tags.contains("sandbox:orphan");
+  OnInstanceRunning(tagged, joins);
+  return Ok();
+}
+
+std::vector<Ec2Instance> SandboxCluster::Instances() const {
+  std::lock_guard lock(fleet_mutex_);
+  std::vector<Ec2Instance> out;
+  for (const auto& [id, f] : fleet_) out.push_back(f.instance);
+  return out;
+}
+
+// TODO(sandbox): once h/cloudsim's SimulatedCloud is on main, route this through
+// SimulatedCloud::InjectSpotInterruption so the EventBridge warning lands on its SQS queue;
+// until then the warning is a Kubernetes Event on the node and termination is local.
+Status SandboxCluster::Interrupt(const std::string& target) {
+  TimePoint now = clock_->Now();
+  std::string instance_id = target;
+  if (!target.starts_with("i-")) {
+    Result<json> node = store_.Get("nodes", "", target);
+    if (!node) return NotFound("nodes \"" + target + "\" not found");
+    instance_id = InstanceIdOfNode(*node);
+  }
+  Ec2Instance instance;
+  {
+    std::lock_guard lock(fleet_mutex_);
+    auto it = fleet_.find(instance_id);
+    if (it == fleet_.end()) {
+      return NotFound("InvalidInstanceID.NotFound: The instance ID '" + instance_id +
+                      "' does not exist");
+    }
+    if (!it->second.terminate_at) it->second.terminate_at = now + options_.interruption_notice;
+    instance = it->second.instance;
+  }
+  for (const json& node : store_.ParsedAll("nodes")) {
+    if (InstanceIdOfNode(node) != instance_id) continue;
+    RecordEvent(store_, node, "Warning", "SpotInterruption",
+                "EC2 Spot Instance Interruption Warning: instance " + instance_id +
+                    " will be terminated at " +
+                    FormatRfc3339(now + options_.interruption_notice),
+                "sandbox-cloud", now);
+  }
+  return Ok();
+}
+
+void SandboxCluster::TerminateDue(TimePoint now) {
+  std::vector<Ec2Instance> due;
+  {
+    std::lock_guard lock(fleet_mutex_);
+    for (auto it = fleet_.begin(); it != fleet_.end();) {
+      if (it->second.terminate_at && *it->second.terminate_at <= now) {
+        due.push_back(it->second.instance);
+        it = fleet_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const Ec2Instance& instance : due) RemoveNodeOf(instance);
+}
+
+// Each spot instance is interrupted with probability rate × elapsed hours per tick, from a
+// seeded generator so that a scenario replays the same interruptions at the same speed.
+void SandboxCluster::InjectRandomInterruptions(TimePoint now, Duration elapsed) {
+  if (options_.interrupt_rate_per_hour <= 0) return;
+  double hours = std::chrono::duration<double, std::ratio<3600>>(elapsed).count();
+  double p = options_.interrupt_rate_per_hour * hours;
+  std::vector<std::string> chosen;
+  {
+    std::lock_guard lock(fleet_mutex_);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (const auto& [id, f] : fleet_) {
+      if (f.instance.capacity != CapacityType::kSpot || f.terminate_at || !f.joined) continue;
+      if (unit(random_) < p) chosen.push_back(id);
+    }
+  }
+  (void)now;
+  for (const std::string& id : chosen) (void)Interrupt(id);
+}
+
+void SandboxCluster::Tick() {
+  std::lock_guard lock(tick_mutex_);
+  TimePoint now = clock_->Now();
+  Duration elapsed = last_tick_ ? now - *last_tick_ : Duration::zero();
+  last_tick_ = now;
+  TerminateDue(now);
+  InjectRandomInterruptions(now, elapsed);
+  // Controllers are level-triggered but only worth running when something changed.
+  for (int pass = 0; pass < 3; ++pass) {
+    uint64_t version = store_.CurrentVersion();
+    if (version == last_reconciled_version_) break;
+    controllers_.ReconcileAll(now);
+    SchedulePendingPods(store_, index_, now);
+    kubelet_.Tick(now);
+    last_reconciled_version_ = version;
+  }
+  kubelet_.Tick(now);
+}
+
+void SandboxCluster::StartLoop(std::chrono::milliseconds period) {
+  StopLoop();
+  loop_stop_ = false;
+  loop_ = std::thread([this, period] {
+    std::unique_lock lock(loop_mutex_);
+    while (!loop_stop_) {
+      lock.unlock();
+      Tick();
+      lock.lock();
+      loop_cv_.wait_for(lock, period, [this] { return loop_stop_; });
+    }
+  });
+}
+
+void SandboxCluster::StopLoop() {
+  {
+    std::lock_guard lock(loop_mutex_);
+    loop_stop_ = true;
+  }
+  loop_cv_.notify_all();
+  if (loop_.joinable()) loop_.join();
+}
+
+Result<json> SandboxCluster::NodeMetrics(const std::string& name) {
+  TimePoint now = clock_->Now();
+  std::string when = FormatRfc3339(now);
+  std::map<std::string, std::pair<int64_t, int64_t>> usage;  // node -> cpu, memory
+  index_.ForEach([&](const PodRecord& p) {
+    if (p.node_name.empty() || p.phase != "Running") return;
+    auto& [cpu, memory] = usage[p.node_name];
+    for (const ContainerRecord& c : p.containers) {
+      ContainerUsage u = kubelet_.UsageOf(p, c, now);
+      cpu += u.cpu_millis;
+      memory += u.memory_bytes;
+    }
+  });
+  json items = json::array();
+  for (const json& node : store_.ParsedAll("nodes")) {
+    std::string node_name = node["metadata"].value("name", "");
+    if (!name.empty() && node_name != name) continue;
+    auto [cpu, memory] = usage[node_name];
+    items.push_back({{"metadata", MetricsMeta(node_name, "", node["metadata"].value("labels", json()), when)},
+                     {"timestamp", when},
+                     {"window", "20s"},
+                     {"usage",
+                      {{"cpu", FormatCpuNanos(cpu + kSystemCpuMillis)},
+                       {"memory", std::to_string((memory + kSystemMemoryBytes) / 1024) + "Ki"}}}});
+  }
+  if (!name.empty()) {
+    if (items.empty()) return NotFound("nodemetrics.metrics.k8s.io \"" + name + "\" not found");
+    json item = items[0];
+    item["kind"] = "NodeMetrics";
+    item["apiVersion"] = "metrics.k8s.io/v1beta1";
+    return item;
+  }
+  return json{{"kind", "NodeMetricsList"},
+              {"apiVersion", "metrics.k8s.io/v1beta1"},
+              {"metadata", json::object()},
+              {"items", items}};
+}
+
+Result<json> SandboxCluster::PodMetrics(const std::string& namespace_name,
+                                        const std::string& name) {
+  TimePoint now = clock_->Now();
+  std::string when = FormatRfc3339(now);
+  json items = json::array();
+  index_.ForEach([&](const PodRecord& p) {
+    if (p.phase != "Running") return;
+    if (!namespace_name.empty() && p.namespace_name != namespace_name) return;
+    if (!name.empty() && p.name != name) return;
+    json containers = json::array();
+    for (const ContainerRecord& c : p.containers) {
+      ContainerUsage u = kubelet_.UsageOf(p, c, now);
+      containers.push_back({{"name", c.name},
+                            {"usage",
+                             {{"cpu", FormatCpuNanos(u.cpu_millis)},
+                              {"memory", std::to_string(u.memory_bytes / 1024) + "Ki"}}}});
+    }
+    items.push_back({{"metadata", MetricsMeta(p.name, p.namespace_name, LabelsJson(p.labels), when)},
+                     {"timestamp", when},
+                     {"window", "20s"},
+                     {"containers", containers}});
+  });
+  if (!name.empty()) {
+    if (items.empty()) return NotFound("podmetrics.metrics.k8s.io \"" + name + "\" not found");
+    json item = items[0];
+    item["kind"] = "PodMetrics";
+    item["apiVersion"] = "metrics.k8s.io/v1beta1";
+    return item;
+  }
+  return json{{"kind", "PodMetricsList"},
+              {"apiVersion", "metrics.k8s.io/v1beta1"},
+              {"metadata", json::object()},
+              {"items", items}};
+}
+
+}  // namespace cloudoptim::sandbox
