@@ -57,7 +57,7 @@ int RunAnalyze(const AnalyzeFlags& flags) {
   std::cerr << "reading cluster " << connection->server << " (context "
             << (connection->context_name.empty() ? "-" : connection->context_name) << ")\n";
   Status synced = cache.Sync([](ClusterResource resource, size_t count) {
-    std::cerr << "  listed " << ClusterResourceName(resource) << " (" << count << " so far)\n";
+    std::cerr << "  listed " << count << " " << ClusterResourceName(resource) << "\n";
   });
   if (!synced) {
     std::cerr << "error: " << synced.error().ToString() << "\n";

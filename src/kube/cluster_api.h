@@ -70,6 +70,8 @@ struct ListOptions {
   std::string label_selector;
   std::string field_selector;
   int64_t page_size = 500;
+  // Called after each page with the number of objects listed so far (progress for big lists).
+  std::function<void(size_t listed)> on_page;
 };
 
 // One changed object, of the type of the watched resource.

@@ -11,20 +11,6 @@ bool IsMetrics(ClusterResource resource) {
   return resource == ClusterResource::kNodeMetrics || resource == ClusterResource::kPodMetrics;
 }
 
-bool IsWorkload(ClusterResource resource) {
-  switch (resource) {
-    case ClusterResource::kDeployments:
-    case ClusterResource::kReplicaSets:
-    case ClusterResource::kStatefulSets:
-    case ClusterResource::kDaemonSets:
-    case ClusterResource::kJobs:
-    case ClusterResource::kCronJobs:
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::string KeyOf(const Node& o) { return o.meta.name; }
 std::string KeyOf(const Pod& o) { return o.meta.Key(); }
 std::string KeyOf(const Namespace& o) { return o.meta.name; }
@@ -60,14 +46,18 @@ void ReplaceAll(std::unordered_map<std::string, T>* store, std::vector<T>&& obje
   }
 }
 
+// In key order, so callers and reports see a stable order; sorting the map's own keys avoids
+// rebuilding a key per comparison.
 template <typename T>
 std::vector<T> Values(const std::unordered_map<std::string, T>& store) {
+  std::vector<const std::pair<const std::string, T>*> entries;
+  entries.reserve(store.size());
+  for (const auto& entry : store) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
   std::vector<T> values;
-  values.reserve(store.size());
-  for (const auto& [key, value] : store) values.push_back(value);
-  // Stable order for callers and reports: by key.
-  std::sort(values.begin(), values.end(),
-            [](const T& a, const T& b) { return KeyOf(a) < KeyOf(b); });
+  values.reserve(entries.size());
+  for (const auto* entry : entries) values.push_back(entry->second);
   return values;
 }
 
@@ -127,9 +117,13 @@ void ClusterCache::ReplaceFrom(ClusterResource resource, Snapshot&& listed) {
   }
 }
 
-Status ClusterCache::Relist(ClusterResource resource) {
+Status ClusterCache::Relist(ClusterResource resource, const SyncProgress* progress) {
   Snapshot listed;
-  Result<std::string> version = api_.List(resource, ListOptions{}, &listed);
+  ListOptions options;
+  if (progress != nullptr && *progress) {
+    options.on_page = [&](size_t listed_so_far) { (*progress)(resource, listed_so_far); };
+  }
+  Result<std::string> version = api_.List(resource, options, &listed);
   if (!version) {
     return std::unexpected(
         Annotate(version.error(), "listing " + std::string(ClusterResourceName(resource))));
@@ -152,27 +146,35 @@ Status ClusterCache::Sync(const SyncProgress& progress) {
       std::lock_guard lock(mutex_);
       metrics_available_ = version.has_value();
     } else {
-      CO_RETURN_IF_ERROR(Relist(resource));
+      CO_RETURN_IF_ERROR(Relist(resource, &progress));
     }
     if (progress) {
-      Snapshot counts = snapshot();
       size_t count = 0;
-      switch (resource) {
-        case ClusterResource::kNodes:
-          count = counts.nodes.size();
-          break;
-        case ClusterResource::kPods:
-          count = counts.pods.size();
-          break;
-        case ClusterResource::kNodeMetrics:
-          count = counts.node_usage.size();
-          break;
-        case ClusterResource::kPodMetrics:
-          count = counts.pod_usage.size();
-          break;
-        default:
-          count = IsWorkload(resource) ? counts.workloads.size() : 0;
-          break;
+      {
+        std::lock_guard lock(mutex_);
+        switch (resource) {
+          case ClusterResource::kNodes:
+            count = nodes_.size();
+            break;
+          case ClusterResource::kPods:
+            count = pods_.size();
+            break;
+          case ClusterResource::kNamespaces:
+            count = namespaces_.size();
+            break;
+          case ClusterResource::kNodeMetrics:
+            count = node_usage_.size();
+            break;
+          case ClusterResource::kPodMetrics:
+            count = pod_usage_.size();
+            break;
+          default:
+            count = static_cast<size_t>(
+                std::count_if(workloads_.begin(), workloads_.end(), [&](const auto& entry) {
+                  return ResourceOfWorkload(entry.second.kind) == resource;
+                }));
+            break;
+        }
       }
       progress(resource, count);
     }

@@ -57,7 +57,7 @@ class ClusterCache {
   std::string resource_version(ClusterResource resource) const;
 
  private:
-  Status Relist(ClusterResource resource);
+  Status Relist(ClusterResource resource, const SyncProgress* progress = nullptr);
   void ReplaceFrom(ClusterResource resource, Snapshot&& listed);
   void WatchLoop(ClusterResource resource);
 

@@ -103,6 +103,7 @@ Result<std::string> KubeClusterApi::ListPages(ClusterResource resource, const Li
     Result<ObjectList<T>> page = DecodeList<T>(*body, decode_options);
     if (!page) return std::unexpected(page.error());
     std::move(page->items.begin(), page->items.end(), std::back_inserter(*out));
+    if (options.on_page) options.on_page(out->size() - start_size);
     if (page->continue_token.empty()) return page->resource_version;
     continue_token = std::move(page->continue_token);
   }
