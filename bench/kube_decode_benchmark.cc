@@ -60,7 +60,7 @@ std::string ManagedFields(int fields) {
     for (int f = 0; f < fields; ++f)
       out += fmt::format(R"({}"f:label-{}-{}":{{}})", f ? "," : "", m, f);
     out +=
-        R"(}},"f:status":{"f:conditions":{"k:{\"type\":\"Ready\"}":{".":{},"f:lastHeartbeatTime":{},"f:status":{},"f:type":{}}}}}}})";
+        R"(}},"f:status":{"f:conditions":{"k:{\"type\":\"Ready\"}":{".":{},"f:lastHeartbeatTime":{},"f:status":{},"f:type":{}}}}}})";
   }
   return out + "]";
 }
@@ -87,7 +87,7 @@ std::string NodeJson(int i) {
   out += fmt::format(
       R"(],"addresses":[{{"type":"InternalIP","address":"10.0.{}.{}"}},{{"type":"Hostname","address":"ip-10-0-{}-{}.ec2.internal"}},{{"type":"InternalDNS","address":"ip-10-0-{}-{}.ec2.internal"}}],"daemonEndpoints":{{"kubeletEndpoint":{{"Port":10250}}}},"nodeInfo":{{"machineID":"ec2{:029x}","systemUUID":"ec2{:029x}","bootID":"b{:031x}","kernelVersion":"5.10.225-213.878.amzn2.x86_64","osImage":"Amazon Linux 2","containerRuntimeVersion":"containerd://1.7.22","kubeletVersion":"v1.30.4-eks-a737599","kubeProxyVersion":"v1.30.4-eks-a737599","operatingSystem":"linux","architecture":"amd64"}},"images":[)",
       (i / 256) % 256, i % 256, (i / 256) % 256, i % 256, (i / 256) % 256, i % 256, i, i, i);
-  int images = 70 + (i * 37) % 110;  // 27-55 KB nodes
+  int images = 95 + (i * 37) % 100;  // 27-55 KB nodes
   for (int m = 0; m < images; ++m) {
     out += fmt::format(
         R"({}{{"names":["602401143452.dkr.ecr.us-east-1.amazonaws.com/eks/app-image-{}@sha256:{:064x}","602401143452.dkr.ecr.us-east-1.amazonaws.com/eks/app-image-{}:v1.{}.{}-eksbuild.1"],"sizeBytes":{}}})",
@@ -166,6 +166,10 @@ int main(int argc, char** argv) {
   using namespace cloudoptim;
   const int node_count = argc > 1 ? std::atoi(argv[1]) : 5000;
   const int pod_count = argc > 2 ? std::atoi(argv[2]) : 150000;
+  if (argc > 3 && std::string(argv[3]) == "--print-samples") {  // the generated JSON, to inspect
+    std::printf("%s\n%s\n", NodeJson(1).c_str(), PodJson(1, node_count, "1").c_str());
+    return 0;
+  }
 
   std::vector<Node> nodes;
   nodes.reserve(node_count);
