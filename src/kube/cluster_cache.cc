@@ -148,34 +148,11 @@ Status ClusterCache::Sync(const SyncProgress& progress) {
     } else {
       CO_RETURN_IF_ERROR(Relist(resource, &progress));
     }
-    if (progress) {
-      size_t count = 0;
-      {
-        std::lock_guard lock(mutex_);
-        switch (resource) {
-          case ClusterResource::kNodes:
-            count = nodes_.size();
-            break;
-          case ClusterResource::kPods:
-            count = pods_.size();
-            break;
-          case ClusterResource::kNamespaces:
-            count = namespaces_.size();
-            break;
-          case ClusterResource::kNodeMetrics:
-            count = node_usage_.size();
-            break;
-          case ClusterResource::kPodMetrics:
-            count = pod_usage_.size();
-            break;
-          default:
-            count = static_cast<size_t>(
-                std::count_if(workloads_.begin(), workloads_.end(), [&](const auto& entry) {
-                  return ResourceOfWorkload(entry.second.kind) == resource;
-                }));
-            break;
-        }
-      }
+    // Listed resources report per page (through ListOptions::on_page); metrics once here.
+    if (progress && IsMetrics(resource)) {
+      std::lock_guard lock(mutex_);
+      size_t count =
+          resource == ClusterResource::kNodeMetrics ? node_usage_.size() : pod_usage_.size();
       progress(resource, count);
     }
   }

@@ -148,6 +148,7 @@ Result<std::string> FakeClusterApi::List(ClusterResource resource, const ListOpt
     default:
       break;  // kinds the fake does not hold are empty
   }
+  if (options.on_page) options.on_page(0);  // one page, as a server would send
   return std::to_string(resource_version_);
 }
 
