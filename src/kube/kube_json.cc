@@ -16,24 +16,38 @@ struct ThreadParser {
 };
 
 // Runs fn(root value) over a padded copy of `json`; errors get "decoding <what>: " in front.
+// The copy wraps the document in "[...]": simdjson's On-Demand values are meant to be used
+// below the root (its development checks assert so, e.g. for is_null), and the wrapping makes
+// the object an array element at no cost, since the input is copied for padding anyway.
 template <typename Fn>
 Status WithDocument(std::string_view json, std::string_view what, Fn&& fn) {
   thread_local ThreadParser state;
-  state.buffer.reserve(json.size() + simdjson::SIMDJSON_PADDING);
-  state.buffer.assign(json);
+  state.buffer.reserve(json.size() + 2 + simdjson::SIMDJSON_PADDING);
+  state.buffer.assign("[");
+  state.buffer.append(json);
+  state.buffer.push_back(']');
   simdjson::padded_string_view padded(state.buffer.data(), state.buffer.size(),
                                       state.buffer.capacity());
   simdjson::ondemand::document document;
   Status status;
+  simdjson::ondemand::array wrapper;
   if (auto code = state.parser.iterate(padded).get(document)) {
     status = std::unexpected(kube_json::JsonError(code, "a JSON document"));
+  } else if (auto wrap_code = document.get_array().get(wrapper)) {
+    status = std::unexpected(kube_json::JsonError(wrap_code, "a JSON document"));
   } else {
-    JsonValue root;
-    if (auto root_code = document.get_value().get(root)) {
-      status = std::unexpected(kube_json::JsonError(root_code, "a JSON value"));
-    } else {
-      status = fn(root);
+    bool seen = false;
+    for (auto element : wrapper) {
+      JsonValue root;
+      if (auto root_code = element.get(root)) {
+        status = std::unexpected(kube_json::JsonError(root_code, "a JSON value"));
+      } else {
+        status = fn(root);
+      }
+      seen = true;
+      break;
     }
+    if (!seen) status = InvalidArgument(": empty document");
   }
   if (status) return Ok();
   Error error = std::move(status).error();
