@@ -12,6 +12,7 @@ namespace cloudoptim::cli {
 void AddVersionCommand(CLI::App& app);
 void AddCatalogCommand(CLI::App& app);
 void AddAwsCommand(CLI::App& app);
+void AddAnalyzeCommand(CLI::App& app);
 void AddSandboxCommand(CLI::App& app);
 
 }  // namespace cloudoptim::cli

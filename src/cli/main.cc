@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   cloudoptim::cli::AddVersionCommand(app);
   cloudoptim::cli::AddCatalogCommand(app);
   cloudoptim::cli::AddAwsCommand(app);
+  cloudoptim::cli::AddAnalyzeCommand(app);
   cloudoptim::cli::AddSandboxCommand(app);
   try {
     app.parse(argc, argv);

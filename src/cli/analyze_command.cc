@@ -1,0 +1,100 @@
+// `cloudoptim analyze`: a read-only, one-shot cost report of a cluster reached through a
+// kubeconfig. Lists what the report needs (progress on stderr), prices the nodes from the
+// catalogue and prints the report as a table, JSON or Markdown. Never changes the cluster.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "catalog/catalog.h"
+#include "cli/commands.h"
+#include "kube/cluster_cache.h"
+#include "kube/cluster_connection.h"
+#include "kube/kube_cluster_api.h"
+#include "report/cluster_report.h"
+#include "report/report_rendering.h"
+
+namespace cloudoptim::cli {
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitBadInput = 2;
+
+struct AnalyzeFlags {
+  std::string kubeconfig;
+  std::string context;
+  std::string region;
+  std::string output = "table";
+  size_t top = 10;
+};
+
+// What the report reads; events, services and storage are not needed for it.
+const std::vector<ClusterResource> kReportResources = {
+    ClusterResource::kNodes,       ClusterResource::kPods,        ClusterResource::kNamespaces,
+    ClusterResource::kDeployments, ClusterResource::kReplicaSets, ClusterResource::kStatefulSets,
+    ClusterResource::kDaemonSets,  ClusterResource::kJobs,        ClusterResource::kCronJobs,
+    ClusterResource::kNodeMetrics, ClusterResource::kPodMetrics};
+
+int RunAnalyze(const AnalyzeFlags& flags) {
+  std::optional<ReportFormat> format = ParseReportFormat(flags.output);
+  if (!format) {
+    std::cerr << "error: -o " << flags.output << " is not one of table, json, markdown\n";
+    return kExitBadInput;
+  }
+  Result<ClusterConnection> connection =
+      LoadKubeconfig({.explicit_path = flags.kubeconfig, .context = flags.context});
+  if (!connection) {
+    std::cerr << "error: " << connection.error().ToString() << "\n";
+    return kExitBadInput;
+  }
+  Result<Catalog> catalog = Catalog::Load(DefaultDataDirectory());
+  if (!catalog) {
+    std::cerr << "error: " << catalog.error().ToString() << "\n";
+    return kExitFailure;
+  }
+  SystemClock clock;
+  KubeClusterApi api(KubeRestClient::Create(*connection, clock));
+  ClusterCache cache(api, clock, {.resources = kReportResources});
+  std::cerr << "reading cluster " << connection->server << " (context "
+            << (connection->context_name.empty() ? "-" : connection->context_name) << ")\n";
+  Status synced = cache.Sync([](ClusterResource resource, size_t count) {
+    std::cerr << "  listed " << count << " " << ClusterResourceName(resource) << "\n";
+  });
+  if (!synced) {
+    std::cerr << "error: " << synced.error().ToString() << "\n";
+    return kExitFailure;
+  }
+  if (!cache.metrics_available()) {
+    std::cerr << "  metrics.k8s.io is not served: usage figures are omitted\n";
+  }
+  Snapshot snapshot = cache.snapshot();
+  ClusterReport report =
+      BuildClusterReport(snapshot, *catalog, {.region = flags.region, .top_workloads = flags.top});
+  std::cout << RenderClusterReport(report, *format);
+  return 0;
+}
+
+}  // namespace
+
+void AddAnalyzeCommand(CLI::App& app) {
+  auto flags = std::make_shared<AnalyzeFlags>();
+  CLI::App* command = app.add_subcommand(
+      "analyze",
+      "One-shot, read-only cost report of a cluster: node costs by type, zone and "
+      "capacity type, requests vs allocatable vs usage, idle cost, over-provisioned "
+      "workloads");
+  command->add_option("--kubeconfig", flags->kubeconfig,
+                      "kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)");
+  command->add_option("--context", flags->context, "kubeconfig context (default: current)");
+  command->add_option("--region", flags->region,
+                      "AWS region for prices (default: from the nodes' labels)");
+  command->add_option("-o,--output", flags->output, "table | json | markdown")
+      ->capture_default_str();
+  command->add_option("--top", flags->top, "how many over-provisioned workloads to show")
+      ->capture_default_str();
+  command->callback([flags] {
+    int code = RunAnalyze(*flags);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace cloudoptim::cli
