@@ -33,7 +33,14 @@ struct SelectorRequirement {
   std::vector<std::string> values;
 
   bool Matches(const Labels& labels) const;
+  // "app=web", "env in (prod,staging)", "!canary", "cores>4".
+  std::string ToString() const;
 };
+
+// The checks Kubernetes applies to a requirement (labels.NewRequirement): a valid key
+// (optional DNS-subdomain prefix, name of at most 63 characters), valid values, and the right
+// number of values for the operator. For structured selectors read from objects.
+Status ValidateRequirement(const SelectorRequirement& requirement);
 
 // An empty selector (no requirements) matches everything; a null selector is represented by
 // std::optional<LabelSelector> being empty where Kubernetes distinguishes them (PDBs).
