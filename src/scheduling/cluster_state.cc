@@ -172,8 +172,8 @@ struct ClusterState::Impl {
     for (const PreparedPod::TermRef& t : pod.spread) {
       int32_t d = topology.NodeDomain(id, t.key);
       if (d < 0) return FitFailure::kTopologySpreadMissingLabel;
-      int64_t skew = topology.Count(t.counter, d) + (t.self_match ? 1 : 0) -
-                     MinCount(pod.placement_class, t);
+      int64_t skew =
+          topology.Count(t.counter, d) + (t.self_match ? 1 : 0) - MinCount(pod.placement_class, t);
       if (skew > t.max_skew) return FitFailure::kTopologySpread;
     }
     for (const PreparedPod::TermRef& t : pod.affinity) {
@@ -261,8 +261,8 @@ PreparedPod ClusterState::Prepare(const Pod& pod) {
     zone = it->second;
   }
   std::string signature = PlacementSignature(pod, zone, conflict);
-  auto [it, inserted] = impl_->class_by_signature.try_emplace(
-      signature, static_cast<int32_t>(impl_->classes.size()));
+  auto [it, inserted] =
+      impl_->class_by_signature.try_emplace(signature, static_cast<int32_t>(impl_->classes.size()));
   if (inserted) {
     impl_->classes.push_back(PlacementClass{pod.node_selector, pod.affinity.required_node_terms,
                                             pod.tolerations, zone, conflict});
@@ -352,8 +352,7 @@ void ClusterState::Bind(const PreparedPod& pod, NodeId id) {
   impl_->RefreshSelecting(pod);
   BoundPod record{pod.key, pod.pod->meta.namespace_name, pod.pod->meta.labels, pod.requests,
                   pod.selecting_counters};
-  record.counters.insert(record.counters.end(), pod.carried_terms.begin(),
-                         pod.carried_terms.end());
+  record.counters.insert(record.counters.end(), pod.carried_terms.begin(), pod.carried_terms.end());
   for (int32_t c : record.counters) impl_->topology.Add(c, id, +1);
   node.pods.push_back(std::move(record));
 }

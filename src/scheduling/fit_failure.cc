@@ -59,8 +59,8 @@ std::string FailedSchedulingMessage(const std::vector<FitFailure>& per_node_fail
   for (const auto& [reason, count] : reasons) considered += count;
   std::stable_sort(reasons.begin(), reasons.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::string message = std::to_string(available) + "/" + std::to_string(considered) +
-                        " nodes are available";
+  std::string message =
+      std::to_string(available) + "/" + std::to_string(considered) + " nodes are available";
   for (size_t i = 0; i < reasons.size(); ++i) {
     message += i == 0 ? ": " : ", ";
     message += std::to_string(reasons[i].second) + " " + std::string(reasons[i].first);

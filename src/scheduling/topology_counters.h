@@ -27,9 +27,7 @@ class TopologyCounters {
   std::string_view KeyName(int32_t key) const { return keys_[key].name; }
   std::string_view DomainName(int32_t key, int32_t domain) const;
   int32_t DomainCount(int32_t key) const;
-  const std::vector<int32_t>& PotentialDomains(int32_t key) const {
-    return keys_[key].potential;
-  }
+  const std::vector<int32_t>& PotentialDomains(int32_t key) const { return keys_[key].potential; }
 
   void AddNode(int32_t node, const Labels& labels);
   void AddPotentialDomain(std::string_view topology_key, std::string_view value);
