@@ -10,6 +10,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,8 @@
 #include "common/money.h"
 
 namespace cloudoptim {
+
+class CsvFile;
 
 // Spot Advisor's interruption frequency buckets (the share of instances interrupted in the
 // last month). Note AWS's JSON labels them "<5%".."20%+" but encodes max 5/11/16/22/100.
@@ -66,6 +69,14 @@ class Catalog {
 
  private:
   using PriceKey = std::pair<std::string, std::string>;  // region, type
+  // One per file of data/; each names the file and line of the first bad row.
+  Status LoadTypes(const std::string& path);
+  Status LoadPrices(const std::string& path);
+  Status LoadSpotAdvice(const std::string& path);
+  Status LoadOfferings(const std::string& path);
+  Status CheckKnownType(std::string_view type, const CsvFile& file, size_t column) const;
+
+  std::set<std::string, std::less<>> regions_;
   std::vector<InstanceType> types_;
   std::map<std::string, size_t, std::less<>> type_index_;
   std::map<PriceKey, Money, std::less<>> shipped_prices_;
@@ -75,8 +86,9 @@ class Catalog {
   std::map<std::string, std::map<std::string, std::vector<std::string>>, std::less<>> offerings_;
 };
 
-// Where the shipped data lives: $CLOUDOPTIM_DATA_DIR, else <source tree>/data when running
-// from a build directory, else /usr/share/cloudoptim/data.
+// Where the shipped data lives: $CLOUDOPTIM_DATA_DIR, else the first `data/` holding
+// instance-types.csv in a parent folder of the running executable (the source tree when
+// running from build/release/...), else /usr/share/cloudoptim/data.
 std::string DefaultDataDirectory();
 
 }  // namespace cloudoptim

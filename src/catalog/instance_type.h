@@ -17,17 +17,19 @@ struct InstanceType {
   std::string family;    // "m5"
   std::string category;  // "m" (general purpose), "c", "r", "t", "g", ...
   int32_t generation = 0;
-  std::string size;      // "large"
+  std::string size;  // "large"
   int32_t vcpus = 0;
   int64_t memory_mib = 0;
   Architecture arch = Architecture::kAmd64;
   int32_t gpus = 0;
   std::string gpu_name;
-  bool burstable = false;           // t2/t3/t3a/t4g
+  bool burstable = false;  // t2/t3/t3a/t4g
   bool current_generation = true;
   bool bare_metal = false;
   int32_t max_enis = 0;
   int32_t ipv4_per_eni = 0;
+  // EKS's formula without the cap (what eni-max-pods.txt lists and Karpenter uses).
+  int32_t eni_max_pods = 0;
   // EKS max pods: ENIs * (IPv4 per ENI - 1) + 2, capped at 110 below 30 vCPUs, 250 above.
   int32_t max_pods = 0;
   int64_t network_bandwidth_mbps = 0;
