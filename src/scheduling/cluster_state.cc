@@ -221,6 +221,12 @@ ClusterState ClusterState::FromSnapshot(const Snapshot& snapshot) {
   return state;
 }
 
+ClusterState ClusterState::Clone() const {
+  ClusterState copy;
+  *copy.impl_ = *impl_;
+  return copy;
+}
+
 NodeId ClusterState::AddNode(Node node) {
   NodeId id = static_cast<NodeId>(impl_->nodes.size());
   impl_->node_by_name[node.meta.name] = id;

@@ -79,6 +79,9 @@ class ClusterState {
   // Every node of the snapshot, every non-terminal pod bound to one, and the zone of every
   // bound PVC (from its PV) for volume zone checks.
   static ClusterState FromSnapshot(const Snapshot& snapshot);
+  // An independent copy (for trying alternatives); pods prepared before the copy stay valid
+  // with both states.
+  ClusterState Clone() const;
 
   // Adds a node (real or hypothetical) and returns its id; ids are dense and stable.
   NodeId AddNode(Node node);

@@ -1,0 +1,423 @@
+#include "engines/bin_packer.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "scheduling/node_constraints.h"
+
+namespace cloudoptim {
+namespace {
+
+// Why this heuristic. First-fit-decreasing (FFD), which most autoscalers use, puts each pod
+// into the first node with room; in several dimensions (CPU, memory, pod slots) it strands
+// capacity: a node full on CPU keeps idle memory that a later memory-heavy pod could have
+// used. We instead (1) choose the type of every new node by cost efficiency for the whole
+// batch (price times the fractional number of such nodes the batch's CPU, memory and pod
+// demand would need), so nodes come from the family whose shape fits the demand best; (2)
+// place each pod, largest first (size normalised by the batch's total demand), into the node
+// whose normalised free capacity after placement has the smallest Euclidean norm: the
+// norm-based greedy of Panigrahy et al. ("Heuristics for Vector Bin Packing", 2011), which
+// fills nodes evenly across dimensions; (3) try to empty the least-filled nodes into the
+// others; (4) shrink every node to the cheapest type that still holds its pods. As a
+// portfolio we also run FFD with the same type choice and keep the cheaper plan, so the
+// result is never worse than the baseline. Every placement is checked by the scheduling
+// simulator, so topology spread, affinity and volume zones hold in the plan.
+
+constexpr int kMaxRankedTypesTried = 64;
+constexpr double kEmptyingUtilization = 0.5;
+constexpr int kMaxEmptyingAttempts = 64;
+
+struct Ranked {
+  const LaunchType* type = nullptr;
+  CapacityType capacity = CapacityType::kOnDemand;
+  double score = 0;  // estimated cost of the whole batch on this type
+};
+
+struct Bin {
+  NodeId id = -1;
+  const LaunchType* target = nullptr;
+  std::string zone;
+  CapacityType capacity = CapacityType::kOnDemand;
+  std::vector<size_t> pods;
+  bool emptied = false;
+};
+
+double Share(int64_t part, int64_t whole) {
+  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+class Packer {
+ public:
+  Packer(ClusterState& state, const LaunchCatalog& launch, const std::vector<const Pod*>& pods,
+         const PackingOptions& options, PackingStrategy strategy)
+      : state_(state), launch_(launch), pods_(pods), options_(options), strategy_(strategy) {}
+
+  PackingPlan Run() {
+    existing_count_ = static_cast<NodeId>(state_.NodeCount());
+    for (const Pod* pod : pods_) prepared_.push_back(state_.Prepare(*pod));
+    for (const std::string& zone : launch_.zones()) {
+      state_.AddPotentialDomain(labels::kZone, zone);
+    }
+    RankTypes();
+    for (size_t i : DecreasingOrder()) Place(i);
+    if (strategy_ == PackingStrategy::kCostAwareBestFit) EmptyLeastFilledBins();
+    return Finish();
+  }
+
+ private:
+  void RankTypes() {
+    for (const PreparedPod& p : prepared_) demand_ += p.requests;
+    for (const LaunchType& t : launch_.types()) {
+      double nodes = std::max({Share(demand_.cpu_millis, t.allocatable.cpu_millis),
+                               Share(demand_.memory_bytes, t.allocatable.memory_bytes),
+                               Share(demand_.pods, t.allocatable.pods)});
+      nodes = std::max(nodes, 1e-9);
+      ranking_.push_back({&t, CapacityType::kOnDemand, nodes * t.on_demand_hourly.usd()});
+      std::optional<Money> spot;
+      for (const LaunchZone& z : t.zones) {
+        if (z.safe_spot_hourly && (!spot || *z.safe_spot_hourly < *spot)) {
+          spot = z.safe_spot_hourly;
+        }
+      }
+      if (spot) ranking_.push_back({&t, CapacityType::kSpot, nodes * spot->usd()});
+    }
+    std::stable_sort(ranking_.begin(), ranking_.end(),
+                     [](const Ranked& a, const Ranked& b) { return a.score < b.score; });
+  }
+
+  std::vector<size_t> DecreasingOrder() const {
+    std::vector<double> size(prepared_.size());
+    for (size_t i = 0; i < prepared_.size(); ++i) {
+      const Resources& r = prepared_[i].requests;
+      size[i] = Share(r.cpu_millis, demand_.cpu_millis) +
+                Share(r.memory_bytes, demand_.memory_bytes);
+    }
+    std::vector<size_t> order(prepared_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return size[a] > size[b]; });
+    return order;
+  }
+
+  // Normalised free capacity left after placing `r` on `id`; smaller is a tighter fit.
+  double SlackNorm(NodeId id, const Resources& r) const {
+    Resources alloc = state_.Allocatable(id);
+    Resources after = state_.Free(id) - r;
+    double cpu = Share(after.cpu_millis, alloc.cpu_millis);
+    double mem = Share(after.memory_bytes, alloc.memory_bytes);
+    double pods = Share(after.pods, alloc.pods);
+    return cpu * cpu + mem * mem + 0.25 * pods * pods;
+  }
+
+  std::optional<size_t> ChooseBin(const PreparedPod& p, NodeId skip = -1) const {
+    std::optional<size_t> best;
+    double best_score = std::numeric_limits<double>::max();
+    for (size_t b = 0; b < bins_.size(); ++b) {
+      const Bin& bin = bins_[b];
+      if (bin.emptied || bin.id == skip) continue;
+      if (!p.requests.FitsIn(state_.Free(bin.id))) continue;
+      if (state_.Fits(p, bin.id) != FitFailure::kNone) continue;
+      if (strategy_ == PackingStrategy::kFirstFitDecreasing) return b;
+      double score = SlackNorm(bin.id, p.requests);
+      if (score < best_score) {
+        best_score = score;
+        best = b;
+      }
+    }
+    return best;
+  }
+
+  std::optional<NodeId> ChooseExisting(const PreparedPod& p) const {
+    std::optional<NodeId> best;
+    double best_score = std::numeric_limits<double>::max();
+    for (NodeId id = 0; id < existing_count_; ++id) {
+      if (!p.requests.FitsIn(state_.Free(id)) || state_.Fits(p, id) != FitFailure::kNone) {
+        continue;
+      }
+      double score = SlackNorm(id, p.requests);
+      if (score < best_score) {
+        best_score = score;
+        best = id;
+      }
+    }
+    return best;
+  }
+
+  void Place(size_t i) {
+    const PreparedPod& p = prepared_[i];
+    if (options_.use_existing_nodes) {
+      if (std::optional<NodeId> id = ChooseExisting(p)) {
+        state_.Bind(p, *id);
+        on_existing_.push_back({i, *id});
+        return;
+      }
+    }
+    if (std::optional<size_t> b = ChooseBin(p)) {
+      state_.Bind(p, bins_[*b].id);
+      bins_[*b].pods.push_back(i);
+      return;
+    }
+    OpenBin(i);
+  }
+
+  const Node& Template(const LaunchType& t, const std::string& zone, CapacityType capacity) {
+    auto key = std::make_tuple(&t, zone, capacity);
+    auto it = templates_.find(key);
+    if (it == templates_.end()) {
+      it = templates_.emplace(key, launch_.TemplateNode(t, zone, capacity, "template")).first;
+    }
+    return it->second;
+  }
+
+  // Whether a new node of this type, zone and capacity passes the pod's node selector,
+  // affinity and tolerations (new nodes carry no taints).
+  bool Compatible(const PreparedPod& p, const LaunchType& t, const std::string& zone,
+                  CapacityType capacity) {
+    auto key = std::make_tuple(p.placement_class, &t, zone, capacity);
+    auto it = compatible_.find(key);
+    if (it != compatible_.end()) return it->second;
+    const Node& node = Template(t, zone, capacity);
+    bool ok = MatchesNodeSelectorAndAffinity(p.pod->node_selector,
+                                             p.pod->affinity.required_node_terms, node);
+    compatible_.emplace(key, ok);
+    return ok;
+  }
+
+  std::vector<std::string> ZonesByLoad(const Ranked& r) const {
+    std::vector<std::string> zones;
+    for (const LaunchZone& z : r.type->zones) {
+      if (r.capacity == CapacityType::kSpot && !z.safe_spot_hourly) continue;
+      zones.push_back(z.zone);
+    }
+    std::stable_sort(zones.begin(), zones.end(), [&](const std::string& a, const std::string& b) {
+      auto count = [&](const std::string& z) {
+        auto it = bins_per_zone_.find(z);
+        return it == bins_per_zone_.end() ? 0 : it->second;
+      };
+      return count(a) < count(b);
+    });
+    return zones;
+  }
+
+  NodeId Probe(const Ranked& r, const std::string& zone) {
+    auto key = std::make_tuple(r.type, zone, r.capacity);
+    auto it = spares_.find(key);
+    if (it != spares_.end()) {
+      NodeId id = it->second;
+      spares_.erase(it);
+      state_.SetNodeRemoved(id, false);
+      return id;
+    }
+    std::string name = options_.node_name_prefix + std::to_string(next_name_++);
+    return state_.AddNode(launch_.TemplateNode(*r.type, zone, r.capacity, name));
+  }
+
+  void OpenBin(size_t i) {
+    const PreparedPod& p = prepared_[i];
+    FitFailure first_failure = FitFailure::kNone;
+    int tried = 0;
+    for (const Ranked& r : ranking_) {
+      if (!p.requests.FitsIn(r.type->allocatable)) continue;
+      bool dynamic_failure = false;
+      bool any_zone = false;
+      for (const std::string& zone : ZonesByLoad(r)) {
+        if (!Compatible(p, *r.type, zone, r.capacity)) continue;
+        any_zone = true;
+        NodeId probe = Probe(r, zone);
+        FitFailure f = state_.Fits(p, probe);
+        if (f == FitFailure::kNone) {
+          state_.Bind(p, probe);
+          bins_.push_back(Bin{probe, r.type, zone, r.capacity, {i}});
+          ++bins_per_zone_[zone];
+          return;
+        }
+        if (first_failure == FitFailure::kNone) first_failure = f;
+        dynamic_failure = dynamic_failure || f >= FitFailure::kTopologySpreadMissingLabel;
+        state_.SetNodeRemoved(probe, true);
+        spares_[std::make_tuple(r.type, zone, r.capacity)] = probe;
+      }
+      // Spread and affinity failures do not depend on the type: another type cannot help.
+      if (dynamic_failure || (any_zone && ++tried >= kMaxRankedTypesTried)) break;
+    }
+    if (first_failure == FitFailure::kNone) {
+      first_failure = ranking_.empty() ? FitFailure::kNodeSelectorMismatch
+                                       : FitFailure::kInsufficientCpu;
+      for (const Ranked& r : ranking_) {
+        if (p.requests.FitsIn(r.type->allocatable)) {
+          first_failure = FitFailure::kNodeSelectorMismatch;
+          break;
+        }
+      }
+    }
+    unschedulable_.push_back({i, first_failure});
+  }
+
+  double Utilization(const Bin& bin) const {
+    Resources used = state_.Requested(bin.id);
+    Resources alloc = state_.Allocatable(bin.id);
+    return std::max(Share(used.cpu_millis, alloc.cpu_millis),
+                    Share(used.memory_bytes, alloc.memory_bytes));
+  }
+
+  // Tries to move every pod of a little-used node onto the other new nodes.
+  void EmptyLeastFilledBins() {
+    std::vector<size_t> candidates;
+    for (size_t b = 0; b < bins_.size(); ++b) {
+      if (Utilization(bins_[b]) < kEmptyingUtilization) candidates.push_back(b);
+    }
+    std::stable_sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
+      return Utilization(bins_[a]) < Utilization(bins_[b]);
+    });
+    if (candidates.size() > static_cast<size_t>(kMaxEmptyingAttempts)) {
+      candidates.resize(kMaxEmptyingAttempts);
+    }
+    for (size_t b : candidates) TryEmpty(b);
+  }
+
+  void TryEmpty(size_t b) {
+    Bin& bin = bins_[b];
+    for (size_t i : bin.pods) state_.Unbind(prepared_[i], bin.id);
+    state_.SetNodeRemoved(bin.id, true);
+    std::vector<std::pair<size_t, size_t>> moved;  // pod, bin
+    bool all_moved = true;
+    for (size_t i : bin.pods) {
+      std::optional<size_t> to = ChooseBin(prepared_[i], bin.id);
+      if (!to) {
+        all_moved = false;
+        break;
+      }
+      state_.Bind(prepared_[i], bins_[*to].id);
+      moved.push_back({i, *to});
+    }
+    if (all_moved) {
+      for (const auto& [i, to] : moved) bins_[to].pods.push_back(i);
+      bin.pods.clear();
+      bin.emptied = true;
+      return;
+    }
+    for (const auto& [i, to] : moved) state_.Unbind(prepared_[i], bins_[to].id);
+    state_.SetNodeRemoved(bin.id, false);
+    for (size_t i : bin.pods) state_.Bind(prepared_[i], bin.id);
+  }
+
+  bool AllCompatible(const Bin& bin, const LaunchType& t, CapacityType capacity) {
+    std::set<int32_t> classes;
+    for (size_t i : bin.pods) {
+      if (!classes.insert(prepared_[i].placement_class).second) continue;
+      if (!Compatible(prepared_[i], t, bin.zone, capacity)) return false;
+    }
+    return true;
+  }
+
+  // Candidate types for the bin's pods, cheapest first.
+  std::vector<const LaunchType*> Holders(const Bin& bin, CapacityType capacity) {
+    Resources need = state_.Requested(bin.id);
+    std::vector<const LaunchType*> holders;
+    for (const LaunchType& t : launch_.types()) {
+      if (t.Hourly(capacity, bin.zone).IsZero()) continue;
+      if (!need.FitsIn(t.allocatable) || !AllCompatible(bin, t, capacity)) continue;
+      holders.push_back(&t);
+    }
+    std::stable_sort(holders.begin(), holders.end(), [&](const LaunchType* a, const LaunchType* b) {
+      return a->Hourly(capacity, bin.zone) < b->Hourly(capacity, bin.zone);
+    });
+    return holders;
+  }
+
+  NewNode Close(Bin& bin, PackingPlan& plan) {
+    NewNode node{bin.target, bin.zone, bin.capacity, bin.target->Hourly(bin.capacity, bin.zone)};
+    std::vector<const LaunchType*> holders = Holders(bin, bin.capacity);
+    if (bin.capacity == CapacityType::kSpot) {
+      if (!holders.empty()) {
+        Architecture arch = holders.front()->type->arch;
+        std::erase_if(holders, [&](const LaunchType* t) { return t->type->arch != arch; });
+      }
+      if (holders.size() < static_cast<size_t>(options_.min_flexible_types)) {
+        std::vector<const LaunchType*> on_demand = Holders(bin, CapacityType::kOnDemand);
+        if (!on_demand.empty()) {
+          ++plan.spot_fallbacks;
+          node.capacity = CapacityType::kOnDemand;
+          holders = std::move(on_demand);
+        }
+      }
+    }
+    if (!holders.empty()) {
+      node.type = holders.front();
+      node.hourly = node.type->Hourly(node.capacity, node.zone);
+    }
+    if (node.capacity == CapacityType::kSpot) {
+      size_t limit = std::max<size_t>(options_.min_flexible_types, 20);
+      for (size_t k = 0; k < holders.size() && k < limit; ++k) {
+        node.flexible_types.push_back(holders[k]->type->name);
+      }
+    }
+    node.pods = bin.pods;
+    node.node_id = bin.id;
+    return node;
+  }
+
+  PackingPlan Finish() {
+    PackingPlan plan;
+    for (Bin& bin : bins_) {
+      if (bin.emptied) continue;
+      plan.new_nodes.push_back(Close(bin, plan));
+      plan.hourly_cost += plan.new_nodes.back().hourly;
+    }
+    for (const auto& [zone_key, id] : spares_) {
+      (void)zone_key;
+      state_.SetNodeRemoved(id, true);
+    }
+    plan.on_existing = std::move(on_existing_);
+    plan.unschedulable = std::move(unschedulable_);
+    return plan;
+  }
+
+  ClusterState& state_;
+  const LaunchCatalog& launch_;
+  const std::vector<const Pod*>& pods_;
+  const PackingOptions& options_;
+  PackingStrategy strategy_;
+  NodeId existing_count_ = 0;
+  std::vector<PreparedPod> prepared_;
+  Resources demand_;
+  std::vector<Ranked> ranking_;
+  std::vector<Bin> bins_;
+  std::map<std::string, int> bins_per_zone_;
+  std::map<std::tuple<const LaunchType*, std::string, CapacityType>, NodeId> spares_;
+  std::map<std::tuple<const LaunchType*, std::string, CapacityType>, Node> templates_;
+  std::map<std::tuple<int32_t, const LaunchType*, std::string, CapacityType>, bool> compatible_;
+  std::vector<std::pair<size_t, NodeId>> on_existing_;
+  std::vector<std::pair<size_t, FitFailure>> unschedulable_;
+  int64_t next_name_ = 0;
+};
+
+bool Better(const PackingPlan& a, const PackingPlan& b) {
+  if (a.unschedulable.size() != b.unschedulable.size()) {
+    return a.unschedulable.size() < b.unschedulable.size();
+  }
+  return a.hourly_cost < b.hourly_cost;
+}
+
+}  // namespace
+
+PackingPlan PackPods(ClusterState& state, const LaunchCatalog& launch,
+                     const std::vector<const Pod*>& pods, const PackingOptions& options) {
+  if (options.strategy != PackingStrategy::kPortfolio) {
+    return Packer(state, launch, pods, options, options.strategy).Run();
+  }
+  ClusterState baseline_state = state.Clone();
+  PackingPlan baseline =
+      Packer(baseline_state, launch, pods, options, PackingStrategy::kFirstFitDecreasing).Run();
+  PackingPlan best = Packer(state, launch, pods, options, PackingStrategy::kCostAwareBestFit).Run();
+  if (Better(baseline, best)) {
+    state = std::move(baseline_state);
+    return baseline;
+  }
+  return best;
+}
+
+}  // namespace cloudoptim
