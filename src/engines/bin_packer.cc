@@ -62,6 +62,9 @@ class Packer {
     for (const std::string& zone : launch_.zones()) {
       state_.AddPotentialDomain(labels::kZone, zone);
     }
+    if (options_.new_hostname_domain) {
+      state_.AddPotentialDomain(labels::kHostname, options_.node_name_prefix + "next");
+    }
     RankTypes();
     for (size_t i : DecreasingOrder()) Place(i);
     if (strategy_ == PackingStrategy::kCostAwareBestFit) EmptyLeastFilledBins();
@@ -93,8 +96,8 @@ class Packer {
     std::vector<double> size(prepared_.size());
     for (size_t i = 0; i < prepared_.size(); ++i) {
       const Resources& r = prepared_[i].requests;
-      size[i] = Share(r.cpu_millis, demand_.cpu_millis) +
-                Share(r.memory_bytes, demand_.memory_bytes);
+      size[i] =
+          Share(r.cpu_millis, demand_.cpu_millis) + Share(r.memory_bytes, demand_.memory_bytes);
     }
     std::vector<size_t> order(prepared_.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -244,8 +247,8 @@ class Packer {
       if (dynamic_failure || (any_zone && ++tried >= kMaxRankedTypesTried)) break;
     }
     if (first_failure == FitFailure::kNone) {
-      first_failure = ranking_.empty() ? FitFailure::kNodeSelectorMismatch
-                                       : FitFailure::kInsufficientCpu;
+      first_failure =
+          ranking_.empty() ? FitFailure::kNodeSelectorMismatch : FitFailure::kInsufficientCpu;
       for (const Ranked& r : ranking_) {
         if (p.requests.FitsIn(r.type->allocatable)) {
           first_failure = FitFailure::kNodeSelectorMismatch;
@@ -357,6 +360,14 @@ class Packer {
     }
     node.pods = bin.pods;
     node.node_id = bin.id;
+    if (node.type != bin.target || node.capacity != bin.capacity) {
+      // The simulated node becomes the type that will really be launched.
+      for (size_t i : bin.pods) state_.Unbind(prepared_[i], bin.id);
+      state_.SetNodeRemoved(bin.id, true);
+      node.node_id = state_.AddNode(launch_.TemplateNode(
+          *node.type, node.zone, node.capacity, state_.GetNode(bin.id).meta.name + "-final"));
+      for (size_t i : bin.pods) state_.Bind(prepared_[i], node.node_id);
+    }
     return node;
   }
 

@@ -44,7 +44,7 @@ struct PackingPlan {
   std::vector<NewNode> new_nodes;
   std::vector<std::pair<size_t, NodeId>> on_existing;  // pods an existing node can take
   std::vector<std::pair<size_t, FitFailure>> unschedulable;
-  Money hourly_cost;  // of the new nodes
+  Money hourly_cost;           // of the new nodes
   int32_t spot_fallbacks = 0;  // spot nodes turned on-demand for lack of diversified pools
 };
 
@@ -55,6 +55,9 @@ struct PackingOptions {
   // Names of hypothetical nodes are <prefix><n>; callers packing more than once into the
   // same state give each call its own prefix so hostnames stay unique.
   std::string node_name_prefix = "planned-";
+  // Hostname spread counts an empty node as a domain, since the plan can always add one
+  // (as Karpenter does). Off for consolidation, which only uses existing nodes.
+  bool new_hostname_domain = true;
 };
 
 // Leaves `state` with the plan applied: new nodes added and every placed pod bound.

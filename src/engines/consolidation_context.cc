@@ -31,7 +31,8 @@ ConsolidationContext::ConsolidationContext(const EngineInput& input, const Launc
       budgets_(input.snapshot) {
   std::unordered_map<std::string, std::vector<const Pod*>> pods_by_node;
   for (const Pod& pod : input.snapshot.pods) {
-    if (!pod.node_name.empty() && NeedsRescheduling(pod)) pods_by_node[pod.node_name].push_back(&pod);
+    if (!pod.node_name.empty() && NeedsRescheduling(pod))
+      pods_by_node[pod.node_name].push_back(&pod);
   }
   const std::vector<Node>& nodes = input.snapshot.nodes;
   for (size_t i = 0; i < nodes.size(); ++i) {
@@ -108,6 +109,7 @@ RemovalSimulation ConsolidationContext::SimulateRemoval(
     PackingOptions options;
     options.strategy = PackingStrategy::kCostAwareBestFit;
     options.use_existing_nodes = false;
+    options.new_hostname_domain = false;
     options.min_flexible_types = input_.policy.min_flexible_instance_types;
     options.node_name_prefix = "replacement-" + std::to_string(replacement_names_++) + "-";
     plan = PackPods(state_, launch_, leftovers, options);
@@ -117,7 +119,14 @@ RemovalSimulation ConsolidationContext::SimulateRemoval(
       sim.replacement_hourly = plan.hourly_cost;
     }
   }
-  if (sim.feasible && keep(sim)) return sim;
+  if (sim.feasible && keep(sim)) {
+    for (const Moved& m : moved) {
+      if (m.to >= 0 && static_cast<size_t>(m.to) < candidates_.size()) {
+        candidates_[m.to].receives_pods = true;
+      }
+    }
+    return sim;
+  }
   // Undo: replacement nodes go, moved pods go back where they were.
   for (const NewNode& n : plan.new_nodes) {
     for (size_t i : n.pods) state_.Unbind(state_.Prepare(*leftovers[i]), n.node_id);
@@ -148,6 +157,7 @@ std::optional<std::string> ConsolidationContext::WhyNot(const std::vector<size_t
     const Candidate& c = candidates_[n];
     if (c.blocked) return c.blocked;
     if (c.disrupted) return "node " + c.node->meta.name + " is already being disrupted";
+    if (c.receives_pods) return "node " + c.node->meta.name + " receives pods of another action";
     pods.insert(pods.end(), c.pods.begin(), c.pods.end());
   }
   return budgets_.Check(pods);

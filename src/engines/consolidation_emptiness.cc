@@ -24,8 +24,8 @@ class EmptinessConsolidation : public ConsolidationMethod {
       out->push_back(MakeBinPackRecommendation(
           NodeTarget(name), RemoveNodeActions(name), c.hourly.PerHourToMonthly(), 0.95,
           "Delete empty node " + name + " (" + c.node->InstanceType() +
-              "): it runs only DaemonSet pods and costs " +
-              c.hourly.PerHourToMonthly().ToString() + " a month."));
+              "): it runs only DaemonSet pods and costs " + c.hourly.PerHourToMonthly().ToString() +
+              " a month."));
     }
   }
 };

@@ -24,16 +24,17 @@ namespace cloudoptim {
 struct Candidate {
   NodeId id = -1;
   const Node* node = nullptr;
-  Money hourly;                           // what the node costs now
-  std::vector<const Pod*> pods;           // pods that need a new home if it goes
-  std::optional<std::string> blocked;     // why it may not be disrupted
-  bool disrupted = false;                 // an earlier action of this pass removes it
-  double utilization = 0;                 // max of CPU and memory requested share
+  Money hourly;                        // what the node costs now
+  std::vector<const Pod*> pods;        // pods that need a new home if it goes
+  std::optional<std::string> blocked;  // why it may not be disrupted
+  bool disrupted = false;              // an earlier action of this pass removes it
+  bool receives_pods = false;          // an earlier action moves pods onto it
+  double utilization = 0;              // max of CPU and memory requested share
 };
 
 // The result of simulating the removal of some nodes.
 struct RemovalSimulation {
-  bool feasible = false;             // every pod found a place (with at most one new node)
+  bool feasible = false;  // every pod found a place (with at most one new node)
   std::optional<NewNode> replacement;
   Money removed_hourly;
   Money replacement_hourly;

@@ -28,38 +28,64 @@ class MultiNodeConsolidation : public ConsolidationMethod {
       return candidates[a].utilization < candidates[b].utilization;
     });
     if (order.size() > kMaxCandidates) order.resize(kMaxCandidates);
-    // Largest k in [2, n] whose prefix can go together; feasibility is not monotone in k, so
-    // this is a heuristic search, as in Karpenter.
-    size_t low = 2, high = order.size(), best = 0;
-    while (low <= high) {
-      size_t mid = (low + high) / 2;
-      std::vector<size_t> prefix(order.begin(), order.begin() + mid);
-      bool ok = !context.WhyNot(prefix) && Feasible(context, prefix);
-      if (ok) {
-        best = mid;
-        low = mid + 1;
-      } else {
-        high = mid - 1;
-      }
-    }
-    if (best < 2) return;
-    std::vector<size_t> chosen(order.begin(), order.begin() + best);
-    RemovalSimulation sim = context.SimulateRemoval(chosen, true, [&](const RemovalSimulation& s) {
-      return context.WorthIt(s.HourlySavings(), s.removed_hourly);
-    });
+    // Pure deletions first; a merge that needs a new node must beat them and must save more
+    // than deleting any one of its nodes could (otherwise single-node consolidation does the
+    // same with fewer disruptions). Ties go to the deletion.
+    Choice deletion = Search(context, order, false);
+    Choice merge = Search(context, order, true);
+    Choice& best = merge.savings > deletion.savings ? merge : deletion;
+    if (best.count < 2) return;
+    std::vector<size_t> chosen(order.begin(), order.begin() + best.count);
+    bool replace = &best == &merge;
+    RemovalSimulation sim = context.SimulateRemoval(
+        chosen, replace,
+        [&](const RemovalSimulation& s) { return Acceptable(context, chosen, s, replace); });
     if (!sim.feasible) return;
     context.MarkDisrupted(chosen);
     out->push_back(Describe(candidates, chosen, sim));
   }
 
  private:
-  static bool Feasible(ConsolidationContext& context, const std::vector<size_t>& nodes) {
-    bool worth = false;
-    context.SimulateRemoval(nodes, true, [&](const RemovalSimulation& s) {
-      worth = context.WorthIt(s.HourlySavings(), s.removed_hourly);
-      return false;  // only looking
-    });
-    return worth;
+  struct Choice {
+    size_t count = 0;
+    Money savings;
+  };
+
+  static bool Acceptable(ConsolidationContext& context, const std::vector<size_t>& nodes,
+                         const RemovalSimulation& s, bool replace) {
+    if (!context.WorthIt(s.HourlySavings(), s.removed_hourly)) return false;
+    if (!replace || !s.replacement) return true;
+    Money priciest;
+    for (size_t n : nodes) priciest = std::max(priciest, context.candidates()[n].hourly);
+    return s.HourlySavings() > priciest;
+  }
+
+  // Largest k in [2, n] whose prefix can go together. Feasibility is not monotone in k, so
+  // this binary search is a heuristic, as in Karpenter.
+  static Choice Search(ConsolidationContext& context, const std::vector<size_t>& order,
+                       bool replace) {
+    Choice best;
+    size_t low = 2, high = order.size();
+    while (low <= high) {
+      size_t mid = (low + high) / 2;
+      std::vector<size_t> prefix(order.begin(), order.begin() + mid);
+      Money savings;
+      bool ok = false;
+      if (!context.WhyNot(prefix)) {
+        context.SimulateRemoval(prefix, replace, [&](const RemovalSimulation& s) {
+          ok = Acceptable(context, prefix, s, replace);
+          savings = s.HourlySavings();
+          return false;  // only looking
+        });
+      }
+      if (ok) {
+        best = {mid, savings};
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return best;
   }
 
   static Recommendation Describe(const std::vector<Candidate>& candidates,
@@ -77,10 +103,10 @@ class MultiNodeConsolidation : public ConsolidationMethod {
     std::string into = sim.replacement ? "the other nodes and one new " +
                                              sim.replacement->type->type->name + " node"
                                        : "the other nodes";
-    return MakeBinPackRecommendation(
-        "nodes/" + JoinNames(names), std::move(actions), monthly, 0.75,
-        "Consolidate " + std::to_string(chosen.size()) + " nodes (" + std::to_string(pods) +
-            " pods) into " + into + ", saving " + monthly.ToString() + " a month.");
+    return MakeBinPackRecommendation("nodes/" + JoinNames(names), std::move(actions), monthly, 0.75,
+                                     "Consolidate " + std::to_string(chosen.size()) + " nodes (" +
+                                         std::to_string(pods) + " pods) into " + into +
+                                         ", saving " + monthly.ToString() + " a month.");
   }
 };
 

@@ -41,10 +41,10 @@ class SingleNodeConsolidation : public ConsolidationMethod {
     Money monthly = sim.HourlySavings().PerHourToMonthly();
     std::string pods = std::to_string(c.pods.size()) + " pod(s)";
     if (!sim.replacement) {
-      return MakeBinPackRecommendation(
-          NodeTarget(name), RemoveNodeActions(name), monthly, 0.9,
-          "Delete node " + name + " (" + c.node->InstanceType() + "): its " + pods +
-              " fit on the other nodes, saving " + monthly.ToString() + " a month.");
+      return MakeBinPackRecommendation(NodeTarget(name), RemoveNodeActions(name), monthly, 0.9,
+                                       "Delete node " + name + " (" + c.node->InstanceType() +
+                                           "): its " + pods + " fit on the other nodes, saving " +
+                                           monthly.ToString() + " a month.");
     }
     std::vector<Action> actions{LaunchAction(*sim.replacement)};
     for (Action& a : RemoveNodeActions(name)) actions.push_back(std::move(a));
@@ -53,8 +53,8 @@ class SingleNodeConsolidation : public ConsolidationMethod {
         "Replace node " + name + " (" + c.node->InstanceType() + ", " +
             c.hourly.PerHourToMonthly().ToString() + "/month) with a " +
             sim.replacement->type->type->name + " " +
-            std::string(CapacityTypeName(sim.replacement->capacity)) + " node that holds its " +
-            pods + ", saving " + monthly.ToString() + " a month.");
+            std::string(CapacityTypeName(sim.replacement->capacity)) + " node for those of its " +
+            pods + " the other nodes cannot take, saving " + monthly.ToString() + " a month.");
   }
 };
 

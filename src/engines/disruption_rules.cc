@@ -58,9 +58,8 @@ std::optional<std::string> DisruptionBudgets::Check(const std::vector<const Pod*
     int32_t evicted = 0;
     for (const Pod* pod : pods) evicted += Selects(*b.pdb, *pod) ? 1 : 0;
     if (evicted > b.remaining) {
-      return "PodDisruptionBudget " + b.pdb->meta.Key() + " allows " +
-             std::to_string(b.remaining) + " more disruption(s), " + std::to_string(evicted) +
-             " needed";
+      return "PodDisruptionBudget " + b.pdb->meta.Key() + " allows " + std::to_string(b.remaining) +
+             " more disruption(s), " + std::to_string(evicted) + " needed";
     }
   }
   return std::nullopt;

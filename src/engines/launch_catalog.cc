@@ -8,11 +8,9 @@
 namespace cloudoptim {
 namespace {
 
-bool StartsWithAny(const std::string& family, const std::vector<std::string>& prefixes) {
-  for (const std::string& p : prefixes) {
-    if (family.starts_with(p)) return true;
-  }
-  return false;
+// A policy names whole families ("m5" means m5.*, not m5a or m5n).
+bool InFamilies(const std::string& family, const std::vector<std::string>& families) {
+  return std::find(families.begin(), families.end(), family) != families.end();
 }
 
 }  // namespace
@@ -33,10 +31,10 @@ bool LaunchType::SafeSpot(const std::string& zone) const {
 }
 
 bool PolicyAllowsType(const Policy& policy, const InstanceType& type) {
-  if (!policy.allowed_families.empty() && !StartsWithAny(type.family, policy.allowed_families)) {
+  if (!policy.allowed_families.empty() && !InFamilies(type.family, policy.allowed_families)) {
     return false;
   }
-  if (StartsWithAny(type.family, policy.excluded_families)) return false;
+  if (InFamilies(type.family, policy.excluded_families)) return false;
   std::string_view arch = ArchitectureName(type.arch);
   return std::find(policy.allowed_architectures.begin(), policy.allowed_architectures.end(),
                    arch) != policy.allowed_architectures.end();
@@ -79,8 +77,7 @@ LaunchCatalog LaunchCatalog::Build(const EngineInput& input) {
 }
 
 LaunchCatalog LaunchCatalog::ForTypes(const Catalog& catalog, const std::string& region,
-                                      const std::vector<std::string>& zones,
-                                      const Policy& policy) {
+                                      const std::vector<std::string>& zones, const Policy& policy) {
   LaunchCatalog launch;
   launch.region_ = region;
   launch.zones_ = zones;
@@ -122,7 +119,8 @@ Node LaunchCatalog::TemplateNode(const LaunchType& t, const std::string& zone,
       {std::string(labels::kArch), std::string(ArchitectureName(type.arch))},
       {std::string(labels::kOs), "linux"},
       {std::string(labels::kKarpenterCapacityType), capacity_name},
-      {std::string(labels::kEksCapacityType), capacity == CapacityType::kSpot ? "SPOT" : "ON_DEMAND"},
+      {std::string(labels::kEksCapacityType),
+       capacity == CapacityType::kSpot ? "SPOT" : "ON_DEMAND"},
       {"karpenter.k8s.aws/instance-family", type.family},
       {"karpenter.k8s.aws/instance-category", type.category},
       {"karpenter.k8s.aws/instance-generation", std::to_string(type.generation)},

@@ -61,7 +61,8 @@ class LaunchCatalog {
   std::vector<LaunchType> types_;
 };
 
-// Whether the policy allows a type at all (families and architectures).
+// Whether the policy allows a type at all: its family is allowed (exact family names, "m5"
+// is m5.* only) and not excluded, and its architecture is allowed.
 bool PolicyAllowsType(const Policy& policy, const InstanceType& type);
 
 }  // namespace cloudoptim
