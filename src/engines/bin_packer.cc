@@ -7,6 +7,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "engines/bin_index.h"
 #include "scheduling/node_constraints.h"
 
 namespace cloudoptim {
@@ -30,6 +31,8 @@ namespace {
 constexpr int kMaxRankedTypesTried = 64;
 constexpr double kEmptyingUtilization = 0.5;
 constexpr int kMaxEmptyingAttempts = 64;
+constexpr int kBestFitCandidates = 8;
+constexpr int kBestFitVisits = 48;
 
 struct Ranked {
   const LaunchType* type = nullptr;
@@ -58,6 +61,7 @@ class Packer {
 
   PackingPlan Run() {
     existing_count_ = static_cast<NodeId>(state_.NodeCount());
+    IndexTypes();
     for (const Pod* pod : pods_) prepared_.push_back(state_.Prepare(*pod));
     for (const std::string& zone : launch_.zones()) {
       state_.AddPotentialDomain(labels::kZone, zone);
@@ -72,6 +76,27 @@ class Packer {
   }
 
  private:
+  void IndexTypes() {
+    for (const LaunchType& t : launch_.types()) {
+      for (const LaunchZone& z : t.zones) {
+        zone_index_.try_emplace(z.zone, static_cast<int32_t>(zone_index_.size()));
+      }
+      on_demand_order_.push_back(&t);  // the catalogue is sorted by on-demand price
+      if (SpotPrice(t)) spot_order_.push_back(&t);
+    }
+    std::stable_sort(
+        spot_order_.begin(), spot_order_.end(),
+        [](const LaunchType* a, const LaunchType* b) { return *SpotPrice(*a) < *SpotPrice(*b); });
+  }
+
+  static std::optional<Money> SpotPrice(const LaunchType& t) {
+    std::optional<Money> spot;
+    for (const LaunchZone& z : t.zones) {
+      if (z.safe_spot_hourly && (!spot || *z.safe_spot_hourly < *spot)) spot = z.safe_spot_hourly;
+    }
+    return spot;
+  }
+
   void RankTypes() {
     for (const PreparedPod& p : prepared_) demand_ += p.requests;
     for (const LaunchType& t : launch_.types()) {
@@ -80,12 +105,7 @@ class Packer {
                                Share(demand_.pods, t.allocatable.pods)});
       nodes = std::max(nodes, 1e-9);
       ranking_.push_back({&t, CapacityType::kOnDemand, nodes * t.on_demand_hourly.usd()});
-      std::optional<Money> spot;
-      for (const LaunchZone& z : t.zones) {
-        if (z.safe_spot_hourly && (!spot || *z.safe_spot_hourly < *spot)) {
-          spot = z.safe_spot_hourly;
-        }
-      }
+      std::optional<Money> spot = SpotPrice(t);
       if (spot) ranking_.push_back({&t, CapacityType::kSpot, nodes * spot->usd()});
     }
     std::stable_sort(ranking_.begin(), ranking_.end(),
@@ -116,22 +136,46 @@ class Packer {
     return cpu * cpu + mem * mem + 0.25 * pods * pods;
   }
 
+  // First fit: the lowest-numbered bin that takes the pod. Best fit: among the bins with the
+  // least free CPU that could take it, the one with the smallest normalised slack norm; we
+  // stop after kBestFitCandidates feasible bins, which are the tightest on CPU already.
   std::optional<size_t> ChooseBin(const PreparedPod& p, NodeId skip = -1) const {
+    auto fits = [&](int32_t b) {
+      const Bin& bin = bins_[b];
+      return !bin.emptied && bin.id != skip && state_.Fits(p, bin.id) == FitFailure::kNone;
+    };
+    if (strategy_ == PackingStrategy::kFirstFitDecreasing) {
+      int32_t b = index_.FirstFit(p.requests, fits);
+      return b < 0 ? std::nullopt : std::optional<size_t>(b);
+    }
     std::optional<size_t> best;
     double best_score = std::numeric_limits<double>::max();
-    for (size_t b = 0; b < bins_.size(); ++b) {
-      const Bin& bin = bins_[b];
-      if (bin.emptied || bin.id == skip) continue;
-      if (!p.requests.FitsIn(state_.Free(bin.id))) continue;
-      if (state_.Fits(p, bin.id) != FitFailure::kNone) continue;
-      if (strategy_ == PackingStrategy::kFirstFitDecreasing) return b;
-      double score = SlackNorm(bin.id, p.requests);
-      if (score < best_score) {
-        best_score = score;
-        best = b;
+    int feasible = 0, visited = 0;
+    index_.ForEachByFreeCpu(p.requests, [&](int32_t b) {
+      ++visited;
+      if (p.requests.FitsIn(state_.Free(bins_[b].id)) && fits(b)) {
+        double score = SlackNorm(bins_[b].id, p.requests);
+        if (score < best_score) {
+          best_score = score;
+          best = b;
+        }
+        ++feasible;
       }
+      return feasible < kBestFitCandidates && visited < kBestFitVisits;
+    });
+    if (!best && visited >= kBestFitVisits) {  // tight on CPU but not on memory: any bin
+      int32_t b = index_.FirstFit(p.requests, fits);
+      if (b >= 0) best = b;
     }
     return best;
+  }
+
+  void Reindex(size_t b) {
+    if (bins_[b].emptied) {
+      index_.Remove(static_cast<int32_t>(b));
+    } else {
+      index_.Set(static_cast<int32_t>(b), state_.Free(bins_[b].id));
+    }
   }
 
   std::optional<NodeId> ChooseExisting(const PreparedPod& p) const {
@@ -162,32 +206,43 @@ class Packer {
     if (std::optional<size_t> b = ChooseBin(p)) {
       state_.Bind(p, bins_[*b].id);
       bins_[*b].pods.push_back(i);
+      Reindex(*b);
       return;
     }
     OpenBin(i);
   }
 
-  const Node& Template(const LaunchType& t, const std::string& zone, CapacityType capacity) {
-    auto key = std::make_tuple(&t, zone, capacity);
-    auto it = templates_.find(key);
-    if (it == templates_.end()) {
-      it = templates_.emplace(key, launch_.TemplateNode(t, zone, capacity, "template")).first;
-    }
-    return it->second;
+  int32_t ZoneIndex(const std::string& zone) const {
+    auto it = zone_index_.find(zone);
+    return it == zone_index_.end() ? -1 : it->second;
+  }
+
+  size_t OptionIndex(const LaunchType& t, int32_t zone, CapacityType capacity) const {
+    size_t type = static_cast<size_t>(&t - launch_.types().data());
+    return (type * zone_index_.size() + static_cast<size_t>(zone)) * 2 +
+           (capacity == CapacityType::kSpot ? 1 : 0);
   }
 
   // Whether a new node of this type, zone and capacity passes the pod's node selector,
-  // affinity and tolerations (new nodes carry no taints).
+  // affinity and tolerations (new nodes carry no taints). Cached per placement class.
   bool Compatible(const PreparedPod& p, const LaunchType& t, const std::string& zone,
                   CapacityType capacity) {
-    auto key = std::make_tuple(p.placement_class, &t, zone, capacity);
-    auto it = compatible_.find(key);
-    if (it != compatible_.end()) return it->second;
-    const Node& node = Template(t, zone, capacity);
-    bool ok = MatchesNodeSelectorAndAffinity(p.pod->node_selector,
-                                             p.pod->affinity.required_node_terms, node);
-    compatible_.emplace(key, ok);
-    return ok;
+    int32_t z = ZoneIndex(zone);
+    if (z < 0) return false;
+    size_t option = OptionIndex(t, z, capacity);
+    if (compatible_.size() <= static_cast<size_t>(p.placement_class)) {
+      compatible_.resize(p.placement_class + 1);
+    }
+    std::vector<int8_t>& cache = compatible_[p.placement_class];
+    if (cache.empty()) cache.assign(launch_.types().size() * zone_index_.size() * 2, -1);
+    if (cache[option] < 0) {
+      Node node = launch_.TemplateNode(t, zone, capacity, "template");
+      cache[option] = MatchesNodeSelectorAndAffinity(p.pod->node_selector,
+                                                     p.pod->affinity.required_node_terms, node)
+                          ? 1
+                          : 0;
+    }
+    return cache[option] == 1;
   }
 
   std::vector<std::string> ZonesByLoad(const Ranked& r) const {
@@ -222,13 +277,15 @@ class Packer {
   void OpenBin(size_t i) {
     const PreparedPod& p = prepared_[i];
     FitFailure first_failure = FitFailure::kNone;
+    // Spread and affinity failures depend on the zone, not the type: a zone that failed so
+    // is not tried again with another type.
+    std::set<std::string> zones_failed;
     int tried = 0;
     for (const Ranked& r : ranking_) {
       if (!p.requests.FitsIn(r.type->allocatable)) continue;
-      bool dynamic_failure = false;
       bool any_zone = false;
       for (const std::string& zone : ZonesByLoad(r)) {
-        if (!Compatible(p, *r.type, zone, r.capacity)) continue;
+        if (zones_failed.contains(zone) || !Compatible(p, *r.type, zone, r.capacity)) continue;
         any_zone = true;
         NodeId probe = Probe(r, zone);
         FitFailure f = state_.Fits(p, probe);
@@ -236,15 +293,16 @@ class Packer {
           state_.Bind(p, probe);
           bins_.push_back(Bin{probe, r.type, zone, r.capacity, {i}});
           ++bins_per_zone_[zone];
+          Reindex(bins_.size() - 1);
           return;
         }
         if (first_failure == FitFailure::kNone) first_failure = f;
-        dynamic_failure = dynamic_failure || f >= FitFailure::kTopologySpreadMissingLabel;
+        if (f >= FitFailure::kTopologySpreadMissingLabel) zones_failed.insert(zone);
         state_.SetNodeRemoved(probe, true);
         spares_[std::make_tuple(r.type, zone, r.capacity)] = probe;
       }
-      // Spread and affinity failures do not depend on the type: another type cannot help.
-      if (dynamic_failure || (any_zone && ++tried >= kMaxRankedTypesTried)) break;
+      if (zones_failed.size() >= zone_index_.size()) break;
+      if (any_zone && ++tried >= kMaxRankedTypesTried) break;
     }
     if (first_failure == FitFailure::kNone) {
       first_failure =
@@ -285,6 +343,7 @@ class Packer {
     Bin& bin = bins_[b];
     for (size_t i : bin.pods) state_.Unbind(prepared_[i], bin.id);
     state_.SetNodeRemoved(bin.id, true);
+    index_.Remove(static_cast<int32_t>(b));
     std::vector<std::pair<size_t, size_t>> moved;  // pod, bin
     bool all_moved = true;
     for (size_t i : bin.pods) {
@@ -294,6 +353,7 @@ class Packer {
         break;
       }
       state_.Bind(prepared_[i], bins_[*to].id);
+      Reindex(*to);
       moved.push_back({i, *to});
     }
     if (all_moved) {
@@ -302,9 +362,13 @@ class Packer {
       bin.emptied = true;
       return;
     }
-    for (const auto& [i, to] : moved) state_.Unbind(prepared_[i], bins_[to].id);
+    for (const auto& [i, to] : moved) {
+      state_.Unbind(prepared_[i], bins_[to].id);
+      Reindex(to);
+    }
     state_.SetNodeRemoved(bin.id, false);
     for (size_t i : bin.pods) state_.Bind(prepared_[i], bin.id);
+    Reindex(b);
   }
 
   bool AllCompatible(const Bin& bin, const LaunchType& t, CapacityType capacity) {
@@ -316,36 +380,35 @@ class Packer {
     return true;
   }
 
-  // Candidate types for the bin's pods, cheapest first.
-  std::vector<const LaunchType*> Holders(const Bin& bin, CapacityType capacity) {
+  // Up to `limit` types that hold the bin's pods in its zone, cheapest first; for spot only
+  // types of the first one's architecture (a launch template has one AMI).
+  std::vector<const LaunchType*> Holders(const Bin& bin, CapacityType capacity, size_t limit) {
     Resources need = state_.Requested(bin.id);
     std::vector<const LaunchType*> holders;
-    for (const LaunchType& t : launch_.types()) {
-      if (t.Hourly(capacity, bin.zone).IsZero()) continue;
-      if (!need.FitsIn(t.allocatable) || !AllCompatible(bin, t, capacity)) continue;
-      holders.push_back(&t);
+    const std::vector<const LaunchType*>& order =
+        capacity == CapacityType::kSpot ? spot_order_ : on_demand_order_;
+    for (const LaunchType* t : order) {
+      if (holders.size() >= limit) break;
+      if (t->Hourly(capacity, bin.zone).IsZero()) continue;
+      if (!holders.empty() && t->type->arch != holders.front()->type->arch) continue;
+      if (!need.FitsIn(t->allocatable) || !AllCompatible(bin, *t, capacity)) continue;
+      holders.push_back(t);
     }
-    std::stable_sort(holders.begin(), holders.end(), [&](const LaunchType* a, const LaunchType* b) {
-      return a->Hourly(capacity, bin.zone) < b->Hourly(capacity, bin.zone);
-    });
     return holders;
   }
 
   NewNode Close(Bin& bin, PackingPlan& plan) {
     NewNode node{bin.target, bin.zone, bin.capacity, bin.target->Hourly(bin.capacity, bin.zone)};
-    std::vector<const LaunchType*> holders = Holders(bin, bin.capacity);
-    if (bin.capacity == CapacityType::kSpot) {
-      if (!holders.empty()) {
-        Architecture arch = holders.front()->type->arch;
-        std::erase_if(holders, [&](const LaunchType* t) { return t->type->arch != arch; });
-      }
-      if (holders.size() < static_cast<size_t>(options_.min_flexible_types)) {
-        std::vector<const LaunchType*> on_demand = Holders(bin, CapacityType::kOnDemand);
-        if (!on_demand.empty()) {
-          ++plan.spot_fallbacks;
-          node.capacity = CapacityType::kOnDemand;
-          holders = std::move(on_demand);
-        }
+    size_t flexible = std::max<size_t>(options_.min_flexible_types, 20);
+    std::vector<const LaunchType*> holders =
+        Holders(bin, bin.capacity, bin.capacity == CapacityType::kSpot ? flexible : 1);
+    if (bin.capacity == CapacityType::kSpot &&
+        holders.size() < static_cast<size_t>(options_.min_flexible_types)) {
+      std::vector<const LaunchType*> on_demand = Holders(bin, CapacityType::kOnDemand, 1);
+      if (!on_demand.empty()) {
+        ++plan.spot_fallbacks;
+        node.capacity = CapacityType::kOnDemand;
+        holders = std::move(on_demand);
       }
     }
     if (!holders.empty()) {
@@ -353,10 +416,7 @@ class Packer {
       node.hourly = node.type->Hourly(node.capacity, node.zone);
     }
     if (node.capacity == CapacityType::kSpot) {
-      size_t limit = std::max<size_t>(options_.min_flexible_types, 20);
-      for (size_t k = 0; k < holders.size() && k < limit; ++k) {
-        node.flexible_types.push_back(holders[k]->type->name);
-      }
+      for (const LaunchType* t : holders) node.flexible_types.push_back(t->type->name);
     }
     node.pods = bin.pods;
     node.node_id = bin.id;
@@ -397,10 +457,13 @@ class Packer {
   Resources demand_;
   std::vector<Ranked> ranking_;
   std::vector<Bin> bins_;
+  BinIndex index_;
   std::map<std::string, int> bins_per_zone_;
   std::map<std::tuple<const LaunchType*, std::string, CapacityType>, NodeId> spares_;
-  std::map<std::tuple<const LaunchType*, std::string, CapacityType>, Node> templates_;
-  std::map<std::tuple<int32_t, const LaunchType*, std::string, CapacityType>, bool> compatible_;
+  std::map<std::string, int32_t> zone_index_;
+  std::vector<const LaunchType*> on_demand_order_;
+  std::vector<const LaunchType*> spot_order_;
+  std::vector<std::vector<int8_t>> compatible_;  // [placement class][option], -1 unknown
   std::vector<std::pair<size_t, NodeId>> on_existing_;
   std::vector<std::pair<size_t, FitFailure>> unschedulable_;
   int64_t next_name_ = 0;

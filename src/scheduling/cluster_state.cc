@@ -40,6 +40,14 @@ struct PlacementClass {
     std::vector<int32_t> domains;
   };
   std::map<int32_t, Eligible> eligible_domains;  // by topology key
+  // Potential domains of a key this class may use (no version: potential domains only grow).
+  struct Potential {
+    size_t checked = 0;  // how many of the key's potential domains were examined
+    std::vector<int32_t> domains;
+  };
+  std::map<int32_t, Potential> eligible_potential;
+
+  bool HasNodeConstraints() const { return !node_selector.empty() || !terms.empty(); }
 };
 
 void AppendSelector(const LabelSelector& selector, std::string* out) {
@@ -135,7 +143,41 @@ struct ClusterState::Impl {
     return e.domains;
   }
 
+  const std::vector<int32_t>& EligiblePotential(int32_t class_id, int32_t key) {
+    PlacementClass& c = classes[class_id];
+    const std::vector<int32_t>& potential = topology.PotentialDomains(key);
+    PlacementClass::Potential& eligible = c.eligible_potential[key];
+    // Potential domains only ever get added: examine the new ones.
+    for (; eligible.checked < potential.size(); ++eligible.checked) {
+      int32_t d = potential[eligible.checked];
+      if (MayMatchDomain(c.node_selector, c.terms, topology.KeyName(key),
+                         topology.DomainName(key, d))) {
+        eligible.domains.push_back(d);
+      }
+    }
+    return eligible.domains;
+  }
+
+  // The smallest count of matching pods over the domains the pod could use. An empty potential
+  // domain makes it zero at once; pods without node constraints can use every live domain, so
+  // their minimum needs no per-class domain list.
   int64_t MinCount(int32_t class_id, const PreparedPod::TermRef& t) {
+    const std::vector<int32_t>& potential = EligiblePotential(class_id, t.key);
+    for (int32_t d : potential) {
+      if (topology.Count(t.counter, d) == 0) return 0;
+    }
+    if (!classes[class_id].HasNodeConstraints()) {
+      int64_t domains = topology.LiveDomainCount(t.key);
+      for (int32_t d : potential) domains += topology.LiveDomain(t.key, d) ? 0 : 1;
+      if (domains < t.min_domains) return 0;
+      if (topology.Total(t.counter) < domains) return 0;
+      int64_t min = std::numeric_limits<int64_t>::max();
+      for (int32_t d = 0; d < topology.DomainCount(t.key); ++d) {
+        if (topology.LiveDomain(t.key, d)) min = std::min(min, topology.Count(t.counter, d));
+      }
+      for (int32_t d : potential) min = std::min(min, topology.Count(t.counter, d));
+      return domains == 0 ? 0 : min;
+    }
     const std::vector<int32_t>& domains = EligibleDomains(class_id, t.key);
     if (static_cast<int64_t>(domains.size()) < t.min_domains) return 0;
     if (topology.Total(t.counter) < static_cast<int64_t>(domains.size())) {
@@ -149,11 +191,11 @@ struct ClusterState::Impl {
   // Brings the pod's cache of selecting counters up to date with counters created since.
   void RefreshSelecting(const PreparedPod& pod) {
     size_t count = topology.CounterCount();
-    for (size_t c = pod.counters_examined; c < count; ++c) {
-      int32_t id = static_cast<int32_t>(c);
-      if (!topology.Selects(id, pod.pod->meta.namespace_name, pod.pod->meta.labels)) continue;
-      (topology.IsCarrier(id) ? pod.selecting_carriers : pod.selecting_counters).push_back(id);
-    }
+    if (pod.counters_examined == count) return;
+    pod.selecting_counters.clear();
+    pod.selecting_carriers.clear();
+    topology.SelectingCounters(pod.pod->meta.namespace_name, pod.pod->meta.labels,
+                               &pod.selecting_counters, &pod.selecting_carriers);
     pod.counters_examined = count;
   }
 
@@ -212,12 +254,15 @@ ClusterState ClusterState::FromSnapshot(const Snapshot& snapshot) {
       state.SetClaimZone(pvc.meta.Key(), it->second->zone);
     }
   }
+  // Prepare every pod before binding any, so that counters start empty instead of each new
+  // one scanning the pods bound so far.
+  std::vector<std::pair<PreparedPod, NodeId>> bound;
   for (const Pod& pod : snapshot.pods) {
     if (pod.node_name.empty() || pod.IsTerminal()) continue;
     std::optional<NodeId> id = state.FindNodeByName(pod.node_name);
-    if (!id) continue;
-    state.Bind(state.Prepare(pod), *id);
+    if (id) bound.emplace_back(state.Prepare(pod), *id);
   }
+  for (const auto& [pod, id] : bound) state.Bind(pod, id);
   return state;
 }
 
@@ -237,7 +282,9 @@ NodeId ClusterState::AddNode(Node node) {
 }
 
 void ClusterState::SetNodeRemoved(NodeId id, bool removed) {
+  if (impl_->nodes[id].removed == removed) return;
   impl_->nodes[id].removed = removed;
+  impl_->topology.SetNodeLive(id, !removed);
   ++impl_->domain_version;
 }
 
