@@ -1,6 +1,7 @@
 #include "engines/bin_packer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <set>
@@ -37,7 +38,8 @@ constexpr int kBestFitVisits = 48;
 struct Ranked {
   const LaunchType* type = nullptr;
   CapacityType capacity = CapacityType::kOnDemand;
-  double score = 0;  // estimated cost of the whole batch on this type
+  double score = 0;  // estimated cost of the whole batch (or of one pod's shape) on this type
+  double nodes = 0;  // fractional number of such nodes the whole batch needs
 };
 
 struct Bin {
@@ -104,9 +106,9 @@ class Packer {
                                Share(demand_.memory_bytes, t.allocatable.memory_bytes),
                                Share(demand_.pods, t.allocatable.pods)});
       nodes = std::max(nodes, 1e-9);
-      ranking_.push_back({&t, CapacityType::kOnDemand, nodes * t.on_demand_hourly.usd()});
+      ranking_.push_back({&t, CapacityType::kOnDemand, nodes * t.on_demand_hourly.usd(), nodes});
       std::optional<Money> spot = SpotPrice(t);
-      if (spot) ranking_.push_back({&t, CapacityType::kSpot, nodes * spot->usd()});
+      if (spot) ranking_.push_back({&t, CapacityType::kSpot, nodes * spot->usd(), nodes});
     }
     std::stable_sort(ranking_.begin(), ranking_.end(),
                      [](const Ranked& a, const Ranked& b) { return a.score < b.score; });
@@ -274,14 +276,48 @@ class Packer {
     return state_.AddNode(launch_.TemplateNode(*r.type, zone, r.capacity, name));
   }
 
-  void OpenBin(size_t i) {
+  // The cost-aware strategy ranks types for the pod that opens a node by how cheaply they
+  // hold pods of its shape (price × the largest share of the type one such pod takes: the
+  // type's cost per pod when filled with them), so CPU-heavy pods open compute types and
+  // memory-heavy pods open memory types, as the LP bound's optimum does. Among near-equal
+  // scores the larger type wins, since bigger nodes strand less capacity. The baseline uses
+  // one ranking for the whole batch.
+  const std::vector<Ranked>& RankingFor(const PreparedPod& p) {
+    if (strategy_ == PackingStrategy::kFirstFitDecreasing) return ranking_;
+    const Resources& d = p.requests;
+    auto key = std::make_pair(d.cpu_millis, d.memory_bytes);
+    auto cached = shape_rankings_.find(key);
+    if (cached != shape_rankings_.end()) return cached->second;
+    std::vector<Ranked> ranked;
+    for (const Ranked& r : ranking_) {
+      const Resources& a = r.type->allocatable;
+      if (!d.FitsIn(a)) continue;
+      double share = std::max({Share(d.cpu_millis, a.cpu_millis),
+                               Share(d.memory_bytes, a.memory_bytes), Share(d.pods, a.pods)});
+      double hourly = r.score / std::max(r.nodes, 1e-9);
+      ranked.push_back({r.type, r.capacity, hourly * std::max(share, 1e-9), r.nodes});
+    }
+    size_t keep = std::min<size_t>(ranked.size(), 2 * kMaxRankedTypesTried);
+    std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end(),
+                      [](const Ranked& a, const Ranked& b) { return a.score < b.score; });
+    ranked.resize(keep);
+    // Near-ties (within 2%): prefer more CPU, i.e. bigger nodes.
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+      if (std::abs(a.score - b.score) > 0.02 * std::min(a.score, b.score)) {
+        return a.score < b.score;
+      }
+      return a.type->allocatable.cpu_millis > b.type->allocatable.cpu_millis;
+    });
+    return shape_rankings_.emplace(key, std::move(ranked)).first->second;
+  }
+
+  bool TryOpen(size_t i, const std::vector<Ranked>& ranking, FitFailure* first_failure) {
     const PreparedPod& p = prepared_[i];
-    FitFailure first_failure = FitFailure::kNone;
     // Spread and affinity failures depend on the zone, not the type: a zone that failed so
     // is not tried again with another type.
     std::set<std::string> zones_failed;
     int tried = 0;
-    for (const Ranked& r : ranking_) {
+    for (const Ranked& r : ranking) {
       if (!p.requests.FitsIn(r.type->allocatable)) continue;
       bool any_zone = false;
       for (const std::string& zone : ZonesByLoad(r)) {
@@ -294,9 +330,9 @@ class Packer {
           bins_.push_back(Bin{probe, r.type, zone, r.capacity, {i}});
           ++bins_per_zone_[zone];
           Reindex(bins_.size() - 1);
-          return;
+          return true;
         }
-        if (first_failure == FitFailure::kNone) first_failure = f;
+        if (*first_failure == FitFailure::kNone) *first_failure = f;
         if (f >= FitFailure::kTopologySpreadMissingLabel) zones_failed.insert(zone);
         state_.SetNodeRemoved(probe, true);
         spares_[std::make_tuple(r.type, zone, r.capacity)] = probe;
@@ -304,6 +340,16 @@ class Packer {
       if (zones_failed.size() >= zone_index_.size()) break;
       if (any_zone && ++tried >= kMaxRankedTypesTried) break;
     }
+    return false;
+  }
+
+  void OpenBin(size_t i) {
+    const PreparedPod& p = prepared_[i];
+    FitFailure first_failure = FitFailure::kNone;
+    const std::vector<Ranked>& ranking = RankingFor(p);
+    if (TryOpen(i, ranking, &first_failure)) return;
+    // The shape ranking keeps only the best types; constrained pods may need another one.
+    if (&ranking != &ranking_ && TryOpen(i, ranking_, &first_failure)) return;
     if (first_failure == FitFailure::kNone) {
       first_failure =
           ranking_.empty() ? FitFailure::kNodeSelectorMismatch : FitFailure::kInsufficientCpu;
@@ -456,6 +502,7 @@ class Packer {
   std::vector<PreparedPod> prepared_;
   Resources demand_;
   std::vector<Ranked> ranking_;
+  std::map<std::pair<int64_t, int64_t>, std::vector<Ranked>> shape_rankings_;
   std::vector<Bin> bins_;
   BinIndex index_;
   std::map<std::string, int> bins_per_zone_;

@@ -37,9 +37,19 @@ Money PerResourceBound(const Resources& demand, const std::vector<PriceOption>& 
 // Never below PerResourceBound. Internal when Clp fails (it should not on this LP).
 Result<Money> LpRelaxationBound(const Resources& demand, const std::vector<PriceOption>& options);
 
+// A tighter LP bound that keeps each pod's shape: pods may be split across instance types (it
+// is still a relaxation) but every fraction of a pod brings its CPU, memory and pod slot
+// along, and a pod only goes to types that could hold it whole. The aggregate LP above can
+// buy CPU from a tiny burstable type and memory from another, which no packing can do.
+//   min Σ p_t x_t  s.t.  Σ_t y_st = n_s,  Σ_s d_sr y_st ≤ c_tr x_t,  x, y ≥ 0
+// over distinct pod shapes s and the non-dominated types t. With many distinct shapes the
+// requests are rounded down onto a grid (at most 400 shapes), which keeps it a lower bound.
+Result<Money> ShapeLpBound(const std::vector<Resources>& pods,
+                           const std::vector<PriceOption>& options);
+
 struct ExactPacking {
-  Money hourly;            // the best packing found
-  Money best_bound;        // CBC's proven lower bound (== hourly when proven optimal)
+  Money hourly;      // the best packing found
+  Money best_bound;  // CBC's proven lower bound (== hourly when proven optimal)
   bool proven_optimal = false;
   std::vector<std::string> node_types;
 };

@@ -32,6 +32,25 @@ TEST(CostLowerBoundTest, LpBoundMixesTypesAndIsAtLeastThePerResourceBound) {
   EXPECT_GT(lp->usd(), PerResourceBound(demand, Options()).usd() + 0.05);
 }
 
+TEST(CostLowerBoundTest, ShapeLpBoundKeepsEachPodsCpuAndMemoryTogether) {
+  // A type with cheap CPU and no memory to speak of, and one with cheap memory: the aggregate
+  // LP buys CPU from one and memory from the other; the shape LP cannot, since every pod
+  // needs 1 vCPU and 4 GiB on the same node.
+  std::vector<PriceOption> options = {
+      {"cpu.nano", {2000, kGi / 2, 0, 4, 0}, Money::FromUsd(0.01)},
+      {"mem.big", {2000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.10)}};
+  std::vector<Resources> pods(4, Resources{1000, 4 * kGi, 0, 1, 0});
+  Resources demand{4000, 16 * kGi, 0, 4, 0};
+  Result<Money> aggregate = LpRelaxationBound(demand, options);
+  Result<Money> shape = ShapeLpBound(pods, options);
+  ASSERT_TRUE(aggregate.has_value());
+  ASSERT_TRUE(shape.has_value()) << shape.error().ToString();
+  // Aggregate: 1.032 cpu.nano + 0.968 mem.big cover 4 vCPU and 16 GiB for $0.1071.
+  EXPECT_NEAR(aggregate->usd(), 0.01 * (2.0 - 15.0 / 15.5) + 0.10 * 15.0 / 15.5, 1e-4);
+  // Shape: only mem.big can hold a pod; 4 pods need 2 of them by CPU: $0.20.
+  EXPECT_NEAR(shape->usd(), 0.20, 1e-6);
+}
+
 TEST(CostLowerBoundTest, DominatedOptionsAreDropped) {
   std::vector<PriceOption> options = Options();
   options.push_back({"worse", {1000, 2 * kGi, 0, 10, 0}, Money::FromUsd(0.20)});
