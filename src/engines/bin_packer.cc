@@ -34,6 +34,7 @@ constexpr double kEmptyingUtilization = 0.5;
 constexpr int kMaxEmptyingAttempts = 64;
 constexpr int kBestFitCandidates = 8;
 constexpr int kBestFitVisits = 48;
+constexpr double kShapeTolerance = 1.10;
 
 struct Ranked {
   const LaunchType* type = nullptr;
@@ -141,7 +142,7 @@ class Packer {
   // First fit: the lowest-numbered bin that takes the pod. Best fit: among the bins with the
   // least free CPU that could take it, the one with the smallest normalised slack norm; we
   // stop after kBestFitCandidates feasible bins, which are the tightest on CPU already.
-  std::optional<size_t> ChooseBin(const PreparedPod& p, NodeId skip = -1) const {
+  std::optional<size_t> ChooseBin(const PreparedPod& p, NodeId skip = -1) {
     auto fits = [&](int32_t b) {
       const Bin& bin = bins_[b];
       return !bin.emptied && bin.id != skip && state_.Fits(p, bin.id) == FitFailure::kNone;
@@ -153,9 +154,18 @@ class Packer {
     std::optional<size_t> best;
     double best_score = std::numeric_limits<double>::max();
     int feasible = 0, visited = 0;
+    // Cost-aware matching: a pod joins only nodes whose type holds its shape nearly as
+    // cheaply as the best type for it, so CPU-heavy and memory-heavy pods do not end up
+    // sharing one big node whose type suits neither.
+    const std::vector<Ranked>& ranking = RankingFor(p);
+    double best_pod_cost = ranking.empty() ? 0 : ranking.front().score;
+    auto suits = [&](int32_t b) {
+      return ranking.empty() ||
+             PodCost(p, *bins_[b].target, bins_[b].capacity) <= kShapeTolerance * best_pod_cost;
+    };
     index_.ForEachByFreeCpu(p.requests, [&](int32_t b) {
       ++visited;
-      if (p.requests.FitsIn(state_.Free(bins_[b].id)) && fits(b)) {
+      if (p.requests.FitsIn(state_.Free(bins_[b].id)) && suits(b) && fits(b)) {
         double score = SlackNorm(bins_[b].id, p.requests);
         if (score < best_score) {
           best_score = score;
@@ -166,10 +176,21 @@ class Packer {
       return feasible < kBestFitCandidates && visited < kBestFitVisits;
     });
     if (!best && visited >= kBestFitVisits) {  // tight on CPU but not on memory: any bin
-      int32_t b = index_.FirstFit(p.requests, fits);
+      int32_t b = index_.FirstFit(p.requests, [&](int32_t b) { return suits(b) && fits(b); });
       if (b >= 0) best = b;
     }
     return best;
+  }
+
+  // What one pod of this shape costs on a type filled with such pods.
+  double PodCost(const PreparedPod& p, const LaunchType& t, CapacityType capacity) const {
+    const Resources& d = p.requests;
+    const Resources& a = t.allocatable;
+    double share = std::max({Share(d.cpu_millis, a.cpu_millis),
+                             Share(d.memory_bytes, a.memory_bytes), Share(d.pods, a.pods)});
+    Money hourly = capacity == CapacityType::kSpot ? SpotPrice(t).value_or(t.on_demand_hourly)
+                                                   : t.on_demand_hourly;
+    return hourly.usd() * share;
   }
 
   void Reindex(size_t b) {
