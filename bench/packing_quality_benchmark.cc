@@ -102,9 +102,8 @@ Row Measure(const char* name, const LaunchCatalog& launch, const std::vector<Pri
   std::printf(
       "%-28s %6zu pods  shape-LP $%9.3f/h (aggregate LP $%9.3f, per-resource $%9.3f)  FFD "
       "$%9.3f (%.4f)  cost-aware alone $%9.3f  ours $%9.3f (%.4f)  %+.2f%% vs FFD%s\n",
-      name, pods.size(), bound, lp ? lp->usd() : 0.0, per_resource.usd(), ffd.usd(),
-      row.ffd_ratio, cost_aware.usd(), ours.usd(),
-      row.ours_ratio, 100.0 * (ours.usd() - ffd.usd()) / ffd.usd(),
+      name, pods.size(), bound, lp ? lp->usd() : 0.0, per_resource.usd(), ffd.usd(), row.ffd_ratio,
+      cost_aware.usd(), ours.usd(), row.ours_ratio, 100.0 * (ours.usd() - ffd.usd()) / ffd.usd(),
       unplaced ? "  (some pods unplaceable)" : "");
   return row;
 }
