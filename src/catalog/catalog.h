@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "catalog/instance_type.h"
@@ -78,7 +79,12 @@ class Catalog {
 
   std::set<std::string, std::less<>> regions_;
   std::vector<InstanceType> types_;
-  std::map<std::string, size_t, std::less<>> type_index_;
+  // Hashed: the loader checks ~75,000 rows' type names against it.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>()(name); }
+  };
+  std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> type_index_;
   std::map<PriceKey, Money, std::less<>> shipped_prices_;
   std::map<PriceKey, Money, std::less<>> fetched_prices_;
   std::map<PriceKey, SpotAdvice, std::less<>> spot_advice_;

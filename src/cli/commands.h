@@ -10,5 +10,7 @@ class App;
 namespace cloudoptim::cli {
 
 void AddVersionCommand(CLI::App& app);
+void AddCatalogCommand(CLI::App& app);
+void AddAwsCommand(CLI::App& app);
 
 }  // namespace cloudoptim::cli

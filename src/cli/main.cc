@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("cloudoptim ") + CO_VERSION);
   cloudoptim::cli::AddVersionCommand(app);
+  cloudoptim::cli::AddCatalogCommand(app);
+  cloudoptim::cli::AddAwsCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "cloudsim/simulated_queue.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "model/cloud.h"
@@ -42,16 +43,6 @@ struct LaunchRequest {
   std::string client_token;  // idempotency: a repeated token returns the first launch
 };
 
-// One message on the simulated SQS queue.
-struct QueueMessage {
-  std::string message_id;
-  std::string receipt_handle;  // changes on every receive
-  std::string body;            // an EventBridge event JSON
-  int32_t receive_count = 0;
-  TimePoint visible_at{};      // hidden until then (visibility timeout)
-  TimePoint sent_at{};
-};
-
 class SimulatedCloud {
  public:
   struct Options {
@@ -64,9 +55,37 @@ class SimulatedCloud {
     // Spot notice: the warning comes this long before the termination.
     Duration interruption_notice = std::chrono::minutes(2);
     std::string queue_name = "cloudoptim-interruptions";
+    // Zones of the account; empty = the catalogue's zones of the region (else <region>a..c).
+    std::vector<std::string> zones;
+    // How long an instance stays shutting-down before it is terminated.
+    Duration shutdown_delay = Duration::zero();
+    // How long a snapshot stays pending.
+    Duration snapshot_delay = std::chrono::seconds(30);
+    // Terminated instances stay describable this long, as on AWS.
+    Duration terminated_retention = std::chrono::hours(1);
+    // Random spot interruptions: expected interruptions per running spot instance-hour
+    // (0 = only injected ones).
+    double spot_interruptions_per_instance_hour = 0;
   };
 
-  // Told about instance lifecycle changes. Called with the cloud's lock released.
+  // A subnet of the account's one VPC; one per zone.
+  struct Subnet {
+    std::string subnet_id;
+    std::string zone;
+    std::string cidr_block;
+    Tags tags;
+  };
+
+  // The instances of one launch (RunInstances call or fleet pool), as DescribeInstances groups
+  // them.
+  struct Reservation {
+    std::string reservation_id;
+    std::vector<Ec2Instance> instances;
+  };
+
+  // Told about instance lifecycle changes. Called with the cloud's lock released, from
+  // whichever thread calls Advance (the AWS endpoint advances on its request threads). An
+  // instance terminated while still pending is reported terminated without having run.
   class Listener {
    public:
     virtual ~Listener() = default;
@@ -85,9 +104,12 @@ class SimulatedCloud {
   Result<std::vector<Ec2Instance>> RunInstances(const LaunchRequest& request, TimePoint now);
   Result<std::vector<Ec2Instance>> TerminateInstances(const std::vector<std::string>& ids,
                                                       TimePoint now);
+  // Instances in launch order (terminated ones until their retention ends).
   std::vector<Ec2Instance> Instances() const;
+  std::vector<Reservation> Reservations() const;
   Result<Ec2Instance> FindInstance(std::string_view instance_id) const;
   Status CreateTags(const std::vector<std::string>& resource_ids, const Tags& tags);
+  // Empty `keys` deletes every tag of the resources, as EC2's DeleteTags without Tag does.
   Status DeleteTags(const std::vector<std::string>& resource_ids,
                     const std::vector<std::string>& keys);
 
@@ -103,14 +125,24 @@ class SimulatedCloud {
 
   std::vector<std::string> Zones() const;
   std::map<std::string, std::string> SubnetsByZone() const;  // zone -> subnet id
+  std::vector<Subnet> Subnets() const;
+  std::string VpcId() const;
+  // Description given to CreateSnapshot (EbsSnapshot has no field for it).
+  std::string SnapshotDescription(std::string_view snapshot_id) const;
+
+  // Capacity shortage injection: launches of `instance_type` in `zone` fail with
+  // ResourceExhausted "InsufficientInstanceCapacity: ..." while set.
+  void SetInsufficientCapacity(std::string_view instance_type, std::string_view zone,
+                               bool insufficient);
 
   // Spot price of a pool at a time: the catalogue's estimate with deterministic, per-zone
   // variation over time (a few percent, changing every hour or so).
   Result<Money> SpotPrice(std::string_view instance_type, std::string_view zone,
                           TimePoint at) const;
 
-  // Spot interruption: queues an "EC2 Spot Instance Interruption Warning" event and
-  // terminates the instance `interruption_notice` later. NotFound for unknown ids.
+  // Spot interruption (spot instances only, pending or running): queues an "EC2 Spot Instance
+  // Interruption Warning" event and terminates the instance `interruption_notice` later. NotFound
+  // for unknown ids.
   Status InjectSpotInterruption(std::string_view instance_id, TimePoint now);
   Status InjectRebalanceRecommendation(std::string_view instance_id, TimePoint now);
 
@@ -122,16 +154,26 @@ class SimulatedCloud {
   Status DeleteMessage(std::string_view receipt_handle);
   Status ChangeVisibility(std::string_view receipt_handle, Duration visibility, TimePoint now);
   size_t ApproximateMessageCount(TimePoint now) const;
-  void SendEvent(std::string body, TimePoint now);
+  // Returns the new message id.
+  std::string SendEvent(std::string body, TimePoint now);
+  // Blocks up to `max_wait` (wall time) until a message is sent or made visible again, for
+  // long polling. Returns at once if that happened since `generation` (see QueueGeneration).
+  void WaitForQueueActivity(uint64_t generation, std::chrono::milliseconds max_wait) const;
+  uint64_t QueueGeneration() const;
+  size_t ApproximateInFlightCount(TimePoint now) const;
 
   const Options& options() const { return options_; }
 
+  // Opaque; defined in simulated_cloud_state.h for the cloud's own files.
+  struct State;
+
  private:
   Options options_;
+  // Serialises Advance so that listeners hear transitions in order. Listeners may call any
+  // method of the cloud except Advance.
+  std::mutex advance_mutex_;
   mutable std::mutex mutex_;
   std::vector<Listener*> listeners_;
-  // Implementation state is the implementer's choice; keep it behind the mutex.
-  struct State;
   std::shared_ptr<State> state_;
 };
 

@@ -50,9 +50,9 @@ bool ParseRfc3339(std::string_view text, TimePoint* out) {
       text[16] != ':') {
     return false;
   }
-  if (!ReadInt(text, 0, 4, &year) || !ReadInt(text, 5, 2, &month) ||
-      !ReadInt(text, 8, 2, &day) || !ReadInt(text, 11, 2, &hour) ||
-      !ReadInt(text, 14, 2, &minute) || !ReadInt(text, 17, 2, &second)) {
+  if (!ReadInt(text, 0, 4, &year) || !ReadInt(text, 5, 2, &month) || !ReadInt(text, 8, 2, &day) ||
+      !ReadInt(text, 11, 2, &hour) || !ReadInt(text, 14, 2, &minute) ||
+      !ReadInt(text, 17, 2, &second)) {
     return false;
   }
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
@@ -82,7 +82,7 @@ bool ParseRfc3339(std::string_view text, TimePoint* out) {
   } else if (text[pos] == '+' || text[pos] == '-') {
     int off_h, off_m;
     if (!ReadInt(text, pos + 1, 2, &off_h) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-        !ReadInt(text, pos + 4, 2, &off_m)) {
+        !ReadInt(text, pos + 4, 2, &off_m) || off_h > 23 || off_m > 59) {
       return false;
     }
     offset_minutes = (off_h * 60 + off_m) * (text[pos] == '-' ? -1 : 1);
@@ -96,9 +96,9 @@ bool ParseRfc3339(std::string_view text, TimePoint* out) {
                                         std::chrono::day{static_cast<unsigned>(day)}};
   if (!ymd.ok()) return false;
   const auto days = std::chrono::sys_days{ymd};
-  *out = std::chrono::time_point_cast<Duration>(
-      days + std::chrono::hours(hour) + std::chrono::minutes(minute - offset_minutes) +
-      std::chrono::seconds(second) + fraction);
+  *out = std::chrono::time_point_cast<Duration>(days + std::chrono::hours(hour) +
+                                                std::chrono::minutes(minute - offset_minutes) +
+                                                std::chrono::seconds(second) + fraction);
   return true;
 }
 

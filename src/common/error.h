@@ -123,10 +123,10 @@ Error Annotate(Error error, std::string_view context);
 
 // Returns early from the enclosing function with the error of `expr` if it failed.
 // Works for Result<T> and Status. Evaluates `expr` once.
-#define CO_RETURN_IF_ERROR(expr)                                   \
-  do {                                                             \
-    auto co_status_ = (expr);                                      \
-    if (!co_status_) return std::unexpected(co_status_.error());   \
+#define CO_RETURN_IF_ERROR(expr)                                 \
+  do {                                                           \
+    auto co_status_ = (expr);                                    \
+    if (!co_status_) return std::unexpected(co_status_.error()); \
   } while (false)
 
 // Declares `lhs` from a Result<T> expression or returns its error.
@@ -134,7 +134,7 @@ Error Annotate(Error error, std::string_view context);
   CO_ASSIGN_OR_RETURN_IMPL_(CO_CONCAT_(co_result_, __LINE__), lhs, expr)
 #define CO_CONCAT_INNER_(a, b) a##b
 #define CO_CONCAT_(a, b) CO_CONCAT_INNER_(a, b)
-#define CO_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)         \
-  auto tmp = (expr);                                      \
+#define CO_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)           \
+  auto tmp = (expr);                                        \
   if (!tmp) return std::unexpected(std::move(tmp).error()); \
   lhs = std::move(*tmp)

@@ -47,7 +47,8 @@ class Money {
   constexpr auto operator<=>(const Money&) const = default;
   constexpr bool IsZero() const { return micros_ == 0; }
 
-  // "$1,234.56" (two decimals) or, for rates under a dollar with precision kept, "$0.0960".
+  // "$1,234.56": two decimals, rounded half away from zero ("$0.10" for $0.096). Use
+  // ToDecimalString() where sub-cent precision matters (hourly prices).
   std::string ToString() const;
   // Four decimals, no thousands separator: "0.0960". For hourly prices in tables and CSV.
   std::string ToDecimalString(int decimals = 4) const;

@@ -7,6 +7,10 @@
 //   Recommendations recs = RunBinPack(input);
 #pragma once
 
+#include <map>
+#include <string>
+#include <utility>
+
 #include "catalog/catalog.h"
 #include "engines/policy.h"
 #include "engines/recommendation.h"
@@ -22,6 +26,10 @@ struct EngineInput {
   // Spot pool safety scores from the risk model; null means no spot pool is known to be safe
   // (engines then stay on on-demand).
   const PoolScoreTable* pool_scores = nullptr;
+  // Latest spot price per pool (instance type, zone), per hour, e.g. from
+  // DescribeSpotPriceHistory; null or a missing pool means the catalogue's estimate
+  // (on-demand × Spot Advisor savings).
+  const std::map<std::pair<std::string, std::string>, Money>* spot_prices = nullptr;
 };
 
 using EngineFunction = Recommendations (*)(const EngineInput& input);

@@ -60,6 +60,11 @@ struct Recommendation {
   std::string explanation; // one sentence a person can act on
 };
 
+// A deterministic id: "<engine>/<target>/<16 hex digits of FNV-1a over content>", so that
+// re-running an engine on the same snapshot yields the same ids and stores can dedupe.
+std::string MakeRecommendationId(EngineName engine, std::string_view target,
+                                 std::string_view content);
+
 struct Recommendations {
   std::vector<Recommendation> items;
   Money TotalMonthlySavings() const;

@@ -6,71 +6,10 @@
 #include <optional>
 #include <utility>
 
+#include "model/label_syntax.h"
+
 namespace cloudoptim {
 namespace {
-
-// ---- Label syntax (k8s.io/apimachinery/pkg/util/validation) ----
-
-bool IsAlnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-// A label value or the name part of a key: at most 63 of [A-Za-z0-9._-], starting and ending
-// alphanumeric. `allow_empty` is true for values ("a=" selects the empty value).
-bool IsLabelToken(std::string_view s, bool allow_empty) {
-  if (s.empty()) return allow_empty;
-  if (s.size() > 63 || !IsAlnum(s.front()) || !IsAlnum(s.back())) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return IsAlnum(c) || c == '-' || c == '_' || c == '.'; });
-}
-
-// A DNS-1123 subdomain: at most 253 characters, dot-separated labels of [a-z0-9-] that
-// start and end alphanumeric.
-bool IsDnsSubdomain(std::string_view s) {
-  if (s.empty() || s.size() > 253) return false;
-  size_t start = 0;
-  while (true) {
-    const size_t dot = s.find('.', start);
-    const std::string_view label =
-        s.substr(start, dot == std::string_view::npos ? dot : dot - start);
-    if (label.empty()) return false;
-    auto lower_alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-    if (!lower_alnum(label.front()) || !lower_alnum(label.back())) return false;
-    for (char c : label) {
-      if (!lower_alnum(c) && c != '-') return false;
-    }
-    if (dot == std::string_view::npos) return true;
-    start = dot + 1;
-  }
-}
-
-Status ValidateKey(std::string_view key) {
-  const size_t slash = key.find('/');
-  std::string_view name = key;
-  if (slash != std::string_view::npos) {
-    const std::string_view prefix = key.substr(0, slash);
-    name = key.substr(slash + 1);
-    if (!IsDnsSubdomain(prefix)) {
-      return InvalidArgument("invalid label key \"" + std::string(key) +
-                             "\": prefix must be a DNS subdomain (lowercase alphanumerics, '-' "
-                             "and '.', at most 253 characters)");
-    }
-  }
-  if (!IsLabelToken(name, /*allow_empty=*/false)) {
-    return InvalidArgument("invalid label key \"" + std::string(key) +
-                           "\": name part must be 1-63 characters of [A-Za-z0-9._-], "
-                           "beginning and ending with an alphanumeric character");
-  }
-  return Ok();
-}
-
-Status ValidateValue(std::string_view key, std::string_view value) {
-  if (IsLabelToken(value, /*allow_empty=*/true)) return Ok();
-  return InvalidArgument("invalid value \"" + std::string(value) + "\" for label key \"" +
-                         std::string(key) +
-                         "\": must be at most 63 characters of [A-Za-z0-9._-], beginning and "
-                         "ending with an alphanumeric character");
-}
 
 std::optional<int64_t> ParseInt64(std::string_view s) {
   int64_t value = 0;
@@ -210,9 +149,10 @@ class Parser {
     const bool negated = Peek().token == Token::kNot;
     if (negated) Next();
     const Lexeme key = Next();
-    if (key.token != Token::kIdentifier) return Fail("expected a label key", key);
+    // As in Kubernetes, a key is read like a value: "in" and "notin" are valid keys.
+    if (!IsValueWord(key.token)) return Fail("expected a label key", key);
     r.key = std::string(key.text);
-    CO_RETURN_IF_ERROR(ValidateKey(r.key));
+    CO_RETURN_IF_ERROR(ValidateLabelKey(r.key));
     const Token after = Peek().token;
     if (after == Token::kEnd || after == Token::kComma) {
       r.op = negated ? SelectorOperator::kDoesNotExist : SelectorOperator::kExists;
@@ -250,6 +190,11 @@ class Parser {
       r.values.push_back(std::move(value));
     }
     CO_RETURN_IF_ERROR(ValidateRequirement(r));
+    // In the string form every value must also be a valid label value, so "x>-1" is
+    // rejected here although a node selector term may say Gt -1.
+    if (r.op == SelectorOperator::kGt || r.op == SelectorOperator::kLt) {
+      CO_RETURN_IF_ERROR(ValidateLabelValue(r.key, r.values[0]));
+    }
     return r;
   }
 
@@ -298,9 +243,9 @@ bool Contains(const std::vector<std::string>& values, std::string_view v) {
 }  // namespace
 
 // The checks of labels.NewRequirement: valid key and values, and the number of values each
-// operator takes (Gt/Lt take one integer).
+// operator takes. Gt/Lt take one integer, which may be negative as in node selector terms.
 Status ValidateRequirement(const SelectorRequirement& r) {
-  CO_RETURN_IF_ERROR(ValidateKey(r.key));
+  CO_RETURN_IF_ERROR(ValidateLabelKey(r.key));
   switch (r.op) {
     case SelectorOperator::kIn:
     case SelectorOperator::kNotIn:
@@ -331,7 +276,7 @@ Status ValidateRequirement(const SelectorRequirement& r) {
       }
       return Ok();
   }
-  for (const std::string& value : r.values) CO_RETURN_IF_ERROR(ValidateValue(r.key, value));
+  for (const std::string& value : r.values) CO_RETURN_IF_ERROR(ValidateLabelValue(r.key, value));
   return Ok();
 }
 

@@ -25,8 +25,7 @@ inline constexpr std::string_view kEksCapacityType = "eks.amazonaws.com/capacity
 inline constexpr std::string_view kEksNodeGroup = "eks.amazonaws.com/nodegroup";
 inline constexpr std::string_view kKarpenterNodePool = "karpenter.sh/nodepool";
 inline constexpr std::string_view kKarpenterDoNotDisrupt = "karpenter.sh/do-not-disrupt";
-inline constexpr std::string_view kSafeToEvict =
-    "cluster-autoscaler.kubernetes.io/safe-to-evict";
+inline constexpr std::string_view kSafeToEvict = "cluster-autoscaler.kubernetes.io/safe-to-evict";
 inline constexpr std::string_view kCloudOptimDoNotDisrupt = "cloudoptim.io/do-not-disrupt";
 inline constexpr std::string_view kCloudOptimSpot = "cloudoptim.io/spot";
 inline constexpr std::string_view kCloudOptimNodeGroup = "cloudoptim.io/node-group";

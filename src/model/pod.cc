@@ -18,31 +18,54 @@ std::string_view PodPhaseName(PodPhase phase) {
   return "Unknown";
 }
 
-// Init containers run one after another before the app containers, so the pod needs at any
-// moment either one init container's resources or all app containers' together: the scheduler
-// reserves the element-wise max of the two, plus the RuntimeClass overhead. (Sidecar init
-// containers with restartPolicy=Always are not modelled; they are treated as plain init
-// containers.)
+namespace {
+
+// The scheduler's rule (PodRequests in k8s.io/component-helpers/resource). Init containers run
+// one after another before the app containers, so the pod needs at any moment either one init
+// container's resources or all app containers' together: the element-wise max of the two.
+// Sidecars (restartable init containers) start in order and then keep running, so each adds
+// to the app containers' sum, and every init container after a sidecar runs beside all the
+// sidecars started before it. `pick` selects requests or limits.
+template <typename Pick>
+Resources EffectiveResources(const Pod& pod, Pick pick) {
+  Resources app;
+  for (const Container& c : pod.containers) app += pick(c);
+  Resources sidecars;
+  Resources init_peak;
+  for (const Container& c : pod.init_containers) {
+    if (c.restart_policy_always) {
+      app += pick(c);
+      sidecars += pick(c);
+      init_peak = init_peak.Max(sidecars);
+    } else {
+      init_peak = init_peak.Max(pick(c) + sidecars);
+    }
+  }
+  return app.Max(init_peak);
+}
+
+// Adds overhead only where the limit is set: a zero (absent) limit stays "unlimited".
+int64_t WithOverhead(int64_t limit, int64_t overhead) { return limit == 0 ? 0 : limit + overhead; }
+
+}  // namespace
+
 Resources Pod::Requests() const {
-  Resources sum;
-  for (const Container& c : containers) sum += c.resources.requests;
-  Resources init_max;
-  for (const Container& c : init_containers) init_max = init_max.Max(c.resources.requests);
-  Resources total = sum.Max(init_max) + overhead;
+  Resources total =
+      EffectiveResources(*this, [](const Container& c) { return c.resources.requests; }) + overhead;
   total.pods = 1;
   return total;
 }
 
-// Same rule for limits. A zero limit means "unlimited" in that dimension, which a sum cannot
-// express; callers that care check the containers themselves.
+// Same rule for limits (PodLimits), with overhead added only to limits that are set. A zero
+// limit means "unlimited" in that dimension, which a sum cannot express; callers that care
+// check the containers themselves.
 Resources Pod::Limits() const {
-  Resources sum;
-  for (const Container& c : containers) sum += c.resources.limits;
-  Resources init_max;
-  for (const Container& c : init_containers) init_max = init_max.Max(c.resources.limits);
-  Resources total = sum.Max(init_max) + overhead;
-  total.pods = 0;
-  return total;
+  const Resources l =
+      EffectiveResources(*this, [](const Container& c) { return c.resources.limits; });
+  return {WithOverhead(l.cpu_millis, overhead.cpu_millis),
+          WithOverhead(l.memory_bytes, overhead.memory_bytes),
+          WithOverhead(l.ephemeral_storage_bytes, overhead.ephemeral_storage_bytes), 0,
+          WithOverhead(l.gpus, overhead.gpus)};
 }
 
 bool Pod::IsDaemonSetPod() const {

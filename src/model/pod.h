@@ -43,6 +43,9 @@ struct Container {
   std::string name;
   std::string image;
   ContainerResources resources;
+  // An init container with restartPolicy: Always is a sidecar (Kubernetes 1.29+): it keeps
+  // running beside the app containers, so its requests add to theirs.
+  bool restart_policy_always = false;
 };
 
 // nodeSelectorTerms: terms are ORed, requirements inside a term are ANDed. Requirements on
@@ -108,7 +111,7 @@ struct Pod {
   std::vector<ContainerStatus> container_statuses;
 
   // What the scheduler counts: max(sum of containers, max of init containers) + overhead,
-  // with pods = 1.
+  // with pods = 1; sidecar init containers count with the app containers (see pod.cc).
   Resources Requests() const;
   Resources Limits() const;
   bool IsTerminal() const { return phase == PodPhase::kSucceeded || phase == PodPhase::kFailed; }

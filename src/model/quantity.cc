@@ -1,5 +1,6 @@
 #include "model/quantity.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -95,6 +96,46 @@ std::optional<Suffix> ParseSuffix(std::string_view s) {
   return Suffix{10, negative ? -exponent : exponent, F::kDecimalExponent};
 }
 
+// A quantity split into sign, digits before and after the point, and the suffix text.
+struct Number {
+  bool negative = false;
+  std::string_view int_digits;
+  std::string_view frac_digits;
+  std::string_view suffix;
+};
+
+Number SplitNumber(std::string_view text) {
+  Number n;
+  size_t pos = 0;
+  n.negative = !text.empty() && text[0] == '-';
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) ++pos;
+  auto digits_from = [&](size_t begin) {
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    return text.substr(begin, pos - begin);
+  };
+  n.int_digits = digits_from(pos);
+  if (pos < text.size() && text[pos] == '.') n.frac_digits = digits_from(++pos);
+  n.suffix = text.substr(pos);
+  return n;
+}
+
+// mantissa * 10^exponent10 becomes a whole number of nanos, rounded away from zero (the
+// mantissa is a magnitude): Kubernetes rounds "you asked for some" up rather than to zero.
+void RoundUpToNanos(BigUnsigned* mantissa, int64_t* exponent10) {
+  if (*exponent10 >= kNanoScale) return;
+  const int64_t drop = kNanoScale - *exponent10;
+  bool inexact = false;
+  // A number of 32n bits has fewer than 10n decimal digits: dropping that many leaves zero.
+  if (drop > static_cast<int64_t>(10 * mantissa->LimbCount())) {
+    *mantissa = BigUnsigned();
+    inexact = true;
+  } else {
+    for (int64_t i = 0; i < drop; ++i) inexact |= mantissa->Divide(10) != 0;
+  }
+  if (inexact) mantissa->MultiplyAdd(1, 1);
+  *exponent10 = kNanoScale;
+}
+
 std::unexpected<Error> Invalid(std::string_view text, std::string_view why) {
   std::string message = "invalid quantity \"";
   message += text;
@@ -116,6 +157,11 @@ __int128 DivideAwayFromZero(__int128 value, int32_t digits) {
   __int128 quotient = value / divisor;
   if (value % divisor != 0) quotient += value > 0 ? 1 : -1;
   return quotient;
+}
+
+// The exact value in nanos; always fits, as |value| < 2^63 and scale >= -9.
+__int128 ToNanos(int64_t value, int32_t scale) {
+  return static_cast<__int128>(value) * Pow10(scale - kNanoScale);
 }
 
 int64_t Saturate(__int128 value) {
@@ -175,22 +221,11 @@ Result<Quantity> Quantity::Parse(std::string_view text) {
   if (text.size() > kMaxInputLength) {
     return InvalidArgument("invalid quantity: longer than 1024 characters");
   }
-  size_t pos = 0;
-  const bool negative = text[0] == '-';
-  if (text[0] == '-' || text[0] == '+') ++pos;
-  const size_t int_begin = pos;
-  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
-  const std::string_view int_digits = text.substr(int_begin, pos - int_begin);
-  std::string_view frac_digits;
-  if (pos < text.size() && text[pos] == '.') {
-    const size_t frac_begin = ++pos;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
-    frac_digits = text.substr(frac_begin, pos - frac_begin);
-  }
-  if (int_digits.empty() && frac_digits.empty()) {
+  const Number number = SplitNumber(text);
+  if (number.int_digits.empty() && number.frac_digits.empty()) {
     return Invalid(text, "expected a number before the suffix (e.g. \"128Mi\", \"0.5\")");
   }
-  const std::string_view suffix_text = text.substr(pos);
+  const std::string_view suffix_text = number.suffix;
   const std::optional<Suffix> suffix = ParseSuffix(suffix_text);
   if (!suffix) {
     return Invalid(text, "unknown suffix \"" + std::string(suffix_text) +
@@ -198,9 +233,9 @@ Result<Quantity> Quantity::Parse(std::string_view text) {
   }
 
   BigUnsigned mantissa;
-  for (char c : int_digits) mantissa.MultiplyAdd(10, static_cast<uint32_t>(c - '0'));
-  for (char c : frac_digits) mantissa.MultiplyAdd(10, static_cast<uint32_t>(c - '0'));
-  int64_t exponent10 = -static_cast<int64_t>(frac_digits.size());
+  for (char c : number.int_digits) mantissa.MultiplyAdd(10, static_cast<uint32_t>(c - '0'));
+  for (char c : number.frac_digits) mantissa.MultiplyAdd(10, static_cast<uint32_t>(c - '0'));
+  int64_t exponent10 = -static_cast<int64_t>(number.frac_digits.size());
   if (suffix->base == 10) {
     exponent10 += suffix->exponent;
   } else {
@@ -210,20 +245,8 @@ Result<Quantity> Quantity::Parse(std::string_view text) {
   q.format_ = suffix->format;
   if (mantissa.IsZero()) return q;
 
-  // Round up to a whole number of nanos, away from zero.
-  if (exponent10 < kNanoScale) {
-    const int64_t drop = kNanoScale - exponent10;
-    bool inexact = false;
-    if (drop > static_cast<int64_t>(10 * mantissa.LimbCount())) {  // below 1n altogether
-      mantissa = BigUnsigned();
-      inexact = true;
-    } else {
-      for (int64_t i = 0; i < drop; ++i) inexact |= mantissa.Divide(10) != 0;
-    }
-    if (inexact) mantissa.MultiplyAdd(1, 1);
-    exponent10 = kNanoScale;
-  }
-  while (mantissa.IsMultipleOf10()) {
+  RoundUpToNanos(&mantissa, &exponent10);
+  while (!mantissa.IsZero() && mantissa.IsMultipleOf10()) {
     mantissa.Divide(10);
     ++exponent10;
   }
@@ -232,10 +255,10 @@ Result<Quantity> Quantity::Parse(std::string_view text) {
       (exponent10 > 0 &&
        static_cast<__int128>(*digits) * Pow10(static_cast<int32_t>(exponent10)) > kInt64Max)) {
     return Invalid(text,
-                   "out of range (CloudOptim supports magnitudes below 2^63 with at most "
-                   "19 significant digits)");
+                   "out of range (CloudOptim supports magnitudes below 2^63 whose digits, "
+                   "rounded up to nanos, fit in 63 bits)");
   }
-  q.value_ = negative ? -*digits : *digits;
+  q.value_ = number.negative ? -*digits : *digits;
   q.scale_ = static_cast<int32_t>(exponent10);
   // A binary quantity strictly between 0 and 1 (after rounding) is shown in decimal, as
   // Kubernetes does: "0.000000000001Ki" is "2n".
@@ -257,13 +280,13 @@ Quantity Quantity::FromScaled(int64_t value, int32_t scale, Format format) {
     v = kNanoScale - scale > 38 ? (v > 0 ? 1 : -1) : DivideAwayFromZero(v, kNanoScale - scale);
     scale = kNanoScale;
   }
-  while (v % 10 == 0) {
+  while (v % 10 == 0 && scale < 100) {
     v /= 10;
     ++scale;
   }
   if (scale > 0) {
-    v = scale > 18 ? (v > 0 ? kInt64Max : -kInt64Max) : Saturate(v * Pow10(scale));
-    if (v > kInt64Max || v < -kInt64Max) v = v > 0 ? kInt64Max : -kInt64Max;
+    v = scale > 18 ? (v > 0 ? kInt64Max : -kInt64Max) : v * Pow10(scale);
+    v = std::clamp<__int128>(v, -kInt64Max, kInt64Max);
     scale = 0;
     while (v % 10 == 0) {
       v /= 10;
@@ -273,11 +296,6 @@ Quantity Quantity::FromScaled(int64_t value, int32_t scale, Format format) {
   q.value_ = static_cast<int64_t>(v);
   q.scale_ = scale;
   return q;
-}
-
-// The exact value in nanos; always fits, as |value| < 2^63 and scale >= -9.
-static __int128 ToNanos(int64_t value, int32_t scale) {
-  return static_cast<__int128>(value) * Pow10(scale - kNanoScale);
 }
 
 int64_t Quantity::Value() const {

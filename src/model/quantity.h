@@ -23,23 +23,29 @@ class Quantity {
   Quantity() = default;
 
   // Parses the Kubernetes quantity grammar:
-  //   <quantity> ::= <signedNumber><suffix>, suffix ::= Ki|Mi|Gi|Ti|Pi|Ei | m|""|k|M|G|T|P|E
-  //                  | e<signedNumber> | E<signedNumber>
-  // Errors (InvalidArgument) name the input: "1.5.5", "Mi", "", values that overflow.
+  //   <quantity> ::= <signedNumber><suffix>, suffix ::= Ki|Mi|Gi|Ti|Pi|Ei | n|u|m|""|k|M|G|T|P|E
+  //                  | e<signedInteger> | E<signedInteger>
+  // Digits below 1n are rounded up (away from zero), as Kubernetes does.
+  // Errors (InvalidArgument) name the input: "1.5.5", "Mi", "", "1 Gi", and values out of
+  // CloudOptim's range: |value| < 2^63 with its digits at nano precision fitting in 63 bits
+  // ("12E", "9Ei" and "1e19" are rejected where Kubernetes would use big decimals or cap).
   static Result<Quantity> Parse(std::string_view text);
   // Builds from an integer scaled by 10^scale (e.g. FromScaled(100, -3) is "100m").
   static Quantity FromScaled(int64_t value, int32_t scale, Format format);
   static Quantity FromMillis(int64_t millis) { return FromScaled(millis, -3, Format::kDecimalSI); }
   static Quantity FromBytes(int64_t bytes) { return FromScaled(bytes, 0, Format::kBinarySI); }
 
-  // The value rounded up to an integer (as Quantity.Value()): "100m" -> 1, "1.5Gi" -> bytes.
+  // The value rounded up (away from zero) to an integer, as Quantity.Value(): "100m" -> 1,
+  // "-100m" -> -1, "1.5Gi" -> 1610612736.
   int64_t Value() const;
   // The value * 1000 rounded up (as Quantity.MilliValue()): "0.5" -> 500, "1" -> 1000.
+  // Saturates at the int64 limits ("3Ei" has no int64 milli value; Kubernetes overflows).
   int64_t MilliValue() const;
   Format format() const { return format_; }
   bool IsZero() const { return value_ == 0; }
 
-  // The canonical string as Kubernetes prints it ("1536Mi", "500m", "1k", "1e3" stays "1e3").
+  // The canonical string as Kubernetes prints it ("1536Mi", "500m", "1k", "1e3" stays "1e3",
+  // "+1" is "1").
   std::string ToString() const;
 
   // Compares by value, whatever the format.

@@ -18,10 +18,10 @@ struct Taint {
 };
 
 struct Toleration {
-  std::string key;                         // empty + kExists: tolerates every taint
-  bool operator_exists = false;            // false: "Equal"
+  std::string key;               // empty + kExists: tolerates every taint
+  bool operator_exists = false;  // false: "Equal"
   std::string value;
-  std::optional<TaintEffect> effect;       // empty: every effect
+  std::optional<TaintEffect> effect;  // empty: every effect
   std::optional<int64_t> toleration_seconds;
 
   bool Tolerates(const Taint& taint) const;

@@ -22,9 +22,9 @@ struct Workload {
   std::optional<int32_t> replicas;  // spec.replicas (Deployment, ReplicaSet, StatefulSet)
   int32_t ready_replicas = 0;
   LabelSelector selector;
-  Pod pod_template;                 // spec.template (jobTemplate.spec.template for CronJob)
-  std::string schedule;             // CronJob only
-  bool suspended = false;           // CronJob spec.suspend
+  Pod pod_template;        // spec.template (jobTemplate.spec.template for CronJob)
+  std::string schedule;    // CronJob only
+  bool suspended = false;  // CronJob spec.suspend
   std::vector<std::string> volume_claim_templates;  // StatefulSet PVC template names
 };
 

@@ -23,13 +23,20 @@ struct RiskFactors {
   double weight_price_volatility = 0.30;
   double weight_structural = 0.10;
   double weight_customer_feedback = 0.0;
+  // Cross-customer alarm, added to the weighted risk as is (not weighted): interruptions in the
+  // pool seen by 2 customers (UNCERTAIN, +0.10) or 3 or more (RISKY, +0.20).
+  double cross_customer_penalty = 0;
 };
+
+// What interruptions across customers say about a pool right now.
+enum class PoolStatus { kNormal, kUncertain, kRisky };
 
 struct PoolScore {
   std::string instance_type;
   std::string availability_zone;
   double safety_score = 0;  // 1 - weighted risk, clamped to [0,1]
   RiskFactors factors;
+  PoolStatus status = PoolStatus::kNormal;
 };
 
 class PoolScoreTable {
