@@ -15,3 +15,6 @@ find_package(benchmark REQUIRED)
 # Debian's cpp-httplib is a compiled library; its .pc adds -DCPPHTTPLIB_OPENSSL_SUPPORT.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
+# COIN-OR Clp (LP) and CBC (MIP) for the cost lower bounds and exact small packings.
+pkg_check_modules(CLP REQUIRED IMPORTED_TARGET clp)
+pkg_check_modules(CBC REQUIRED IMPORTED_TARGET cbc)

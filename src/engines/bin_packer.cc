@@ -1,0 +1,565 @@
+#include "engines/bin_packer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "engines/bin_index.h"
+#include "scheduling/node_constraints.h"
+
+namespace cloudoptim {
+namespace {
+
+// Why this heuristic. First-fit-decreasing (FFD), which most autoscalers use, puts each pod
+// into the first node with room; in several dimensions (CPU, memory, pod slots) it strands
+// capacity: a node full on CPU keeps idle memory that a later memory-heavy pod could have
+// used. We instead (1) choose the type of every new node by cost efficiency for the whole
+// batch (price times the fractional number of such nodes the batch's CPU, memory and pod
+// demand would need), so nodes come from the family whose shape fits the demand best; (2)
+// place each pod, largest first (size normalised by the batch's total demand), into the node
+// whose normalised free capacity after placement has the smallest Euclidean norm: the
+// norm-based greedy of Panigrahy et al. ("Heuristics for Vector Bin Packing", 2011), which
+// fills nodes evenly across dimensions; (3) try to empty the least-filled nodes into the
+// others; (4) shrink every node to the cheapest type that still holds its pods. As a
+// portfolio we also run FFD with the same type choice and keep the cheaper plan, so the
+// result is never worse than the baseline. Every placement is checked by the scheduling
+// simulator, so topology spread, affinity and volume zones hold in the plan.
+
+constexpr int kMaxRankedTypesTried = 64;
+constexpr double kEmptyingUtilization = 0.5;
+constexpr int kMaxEmptyingAttempts = 64;
+constexpr int kBestFitCandidates = 8;
+constexpr int kBestFitVisits = 48;
+constexpr double kShapeTolerance = 1.10;
+
+struct Ranked {
+  const LaunchType* type = nullptr;
+  CapacityType capacity = CapacityType::kOnDemand;
+  double score = 0;  // estimated cost of the whole batch (or of one pod's shape) on this type
+  double nodes = 0;  // fractional number of such nodes the whole batch needs
+};
+
+struct Bin {
+  NodeId id = -1;
+  const LaunchType* target = nullptr;
+  std::string zone;
+  CapacityType capacity = CapacityType::kOnDemand;
+  std::vector<size_t> pods;
+  bool emptied = false;
+};
+
+double Share(int64_t part, int64_t whole) {
+  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+class Packer {
+ public:
+  Packer(ClusterState& state, const LaunchCatalog& launch, const std::vector<const Pod*>& pods,
+         const PackingOptions& options, PackingStrategy strategy)
+      : state_(state), launch_(launch), pods_(pods), options_(options), strategy_(strategy) {}
+
+  PackingPlan Run() {
+    existing_count_ = static_cast<NodeId>(state_.NodeCount());
+    IndexTypes();
+    for (const Pod* pod : pods_) prepared_.push_back(state_.Prepare(*pod));
+    for (const std::string& zone : launch_.zones()) {
+      state_.AddPotentialDomain(labels::kZone, zone);
+    }
+    if (options_.new_hostname_domain) {
+      state_.AddPotentialDomain(labels::kHostname, options_.node_name_prefix + "next");
+    }
+    RankTypes();
+    for (size_t i : DecreasingOrder()) Place(i);
+    if (strategy_ == PackingStrategy::kCostAwareBestFit) EmptyLeastFilledBins();
+    return Finish();
+  }
+
+ private:
+  void IndexTypes() {
+    for (const LaunchType& t : launch_.types()) {
+      for (const LaunchZone& z : t.zones) {
+        zone_index_.try_emplace(z.zone, static_cast<int32_t>(zone_index_.size()));
+      }
+      on_demand_order_.push_back(&t);  // the catalogue is sorted by on-demand price
+      if (SpotPrice(t)) spot_order_.push_back(&t);
+    }
+    std::stable_sort(
+        spot_order_.begin(), spot_order_.end(),
+        [](const LaunchType* a, const LaunchType* b) { return *SpotPrice(*a) < *SpotPrice(*b); });
+  }
+
+  static std::optional<Money> SpotPrice(const LaunchType& t) {
+    std::optional<Money> spot;
+    for (const LaunchZone& z : t.zones) {
+      if (z.safe_spot_hourly && (!spot || *z.safe_spot_hourly < *spot)) spot = z.safe_spot_hourly;
+    }
+    return spot;
+  }
+
+  void RankTypes() {
+    for (const PreparedPod& p : prepared_) demand_ += p.requests;
+    for (const LaunchType& t : launch_.types()) {
+      double nodes = std::max({Share(demand_.cpu_millis, t.allocatable.cpu_millis),
+                               Share(demand_.memory_bytes, t.allocatable.memory_bytes),
+                               Share(demand_.pods, t.allocatable.pods)});
+      nodes = std::max(nodes, 1e-9);
+      ranking_.push_back({&t, CapacityType::kOnDemand, nodes * t.on_demand_hourly.usd(), nodes});
+      std::optional<Money> spot = SpotPrice(t);
+      if (spot) ranking_.push_back({&t, CapacityType::kSpot, nodes * spot->usd(), nodes});
+    }
+    std::stable_sort(ranking_.begin(), ranking_.end(),
+                     [](const Ranked& a, const Ranked& b) { return a.score < b.score; });
+  }
+
+  std::vector<size_t> DecreasingOrder() const {
+    std::vector<double> size(prepared_.size());
+    for (size_t i = 0; i < prepared_.size(); ++i) {
+      const Resources& r = prepared_[i].requests;
+      size[i] =
+          Share(r.cpu_millis, demand_.cpu_millis) + Share(r.memory_bytes, demand_.memory_bytes);
+    }
+    std::vector<size_t> order(prepared_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return size[a] > size[b]; });
+    return order;
+  }
+
+  // Normalised free capacity left after placing `r` on `id`; smaller is a tighter fit.
+  double SlackNorm(NodeId id, const Resources& r) const {
+    Resources alloc = state_.Allocatable(id);
+    Resources after = state_.Free(id) - r;
+    double cpu = Share(after.cpu_millis, alloc.cpu_millis);
+    double mem = Share(after.memory_bytes, alloc.memory_bytes);
+    double pods = Share(after.pods, alloc.pods);
+    return cpu * cpu + mem * mem + 0.25 * pods * pods;
+  }
+
+  // First fit: the lowest-numbered bin that takes the pod. Best fit: among the bins with the
+  // least free CPU that could take it, the one with the smallest normalised slack norm; we
+  // stop after kBestFitCandidates feasible bins, which are the tightest on CPU already.
+  std::optional<size_t> ChooseBin(const PreparedPod& p, NodeId skip = -1) {
+    auto fits = [&](int32_t b) {
+      const Bin& bin = bins_[b];
+      return !bin.emptied && bin.id != skip && state_.Fits(p, bin.id) == FitFailure::kNone;
+    };
+    if (strategy_ == PackingStrategy::kFirstFitDecreasing) {
+      int32_t b = index_.FirstFit(p.requests, fits);
+      return b < 0 ? std::nullopt : std::optional<size_t>(b);
+    }
+    std::optional<size_t> best;
+    double best_score = std::numeric_limits<double>::max();
+    int feasible = 0, visited = 0;
+    // Cost-aware matching: a pod joins only nodes whose type holds its shape nearly as
+    // cheaply as the best type for it, so CPU-heavy and memory-heavy pods do not end up
+    // sharing one big node whose type suits neither.
+    const std::vector<Ranked>& ranking = RankingFor(p);
+    double best_pod_cost = ranking.empty() ? 0 : ranking.front().score;
+    auto suits = [&](int32_t b) {
+      return ranking.empty() ||
+             PodCost(p, *bins_[b].target, bins_[b].capacity) <= kShapeTolerance * best_pod_cost;
+    };
+    index_.ForEachByFreeCpu(p.requests, [&](int32_t b) {
+      ++visited;
+      if (p.requests.FitsIn(state_.Free(bins_[b].id)) && suits(b) && fits(b)) {
+        double score = SlackNorm(bins_[b].id, p.requests);
+        if (score < best_score) {
+          best_score = score;
+          best = b;
+        }
+        ++feasible;
+      }
+      return feasible < kBestFitCandidates && visited < kBestFitVisits;
+    });
+    if (!best && visited >= kBestFitVisits) {  // tight on CPU but not on memory: any bin
+      int32_t b = index_.FirstFit(p.requests, [&](int32_t b) { return suits(b) && fits(b); });
+      if (b >= 0) best = b;
+    }
+    return best;
+  }
+
+  // What one pod of this shape costs on a type filled with such pods.
+  double PodCost(const PreparedPod& p, const LaunchType& t, CapacityType capacity) const {
+    const Resources& d = p.requests;
+    const Resources& a = t.allocatable;
+    double share = std::max({Share(d.cpu_millis, a.cpu_millis),
+                             Share(d.memory_bytes, a.memory_bytes), Share(d.pods, a.pods)});
+    Money hourly = capacity == CapacityType::kSpot ? SpotPrice(t).value_or(t.on_demand_hourly)
+                                                   : t.on_demand_hourly;
+    return hourly.usd() * share;
+  }
+
+  void Reindex(size_t b) {
+    if (bins_[b].emptied) {
+      index_.Remove(static_cast<int32_t>(b));
+    } else {
+      index_.Set(static_cast<int32_t>(b), state_.Free(bins_[b].id));
+    }
+  }
+
+  std::optional<NodeId> ChooseExisting(const PreparedPod& p) const {
+    std::optional<NodeId> best;
+    double best_score = std::numeric_limits<double>::max();
+    for (NodeId id = 0; id < existing_count_; ++id) {
+      if (!p.requests.FitsIn(state_.Free(id)) || state_.Fits(p, id) != FitFailure::kNone) {
+        continue;
+      }
+      double score = SlackNorm(id, p.requests);
+      if (score < best_score) {
+        best_score = score;
+        best = id;
+      }
+    }
+    return best;
+  }
+
+  void Place(size_t i) {
+    const PreparedPod& p = prepared_[i];
+    if (options_.use_existing_nodes) {
+      if (std::optional<NodeId> id = ChooseExisting(p)) {
+        state_.Bind(p, *id);
+        on_existing_.push_back({i, *id});
+        return;
+      }
+    }
+    if (std::optional<size_t> b = ChooseBin(p)) {
+      state_.Bind(p, bins_[*b].id);
+      bins_[*b].pods.push_back(i);
+      Reindex(*b);
+      return;
+    }
+    OpenBin(i);
+  }
+
+  int32_t ZoneIndex(const std::string& zone) const {
+    auto it = zone_index_.find(zone);
+    return it == zone_index_.end() ? -1 : it->second;
+  }
+
+  size_t OptionIndex(const LaunchType& t, int32_t zone, CapacityType capacity) const {
+    size_t type = static_cast<size_t>(&t - launch_.types().data());
+    return (type * zone_index_.size() + static_cast<size_t>(zone)) * 2 +
+           (capacity == CapacityType::kSpot ? 1 : 0);
+  }
+
+  // Whether a new node of this type, zone and capacity passes the pod's node selector,
+  // affinity and tolerations (new nodes carry no taints). Cached per placement class.
+  bool Compatible(const PreparedPod& p, const LaunchType& t, const std::string& zone,
+                  CapacityType capacity) {
+    int32_t z = ZoneIndex(zone);
+    if (z < 0) return false;
+    size_t option = OptionIndex(t, z, capacity);
+    if (compatible_.size() <= static_cast<size_t>(p.placement_class)) {
+      compatible_.resize(p.placement_class + 1);
+    }
+    std::vector<int8_t>& cache = compatible_[p.placement_class];
+    if (cache.empty()) cache.assign(launch_.types().size() * zone_index_.size() * 2, -1);
+    if (cache[option] < 0) {
+      Node node = launch_.TemplateNode(t, zone, capacity, "template");
+      cache[option] = MatchesNodeSelectorAndAffinity(p.pod->node_selector,
+                                                     p.pod->affinity.required_node_terms, node)
+                          ? 1
+                          : 0;
+    }
+    return cache[option] == 1;
+  }
+
+  std::vector<std::string> ZonesByLoad(const Ranked& r) const {
+    std::vector<std::string> zones;
+    for (const LaunchZone& z : r.type->zones) {
+      if (r.capacity == CapacityType::kSpot && !z.safe_spot_hourly) continue;
+      zones.push_back(z.zone);
+    }
+    std::stable_sort(zones.begin(), zones.end(), [&](const std::string& a, const std::string& b) {
+      auto count = [&](const std::string& z) {
+        auto it = bins_per_zone_.find(z);
+        return it == bins_per_zone_.end() ? 0 : it->second;
+      };
+      return count(a) < count(b);
+    });
+    return zones;
+  }
+
+  NodeId Probe(const Ranked& r, const std::string& zone) {
+    auto key = std::make_tuple(r.type, zone, r.capacity);
+    auto it = spares_.find(key);
+    if (it != spares_.end()) {
+      NodeId id = it->second;
+      spares_.erase(it);
+      state_.SetNodeRemoved(id, false);
+      return id;
+    }
+    std::string name = options_.node_name_prefix + std::to_string(next_name_++);
+    return state_.AddNode(launch_.TemplateNode(*r.type, zone, r.capacity, name));
+  }
+
+  // The cost-aware strategy ranks types for the pod that opens a node by how cheaply they
+  // hold pods of its shape (price × the largest share of the type one such pod takes: the
+  // type's cost per pod when filled with them), so CPU-heavy pods open compute types and
+  // memory-heavy pods open memory types, as the LP bound's optimum does. Among near-equal
+  // scores the larger type wins, since bigger nodes strand less capacity. The baseline uses
+  // one ranking for the whole batch.
+  const std::vector<Ranked>& RankingFor(const PreparedPod& p) {
+    if (strategy_ == PackingStrategy::kFirstFitDecreasing) return ranking_;
+    const Resources& d = p.requests;
+    auto key = std::make_pair(d.cpu_millis, d.memory_bytes);
+    auto cached = shape_rankings_.find(key);
+    if (cached != shape_rankings_.end()) return cached->second;
+    std::vector<Ranked> ranked;
+    for (const Ranked& r : ranking_) {
+      const Resources& a = r.type->allocatable;
+      if (!d.FitsIn(a)) continue;
+      double share = std::max({Share(d.cpu_millis, a.cpu_millis),
+                               Share(d.memory_bytes, a.memory_bytes), Share(d.pods, a.pods)});
+      double hourly = r.score / std::max(r.nodes, 1e-9);
+      ranked.push_back({r.type, r.capacity, hourly * std::max(share, 1e-9), r.nodes});
+    }
+    size_t keep = std::min<size_t>(ranked.size(), 2 * kMaxRankedTypesTried);
+    std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end(),
+                      [](const Ranked& a, const Ranked& b) { return a.score < b.score; });
+    ranked.resize(keep);
+    // Near-ties (within 2%): prefer more CPU, i.e. bigger nodes.
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+      if (std::abs(a.score - b.score) > 0.02 * std::min(a.score, b.score)) {
+        return a.score < b.score;
+      }
+      return a.type->allocatable.cpu_millis > b.type->allocatable.cpu_millis;
+    });
+    return shape_rankings_.emplace(key, std::move(ranked)).first->second;
+  }
+
+  bool TryOpen(size_t i, const std::vector<Ranked>& ranking, FitFailure* first_failure) {
+    const PreparedPod& p = prepared_[i];
+    // Spread and affinity failures depend on the zone, not the type: a zone that failed so
+    // is not tried again with another type.
+    std::set<std::string> zones_failed;
+    int tried = 0;
+    for (const Ranked& r : ranking) {
+      if (!p.requests.FitsIn(r.type->allocatable)) continue;
+      bool any_zone = false;
+      for (const std::string& zone : ZonesByLoad(r)) {
+        if (zones_failed.contains(zone) || !Compatible(p, *r.type, zone, r.capacity)) continue;
+        any_zone = true;
+        NodeId probe = Probe(r, zone);
+        FitFailure f = state_.Fits(p, probe);
+        if (f == FitFailure::kNone) {
+          state_.Bind(p, probe);
+          bins_.push_back(Bin{probe, r.type, zone, r.capacity, {i}});
+          ++bins_per_zone_[zone];
+          Reindex(bins_.size() - 1);
+          return true;
+        }
+        if (*first_failure == FitFailure::kNone) *first_failure = f;
+        if (f >= FitFailure::kTopologySpreadMissingLabel) zones_failed.insert(zone);
+        state_.SetNodeRemoved(probe, true);
+        spares_[std::make_tuple(r.type, zone, r.capacity)] = probe;
+      }
+      if (zones_failed.size() >= zone_index_.size()) break;
+      if (any_zone && ++tried >= kMaxRankedTypesTried) break;
+    }
+    return false;
+  }
+
+  void OpenBin(size_t i) {
+    const PreparedPod& p = prepared_[i];
+    FitFailure first_failure = FitFailure::kNone;
+    const std::vector<Ranked>& ranking = RankingFor(p);
+    if (TryOpen(i, ranking, &first_failure)) return;
+    // The shape ranking keeps only the best types; constrained pods may need another one.
+    if (&ranking != &ranking_ && TryOpen(i, ranking_, &first_failure)) return;
+    if (first_failure == FitFailure::kNone) {
+      first_failure =
+          ranking_.empty() ? FitFailure::kNodeSelectorMismatch : FitFailure::kInsufficientCpu;
+      for (const Ranked& r : ranking_) {
+        if (p.requests.FitsIn(r.type->allocatable)) {
+          first_failure = FitFailure::kNodeSelectorMismatch;
+          break;
+        }
+      }
+    }
+    unschedulable_.push_back({i, first_failure});
+  }
+
+  double Utilization(const Bin& bin) const {
+    Resources used = state_.Requested(bin.id);
+    Resources alloc = state_.Allocatable(bin.id);
+    return std::max(Share(used.cpu_millis, alloc.cpu_millis),
+                    Share(used.memory_bytes, alloc.memory_bytes));
+  }
+
+  // Tries to move every pod of a little-used node onto the other new nodes.
+  void EmptyLeastFilledBins() {
+    std::vector<size_t> candidates;
+    for (size_t b = 0; b < bins_.size(); ++b) {
+      if (Utilization(bins_[b]) < kEmptyingUtilization) candidates.push_back(b);
+    }
+    std::stable_sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
+      return Utilization(bins_[a]) < Utilization(bins_[b]);
+    });
+    if (candidates.size() > static_cast<size_t>(kMaxEmptyingAttempts)) {
+      candidates.resize(kMaxEmptyingAttempts);
+    }
+    for (size_t b : candidates) TryEmpty(b);
+  }
+
+  void TryEmpty(size_t b) {
+    Bin& bin = bins_[b];
+    for (size_t i : bin.pods) state_.Unbind(prepared_[i], bin.id);
+    state_.SetNodeRemoved(bin.id, true);
+    index_.Remove(static_cast<int32_t>(b));
+    std::vector<std::pair<size_t, size_t>> moved;  // pod, bin
+    bool all_moved = true;
+    for (size_t i : bin.pods) {
+      std::optional<size_t> to = ChooseBin(prepared_[i], bin.id);
+      if (!to) {
+        all_moved = false;
+        break;
+      }
+      state_.Bind(prepared_[i], bins_[*to].id);
+      Reindex(*to);
+      moved.push_back({i, *to});
+    }
+    if (all_moved) {
+      for (const auto& [i, to] : moved) bins_[to].pods.push_back(i);
+      bin.pods.clear();
+      bin.emptied = true;
+      return;
+    }
+    for (const auto& [i, to] : moved) {
+      state_.Unbind(prepared_[i], bins_[to].id);
+      Reindex(to);
+    }
+    state_.SetNodeRemoved(bin.id, false);
+    for (size_t i : bin.pods) state_.Bind(prepared_[i], bin.id);
+    Reindex(b);
+  }
+
+  bool AllCompatible(const Bin& bin, const LaunchType& t, CapacityType capacity) {
+    std::set<int32_t> classes;
+    for (size_t i : bin.pods) {
+      if (!classes.insert(prepared_[i].placement_class).second) continue;
+      if (!Compatible(prepared_[i], t, bin.zone, capacity)) return false;
+    }
+    return true;
+  }
+
+  // Up to `limit` types that hold the bin's pods in its zone, cheapest first; for spot only
+  // types of the first one's architecture (a launch template has one AMI).
+  std::vector<const LaunchType*> Holders(const Bin& bin, CapacityType capacity, size_t limit) {
+    Resources need = state_.Requested(bin.id);
+    std::vector<const LaunchType*> holders;
+    const std::vector<const LaunchType*>& order =
+        capacity == CapacityType::kSpot ? spot_order_ : on_demand_order_;
+    for (const LaunchType* t : order) {
+      if (holders.size() >= limit) break;
+      if (t->Hourly(capacity, bin.zone).IsZero()) continue;
+      if (!holders.empty() && t->type->arch != holders.front()->type->arch) continue;
+      if (!need.FitsIn(t->allocatable) || !AllCompatible(bin, *t, capacity)) continue;
+      holders.push_back(t);
+    }
+    return holders;
+  }
+
+  NewNode Close(Bin& bin, PackingPlan& plan) {
+    NewNode node{bin.target, bin.zone, bin.capacity, bin.target->Hourly(bin.capacity, bin.zone)};
+    size_t flexible = std::max<size_t>(options_.min_flexible_types, 20);
+    std::vector<const LaunchType*> holders =
+        Holders(bin, bin.capacity, bin.capacity == CapacityType::kSpot ? flexible : 1);
+    if (bin.capacity == CapacityType::kSpot &&
+        holders.size() < static_cast<size_t>(options_.min_flexible_types)) {
+      std::vector<const LaunchType*> on_demand = Holders(bin, CapacityType::kOnDemand, 1);
+      if (!on_demand.empty()) {
+        ++plan.spot_fallbacks;
+        node.capacity = CapacityType::kOnDemand;
+        holders = std::move(on_demand);
+      }
+    }
+    if (!holders.empty()) {
+      node.type = holders.front();
+      node.hourly = node.type->Hourly(node.capacity, node.zone);
+    }
+    if (node.capacity == CapacityType::kSpot) {
+      for (const LaunchType* t : holders) node.flexible_types.push_back(t->type->name);
+    }
+    node.pods = bin.pods;
+    node.node_id = bin.id;
+    if (node.type != bin.target || node.capacity != bin.capacity) {
+      // The simulated node becomes the type that will really be launched.
+      for (size_t i : bin.pods) state_.Unbind(prepared_[i], bin.id);
+      state_.SetNodeRemoved(bin.id, true);
+      node.node_id = state_.AddNode(launch_.TemplateNode(
+          *node.type, node.zone, node.capacity, state_.GetNode(bin.id).meta.name + "-final"));
+      for (size_t i : bin.pods) state_.Bind(prepared_[i], node.node_id);
+    }
+    return node;
+  }
+
+  PackingPlan Finish() {
+    PackingPlan plan;
+    for (Bin& bin : bins_) {
+      if (bin.emptied) continue;
+      plan.new_nodes.push_back(Close(bin, plan));
+      plan.hourly_cost += plan.new_nodes.back().hourly;
+    }
+    for (const auto& [zone_key, id] : spares_) {
+      (void)zone_key;
+      state_.SetNodeRemoved(id, true);
+    }
+    plan.on_existing = std::move(on_existing_);
+    plan.unschedulable = std::move(unschedulable_);
+    return plan;
+  }
+
+  ClusterState& state_;
+  const LaunchCatalog& launch_;
+  const std::vector<const Pod*>& pods_;
+  const PackingOptions& options_;
+  PackingStrategy strategy_;
+  NodeId existing_count_ = 0;
+  std::vector<PreparedPod> prepared_;
+  Resources demand_;
+  std::vector<Ranked> ranking_;
+  std::map<std::pair<int64_t, int64_t>, std::vector<Ranked>> shape_rankings_;
+  std::vector<Bin> bins_;
+  BinIndex index_;
+  std::map<std::string, int> bins_per_zone_;
+  std::map<std::tuple<const LaunchType*, std::string, CapacityType>, NodeId> spares_;
+  std::map<std::string, int32_t> zone_index_;
+  std::vector<const LaunchType*> on_demand_order_;
+  std::vector<const LaunchType*> spot_order_;
+  std::vector<std::vector<int8_t>> compatible_;  // [placement class][option], -1 unknown
+  std::vector<std::pair<size_t, NodeId>> on_existing_;
+  std::vector<std::pair<size_t, FitFailure>> unschedulable_;
+  int64_t next_name_ = 0;
+};
+
+bool Better(const PackingPlan& a, const PackingPlan& b) {
+  if (a.unschedulable.size() != b.unschedulable.size()) {
+    return a.unschedulable.size() < b.unschedulable.size();
+  }
+  return a.hourly_cost < b.hourly_cost;
+}
+
+}  // namespace
+
+PackingPlan PackPods(ClusterState& state, const LaunchCatalog& launch,
+                     const std::vector<const Pod*>& pods, const PackingOptions& options) {
+  if (options.strategy != PackingStrategy::kPortfolio) {
+    return Packer(state, launch, pods, options, options.strategy).Run();
+  }
+  ClusterState baseline_state = state.Clone();
+  PackingPlan baseline =
+      Packer(baseline_state, launch, pods, options, PackingStrategy::kFirstFitDecreasing).Run();
+  PackingPlan best = Packer(state, launch, pods, options, PackingStrategy::kCostAwareBestFit).Run();
+  if (Better(baseline, best)) {
+    state = std::move(baseline_state);
+    return baseline;
+  }
+  return best;
+}
+
+}  // namespace cloudoptim

@@ -1,0 +1,68 @@
+// What the provisioner may launch in a cluster's region: every catalogue type the policy
+// allows, with its allocatable after DaemonSet overhead, its on-demand price, the zones that
+// offer it and, per zone, its spot price when that pool is safe enough. Also builds the
+// hypothetical Node a launch would register, so the scheduling simulator can test pods on it.
+//
+//   LaunchCatalog launch = LaunchCatalog::Build(input);
+//   for (const LaunchType& t : launch.types()) { ... t.on_demand_hourly ... }
+//   Node n = launch.TemplateNode(t, "us-east-1a", CapacityType::kSpot, "new-1");
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/instance_type.h"
+#include "common/money.h"
+#include "engines/engine.h"
+#include "model/node.h"
+
+namespace cloudoptim {
+
+struct LaunchZone {
+  std::string zone;
+  std::optional<Money> safe_spot_hourly;  // set when the spot pool meets the safety threshold
+};
+
+struct LaunchType {
+  const InstanceType* type = nullptr;
+  Resources allocatable;  // the type's allocatable minus DaemonSet pods that would land on it
+  Money on_demand_hourly;
+  std::vector<LaunchZone> zones;  // sorted by name
+
+  Money Hourly(CapacityType capacity, const std::string& zone) const;  // zero when unavailable
+  bool SafeSpot(const std::string& zone) const;
+};
+
+class LaunchCatalog {
+ public:
+  // Types without an on-demand price in the region, excluded by the policy's families or
+  // architectures, or offered in no zone are left out. DaemonSet overhead comes from the
+  // snapshot's DaemonSet workloads.
+  static LaunchCatalog Build(const EngineInput& input);
+  // For benchmarks and tests: explicit zones, no DaemonSets, spot never safe.
+  static LaunchCatalog ForTypes(const Catalog& catalog, const std::string& region,
+                                const std::vector<std::string>& zones, const Policy& policy);
+
+  const std::vector<LaunchType>& types() const { return types_; }  // by on-demand price
+  const LaunchType* Find(const std::string& name) const;
+  const std::vector<std::string>& zones() const { return zones_; }
+  const std::string& region() const { return region_; }
+
+  // The Node a launch would register: well-known and Karpenter labels (instance type,
+  // family, category, generation, cpu, memory, arch, os, zone, region, capacity type,
+  // hostname = name) and the type's allocatable.
+  Node TemplateNode(const LaunchType& type, const std::string& zone, CapacityType capacity,
+                    const std::string& name) const;
+
+ private:
+  std::string region_;
+  std::vector<std::string> zones_;
+  std::vector<LaunchType> types_;
+};
+
+// Whether the policy allows a type at all: its family is allowed (exact family names, "m5"
+// is m5.* only) and not excluded, and its architecture is allowed.
+bool PolicyAllowsType(const Policy& policy, const InstanceType& type);
+
+}  // namespace cloudoptim
