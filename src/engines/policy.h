@@ -11,10 +11,10 @@
 namespace cloudoptim {
 
 struct SafetyThresholds {
-  double min_pool_safety_score = 0.75;   // layer 1: every spot pool used scores >= this
-  int32_t min_availability_zones = 3;    // layer 2
-  double max_pool_capacity_share = 0.20; // layer 3: at most this share of capacity per pool
-  double min_on_demand_share = 0.15;     // layer 4
+  double min_pool_safety_score = 0.75;    // layer 1: every spot pool used scores >= this
+  int32_t min_availability_zones = 3;     // layer 2
+  double max_pool_capacity_share = 0.20;  // layer 3: at most this share of capacity per pool
+  double min_on_demand_share = 0.15;      // layer 4
 };
 
 struct Policy {

@@ -26,17 +26,17 @@ enum class EngineName {
 std::string_view EngineNameString(EngineName engine);  // "spot-optimize", "bin-pack", ...
 
 enum class ActionType {
-  kLaunchNodes,        // instance types (flexible list), zone(s), capacity type, count
+  kLaunchNodes,  // instance types (flexible list), zone(s), capacity type, count
   kCordonNode,
-  kDrainNode,          // cordon + evict respecting PDBs
-  kTerminateNode,      // after drain
-  kReplaceNode,        // launch replacement, drain, terminate
-  kPatchResources,     // container requests/limits
+  kDrainNode,       // cordon + evict respecting PDBs
+  kTerminateNode,   // after drain
+  kReplaceNode,     // launch replacement, drain, terminate
+  kPatchResources,  // container requests/limits
   kScaleWorkload,
   kTerminateInstance,  // EC2 instance that is not a node
   kSnapshotVolume,
   kDeleteVolume,
-  kChangeNodeGroupMix, // target composition of a node group (spot-optimize)
+  kChangeNodeGroupMix,  // target composition of a node group (spot-optimize)
   kAnnotate,
 };
 std::string_view ActionTypeString(ActionType type);  // "launch-nodes", "drain-node", ...
@@ -55,9 +55,9 @@ struct Recommendation {
   EngineName engine = EngineName::kBinPack;
   std::string target;
   std::vector<Action> actions;
-  Money monthly_savings;   // positive = cheaper
-  double confidence = 0;   // [0, 1]
-  std::string explanation; // one sentence a person can act on
+  Money monthly_savings;    // positive = cheaper
+  double confidence = 0;    // [0, 1]
+  std::string explanation;  // one sentence a person can act on
 };
 
 // A deterministic id: "<engine>/<target>/<16 hex digits of FNV-1a over content>", so that
