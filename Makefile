@@ -4,10 +4,11 @@
 
 BIN := build/release/src/cli/cloudoptim
 
-# The main job: the embedded demo (until the demo exists: the catalogue of the cheapest
-# general-purpose types in us-east-1).
+# The main job: a sandbox EKS cluster analysed by `cloudoptim analyze` (costs, idle capacity,
+# over-provisioned workloads, what each engine would save). The control plane's
+# `cloudoptim demo` replaces it once it exists.
 demo: build
-	$(BIN) catalog --region us-east-1 --min-vcpu 4 --sort price-per-vcpu -o table --limit 25
+	scripts/demo
 
 # Every test: format check, release build with unit + integration tests, then the unit tests
 # again under AddressSanitizer + UndefinedBehaviorSanitizer.

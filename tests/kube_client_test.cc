@@ -447,9 +447,20 @@ TEST_F(KubeClientTest, AnalyzeReportMatchesTheScenario) {
   }
   EXPECT_THAT(result.output, ::testing::ContainsRegex("listed [0-9]+ pods"));  // progress
 
+  // The savings section: every engine reported in run order; the scenario's idle nodes are
+  // something bin-pack must find.
+  const nlohmann::json& savings = report["savings"];
+  ASSERT_EQ(savings.size(), 3u) << savings.dump();
+  EXPECT_EQ(savings[0]["engine"], "spot-optimize");
+  EXPECT_EQ(savings[1]["engine"], "bin-pack");
+  EXPECT_EQ(savings[2]["engine"], "rightsize");
+  EXPECT_GE(savings[1]["recommendations"].get<int>(), 1) << savings.dump();
+  EXPECT_GT(std::stod(savings[1]["monthly_savings_usd"].get<std::string>()), 0.0);
+
   CommandResult table = RunCommand({CO_BINARY, "analyze", "--kubeconfig", sandbox_->kubeconfig()});
   ASSERT_EQ(table.exit_code, 0) << table.output;
   EXPECT_THAT(table.output, HasSubstr("INSTANCE TYPE"));
+  EXPECT_THAT(table.output, HasSubstr("SAVINGS THE ENGINES FOUND"));
   CommandResult markdown =
       RunCommand({CO_BINARY, "analyze", "--kubeconfig", sandbox_->kubeconfig(), "-o", "markdown"});
   EXPECT_THAT(markdown.output, HasSubstr("| INSTANCE TYPE"));

@@ -3,15 +3,19 @@
 // catalogue and prints the report as a table, JSON or Markdown. Never changes the cluster.
 #include <iostream>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "catalog/catalog.h"
 #include "cli/commands.h"
+#include "engines/engine_cycle.h"
 #include "kube/cluster_cache.h"
 #include "kube/cluster_connection.h"
 #include "kube/kube_cluster_api.h"
 #include "report/cluster_report.h"
 #include "report/report_rendering.h"
+#include "risk/region_scoring.h"
 
 namespace cloudoptim::cli {
 namespace {
@@ -33,6 +37,56 @@ const std::vector<ClusterResource> kReportResources = {
     ClusterResource::kDeployments, ClusterResource::kReplicaSets, ClusterResource::kStatefulSets,
     ClusterResource::kDaemonSets,  ClusterResource::kJobs,        ClusterResource::kCronJobs,
     ClusterResource::kNodeMetrics, ClusterResource::kPodMetrics};
+
+// The savings section: what each decision engine would do, in dollars per month. Engines
+// see the day-zero risk model (Spot Advisor, structure) and the default policy.
+EngineCycleResult RunEnginesOn(Snapshot snapshot, const std::string& region,
+                               const Catalog& catalog) {
+  snapshot.region = region;
+  Policy policy;
+  PoolScoreTable scores = ScoreRegion(catalog, region, {});
+  return RunEngineCycle(
+      {.snapshot = snapshot, .policy = policy, .catalog = catalog, .pool_scores = &scores});
+}
+
+std::string RenderSavings(const EngineCycleResult& cycle, ReportFormat format) {
+  Money total;
+  for (const EngineSummary& s : cycle.summaries) total += s.monthly_savings;
+  const bool markdown = format == ReportFormat::kMarkdown;
+  std::string out = markdown
+                        ? "\n## Savings the engines found (recommend-only)\n\n"
+                        : "\nSAVINGS THE ENGINES FOUND (recommend-only, nothing was changed)\n";
+  if (markdown)
+    out += "| engine | recommendations | monthly savings | largest |\n|---|---|---|---|\n";
+  for (const EngineSummary& s : cycle.summaries) {
+    const std::string name(EngineNameString(s.engine));
+    out += markdown ? fmt::format("| {} | {} | {} | {} |\n", name, s.recommendation_count,
+                                  s.monthly_savings.ToString(), s.top_explanation)
+                    : fmt::format("  {:<15} {:>4} recommendations  {:>14}/month  {}\n", name,
+                                  s.recommendation_count, s.monthly_savings.ToString(),
+                                  s.top_explanation);
+  }
+  out += markdown ? fmt::format(
+                        "\nTotal: **{}/month** (alternatives overlap; not additive "
+                        "across engines).\n",
+                        total.ToString())
+                  : fmt::format(
+                        "  {:<15} {:>4}                  {:>14}/month  (alternatives "
+                        "overlap; not additive across engines)\n",
+                        "total", cycle.recommendations.items.size(), total.ToString());
+  return out;
+}
+
+nlohmann::json SavingsJson(const EngineCycleResult& cycle) {
+  nlohmann::json engines = nlohmann::json::array();
+  for (const EngineSummary& s : cycle.summaries) {
+    engines.push_back({{"engine", EngineNameString(s.engine)},
+                       {"recommendations", s.recommendation_count},
+                       {"monthly_savings_usd", s.monthly_savings.ToDecimalString(2)},
+                       {"largest", s.top_explanation}});
+  }
+  return engines;
+}
 
 int RunAnalyze(const AnalyzeFlags& flags) {
   std::optional<ReportFormat> format = ParseReportFormat(flags.output);
@@ -69,7 +123,15 @@ int RunAnalyze(const AnalyzeFlags& flags) {
   Snapshot snapshot = cache.snapshot();
   ClusterReport report =
       BuildClusterReport(snapshot, *catalog, {.region = flags.region, .top_workloads = flags.top});
-  std::cout << RenderClusterReport(report, *format);
+  EngineCycleResult cycle = RunEnginesOn(std::move(snapshot), report.region, *catalog);
+  std::string rendered = RenderClusterReport(report, *format);
+  if (*format == ReportFormat::kJson) {
+    nlohmann::json json = nlohmann::json::parse(rendered);
+    json["savings"] = SavingsJson(cycle);
+    std::cout << json.dump(2) << "\n";
+  } else {
+    std::cout << rendered << RenderSavings(cycle, *format);
+  }
   return 0;
 }
 
