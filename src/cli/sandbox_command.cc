@@ -102,6 +102,7 @@ Status WriteSandboxEnv(const std::string& path, const AwsEndpoint& endpoint,
   out << "AWS_ENDPOINT_URL=" << endpoint.url() << "\n"
       << "CLOUDOPTIM_QUEUE_URL=" << endpoint.QueueUrl() << "\n"
       << "AWS_REGION=" << region << "\n"
+      << "AWS_DEFAULT_REGION=" << region << "\n"  // what AWS CLI v1 reads
       << "AWS_ACCESS_KEY_ID=AKIDEXAMPLE\n"
       << "AWS_SECRET_ACCESS_KEY=sandbox-secret\n";
   out.close();
