@@ -1,15 +1,21 @@
 // `cloudoptim sandbox`: starts the simulated EKS cluster on loopback over HTTPS, writes its
-// kubeconfig, and runs until SIGINT/SIGTERM.
+// kubeconfig, serves the simulated AWS account behind it (EC2, SQS, STS) on a second port,
+// writes sandbox.env next to the kubeconfig, and runs until SIGINT/SIGTERM.
 #include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <random>
+#include <set>
 
 #include <CLI/CLI.hpp>
 
+#include "catalog/catalog.h"
 #include "cli/commands.h"
+#include "cloudsim/aws_endpoint.h"
+#include "cloudsim/simulated_cloud.h"
 #include "sandbox/access_policy.h"
 #include "sandbox/api_handlers.h"
 #include "sandbox/api_server.h"
@@ -27,6 +33,7 @@ using namespace cloudoptim::sandbox;
 struct SandboxFlags {
   std::string scenario;
   int port = 0;
+  int aws_port = 0;
   std::string kubeconfig_out = "sandbox.kubeconfig";
   double speed = 1.0;
   uint64_t seed = 1;
@@ -73,6 +80,36 @@ AccessPolicy MakePolicy(const std::string& admin_token, const std::string& viewe
   return policy;
 }
 
+// The account's zones: every zone the scenario names, plus the generator's.
+std::vector<std::string> ScenarioZones(const Scenario& scenario) {
+  std::set<std::string> zones;
+  for (const NodeGroupSpec& g : scenario.node_groups) zones.insert(g.zones.begin(), g.zones.end());
+  for (const OrphanSpec& o : scenario.orphans) zones.insert(o.zone);
+  for (const VolumeSpec& v : scenario.volumes) zones.insert(v.zone);
+  if (scenario.generate.nodes > 0) {
+    for (const char* zone : {"us-east-1a", "us-east-1b", "us-east-1c"}) zones.insert(zone);
+  }
+  zones.erase("");
+  return {zones.begin(), zones.end()};
+}
+
+// What a shell (or CloudOptim itself) needs to reach the simulated account:
+// `set -a; . sandbox.env; set +a; aws ec2 describe-instances`.
+Status WriteSandboxEnv(const std::string& path, const AwsEndpoint& endpoint,
+                       const std::string& region) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) return Unavailable("sandbox.env: cannot write " + path);
+  out << "AWS_ENDPOINT_URL=" << endpoint.url() << "\n"
+      << "CLOUDOPTIM_QUEUE_URL=" << endpoint.QueueUrl() << "\n"
+      << "AWS_REGION=" << region << "\n"
+      << "AWS_DEFAULT_REGION=" << region << "\n"  // what AWS CLI v1 reads
+      << "AWS_ACCESS_KEY_ID=AKIDEXAMPLE\n"
+      << "AWS_SECRET_ACCESS_KEY=sandbox-secret\n";
+  out.close();
+  if (!out) return Unavailable("sandbox.env: cannot write " + path);
+  return Ok();
+}
+
 int RunSandbox(const SandboxFlags& flags) {
   // Signals are taken synchronously by this thread; every thread started below inherits the
   // blocked mask.
@@ -95,10 +132,22 @@ int RunSandbox(const SandboxFlags& flags) {
   if (flags.generate_nodes > 0) scenario.generate.nodes = flags.generate_nodes;
   if (flags.generate_pods > 0) scenario.generate.pods = flags.generate_pods;
 
+  Result<Catalog> catalog = Catalog::Load(DefaultDataDirectory());
+  if (!catalog) {
+    std::cerr << "error: " << catalog.error().ToString() << "\n";
+    return 2;
+  }
   SimulatedClock clock(scenario.start.value_or(std::chrono::system_clock::now()), flags.speed);
   SandboxCluster cluster(&clock, {.seed = flags.seed,
                                   .region = scenario.region,
                                   .interrupt_rate_per_hour = flags.interrupt_rate});
+  // One fleet for kubectl and the AWS CLI: every instance is launched in the simulated
+  // account and becomes a Node through the cluster's listener.
+  SimulatedCloud cloud({.region = scenario.region,
+                        .catalog = &*catalog,
+                        .seed = flags.seed,
+                        .zones = ScenarioZones(scenario)});
+  cluster.AttachCloud(&cloud);
   if (Status applied = ApplyScenario(scenario, &cluster); !applied) {
     std::cerr << "error: applying scenario " << scenario_path << ": " << applied.error().ToString()
               << "\n";
@@ -128,17 +177,34 @@ int RunSandbox(const SandboxFlags& flags) {
     std::cerr << "error: " << written.error().ToString() << "\n";
     return 1;
   }
+  // The endpoint advances the cloud before each request (the cloud serialises Advance and
+  // calls the cluster's listener with its lock released), so the CLI always sees now.
+  AwsEndpoint aws(cloud, clock);
+  if (Status started = aws.Start("127.0.0.1", flags.aws_port); !started) {
+    std::cerr << "error: AWS endpoint: " << started.error().ToString() << "\n";
+    return 1;
+  }
+  std::string env_path = (std::filesystem::path(kubeconfig).parent_path() / "sandbox.env").string();
+  if (Status written = WriteSandboxEnv(env_path, aws, scenario.region); !written) {
+    std::cerr << "error: " << written.error().ToString() << "\n";
+    return 1;
+  }
   cluster.StartLoop(std::chrono::milliseconds(500));
   std::cout << "sandbox cluster \"" << scenario.name << "\" serving " << url << " ("
             << cluster.store().Count("nodes") << " nodes, " << cluster.store().Count("pods")
             << " pods, speed " << flags.speed << "x)\n"
             << "kubeconfig: " << kubeconfig << "\n"
             << "try: kubectl --kubeconfig " << kubeconfig << " get nodes\n"
+            << "aws endpoint: " << aws.url() << "\n"
+            << "queue url: " << aws.QueueUrl() << "\n"
+            << "env: " << env_path << "\n"
+            << "try: aws --endpoint-url " << aws.url() << " ec2 describe-instances\n"
             << std::flush;
   int received = 0;
   sigwait(&signals, &received);
   std::cout << "stopping sandbox (signal " << received << ")\n" << std::flush;
   cluster.StopLoop();
+  aws.Stop();
   server.Stop();
   return 0;
 }
@@ -152,6 +218,8 @@ void AddSandboxCommand(CLI::App& app) {
       "Run a simulated EKS cluster that speaks the Kubernetes API (kubectl works on it)");
   cmd->add_option("--scenario", flags->scenario, "Scenario YAML (default: scenarios/default.yaml)");
   cmd->add_option("--port", flags->port, "HTTPS port on 127.0.0.1 (0 = any free port)");
+  cmd->add_option("--aws-port", flags->aws_port,
+                  "HTTP port of the simulated AWS endpoint on 127.0.0.1 (0 = any free port)");
   cmd->add_option("--kubeconfig-out", flags->kubeconfig_out, "Where to write the kubeconfig");
   cmd->add_option("--speed", flags->speed, "Simulated seconds per wall second")
       ->check(CLI::PositiveNumber);

@@ -118,9 +118,44 @@ std::vector<Ec2Instance> SandboxCluster::Instances() const {
   return out;
 }
 
-// TODO(sandbox): once h/cloudsim's SimulatedCloud is on main, route this through
-// SimulatedCloud::InjectSpotInterruption so the EventBridge warning lands on its SQS queue;
-// until then the warning is a Kubernetes Event on the node and termination is local.
+void SandboxCluster::AttachCloud(SimulatedCloud* cloud) {
+  cloud_ = cloud;
+  cloud_->AddListener(this);
+}
+
+Result<Ec2Instance> SandboxCluster::LaunchInstance(const Ec2Instance& spec,
+                                                   const std::string& node_group,
+                                                   bool joins_cluster) {
+  if (FindInstanceShape(spec.instance_type) == nullptr) {
+    return InvalidArgument("instance type \"" + spec.instance_type +
+                           "\" has no known shape in the sandbox");
+  }
+  if (cloud_ == nullptr) {
+    Ec2Instance tagged = spec;
+    if (!joins_cluster) tagged.tags["sandbox:orphan"] = "true";
+    CO_RETURN_IF_ERROR(AddInstance(tagged, node_group));
+    return tagged;
+  }
+  LaunchRequest request{.instance_type = spec.instance_type,
+                        .zone = spec.availability_zone,
+                        .capacity = spec.capacity,
+                        .count = 1,
+                        .tags = spec.tags,
+                        .joins_cluster = joins_cluster};
+  if (!node_group.empty()) request.tags[std::string(kNodeGroupTag)] = node_group;
+  CO_ASSIGN_OR_RETURN(std::vector<Ec2Instance> launched,
+                      cloud_->RunInstances(request, spec.launch_time));
+  return launched.front();
+}
+
+void SandboxCluster::SyncCloud() {
+  if (cloud_ != nullptr) cloud_->Advance(clock_->Now());
+}
+
+// With a cloud attached, a spot instance's interruption is the cloud's: the EventBridge
+// warning lands on its SQS queue and the cloud terminates the instance after the notice, which
+// removes the Node through OnInstanceTerminated. Instances the cloud does not interrupt
+// (on-demand) are terminated by the sandbox itself when the notice runs out.
 Status SandboxCluster::Interrupt(const std::string& target) {
   TimePoint now = clock_->Now();
   std::string instance_id = target;
@@ -129,7 +164,7 @@ Status SandboxCluster::Interrupt(const std::string& target) {
     if (!node) return NotFound("nodes \"" + target + "\" not found");
     instance_id = InstanceIdOfNode(*node);
   }
-  Ec2Instance instance;
+  bool by_cloud = false;
   {
     std::lock_guard lock(fleet_mutex_);
     auto it = fleet_.find(instance_id);
@@ -137,8 +172,16 @@ Status SandboxCluster::Interrupt(const std::string& target) {
       return NotFound("InvalidInstanceID.NotFound: The instance ID '" + instance_id +
                       "' does not exist");
     }
-    if (!it->second.terminate_at) it->second.terminate_at = now + options_.interruption_notice;
-    instance = it->second.instance;
+    by_cloud = cloud_ != nullptr && it->second.instance.capacity == CapacityType::kSpot;
+  }
+  if (by_cloud) CO_RETURN_IF_ERROR(cloud_->InjectSpotInterruption(instance_id, now));
+  {
+    std::lock_guard lock(fleet_mutex_);
+    auto it = fleet_.find(instance_id);
+    if (it != fleet_.end() && !it->second.terminate_at) {
+      it->second.terminate_at = now + options_.interruption_notice;
+      it->second.cloud_terminates = by_cloud;
+    }
   }
   for (const json& node : store_.ParsedAll("nodes")) {
     if (InstanceIdOfNode(node) != instance_id) continue;
@@ -155,13 +198,20 @@ void SandboxCluster::TerminateDue(TimePoint now) {
   {
     std::lock_guard lock(fleet_mutex_);
     for (auto it = fleet_.begin(); it != fleet_.end();) {
-      if (it->second.terminate_at && *it->second.terminate_at <= now) {
+      bool is_due = it->second.terminate_at && *it->second.terminate_at <= now &&
+                    !it->second.cloud_terminates;
+      if (is_due) {
         due.push_back(it->second.instance);
         it = fleet_.erase(it);
       } else {
         ++it;
       }
     }
+  }
+  if (cloud_ != nullptr && !due.empty()) {
+    std::vector<std::string> ids;
+    for (const Ec2Instance& instance : due) ids.push_back(instance.instance_id);
+    (void)cloud_->TerminateInstances(ids, now);
   }
   for (const Ec2Instance& instance : due) RemoveNodeOf(instance);
 }
@@ -190,6 +240,7 @@ void SandboxCluster::Tick() {
   TimePoint now = clock_->Now();
   Duration elapsed = last_tick_ ? now - *last_tick_ : Duration::zero();
   last_tick_ = now;
+  SyncCloud();
   TerminateDue(now);
   InjectRandomInterruptions(now, elapsed);
   // Controllers are level-triggered but only worth running when something changed.

@@ -8,6 +8,8 @@
 //   cluster.AddInstance(instance, "general");           // becomes a Ready Node
 //   cluster.Tick();                                     // one control-loop pass
 //   cluster.StartLoop(std::chrono::milliseconds(500));  // or run it in the background
+//   cluster.AttachCloud(&cloud);  // or: instances come from a SimulatedCloud (one code path
+//                                 // for Nodes, `aws ec2` and the interruption queue)
 #pragma once
 
 #include <atomic>
@@ -60,6 +62,18 @@ class SandboxCluster final : public MetricsSource, public SimulatedCloud::Listen
   // Registers an instance of the sandbox's own fleet (used when no SimulatedCloud drives
   // the cluster). InvalidArgument for an instance type without a known shape.
   Status AddInstance(const Ec2Instance& instance, const std::string& node_group);
+  // Makes `cloud` the source of the fleet: the cluster listens to it, LaunchInstance goes
+  // through RunInstances, Tick advances it, and interruptions of spot instances become its
+  // EventBridge warnings (the cloud then terminates the instance). Call before any launch.
+  void AttachCloud(SimulatedCloud* cloud);
+  SimulatedCloud* cloud() const { return cloud_; }
+  // Launches one instance shaped like `spec` (type, zone, capacity, tags, launch_time) in the
+  // attached cloud, back-dated to spec.launch_time, and returns it with the cloud's id and IP;
+  // without a cloud it is AddInstance. The Node appears at the next SyncCloud/Tick.
+  Result<Ec2Instance> LaunchInstance(const Ec2Instance& spec, const std::string& node_group,
+                                     bool joins_cluster);
+  // Advances the attached cloud to the clock's time (no-op without a cloud).
+  void SyncCloud();
   // Instances the fleet knows, joined or not (orphans), for reports and tests.
   std::vector<Ec2Instance> Instances() const;
 
@@ -84,6 +98,8 @@ class SandboxCluster final : public MetricsSource, public SimulatedCloud::Listen
     std::string node_group;
     bool joined = false;
     std::optional<TimePoint> terminate_at;
+    // The attached cloud terminates it (spot interruption injected there).
+    bool cloud_terminates = false;
   };
 
   void TerminateDue(TimePoint now);
@@ -92,6 +108,7 @@ class SandboxCluster final : public MetricsSource, public SimulatedCloud::Listen
 
   const Clock* clock_;
   Options options_;
+  SimulatedCloud* cloud_ = nullptr;
   ObjectStore store_;
   PodIndex index_;
   WorkloadControllers controllers_;

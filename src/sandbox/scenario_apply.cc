@@ -125,23 +125,33 @@ void AddTraffic(const TrafficSpec& t, SandboxCluster* cluster) {
 
 // Unattached volumes appear as Released PersistentVolumes backed by an EBS volume id, so the
 // volume-cleanup engine finds them through the Kubernetes API as well.
-void AddVolume(const VolumeSpec& v, uint64_t seed, uint64_t n, SandboxCluster* cluster) {
-  char id[32];
-  std::snprintf(id, sizeof(id), "vol-0%016llx",
+// With a cloud attached the volume is created there (available, so `aws ec2 describe-volumes`
+// lists it) and the PV names the cloud's volume id.
+Status AddVolume(const VolumeSpec& v, uint64_t seed, uint64_t n, SandboxCluster* cluster) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "vol-0%016llx",
                 static_cast<unsigned long long>((seed + 17) * 0x9E3779B97F4A7C15ULL ^ n));
-  json pv = {{"apiVersion", "v1"},
-             {"kind", "PersistentVolume"},
-             {"metadata",
-              {{"name", std::string("pv-") + (id + 4)},
-               {"labels", {{"topology.kubernetes.io/zone", v.zone}}}}},
-             {"spec",
-              {{"capacity", {{"storage", std::to_string(v.size_gib) + "Gi"}}},
-               {"accessModes", {"ReadWriteOnce"}},
-               {"persistentVolumeReclaimPolicy", "Retain"},
-               {"storageClassName", v.volume_type},
-               {"csi", {{"driver", "ebs.csi.aws.com"}, {"volumeHandle", id}, {"fsType", "ext4"}}}}},
-             {"status", {{"phase", "Released"}}}};
+  std::string id = buffer;
+  if (SimulatedCloud* cloud = cluster->cloud(); cloud != nullptr) {
+    CO_ASSIGN_OR_RETURN(EbsVolume volume, cloud->CreateVolume(v.zone, v.size_gib, v.volume_type,
+                                                              {{"sandbox:unattached", "true"}},
+                                                              cluster->clock().Now()));
+    id = volume.volume_id;
+  }
+  json pv = {
+      {"apiVersion", "v1"},
+      {"kind", "PersistentVolume"},
+      {"metadata",
+       {{"name", "pv-" + id.substr(4)}, {"labels", {{"topology.kubernetes.io/zone", v.zone}}}}},
+      {"spec",
+       {{"capacity", {{"storage", std::to_string(v.size_gib) + "Gi"}}},
+        {"accessModes", {"ReadWriteOnce"}},
+        {"persistentVolumeReclaimPolicy", "Retain"},
+        {"storageClassName", v.volume_type},
+        {"csi", {{"driver", "ebs.csi.aws.com"}, {"volumeHandle", id}, {"fsType", "ext4"}}}}},
+      {"status", {{"phase", "Released"}}}};
   (void)cluster->store().Create("persistentvolumes", std::move(pv));
+  return Ok();
 }
 
 }  // namespace
@@ -153,23 +163,19 @@ Status ApplyScenario(const Scenario& s, SandboxCluster* cluster) {
     auto created = store.Create("namespaces", Namespace(name, labels));
     if (!created && !IsAlreadyExists(created.error())) return std::unexpected(created.error());
   }
+  // Instances are launched back-dated (as if running for days) and become Nodes when the
+  // cloud, if any, is advanced to now; labels and taints go on once the Nodes exist.
   uint64_t n = 0;
+  std::vector<std::pair<std::string, const NodeGroupSpec*>> labelled;  // node name, group
   for (const NodeGroupSpec& g : s.node_groups) {
     for (int32_t i = 0; i < g.count; ++i, ++n) {
       size_t zone_index = static_cast<size_t>(i) % g.zones.size();
       const std::string& type = g.instance_types[static_cast<size_t>(i) % g.instance_types.size()];
       Ec2Instance instance = MakeInstance(7919, n, type, g.zones[zone_index], zone_index,
                                           g.capacity, now - std::chrono::hours(24 * 3 + n));
-      CO_RETURN_IF_ERROR(cluster->AddInstance(instance, g.name));
-      if (!g.labels.empty() || !g.taints.empty()) {
-        (void)store.Mutate("nodes", "", NodeNameForIp(instance.private_ip),
-                           [&](json& node) -> Status {
-                             for (const auto& [k, v] : g.labels.items())
-                               node["metadata"]["labels"][k] = v;
-                             if (!g.taints.empty()) node["spec"]["taints"] = g.taints;
-                             return Ok();
-                           });
-      }
+      CO_ASSIGN_OR_RETURN(Ec2Instance launched, cluster->LaunchInstance(instance, g.name, true));
+      if (!g.labels.empty() || !g.taints.empty())
+        labelled.emplace_back(NodeNameForIp(launched.private_ip), &g);
     }
   }
   for (const OrphanSpec& o : s.orphans) {
@@ -177,8 +183,16 @@ Status ApplyScenario(const Scenario& s, SandboxCluster* cluster) {
       Ec2Instance instance = MakeInstance(7919, n, o.instance_type, o.zone, 3, o.capacity,
                                           now - std::chrono::hours(24 * 9));
       instance.tags["sandbox:orphan"] = "true";
-      CO_RETURN_IF_ERROR(cluster->AddInstance(instance, ""));
+      CO_RETURN_IF_ERROR(cluster->LaunchInstance(instance, "", false));
     }
+  }
+  cluster->SyncCloud();
+  for (const auto& [name, g] : labelled) {
+    (void)store.Mutate("nodes", "", name, [&](json& node) -> Status {
+      for (const auto& [k, v] : g->labels.items()) node["metadata"]["labels"][k] = v;
+      if (!g->taints.empty()) node["spec"]["taints"] = g->taints;
+      return Ok();
+    });
   }
   size_t service_index = 10;
   for (const WorkloadSpec& w : s.workloads) {
@@ -199,7 +213,8 @@ Status ApplyScenario(const Scenario& s, SandboxCluster* cluster) {
   for (const TrafficSpec& t : s.traffic) AddTraffic(t, cluster);
   uint64_t v = 0;
   for (const VolumeSpec& spec : s.volumes) {
-    for (int32_t i = 0; i < spec.count; ++i) AddVolume(spec, 7919, v++, cluster);
+    for (int32_t i = 0; i < spec.count; ++i)
+      CO_RETURN_IF_ERROR(AddVolume(spec, 7919, v++, cluster));
   }
   for (const json& manifest : s.manifests) {
     std::string resource = Plural(manifest.value("kind", ""));
@@ -242,10 +257,12 @@ Status GenerateCluster(const GenerateSpec& spec, uint64_t seed, SandboxCluster* 
                                         kZones[zone], zone, capacity, now - std::chrono::hours(48));
     instance.private_ip = "10." + std::to_string(16 + zone) + "." + std::to_string(i / 250) + "." +
                           std::to_string(i % 250 + 4);
-    CO_RETURN_IF_ERROR(cluster->AddInstance(instance, std::string("gen-") + type));
-    node_names.push_back(NodeNameForIp(instance.private_ip));
+    CO_ASSIGN_OR_RETURN(Ec2Instance launched,
+                        cluster->LaunchInstance(instance, std::string("gen-") + type, true));
+    node_names.push_back(NodeNameForIp(launched.private_ip));
     node_free_pods.push_back(FindInstanceShape(type)->max_pods);
   }
+  cluster->SyncCloud();
   if (node_names.empty() && spec.pods > 0) return InvalidArgument("generate.pods needs nodes");
   constexpr int32_t kReplicas = 30;
   size_t next_node = 0;
