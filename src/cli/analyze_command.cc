@@ -50,8 +50,6 @@ EngineCycleResult RunEnginesOn(Snapshot snapshot, const std::string& region,
 }
 
 std::string RenderSavings(const EngineCycleResult& cycle, ReportFormat format) {
-  Money total;
-  for (const EngineSummary& s : cycle.summaries) total += s.monthly_savings;
   const bool markdown = format == ReportFormat::kMarkdown;
   std::string out = markdown
                         ? "\n## Savings the engines found (recommend-only)\n\n"
@@ -66,14 +64,11 @@ std::string RenderSavings(const EngineCycleResult& cycle, ReportFormat format) {
                                   s.recommendation_count, s.monthly_savings.ToString(),
                                   s.top_explanation);
   }
-  out += markdown ? fmt::format(
-                        "\nTotal: **{}/month** (alternatives overlap; not additive "
-                        "across engines).\n",
-                        total.ToString())
-                  : fmt::format(
-                        "  {:<15} {:>4}                  {:>14}/month  (alternatives "
-                        "overlap; not additive across engines)\n",
-                        "total", cycle.recommendations.items.size(), total.ToString());
+  // No total: the engines' recommendations are alternatives over the same nodes (a node that
+  // bin-pack deletes is also one spot-optimize would move), so their sum would overstate.
+  out += markdown ? "\nEngines' recommendations overlap: apply one and the next cycle re-plans.\n"
+                  : "  (recommendations overlap across engines: apply one and the next cycle "
+                    "re-plans)\n";
   return out;
 }
 
