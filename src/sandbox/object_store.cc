@@ -55,22 +55,6 @@ std::string ResourceLabel(const std::string& resource) {
 
 }  // namespace
 
-std::string_view WatchEventTypeName(WatchEventType type) {
-  switch (type) {
-    case WatchEventType::kAdded:
-      return "ADDED";
-    case WatchEventType::kModified:
-      return "MODIFIED";
-    case WatchEventType::kDeleted:
-      return "DELETED";
-    case WatchEventType::kBookmark:
-      return "BOOKMARK";
-    case WatchEventType::kError:
-      return "ERROR";
-  }
-  return "ERROR";
-}
-
 std::string ObjectKey(std::string_view namespace_name, std::string_view name) {
   if (namespace_name.empty()) return std::string(name);
   std::string key(namespace_name);

@@ -24,11 +24,13 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "kube/kube_json.h"
 
 namespace cloudoptim::sandbox {
 
-enum class WatchEventType { kAdded, kModified, kDeleted, kBookmark, kError };
-std::string_view WatchEventTypeName(WatchEventType type);  // "ADDED", ...
+// The watch event types of the Kubernetes wire protocol: the same enum the client decodes.
+using ::cloudoptim::WatchEventType;
+using ::cloudoptim::WatchEventTypeName;
 
 using ObjectText = std::shared_ptr<const std::string>;
 
