@@ -200,24 +200,13 @@ Status PostgresDatabase::ExecScript(std::string_view sql) {
 
 Status PostgresDatabase::InTransaction(const std::function<Status()>& body) {
   std::lock_guard lock(mutex_);
-  if (transaction_depth_ > 0) {
-    ++transaction_depth_;
-    Status status = body();
-    --transaction_depth_;
-    return status;
-  }
-  CO_RETURN_IF_ERROR(Reconnect());
-  CO_RETURN_IF_ERROR(ExecScript("BEGIN"));
-  transaction_depth_ = 1;
-  Status status = body();
-  transaction_depth_ = 0;
-  if (!status) {
-    (void)ExecScript("ROLLBACK");
-    return status;
-  }
-  Status commit = ExecScript("COMMIT");
-  if (!commit) (void)ExecScript("ROLLBACK");
-  return commit;
+  return RunTransaction(
+      transaction_depth_,
+      [this]() -> Status {
+        CO_RETURN_IF_ERROR(Reconnect());
+        return ExecScript("BEGIN");
+      },
+      body);
 }
 
 }  // namespace cloudoptim::store

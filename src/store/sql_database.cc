@@ -63,4 +63,25 @@ Result<int64_t> SqlDatabase::Exec(std::string_view sql, const std::vector<SqlVal
   return outcome.rows_changed;
 }
 
+Status SqlDatabase::RunTransaction(int& depth, const std::function<Status()>& begin,
+                                   const std::function<Status()>& body) {
+  if (depth > 0) {
+    ++depth;
+    Status status = body();
+    --depth;
+    return status;
+  }
+  CO_RETURN_IF_ERROR(begin());
+  depth = 1;
+  Status status = body();
+  depth = 0;
+  if (!status) {
+    (void)ExecScript("ROLLBACK");
+    return status;
+  }
+  Status commit = ExecScript("COMMIT");
+  if (!commit) (void)ExecScript("ROLLBACK");
+  return commit;
+}
+
 }  // namespace cloudoptim::store

@@ -73,6 +73,13 @@ class SqlDatabase {
   Result<SqlRows> Query(std::string_view sql, const std::vector<SqlValue>& params);
   // Run() for the number of rows changed only.
   Result<int64_t> Exec(std::string_view sql, const std::vector<SqlValue>& params);
+
+ protected:
+  // The nesting and commit/rollback rules every backend's InTransaction shares; the caller
+  // holds its connection lock. The outermost call runs `begin`, then `body`, then COMMIT —
+  // ROLLBACK when the body or the commit fails; nested calls only run the body.
+  Status RunTransaction(int& depth, const std::function<Status()>& begin,
+                        const std::function<Status()>& body);
 };
 
 // The status of a Result whose value is not needed (g++ 12 has no std::expected::transform).

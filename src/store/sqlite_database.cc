@@ -180,23 +180,8 @@ Status SqliteDatabase::ExecScript(std::string_view sql) {
 // write cannot deadlock half-way (the second waits for the busy timeout instead).
 Status SqliteDatabase::InTransaction(const std::function<Status()>& body) {
   std::lock_guard lock(mutex_);
-  if (transaction_depth_ > 0) {
-    ++transaction_depth_;
-    Status status = body();
-    --transaction_depth_;
-    return status;
-  }
-  CO_RETURN_IF_ERROR(ExecScript("BEGIN IMMEDIATE"));
-  transaction_depth_ = 1;
-  Status status = body();
-  transaction_depth_ = 0;
-  if (!status) {
-    (void)ExecScript("ROLLBACK");
-    return status;
-  }
-  Status commit = ExecScript("COMMIT");
-  if (!commit) (void)ExecScript("ROLLBACK");
-  return commit;
+  return RunTransaction(
+      transaction_depth_, [this] { return ExecScript("BEGIN IMMEDIATE"); }, body);
 }
 
 }  // namespace cloudoptim::store
