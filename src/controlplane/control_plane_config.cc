@@ -24,14 +24,14 @@ struct Setting {
   Setter apply;
 };
 
-Setter StringSetter(std::string ControlPlaneConfig::* field) {
+Setter StringSetter(std::string ControlPlaneConfig::*field) {
   return [field](std::string_view value, ControlPlaneConfig* config) -> Status {
     config->*field = std::string(value);
     return Ok();
   };
 }
 
-Setter DurationSetter(std::chrono::seconds ControlPlaneConfig::* field) {
+Setter DurationSetter(std::chrono::seconds ControlPlaneConfig::*field) {
   return [field](std::string_view value, ControlPlaneConfig* config) -> Status {
     CO_ASSIGN_OR_RETURN(std::chrono::seconds parsed, ParseDuration(value));
     if (parsed.count() <= 0) return InvalidArgument("must be longer than 0s");
@@ -148,9 +148,7 @@ Status ApplyFile(const std::string& path, ControlPlaneConfig* config) {
 }  // namespace
 
 Result<std::chrono::seconds> ParseDuration(std::string_view text) {
-  auto bad = [&] {
-    return InvalidArgument("is not a duration like 90s, 10m or 1h");
-  };
+  auto bad = [&] { return InvalidArgument("is not a duration like 90s, 10m or 1h"); };
   if (text.empty()) return bad();
   int64_t total = 0;
   size_t i = 0;
@@ -162,10 +160,17 @@ Result<std::chrono::seconds> ParseDuration(std::string_view text) {
     int64_t unit = 1;
     if (i < text.size()) {
       switch (text[i]) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        default: return bad();
+        case 's':
+          unit = 1;
+          break;
+        case 'm':
+          unit = 60;
+          break;
+        case 'h':
+          unit = 3600;
+          break;
+        default:
+          return bad();
       }
       ++i;
     } else if (total != 0) {

@@ -14,8 +14,8 @@ using ::testing::HasSubstr;
 class ConfigFile {
  public:
   explicit ConfigFile(const std::string& text) {
-    path_ = std::filesystem::temp_directory_path() /
-            ("co-config-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++) + ".yaml");
+    path_ = std::filesystem::temp_directory_path() / ("co-config-" + std::to_string(::getpid()) +
+                                                      "-" + std::to_string(counter_++) + ".yaml");
     std::ofstream(path_) << text;
   }
   ~ConfigFile() { std::filesystem::remove(path_); }
@@ -39,11 +39,10 @@ TEST(ControlPlaneConfigTest, FlagsOverrideEnvironmentWhichOverridesTheFile) {
   ConfigFile file(
       "core_port: 7000\nengine_interval: 5m\nstore_url: sqlite:///tmp/file.db\nlog_level: "
       "debug\n");
-  Result<ControlPlaneConfig> config =
-      LoadControlPlaneConfig({.file = file.path(),
-                              .environment = {{"CLOUDOPTIM_CORE_PORT", "7100"},
-                                              {"CLOUDOPTIM_ENGINE_INTERVAL", "90s"}},
-                              .flags = {{"core_port", "7200"}}});
+  Result<ControlPlaneConfig> config = LoadControlPlaneConfig(
+      {.file = file.path(),
+       .environment = {{"CLOUDOPTIM_CORE_PORT", "7100"}, {"CLOUDOPTIM_ENGINE_INTERVAL", "90s"}},
+       .flags = {{"core_port", "7200"}}});
   ASSERT_TRUE(config.has_value()) << config.error().ToString();
   EXPECT_EQ(config->core_port, 7200);                            // flag
   EXPECT_EQ(config->engine_interval, std::chrono::seconds(90));  // environment
