@@ -43,21 +43,6 @@ std::string StringField(const nlohmann::json& object, const char* name) {
   return it->get<std::string>();
 }
 
-Result<AwsAccess> ParseAws(const nlohmann::json& root) {
-  AwsAccess aws;
-  auto it = root.find("aws");
-  if (it == root.end()) return aws;
-  if (!it->is_object()) return InvalidArgument("credentials.aws: expected an object");
-  aws.role_arn = StringField(*it, "role_arn");
-  aws.external_id = StringField(*it, "external_id");
-  aws.access_key_id = StringField(*it, "access_key_id");
-  aws.secret_access_key = StringField(*it, "secret_access_key");
-  if (!aws.access_key_id.empty() && aws.secret_access_key.empty()) {
-    return InvalidArgument("credentials.aws.secret_access_key: required with access_key_id");
-  }
-  return aws;
-}
-
 }  // namespace
 
 Result<ClusterCredentials> ParseClusterCredentials(std::string_view text) {
@@ -79,26 +64,16 @@ Result<ClusterCredentials> ParseClusterCredentials(std::string_view text) {
                         ConnectionFromKubeconfig(kubeconfig, StringField(root, "context")));
   } else if (!server.empty()) {
     credentials.connection =
-        DirectConnection(server, StringField(root, "token"), StringField(root, "ca_pem"));
+        DirectConnection(server, StringField(root, "token"), StringField(root, "ca_certificate"));
     auto insecure = root.find("insecure_skip_tls_verify");
     credentials.connection.insecure_skip_tls_verify =
         insecure != root.end() && insecure->is_boolean() && insecure->get<bool>();
   } else {
     return InvalidArgument("credentials: needs \"kubeconfig\" or \"server\"");
   }
-  CO_ASSIGN_OR_RETURN(credentials.aws, ParseAws(root));
+  credentials.aws.role_arn = StringField(root, "role_arn");
+  credentials.aws.external_id = StringField(root, "external_id");
   return credentials;
-}
-
-std::string EncodeClusterCredentials(std::string_view kubeconfig_yaml, const AwsAccess& aws) {
-  nlohmann::json root = {{"kubeconfig", kubeconfig_yaml}};
-  nlohmann::json access = nlohmann::json::object();
-  if (!aws.role_arn.empty()) access["role_arn"] = aws.role_arn;
-  if (!aws.external_id.empty()) access["external_id"] = aws.external_id;
-  if (!aws.access_key_id.empty()) access["access_key_id"] = aws.access_key_id;
-  if (!aws.secret_access_key.empty()) access["secret_access_key"] = aws.secret_access_key;
-  if (!access.empty()) root["aws"] = access;
-  return root.dump();
 }
 
 }  // namespace cloudoptim::controlplane

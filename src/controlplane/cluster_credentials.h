@@ -1,10 +1,13 @@
-// What a customer gives us to reach their cluster and AWS account, as stored (sealed) in the
-// cluster record's `credentials`: either a kubeconfig as YAML text, or a JSON object
+// What a customer gives us to reach their cluster and AWS account, resolved from the cluster
+// record's sealed `credentials`: the JSON object POST /api/v1/customer/onboard stores
+// (server/cluster_credentials.h)
 //
-//   {"kubeconfig": "<YAML>", "context": "prod",                 // or, instead of a kubeconfig,
-//    "server": "https://...", "token": "...", "ca_pem": "...",  // the direct form
-//    "aws": {"role_arn": "arn:aws:iam::1:role/co", "external_id": "...",
-//            "access_key_id": "...", "secret_access_key": "..."}}  // keys: sandbox / tests only
+//   {"kubeconfig": "<YAML>", "context": "prod",                        // a kubeconfig, or
+//    "server": "https://...", "token": "...", "ca_certificate": "PEM",  // the direct form
+//    "role_arn": "arn:aws:iam::1:role/co", "external_id": "..."}        // the AWS role
+//
+// or a plain kubeconfig (YAML text). The AWS side uses the control plane's own AWS identity
+// (its environment, profile or web identity) to assume the customer's role.
 //
 //   CO_ASSIGN_OR_RETURN(ClusterCredentials c, ParseClusterCredentials(stored_text));
 //   ClusterConnection kube = c.connection;
@@ -35,9 +38,5 @@ struct ClusterCredentials {
 // InvalidArgument naming the field for malformed JSON, a kubeconfig that does not resolve
 // (its own error, annotated), or neither a kubeconfig nor a server. Never echoes secrets.
 Result<ClusterCredentials> ParseClusterCredentials(std::string_view text);
-
-// The JSON form of a kubeconfig plus AWS access: what `cloudoptim demo` registers, and what
-// the onboarding API may store.
-std::string EncodeClusterCredentials(std::string_view kubeconfig_yaml, const AwsAccess& aws);
 
 }  // namespace cloudoptim::controlplane

@@ -23,11 +23,6 @@ struct AwsAccount {
 Result<std::shared_ptr<AwsAccount>> ConnectAws(const store::Cluster& cluster,
                                                const AwsAccess& access, Clock& clock) {
   aws::Environment environment = aws::ProcessEnvironment();
-  if (!access.access_key_id.empty()) {
-    environment["AWS_ACCESS_KEY_ID"] = access.access_key_id;
-    environment["AWS_SECRET_ACCESS_KEY"] = access.secret_access_key;
-    environment.erase("AWS_SESSION_TOKEN");
-  }
   aws::AwsOptions options{.region = cluster.region,
                           .endpoint_url = cluster.aws_endpoint,
                           .role_arn = access.role_arn,

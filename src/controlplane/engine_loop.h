@@ -81,6 +81,8 @@ class EngineLoop {
   // Wakes the thread, waits for a running cycle to end, joins, stops every cluster's watches.
   void Stop();
   const std::string& replica_id() const { return options_.replica_id; }
+  // Set before Start(): the metrics adapter is built after the loop it observes.
+  void set_observer(EngineLoopObserver* observer) { observer_ = observer; }
 
  private:
   struct Entry;

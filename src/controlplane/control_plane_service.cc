@@ -1,0 +1,70 @@
+#include "controlplane/control_plane_service.h"
+
+#include "controlplane/control_plane_log.h"
+#include "controlplane/remote_engine_runner.h"
+#include "store/open_store.h"
+
+namespace cloudoptim::controlplane {
+
+Status ControlPlaneService::Start(const ControlPlaneConfig& config, store::SecretBox secret_box) {
+  store::StoreOptions store_options;
+  store_options.secret_box = std::move(secret_box);
+  Result<std::unique_ptr<store::Store>> opened = store::OpenStore(config.store_url, store_options);
+  if (!opened) return std::unexpected(Annotate(opened.error(), "store_url"));
+  store_ = std::move(*opened);
+
+  Result<Catalog> catalog = Catalog::Load(DefaultDataDirectory());
+  if (!catalog) return std::unexpected(Annotate(catalog.error(), "instance catalogue"));
+  catalog_ = std::move(*catalog);
+
+  if (config.ml_server_url.empty()) {
+    runner_ = std::make_unique<InProcessEngineRunner>(*catalog_);
+  } else {
+    ml_http_ = std::make_unique<CurlHttpClient>(
+        CurlHttpClientOptions{.connect_timeout = std::chrono::seconds(5)});
+    runner_ = std::make_unique<RemoteEngineRunner>(
+        *ml_http_, RemoteEngineOptions{.base_url = config.ml_server_url});
+  }
+  // The API owns the metrics registry; the loop records into it, so it is built first and
+  // the loop's hooks object is handed to it before the loop exists.
+  EngineLoopOptions loop_options{.interval = config.engine_interval,
+                                 .snapshot_resync = config.snapshot_resync};
+  loop_ = std::make_unique<EngineLoop>(*store_, *catalog_, *runner_, RealClusterConnector(clock_),
+                                       clock_, loop_options);
+  control_plane_ = std::make_unique<ControlPlane>(*loop_, *runner_, config.ml_server_url);
+  api_ = std::make_unique<server::CoreApiServer>(
+      *store_, *control_plane_,
+      server::CoreApiOptions{.bind_address = config.bind_address,
+                             .port = config.core_port,
+                             .operator_key = config.operator_key,
+                             .clock = &clock_});
+  metrics_ = std::make_unique<LoopMetrics>(api_->metrics());
+  loop_->set_observer(metrics_.get());
+  CO_RETURN_IF_ERROR(api_->Start());
+  loop_->Start();
+  // The executor (h/execute) and the interruption handler (h/interrupt) start here, over
+  // store_ and the loop's cluster runtimes, once they are merged; Stop() ends them before
+  // the loop.
+  control_plane_->SetReady(true);
+  Log(LogLevel::kInfo, "control plane started",
+      {{"api", config.bind_address + ":" + std::to_string(api_->port())},
+       {"engines", runner_->mode()},
+       {"replica", loop_->replica_id()},
+       {"interval_seconds", std::to_string(config.engine_interval.count())}});
+  return Ok();
+}
+
+void ControlPlaneService::Stop() {
+  if (control_plane_) control_plane_->SetReady(false);
+  if (api_) api_->Stop();
+  if (loop_) loop_->Stop();
+  api_.reset();
+  control_plane_.reset();
+  loop_.reset();
+  metrics_.reset();
+  runner_.reset();
+  ml_http_.reset();
+  store_.reset();
+}
+
+}  // namespace cloudoptim::controlplane
