@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -89,6 +90,18 @@ Result<std::string> OnboardSandbox(HttpClient& http, const std::string& api_url,
     return Internal("onboard: no cluster id in the reply");
   }
   return reply["cluster"]["id"].get<std::string>();
+}
+
+// Onboarding wakes the cluster's loop, which may be running its first cycle already: the
+// API answers 409 then, and the trigger is repeated once that cycle is done.
+Result<Json> TriggerCycle(HttpClient& http, const std::string& api_url, const std::string& key,
+                          const std::string& cluster_id) {
+  for (int attempt = 0;; ++attempt) {
+    Result<Json> cycle = CallApi(http, "POST", api_url + "/api/v1/optimization/trigger", key,
+                                 {{"cluster_id", cluster_id}});
+    if (cycle || !IsAborted(cycle.error()) || attempt == 600) return cycle;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
 }
 
 void PrintReady(const DemoFlags& flags, const std::string& api_url, const std::string& key,
@@ -181,8 +194,7 @@ int RunDemo(const DemoFlags& flags) {
   Result<std::string> cluster_id = OnboardSandbox(http, api_url, api_key->plaintext, sandbox);
   if (!cluster_id) return fail(cluster_id.error(), 1);
   std::cerr << "onboarded the sandbox as cluster " << *cluster_id << "; first engine cycle...\n";
-  Result<Json> cycle = CallApi(http, "POST", api_url + "/api/v1/optimization/trigger",
-                               api_key->plaintext, {{"cluster_id", *cluster_id}});
+  Result<Json> cycle = TriggerCycle(http, api_url, api_key->plaintext, *cluster_id);
   if (!cycle) return fail(cycle.error(), 1);
   PrintReady(flags, api_url, api_key->plaintext, *cluster_id, sandbox, *cycle);
 

@@ -96,6 +96,7 @@ const std::vector<Setting>& Settings() {
       {"bind_address", StringSetter(&ControlPlaneConfig::bind_address)},
       {"core_port", SetPort},
       {"ml_server_url", SetMlServerUrl},
+      {"ml_server_token", StringSetter(&ControlPlaneConfig::ml_server_token)},
       {"engine_interval", DurationSetter(&ControlPlaneConfig::engine_interval)},
       {"snapshot_resync", DurationSetter(&ControlPlaneConfig::snapshot_resync)},
       {"operator_key", StringSetter(&ControlPlaneConfig::operator_key)},
@@ -116,7 +117,8 @@ Status Apply(const Setting& setting, std::string_view value, std::string_view or
              ControlPlaneConfig* config) {
   Status applied = setting.apply(value, config);
   if (applied) return Ok();
-  std::string shown = setting.key == "operator_key" ? "<hidden>" : std::string(value);
+  bool secret = setting.key == "operator_key" || setting.key == "ml_server_token";
+  std::string shown = secret ? "<hidden>" : std::string(value);
   return InvalidArgument(setting.key + ": \"" + shown + "\" " + applied.error().message +
                          " (from " + std::string(origin) + ")");
 }

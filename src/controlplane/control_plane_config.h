@@ -33,6 +33,8 @@ struct ControlPlaneConfig {
   // Empty: the decision engines run in this process. Set ("http://ml:8001"): every cycle is
   // sent to that ML server instead.
   std::string ml_server_url;
+  // Bearer token the ML server requires (its --token), empty when it requires none.
+  std::string ml_server_token;
   std::chrono::seconds engine_interval = std::chrono::minutes(10);
   // Full relist of a cluster on top of its watches, to repair anything a watch missed.
   std::chrono::seconds snapshot_resync = std::chrono::minutes(30);

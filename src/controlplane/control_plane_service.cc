@@ -23,7 +23,8 @@ Status ControlPlaneService::Start(const ControlPlaneConfig& config, store::Secre
     ml_http_ = std::make_unique<CurlHttpClient>(
         CurlHttpClientOptions{.connect_timeout = std::chrono::seconds(5)});
     runner_ = std::make_unique<RemoteEngineRunner>(
-        *ml_http_, RemoteEngineOptions{.base_url = config.ml_server_url});
+        *ml_http_,
+        RemoteEngineOptions{.base_url = config.ml_server_url, .token = config.ml_server_token});
   }
   // The API owns the metrics registry; the loop records into it, so it is built first and
   // the loop's hooks object is handed to it before the loop exists.

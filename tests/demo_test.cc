@@ -1,0 +1,111 @@
+// End to end: `cloudoptim demo --headless` starts the sandbox and the control plane, onboards
+// the sandbox through the API, and the API then lists recommendations with dollar savings;
+// another tenant sees none of it; SIGINT stops everything with exit code 0.
+#include <signal.h>
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "net/curl_http_client.h"
+#include "store/open_store.h"
+#include "support/process.h"
+
+namespace cloudoptim {
+namespace {
+
+using ::cloudoptim::testing::ChildProcess;
+using ::cloudoptim::testing::FreeLoopbackPort;
+using ::cloudoptim::testing::MakeTempDirectory;
+using ::cloudoptim::testing::ReadFileOrEmpty;
+using Json = nlohmann::json;
+
+// The key=value lines the demo prints once ready, or an empty map while it is not.
+std::map<std::string, std::string> ReadyLines(const std::string& log) {
+  std::map<std::string, std::string> values;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    size_t equals = line.find('=');
+    if (equals == std::string::npos || line.find(' ') < equals) continue;
+    values[line.substr(0, equals)] = line.substr(equals + 1);
+  }
+  if (values["ready"] != "1") return {};
+  return values;
+}
+
+struct Reply {
+  int status = 0;
+  Json body;
+};
+
+Reply Get(CurlHttpClient& http, const std::string& url, const std::string& key) {
+  Result<HttpResponse> response =
+      http.Send({.url = url, .headers = {{"Authorization", "Bearer " + key}}});
+  if (!response) return {};
+  return {response->status, Json::parse(response->body, nullptr, false)};
+}
+
+TEST(DemoTest, HeadlessDemoServesRecommendationsWithSavingsToItsTenantOnly) {
+  std::string dir = MakeTempDirectory("co-demo-test");
+  std::string log = dir + "/demo.log";
+  ChildProcess demo = ChildProcess::Start({CO_BINARY, "demo", "--headless", "--port",
+                                           std::to_string(FreeLoopbackPort()), "--data-dir", dir},
+                                          {}, log);
+  std::map<std::string, std::string> ready;
+  // Generous bounds: the test waits for what happens, it does not time it.
+  for (int i = 0; i < 1800 && ready.empty() && demo.IsRunning(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ready = ReadyLines(ReadFileOrEmpty(log));
+  }
+  ASSERT_FALSE(ready.empty()) << ReadFileOrEmpty(log);
+  const std::string api = ready["api_url"];
+  const std::string key = ready["api_key"];
+  const std::string cluster_id = ready["cluster_id"];
+  ASSERT_THAT(api, ::testing::StartsWith("http://127.0.0.1:"));
+  ASSERT_FALSE(key.empty());
+
+  CurlHttpClient http;
+  Reply recommendations;
+  for (int i = 0; i < 600; ++i) {
+    recommendations = Get(http, api + "/api/v1/recommendations?cluster_id=" + cluster_id, key);
+    if (recommendations.status == 200 && recommendations.body.value("count", 0) > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(recommendations.status, 200) << ReadFileOrEmpty(log);
+  ASSERT_GT(recommendations.body.value("count", 0), 0) << recommendations.body.dump();
+  EXPECT_GT(std::stod(recommendations.body["total_monthly_savings_usd"].get<std::string>()), 0.0);
+  const Json& first = recommendations.body["recommendations"][0];
+  EXPECT_GT(std::stod(first["monthly_savings_usd"].get<std::string>()), 0.0);
+  EXPECT_FALSE(first["explanation"].get<std::string>().empty());
+
+  Reply clusters = Get(http, api + "/api/v1/admin/clusters", key);
+  ASSERT_EQ(clusters.status, 200);
+  ASSERT_EQ(clusters.body["clusters"].size(), 1u);
+  EXPECT_EQ(clusters.body["clusters"][0]["loop"]["last_error"], Json()) << clusters.body.dump();
+
+  // Another tenant, made in the same store the demo uses, sees nothing of the demo's.
+  store::StoreOptions options;
+  options.secret_box = store::SecretBox::FromFile(dir + "/master.key").value();
+  std::unique_ptr<store::Store> db =
+      store::OpenStore("sqlite://" + dir + "/cloudoptim.db", std::move(options)).value();
+  store::Tenant other = db->tenants().CreateTenant("other").value();
+  std::string other_key =
+      db->tenants().CreateApiKey(other.id, store::Role::kAdmin, "isolation").value().plaintext;
+  Reply theirs = Get(http, api + "/api/v1/recommendations?cluster_id=" + cluster_id, other_key);
+  EXPECT_EQ(theirs.body.value("count", -1), 0) << theirs.body.dump();
+  EXPECT_EQ(Get(http, api + "/api/v1/clusters/" + cluster_id, other_key).status, 404);
+  EXPECT_EQ(Get(http, api + "/api/v1/admin/clusters", other_key).body["clusters"].size(), 0u);
+  db.reset();
+
+  demo.Signal(SIGINT);
+  EXPECT_EQ(demo.Wait(std::chrono::seconds(60)), 0) << ReadFileOrEmpty(log);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace cloudoptim
