@@ -4,9 +4,8 @@
 
 BIN := build/release/src/cli/cloudoptim
 
-# The main job: a sandbox EKS cluster analysed by `cloudoptim analyze` (costs, idle capacity,
-# over-provisioned workloads, what each engine would save). The control plane's
-# `cloudoptim demo` replaces it once it exists.
+# The main job: `cloudoptim demo` — a sandbox EKS cluster onboarded into the control plane,
+# recommendations with dollar savings through the core API (scripts/demo).
 demo: build
 	scripts/demo
 

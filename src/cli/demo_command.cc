@@ -190,13 +190,16 @@ int RunDemo(const DemoFlags& flags) {
       service.store().tenants().CreateApiKey(tenant->id, store::Role::kAdmin, "cloudoptim demo");
   if (!api_key) return fail(api_key.error(), 1);
 
-  CurlHttpClient http;
-  Result<std::string> cluster_id = OnboardSandbox(http, api_url, api_key->plaintext, sandbox);
-  if (!cluster_id) return fail(cluster_id.error(), 1);
-  std::cerr << "onboarded the sandbox as cluster " << *cluster_id << "; first engine cycle...\n";
-  Result<Json> cycle = TriggerCycle(http, api_url, api_key->plaintext, *cluster_id);
-  if (!cycle) return fail(cycle.error(), 1);
-  PrintReady(flags, api_url, api_key->plaintext, *cluster_id, sandbox, *cycle);
+  {
+    // Scoped: its kept-alive connections must not hold the API server open at Stop().
+    CurlHttpClient http;
+    Result<std::string> cluster_id = OnboardSandbox(http, api_url, api_key->plaintext, sandbox);
+    if (!cluster_id) return fail(cluster_id.error(), 1);
+    std::cerr << "onboarded the sandbox as cluster " << *cluster_id << "; first engine cycle...\n";
+    Result<Json> cycle = TriggerCycle(http, api_url, api_key->plaintext, *cluster_id);
+    if (!cycle) return fail(cycle.error(), 1);
+    PrintReady(flags, api_url, api_key->plaintext, *cluster_id, sandbox, *cycle);
+  }
 
   int received = 0;
   sigwait(&signals, &received);
