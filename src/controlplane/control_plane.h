@@ -7,6 +7,8 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <string>
 
 #include "controlplane/engine_loop.h"
 #include "server/control_plane_hooks.h"
@@ -15,9 +17,12 @@ namespace cloudoptim::controlplane {
 
 class ControlPlane final : public server::ControlPlaneHooks {
  public:
+  // Asks the remote ML server whether it is healthy (a short GET); null in process.
+  using MlProbe = std::function<Status()>;
   // `ml_url` is the remote ML server when the runner is remote, else empty.
-  ControlPlane(EngineLoop& loop, const EngineRunner& runner, std::string ml_url = "")
-      : loop_(loop), runner_(runner), ml_url_(std::move(ml_url)) {}
+  ControlPlane(EngineLoop& loop, const EngineRunner& runner, std::string ml_url = "",
+               MlProbe ml_probe = nullptr)
+      : loop_(loop), runner_(runner), ml_url_(std::move(ml_url)), ml_probe_(std::move(ml_probe)) {}
 
   Result<server::CycleOutcome> TriggerCycle(const std::string& tenant_id,
                                             const std::string& cluster_id) override {
@@ -37,6 +42,11 @@ class ControlPlane final : public server::ControlPlaneHooks {
     server::MlHealth health;
     health.mode = runner_.mode();
     health.url = ml_url_;
+    if (ml_probe_) {
+      Status probed = ml_probe_();
+      health.healthy = probed.has_value();
+      if (!probed) health.detail = probed.error().ToString();
+    }
     return health;
   }
 
@@ -46,6 +56,7 @@ class ControlPlane final : public server::ControlPlaneHooks {
   EngineLoop& loop_;
   const EngineRunner& runner_;
   std::string ml_url_;
+  MlProbe ml_probe_;
   std::atomic<bool> ready_{false};
 };
 

@@ -32,7 +32,19 @@ Status ControlPlaneService::Start(const ControlPlaneConfig& config, store::Secre
                                  .snapshot_resync = config.snapshot_resync};
   loop_ = std::make_unique<EngineLoop>(*store_, *catalog_, *runner_, RealClusterConnector(clock_),
                                        clock_, loop_options);
-  control_plane_ = std::make_unique<ControlPlane>(*loop_, *runner_, config.ml_server_url);
+  ControlPlane::MlProbe probe;
+  if (ml_http_) {
+    probe = [http = ml_http_.get(), url = config.ml_server_url + "/api/v1/ml/health",
+             token = config.ml_server_token]() -> Status {
+      HttpRequest request{.url = url, .timeout = std::chrono::seconds(2)};
+      if (!token.empty()) request.headers.Set("Authorization", "Bearer " + token);
+      CO_ASSIGN_OR_RETURN(HttpResponse response, http->Send(request));
+      if (!response.ok()) return std::unexpected(ErrorFromHttpStatus(request, response));
+      return Ok();
+    };
+  }
+  control_plane_ =
+      std::make_unique<ControlPlane>(*loop_, *runner_, config.ml_server_url, std::move(probe));
   api_ = std::make_unique<server::CoreApiServer>(
       *store_, *control_plane_,
       server::CoreApiOptions{.bind_address = config.bind_address,
