@@ -14,6 +14,7 @@ void AddCatalogCommand(CLI::App& app);
 void AddAwsCommand(CLI::App& app);
 void AddAnalyzeCommand(CLI::App& app);
 void AddSandboxCommand(CLI::App& app);
+void AddMlServerCommand(CLI::App& app);
 void AddCoreCommand(CLI::App& app);
 void AddDemoCommand(CLI::App& app);
 

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   cloudoptim::cli::AddAwsCommand(app);
   cloudoptim::cli::AddAnalyzeCommand(app);
   cloudoptim::cli::AddSandboxCommand(app);
+  cloudoptim::cli::AddMlServerCommand(app);
   cloudoptim::cli::AddCoreCommand(app);
   cloudoptim::cli::AddDemoCommand(app);
   try {

@@ -116,7 +116,8 @@ Status RouteServer::Impl::Start() {
   size_t threads = std::max<size_t>(1, options_.threads);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_payload_max_length(options_.max_body_bytes);
-  server_->set_keep_alive_timeout(30);
+  // Idle keep-alive connections hold a worker until they time out, and Stop() waits for them.
+  server_->set_keep_alive_timeout(5);
   server_->set_read_timeout(30, 0);
   server_->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     trace = RequestTrace{.start = std::chrono::steady_clock::now()};
