@@ -23,6 +23,7 @@ using ::cloudoptim::testing::ChildProcess;
 using ::cloudoptim::testing::FreeLoopbackPort;
 using ::cloudoptim::testing::MakeTempDirectory;
 using ::cloudoptim::testing::ReadFileOrEmpty;
+using ::cloudoptim::testing::WaitForPort;
 using Json = nlohmann::json;
 
 // The key=value lines the demo prints once ready, or an empty map while it is not.
@@ -110,6 +111,43 @@ TEST(DemoTest, HeadlessDemoServesRecommendationsWithSavingsToItsTenantOnly) {
 
   demo.Signal(SIGINT);
   EXPECT_EQ(demo.Wait(std::chrono::seconds(60)), 0) << ReadFileOrEmpty(log);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(DemoTest, WithARemoteMlServerTheEnginesRunThereAndStillFindSavings) {
+  std::string dir = MakeTempDirectory("co-demo-ml-test");
+  int ml_port = FreeLoopbackPort();
+  ChildProcess ml = ChildProcess::Start({CO_BINARY, "ml-server", "--port", std::to_string(ml_port)},
+                                        {}, dir + "/ml.log");
+  ASSERT_TRUE(WaitForPort(ml_port, std::chrono::seconds(120))) << ReadFileOrEmpty(dir + "/ml.log");
+  std::string ml_url = "http://127.0.0.1:" + std::to_string(ml_port);
+  std::string log = dir + "/demo.log";
+  ChildProcess demo = ChildProcess::Start(
+      {CO_BINARY, "demo", "--headless", "--port", std::to_string(FreeLoopbackPort()), "--data-dir",
+       dir, "--ml-server-url", ml_url},
+      {}, log);
+  std::map<std::string, std::string> ready;
+  for (int i = 0; i < 1800 && ready.empty() && demo.IsRunning(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ready = ReadyLines(ReadFileOrEmpty(log));
+  }
+  ASSERT_FALSE(ready.empty()) << ReadFileOrEmpty(log);
+  // The first cycle ran on the ML server (the trigger answered after it).
+  EXPECT_GT(std::stoi(ready["recommendations"]), 0) << ReadFileOrEmpty(log);
+  EXPECT_GT(std::stod(ready["monthly_savings_usd"]), 0.0);
+  {
+    CurlHttpClient http;
+    Reply health = Get(http, ready["api_url"] + "/api/v1/ml/health", ready["api_key"]);
+    EXPECT_EQ(health.status, 200) << health.body.dump();
+    EXPECT_EQ(health.body.value("mode", ""), "remote");
+    EXPECT_EQ(health.body.value("url", ""), ml_url);
+  }
+  demo.Signal(SIGINT);
+  EXPECT_EQ(demo.Wait(std::chrono::seconds(60)), 0) << ReadFileOrEmpty(log);
+  EXPECT_THAT(ReadFileOrEmpty(dir + "/ml.log"),
+              ::testing::HasSubstr("/api/v1/ml/decision/bin-pack"));
+  ml.Signal(SIGTERM);
+  EXPECT_EQ(ml.Wait(std::chrono::seconds(60)), 0);
   std::filesystem::remove_all(dir);
 }
 

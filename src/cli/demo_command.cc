@@ -34,6 +34,7 @@ struct DemoFlags {
   std::string data_dir;
   bool headless = false;
   std::string interval = "1m";
+  std::string ml_server_url;  // empty: engines in process
 };
 
 // The master key sealing the sandbox's kubeconfig; kept in the data dir so a second run on
@@ -167,7 +168,8 @@ int RunDemo(const DemoFlags& flags) {
   Result<ControlPlaneConfig> config =
       LoadControlPlaneConfig({.flags = {{"store_url", "sqlite://" + *data_dir + "/cloudoptim.db"},
                                         {"core_port", std::to_string(flags.port)},
-                                        {"engine_interval", flags.interval}}});
+                                        {"engine_interval", flags.interval},
+                                        {"ml_server_url", flags.ml_server_url}}});
   if (!config) return fail(config.error(), 2);
   Result<store::SecretBox> key = DemoMasterKey(*data_dir);
   if (!key) return fail(key.error(), 1);
@@ -226,6 +228,8 @@ void AddDemoCommand(CLI::App& app) {
                       "temporary folder)");
   command->add_option("--interval", flags->interval, "Engine cycle interval")
       ->capture_default_str();
+  command->add_option("--ml-server-url", flags->ml_server_url,
+                      "Run the engines on this `cloudoptim ml-server` (default: in process)");
   command->add_flag("--headless", flags->headless,
                     "No banner: print key=value lines (api_url=, api_key=, ...) and run until "
                     "SIGINT/SIGTERM");
