@@ -112,8 +112,8 @@ void PrintReady(const DemoFlags& flags, const std::string& api_url, const std::s
   std::string kubectl = "kubectl --kubeconfig " + sandbox.kubeconfig_path() + " get nodes";
   if (flags.headless) {
     std::cout << "api_url=" << api_url << "\napi_key=" << key << "\ncluster_id=" << cluster_id
-              << "\nkubeconfig=" << sandbox.kubeconfig_path()
-              << "\nrecommendations=" << cycle.value("recommendation_count", 0)
+              << "\nkubeconfig=" << sandbox.kubeconfig_path() << "\nkubectl=" << kubectl
+              << "\ncurl=" << curl << "\nrecommendations=" << cycle.value("recommendation_count", 0)
               << "\nmonthly_savings_usd=" << cycle.value("monthly_savings_usd", "0")
               << "\nready=1\n"
               << std::flush;

@@ -205,32 +205,26 @@ Result<server::CycleOutcome> EngineLoop::RunCycle(Entry& entry) {
   return outcome;
 }
 
-Result<server::CycleOutcome> EngineLoop::RunCycleSteps(Entry& entry, TimePoint started) {
+Status EngineLoop::EnsureRuntime(Entry& entry) {
+  if (entry.runtime) return Ok();
   const store::Cluster& cluster = entry.cluster;
-  if (!entry.runtime) {
-    Result<std::string> credentials =
-        store_.clusters().GetClusterCredentials(cluster.tenant_id, cluster.id);
-    if (!credentials) return std::unexpected(Annotate(credentials.error(), "cluster credentials"));
-    Result<ClusterClients> clients = connector_(cluster, *credentials);
-    if (!clients) return std::unexpected(Annotate(clients.error(), "connecting to the cluster"));
-    entry.runtime = std::make_unique<ClusterRuntime>(
-        cluster, std::move(*clients), clock_,
-        ClusterRuntimeOptions{.snapshot_resync = options_.snapshot_resync});
-  }
-  Result<Snapshot> snapshot = entry.runtime->CurrentSnapshot();
-  if (!snapshot) {
-    entry.runtime.reset();  // reconnect from scratch next time (credentials may have changed)
-    return std::unexpected(Annotate(snapshot.error(), "reading the cluster"));
-  }
-  {
-    std::lock_guard lock(entry.status_mutex);
-    entry.status.last_snapshot = snapshot->now;
-  }
+  Result<std::string> credentials =
+      store_.clusters().GetClusterCredentials(cluster.tenant_id, cluster.id);
+  if (!credentials) return std::unexpected(Annotate(credentials.error(), "cluster credentials"));
+  Result<ClusterClients> clients = connector_(cluster, *credentials);
+  if (!clients) return std::unexpected(Annotate(clients.error(), "connecting to the cluster"));
+  entry.runtime = std::make_unique<ClusterRuntime>(
+      cluster, std::move(*clients), clock_,
+      ClusterRuntimeOptions{.snapshot_resync = options_.snapshot_resync});
+  return Ok();
+}
+
+Result<EngineCycleResult> EngineLoop::RunEngines(Entry& entry, const Snapshot& snapshot) {
+  const store::Cluster& cluster = entry.cluster;
   CO_ASSIGN_OR_RETURN(store::ClusterSettings settings,
                       store_.clusters().GetSettings(cluster.tenant_id, cluster.id));
   Result<Policy> policy = PolicyFromSettings(settings);
   if (!policy) return std::unexpected(Annotate(policy.error(), "cluster settings"));
-
   // Without prices the engines fall back to the catalogue's estimates: worse, not wrong.
   Result<RegionEvidence> evidence = entry.runtime->SpotEvidence();
   if (!evidence) {
@@ -240,29 +234,44 @@ Result<server::CycleOutcome> EngineLoop::RunCycleSteps(Entry& entry, TimePoint s
   } else if (!entry.runtime->last_spot_prices().empty()) {
     (void)store_.time_series().InsertSpotPrices(ToStoredPrices(entry.runtime->last_spot_prices()));
   }
-  PoolScoreTable scores = ScoreRegion(catalog_, snapshot->region, *evidence);
+  PoolScoreTable scores = ScoreRegion(catalog_, snapshot.region, *evidence);
   std::map<RegionEvidence::PoolId, Money> prices = LatestSpotPrices(*evidence);
   Result<EngineCycleResult> result = runner_.Run(
-      {.snapshot = *snapshot, .policy = *policy, .pool_scores = scores, .spot_prices = prices});
+      {.snapshot = snapshot, .policy = *policy, .pool_scores = scores, .spot_prices = prices});
   if (!result) return std::unexpected(Annotate(result.error(), "running the engines"));
+  return result;
+}
 
+Result<server::CycleOutcome> EngineLoop::RunCycleSteps(Entry& entry, TimePoint started) {
+  const store::Cluster& cluster = entry.cluster;
+  CO_RETURN_IF_ERROR(EnsureRuntime(entry));
+  Result<Snapshot> snapshot = entry.runtime->CurrentSnapshot();
+  if (!snapshot) {
+    entry.runtime.reset();  // reconnect from scratch next time (credentials may have changed)
+    return std::unexpected(Annotate(snapshot.error(), "reading the cluster"));
+  }
+  {
+    std::lock_guard lock(entry.status_mutex);
+    entry.status.last_snapshot = snapshot->now;
+  }
+  CO_ASSIGN_OR_RETURN(EngineCycleResult result, RunEngines(entry, *snapshot));
   CO_ASSIGN_OR_RETURN(
       store::UpsertSummary summary,
       store_.recommendations().UpsertRecommendations(cluster.tenant_id, cluster.id,
-                                                     ToStoredRecommendations(cluster.id, *result)));
+                                                     ToStoredRecommendations(cluster.id, result)));
   CO_RETURN_IF_ERROR(store_.time_series().AddSavings(
       cluster.tenant_id, {.cluster_id = cluster.id,
                           .at = snapshot->now,
                           .realized = Money(),
-                          .projected_monthly = ProjectedMonthlySavings(*result)}));
-  if (observer_) observer_->OnCycle(cluster, *result, clock_.Now() - started);
+                          .projected_monthly = ProjectedMonthlySavings(result)}));
+  if (observer_) observer_->OnCycle(cluster, result, clock_.Now() - started);
   return server::CycleOutcome{
       .cluster_id = cluster.id,
-      .recommendation_count = static_cast<int>(result->recommendations.items.size()),
+      .recommendation_count = static_cast<int>(result.recommendations.items.size()),
       .inserted = summary.inserted,
       .updated = summary.updated,
       .superseded = summary.superseded,
-      .monthly_savings = result->recommendations.TotalMonthlySavings(),
+      .monthly_savings = result.recommendations.TotalMonthlySavings(),
       .started = started};
 }
 

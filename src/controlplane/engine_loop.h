@@ -93,6 +93,8 @@ class EngineLoop {
   // Runs one cycle; the caller holds entry.cycle_mutex.
   Result<server::CycleOutcome> RunCycle(Entry& entry);
   Result<server::CycleOutcome> RunCycleSteps(Entry& entry, TimePoint started);
+  Status EnsureRuntime(Entry& entry);  // connects the cluster when it has no runtime
+  Result<EngineCycleResult> RunEngines(Entry& entry, const Snapshot& snapshot);
   void RecordFailure(Entry& entry, const Error& error, TimePoint at);
   void RecordSuccess(Entry& entry, TimePoint at);
   void ThreadMain();
