@@ -12,6 +12,7 @@
 #include <memory>
 #include <thread>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -107,8 +108,11 @@ Result<Json> TriggerCycle(HttpClient& http, const std::string& api_url, const st
 
 void PrintReady(const DemoFlags& flags, const std::string& api_url, const std::string& key,
                 const std::string& cluster_id, const DemoSandbox& sandbox, const Json& cycle) {
-  std::string curl = "curl -s -H 'Authorization: Bearer " + key + "' " + api_url +
-                     "/api/v1/recommendations?cluster_id=" + cluster_id;
+  std::string curl = "curl -s -H 'Authorization: Bearer " + key + "' '" + api_url +
+                     "/api/v1/recommendations?cluster_id=" + cluster_id + "'";
+  // The API's decimal text, shown to the cent.
+  std::string savings = cycle.value("monthly_savings_usd", "0");
+  savings = fmt::format("{:.2f}", std::strtod(savings.c_str(), nullptr));
   std::string kubectl = "kubectl --kubeconfig " + sandbox.kubeconfig_path() + " get nodes";
   if (flags.headless) {
     std::cout << "api_url=" << api_url << "\napi_key=" << key << "\ncluster_id=" << cluster_id
@@ -122,7 +126,7 @@ void PrintReady(const DemoFlags& flags, const std::string& api_url, const std::s
   std::cout << "\nCloudOptim is watching the sandbox cluster \"" << sandbox.scenario_name()
             << "\" (" << sandbox.node_count() << " nodes).\n"
             << "First engine cycle: " << cycle.value("recommendation_count", 0)
-            << " recommendations, $" << cycle.value("monthly_savings_usd", "0")
+            << " recommendations, $" << savings
             << "/month of savings found (recommend-only: nothing is changed).\n\n"
             << "  core API:  " << api_url << "\n"
             << "  API key:   " << key << "   (admin of tenant \"demo\")\n\n"
