@@ -217,8 +217,11 @@ void RouteServer::Impl::Serve(const Route& route, const httplib::Request& req,
 }
 
 void RouteServer::Impl::Record(const httplib::Request& req, const httplib::Response& res) {
-  auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - trace.start);
+  // Requests httplib rejects before routing (a malformed request line) have no start time.
+  auto latency = trace.start == std::chrono::steady_clock::time_point{}
+                     ? std::chrono::microseconds(0)
+                     : std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - trace.start);
   std::string route = trace.route.empty() ? "unmatched" : trace.route;
   std::string status = std::to_string(res.status);
   MetricLabels labels = {
