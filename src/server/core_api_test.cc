@@ -1,4 +1,7 @@
 // What each core API route answers when used as intended.
+#include <atomic>
+#include <thread>
+
 #include "server/core_api_test_fixture.h"
 #include "store/api_key.h"
 
@@ -282,6 +285,29 @@ TEST_F(CoreApiTest, AccessLogsAreOneJsonLinePerRequestWithoutTheKey) {
   EXPECT_EQ(line["key_id"], store::ApiKeyIdOf(viewer_a_).value());
   EXPECT_TRUE(line.contains("latency_ms"));
   EXPECT_EQ(access_log_[0].find(viewer_a_), std::string::npos);
+}
+
+TEST_F(CoreApiTest, ConcurrentClientsOfTwoTenantsEachSeeOnlyTheirOwnData) {
+  std::vector<std::thread> clients;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 6; ++t) {
+    clients.emplace_back([&, t] {
+      const std::string& key = t % 2 == 0 ? viewer_a_ : admin_b_;
+      const std::string& expected = t % 2 == 0 ? rec_a_ : rec_b_;
+      httplib::Client client("127.0.0.1", api_->port());
+      for (int i = 0; i < 25; ++i) {
+        httplib::Result r = client.Get("/api/v1/recommendations", {{"X-API-Key", key}});
+        if (!r || r->status != 200) {
+          ++wrong;
+          continue;
+        }
+        json body = json::parse(r->body);
+        if (body["count"] != 1 || body["recommendations"][0]["id"] != expected) ++wrong;
+      }
+    });
+  }
+  for (std::thread& c : clients) c.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 }  // namespace
