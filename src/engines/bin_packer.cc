@@ -26,10 +26,15 @@ namespace {
 // whose normalised free capacity after placement has the smallest Euclidean norm: the
 // norm-based greedy of Panigrahy et al. ("Heuristics for Vector Bin Packing", 2011), which
 // fills nodes evenly across dimensions; (3) try to empty the least-filled nodes into the
-// others; (4) shrink every node to the cheapest type that still holds its pods. As a
-// portfolio we also run FFD with the same type choice and keep the cheaper plan, so the
-// result is never worse than the baseline. Every placement is checked by the scheduling
-// simulator, so topology spread, affinity and volume zones hold in the plan.
+// others; (4) shrink every node to the cheapest type that still holds its pods. A per-pod
+// type choice cannot see that CPU-heavy and memory-heavy pods together fill a general-purpose
+// type better than each fills its own; the shape LP (Clp) can, so a second, LP-guided packer
+// takes each pod's type from the LP's solution and packs type by type (PlaceByLpType). Both
+// end with the emptying pass and pairwise merges (MergePairs). As a portfolio we also run FFD
+// with the same type choice and keep the cheapest plan, so the result is never worse than the
+// baseline. Every placement is checked by the scheduling simulator, so topology spread,
+// affinity and volume zones hold in the plan. (The file is past 700 lines because these
+// passes share one packer's state: bins, index, simulator and caches.)
 
 constexpr int kMaxRankedTypesTried = 64;
 constexpr double kEmptyingUtilization = 0.5;
