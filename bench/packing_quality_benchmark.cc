@@ -8,22 +8,35 @@
 //   3. small instances (10-30 pods) against CBC's exact optimum, over six general-purpose,
 //      compute and memory families (so the MIP stays small).
 // All on-demand prices, us-east-1, one zone, plain pods (no placement constraints).
+// Bounds: the plain shape LP, and the shape LP with big-pod cuts (tighter, still valid); for
+// instances of at most 20 pods also CBC's proven bound (10 s), and the larger of the valid
+// bounds is used. Ratios are given against the best bound and against the plain shape LP
+// (raised to CBC's bound where there is one).
+//
+//   packing_quality_benchmark [--quick] [alibaba|generated|small]
+// --quick measures a subset (fewer trace instants, sizes and seeds, shorter CBC limit) for
+// iterating; the figures in bench/RESULTS.md come from the full run.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "catalog/catalog.h"
 #include "engines/bin_packer.h"
 #include "engines/cost_lower_bound.h"
+#include "engines/shape_lp.h"
 
 namespace cloudoptim {
 namespace {
 
 constexpr int64_t kMi = int64_t{1} << 20;
+constexpr size_t kMaxPodsForCbcBound = 20;  // the trace's snapshots of a few pods
 
 struct TracePod {
   Resources requests;
@@ -82,7 +95,8 @@ Money Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods, PackingStr
 }
 
 struct Row {
-  double ffd_ratio = 0, ours_ratio = 0;
+  double ffd_ratio = 0, ours_ratio = 0;              // against the shape LP with big-pod cuts
+  double ffd_plain_ratio = 0, ours_plain_ratio = 0;  // against the plain shape LP
 };
 
 Row Measure(const char* name, const LaunchCatalog& launch, const std::vector<PriceOption>& options,
@@ -94,17 +108,73 @@ Row Measure(const char* name, const LaunchCatalog& launch, const std::vector<Pri
   Money ffd = Pack(launch, pods, PackingStrategy::kFirstFitDecreasing);
   Money ours = Pack(launch, pods, PackingStrategy::kPortfolio, &unplaced);
   Money cost_aware = Pack(launch, pods, PackingStrategy::kCostAwareBestFit);
+  Money lp_guided = Pack(launch, pods, PackingStrategy::kLpGuided);
   Money per_resource = PerResourceBound(demand, options);
   Result<Money> lp = LpRelaxationBound(demand, options);
   Result<Money> shape_lp = ShapeLpBound(requests, options);
-  double bound = shape_lp ? shape_lp->usd() : lp ? lp->usd() : per_resource.usd();
-  Row row{ffd.usd() / bound, ours.usd() / bound};
+  Result<Money> cut_lp = ShapeLpBound(requests, options, ShapeLpCuts::kBigPods);
+  double plain = shape_lp ? shape_lp->usd() : lp ? lp->usd() : per_resource.usd();
+  double bound = cut_lp ? cut_lp->usd() : plain;
+  // On a few pods every LP splits pods across fractions of nodes; CBC's proven bound (the
+  // optimum itself when it finishes) is a lower bound too, and the honest one there.
+  double cbc_bound = 0;
+  if (requests.size() <= kMaxPodsForCbcBound) {
+    Result<ExactPacking> exact = ExactOptimum(requests, NonDominated(options), 10.0);
+    if (exact) cbc_bound = exact->best_bound.usd();
+  }
+  double raw_plain = plain;
+  bound = std::max(bound, cbc_bound);
+  plain = std::max(plain, cbc_bound);
+  Row row{ffd.usd() / bound, ours.usd() / bound, ffd.usd() / plain, ours.usd() / plain};
   std::printf(
-      "%-28s %6zu pods  shape-LP $%9.3f/h (aggregate LP $%9.3f, per-resource $%9.3f)  FFD "
-      "$%9.3f (%.4f)  cost-aware alone $%9.3f  ours $%9.3f (%.4f)  %+.2f%% vs FFD%s\n",
-      name, pods.size(), bound, lp ? lp->usd() : 0.0, per_resource.usd(), ffd.usd(), row.ffd_ratio,
-      cost_aware.usd(), ours.usd(), row.ours_ratio, 100.0 * (ours.usd() - ffd.usd()) / ffd.usd(),
+      "%-28s %6zu pods  bound $%9.3f/h (shape-LP $%9.3f, aggregate LP $%9.3f, per-resource "
+      "$%9.3f, CBC $%.3f)  FFD $%9.3f (%.4f)  cost-aware $%9.3f  LP-guided $%9.3f  ours $%9.3f "
+      "(%.4f; "
+      "%.4f vs shape-LP)  %+.2f%% vs FFD%s\n",
+      name, pods.size(), bound, raw_plain, lp ? lp->usd() : 0.0, per_resource.usd(), cbc_bound,
+      ffd.usd(), row.ffd_ratio, cost_aware.usd(), lp_guided.usd(), ours.usd(), row.ours_ratio,
+      row.ours_plain_ratio, 100.0 * (ours.usd() - ffd.usd()) / ffd.usd(),
       unplaced ? "  (some pods unplaceable)" : "");
+  if (std::getenv("BENCH_DEBUG") != nullptr) {
+    std::vector<PriceOption> kept = NonDominated(options);
+    Result<ShapeLpSolution> solved =
+        SolveShapeLp(GroupShapes(requests, 120, nullptr, ShapeRounding::kMean), kept);
+    if (solved) {
+      std::printf("  LP $%.3f:", solved->objective_usd);
+      for (size_t t = 0; t < kept.size(); ++t) {
+        if (solved->nodes[t] > 1e-6)
+          std::printf(" %s x%.2f", kept[t].name.c_str(), solved->nodes[t]);
+      }
+      std::printf("\n");
+    }
+    for (PackingStrategy strategy : {PackingStrategy::kCostAwareBestFit, PackingStrategy::kLpGuided,
+                                     PackingStrategy::kPortfolio}) {
+      std::vector<const Pod*> pointers;
+      for (const Pod& p : pods) pointers.push_back(&p);
+      ClusterState state;
+      PackingOptions packing;
+      packing.strategy = strategy;
+      packing.use_existing_nodes = false;
+      PackingPlan plan = PackPods(state, launch, pointers, packing);
+      std::map<std::string, std::tuple<int, double, double>> types;
+      for (const NewNode& n : plan.new_nodes) {
+        Resources used;
+        for (size_t i : n.pods) used += requests[i];
+        auto& [count, cpu, memory] = types[n.type->type->name];
+        ++count;
+        cpu += double(used.cpu_millis) / double(n.type->allocatable.cpu_millis);
+        memory += double(used.memory_bytes) / double(n.type->allocatable.memory_bytes);
+      }
+      std::printf("  strategy %d $%.3f:", static_cast<int>(strategy), plan.hourly_cost.usd());
+      for (const auto& [type, t] : types) {
+        auto [count, cpu, memory] = t;
+        std::printf(" %s x%d (cpu %.2f mem %.2f)", type.c_str(), count, cpu / count,
+                    memory / count);
+      }
+      std::printf("\n");
+    }
+  }
+  std::fflush(stdout);
   return row;
 }
 
@@ -115,17 +185,22 @@ double Percentile(std::vector<double> v, double q) {
 }
 
 void Summary(const char* name, const std::vector<Row>& rows) {
-  std::vector<double> ffd, ours, gain;
+  std::vector<double> ffd, ours, ffd_plain, ours_plain, gain;
   for (const Row& r : rows) {
     ffd.push_back(r.ffd_ratio);
     ours.push_back(r.ours_ratio);
+    ffd_plain.push_back(r.ffd_plain_ratio);
+    ours_plain.push_back(r.ours_plain_ratio);
     gain.push_back(100.0 * (r.ffd_ratio - r.ours_ratio) / r.ffd_ratio);
   }
   std::printf(
-      "SUMMARY %-20s n=%zu  cost/LP median %.4f p95 %.4f (FFD median %.4f p95 %.4f)  "
+      "SUMMARY %-20s n=%zu  cost/cut-LP median %.4f p95 %.4f (FFD median %.4f p95 %.4f)  "
+      "cost/shape-LP median %.4f p95 %.4f (FFD median %.4f p95 %.4f)  "
       "cheaper than FFD: median %.2f%% max %.2f%% min %.2f%%\n",
       name, rows.size(), Percentile(ours, 0.5), Percentile(ours, 0.95), Percentile(ffd, 0.5),
-      Percentile(ffd, 0.95), Percentile(gain, 0.5), Percentile(gain, 1.0), Percentile(gain, 0.0));
+      Percentile(ffd, 0.95), Percentile(ours_plain, 0.5), Percentile(ours_plain, 0.95),
+      Percentile(ffd_plain, 0.5), Percentile(ffd_plain, 0.95), Percentile(gain, 0.5),
+      Percentile(gain, 1.0), Percentile(gain, 0.0));
 }
 
 std::vector<Resources> Generated(int nodes, uint32_t seed) {
@@ -147,19 +222,19 @@ std::vector<Resources> Generated(int nodes, uint32_t seed) {
   return pods;
 }
 
-void SmallInstances(const Catalog& catalog) {
+void SmallInstances(const Catalog& catalog, bool quick) {
   Policy policy;
   policy.allowed_families = {"m5", "c5", "r5", "m6i", "c6i", "r6i"};
   LaunchCatalog launch = LaunchCatalog::ForTypes(catalog, "us-east-1", {"us-east-1a"}, policy);
   std::vector<PriceOption> options = NonDominated(OnDemandOptions(launch));
   std::vector<double> gaps;
   int proven = 0;
-  for (int instance = 0; instance < 12; ++instance) {
+  for (int instance = 0; instance < (quick ? 6 : 12); ++instance) {
     std::vector<Resources> requests = Generated(2, 1000 + instance);
     requests.resize(10 + (instance * 7) % 21);  // 10..30 pods
     std::vector<Pod> pods = MakePods(requests);
     Money ours = Pack(launch, pods, PackingStrategy::kPortfolio);
-    Result<ExactPacking> exact = ExactOptimum(requests, options, 20.0);
+    Result<ExactPacking> exact = ExactOptimum(requests, options, quick ? 5.0 : 20.0);
     if (!exact) {
       std::printf("small %2d: %zu pods  CBC failed: %s\n", instance, pods.size(),
                   exact.error().ToString().c_str());
@@ -168,9 +243,35 @@ void SmallInstances(const Catalog& catalog) {
     double gap = ours.usd() / exact->hourly.usd();
     gaps.push_back(gap);
     proven += exact->proven_optimal ? 1 : 0;
-    std::printf("small %2d: %2zu pods  ours $%.4f  CBC $%.4f%s (bound $%.4f)  gap %.4f\n", instance,
-                pods.size(), ours.usd(), exact->hourly.usd(),
-                exact->proven_optimal ? " optimal" : " best found", exact->best_bound.usd(), gap);
+    Money ffd = Pack(launch, pods, PackingStrategy::kFirstFitDecreasing);
+    std::printf(
+        "small %2d: %2zu pods  FFD $%.4f  ours $%.4f  CBC $%.4f%s (bound $%.4f)  gap %.4f\n",
+        instance, pods.size(), ffd.usd(), ours.usd(), exact->hourly.usd(),
+        exact->proven_optimal ? " optimal" : " best found", exact->best_bound.usd(), gap);
+    if (std::getenv("BENCH_DEBUG") != nullptr) {
+      for (PackingStrategy strategy :
+           {PackingStrategy::kCostAwareBestFit, PackingStrategy::kLpGuided}) {
+        std::vector<const Pod*> pointers;
+        for (const Pod& p : pods) pointers.push_back(&p);
+        ClusterState state;
+        PackingOptions packing;
+        packing.strategy = strategy;
+        packing.use_existing_nodes = false;
+        PackingPlan plan = PackPods(state, launch, pointers, packing);
+        std::printf("  strategy %d $%.4f:", static_cast<int>(strategy), plan.hourly_cost.usd());
+        for (const NewNode& n : plan.new_nodes) {
+          Resources used;
+          for (size_t i : n.pods) used += requests[i];
+          std::printf(" %s[%zu pods %s]", n.type->type->name.c_str(), n.pods.size(),
+                      used.ToString().c_str());
+        }
+        std::printf("\n");
+      }
+      std::printf("  CBC:");
+      for (const std::string& t : exact->node_types) std::printf(" %s", t.c_str());
+      std::printf("\n");
+    }
+    std::fflush(stdout);
   }
   if (!gaps.empty()) {
     std::printf(
@@ -193,10 +294,31 @@ int main(int argc, char** argv) {
   LaunchCatalog launch = LaunchCatalog::ForTypes(*catalog, "us-east-1", {"us-east-1a"}, policy);
   std::vector<PriceOption> options = OnDemandOptions(launch);
 
-  // Optional argument: "alibaba", "generated" or "small" runs only that part.
-  std::string only = argc > 1 ? argv[1] : "";
+  // Optional arguments: --quick, and "alibaba", "generated" or "small" to run only that part.
+  bool quick = false;
+  std::string only;
+  for (int a = 1; a < argc; ++a) {
+    std::string arg = argv[a];
+    if (arg == "--quick") {
+      quick = true;
+    } else {
+      only = arg;
+    }
+  }
   if (only == "small") {
-    SmallInstances(*catalog);
+    SmallInstances(*catalog, quick);
+    return 0;
+  }
+  if (only == "six") {  // the six families of the small instances, generated mid-size batches
+    Policy six;
+    six.allowed_families = {"m5", "c5", "r5", "m6i", "c6i", "r6i"};
+    LaunchCatalog launch6 = LaunchCatalog::ForTypes(*catalog, "us-east-1", {"us-east-1a"}, six);
+    std::vector<Row> rows;
+    for (int nodes : {5, 20, 100}) {
+      std::string name = "six families " + std::to_string(nodes) + " nodes";
+      rows.push_back(Measure(name.c_str(), launch6, OnDemandOptions(launch6), Generated(nodes, 3)));
+    }
+    Summary("six families", rows);
     return 0;
   }
   std::vector<TracePod> trace = LoadTrace(
@@ -214,7 +336,7 @@ int main(int argc, char** argv) {
   if (!gpu_free.empty()) {
     trace_rows.push_back(Measure("alibaba GPU-free pods", launch, options, gpu_free));
   }
-  for (int k = 1; k <= 20; ++k) {
+  for (int k = 1; k <= 20; k += quick ? 4 : 1) {
     int64_t t = end * k / 21;
     std::vector<Resources> alive;
     for (const TracePod& p : trace) {
@@ -227,13 +349,16 @@ int main(int argc, char** argv) {
   if (only == "alibaba") return 0;
 
   std::vector<Row> generated_rows;
-  for (int nodes : {50, 100, 200, 500, 1000, 2000, 5000}) {
-    for (uint32_t seed = 1; seed <= 3; ++seed) {
+  std::vector<int> sizes = {50, 100, 200, 500, 1000, 2000, 5000};
+  if (quick) sizes = {50, 200, 1000};
+  for (int nodes : sizes) {
+    for (uint32_t seed = 1; seed <= (quick ? 2u : 3u); ++seed) {
       std::string name = "generated " + std::to_string(nodes) + " nodes s" + std::to_string(seed);
       generated_rows.push_back(Measure(name.c_str(), launch, options, Generated(nodes, seed)));
     }
   }
   Summary("generated", generated_rows);
-  SmallInstances(*catalog);
+  if (only == "generated") return 0;
+  SmallInstances(*catalog, quick);
   return 0;
 }

@@ -4,11 +4,13 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <unordered_map>
 
 #include "engines/bin_index.h"
+#include "engines/lp_type_assignment.h"
 #include "scheduling/node_constraints.h"
 
 namespace cloudoptim {
@@ -24,10 +26,15 @@ namespace {
 // whose normalised free capacity after placement has the smallest Euclidean norm: the
 // norm-based greedy of Panigrahy et al. ("Heuristics for Vector Bin Packing", 2011), which
 // fills nodes evenly across dimensions; (3) try to empty the least-filled nodes into the
-// others; (4) shrink every node to the cheapest type that still holds its pods. As a
-// portfolio we also run FFD with the same type choice and keep the cheaper plan, so the
-// result is never worse than the baseline. Every placement is checked by the scheduling
-// simulator, so topology spread, affinity and volume zones hold in the plan.
+// others; (4) shrink every node to the cheapest type that still holds its pods. A per-pod
+// type choice cannot see that CPU-heavy and memory-heavy pods together fill a general-purpose
+// type better than each fills its own; the shape LP (Clp) can, so a second, LP-guided packer
+// takes each pod's type from the LP's solution and packs type by type (PlaceByLpType). Both
+// end with the emptying pass and pairwise merges (MergePairs). As a portfolio we also run FFD
+// with the same type choice and keep the cheapest plan, so the result is never worse than the
+// baseline. Every placement is checked by the scheduling simulator, so topology spread,
+// affinity and volume zones hold in the plan. (The file is past 700 lines because these
+// passes share one packer's state: bins, index, simulator and caches.)
 
 constexpr int kMaxRankedTypesTried = 64;
 constexpr double kEmptyingUtilization = 0.5;
@@ -35,12 +42,22 @@ constexpr int kMaxEmptyingAttempts = 64;
 constexpr int kBestFitCandidates = 8;
 constexpr int kBestFitVisits = 48;
 constexpr double kShapeTolerance = 1.10;
+// The LP-guided packer's shape LP groups pods into at most this many shapes: enough to tell
+// CPU-heavy from memory-heavy pods apart, few enough that Clp answers in milliseconds.
+constexpr size_t kMaxLpShapes = 120;
+constexpr double kStrandedPods = 0.5;
+constexpr int64_t kRankingCpuCell = 50;
+constexpr int64_t kRankingMemoryCell = int64_t{64} << 20;
+constexpr size_t kMaxPodsForSecondSizing = 2000;
+constexpr double kMergeUtilization = 0.75;
+constexpr size_t kMaxMergeCandidates = 24;
 
 struct Ranked {
   const LaunchType* type = nullptr;
   CapacityType capacity = CapacityType::kOnDemand;
   double score = 0;  // estimated cost of the whole batch (or of one pod's shape) on this type
   double nodes = 0;  // fractional number of such nodes the whole batch needs
+  Money hourly;      // price of one node
 };
 
 struct Bin {
@@ -56,11 +73,23 @@ double Share(int64_t part, int64_t whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
 
+// How the LP-guided packer sizes a group's nodes (see SizeLpGroups): counting whole nodes
+// suits small groups, counting fractional nodes with stranded capacity suits large ones; the
+// packer tries both.
+enum class LpSizing { kWholeNodes, kStrandedCapacity };
+
 class Packer {
  public:
   Packer(ClusterState& state, const LaunchCatalog& launch, const std::vector<const Pod*>& pods,
-         const PackingOptions& options, PackingStrategy strategy)
-      : state_(state), launch_(launch), pods_(pods), options_(options), strategy_(strategy) {}
+         const PackingOptions& options, PackingStrategy strategy,
+         LpSizing sizing = LpSizing::kWholeNodes, std::vector<int32_t>* lp_types = nullptr)
+      : state_(state),
+        launch_(launch),
+        pods_(pods),
+        options_(options),
+        strategy_(strategy),
+        sizing_(sizing),
+        shared_lp_types_(lp_types) {}
 
   PackingPlan Run() {
     existing_count_ = static_cast<NodeId>(state_.NodeCount());
@@ -73,8 +102,15 @@ class Packer {
       state_.AddPotentialDomain(labels::kHostname, options_.node_name_prefix + "next");
     }
     RankTypes();
-    for (size_t i : DecreasingOrder()) Place(i);
-    if (strategy_ == PackingStrategy::kCostAwareBestFit) EmptyLeastFilledBins();
+    if (strategy_ == PackingStrategy::kLpGuided) {
+      PlaceByLpType();
+    } else {
+      for (size_t i : DecreasingOrder()) Place(i);
+    }
+    if (strategy_ != PackingStrategy::kFirstFitDecreasing) {
+      EmptyLeastFilledBins();
+      MergePairs();
+    }
     return Finish();
   }
 
@@ -107,12 +143,122 @@ class Packer {
                                Share(demand_.memory_bytes, t.allocatable.memory_bytes),
                                Share(demand_.pods, t.allocatable.pods)});
       nodes = std::max(nodes, 1e-9);
-      ranking_.push_back({&t, CapacityType::kOnDemand, nodes * t.on_demand_hourly.usd(), nodes});
+      ranking_.push_back({&t, CapacityType::kOnDemand, nodes * t.on_demand_hourly.usd(), nodes,
+                          t.on_demand_hourly});
       std::optional<Money> spot = SpotPrice(t);
-      if (spot) ranking_.push_back({&t, CapacityType::kSpot, nodes * spot->usd(), nodes});
+      if (spot) ranking_.push_back({&t, CapacityType::kSpot, nodes * spot->usd(), nodes, *spot});
     }
     std::stable_sort(ranking_.begin(), ranking_.end(),
                      [](const Ranked& a, const Ranked& b) { return a.score < b.score; });
+    // A type another type of the same capacity type dominates (as much of every resource, no
+    // dearer) never holds a pod more cheaply, so per-shape rankings only look at the others.
+    for (CapacityType capacity : {CapacityType::kOnDemand, CapacityType::kSpot}) {
+      std::vector<PriceOption> options;
+      std::vector<size_t> index;
+      for (size_t k = 0; k < ranking_.size(); ++k) {
+        if (ranking_[k].capacity != capacity) continue;
+        options.push_back({"", ranking_[k].type->allocatable, ranking_[k].hourly});
+        index.push_back(k);
+      }
+      for (size_t kept : NonDominatedIndices(options)) efficient_.push_back(index[kept]);
+    }
+    std::sort(efficient_.begin(), efficient_.end());
+  }
+
+  // The LP-guided packing: the shape LP says which type each pod should run on (pods of
+  // complementary shapes share a type when that is cheaper, which a per-pod choice misses);
+  // pods are then packed type by type, largest first, each type's pods only into nodes of
+  // that type. A pod its type cannot take (constraints, rounding) opens a node as in the
+  // cost-aware packer.
+  void PlaceByLpType() {
+    std::vector<PriceOption> options;
+    for (const Ranked& r : ranking_) options.push_back({"", r.type->allocatable, r.hourly});
+    std::vector<Resources> requests;
+    for (const PreparedPod& p : prepared_) requests.push_back(p.requests);
+    // The LP depends only on the pods and the catalogue: attempts that differ in sizing share it.
+    if (shared_lp_types_ != nullptr && !shared_lp_types_->empty()) {
+      lp_type_ = *shared_lp_types_;
+    } else {
+      lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes);
+      if (shared_lp_types_ != nullptr) *shared_lp_types_ = lp_type_;
+    }
+    SizeLpGroups();
+    std::vector<size_t> order = DecreasingOrder();
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return lp_type_[a] < lp_type_[b]; });
+    int32_t group = -2;
+    for (size_t i : order) {
+      if (lp_type_[i] != group) {  // only this type's nodes take this type's pods
+        group = lp_type_[i];
+        index_ = BinIndex();
+      }
+      Place(i);
+    }
+    index_ = BinIndex();
+    for (size_t b = 0; b < bins_.size(); ++b) Reindex(b);
+  }
+
+  // The LP is indifferent between sizes of one family (m6i.large and m6i.32xlarge cost the
+  // same per vCPU and GiB), so it may send ten pods to a fraction of the largest size; opening
+  // that node and shrinking it afterwards lands on the next size up from the pods' total. We
+  // therefore size each LP group again: the type that costs least for the group's total
+  // demand, ties to the larger type (fewer nodes, less fragmentation). kWholeNodes counts
+  // ⌈demand / capacity⌉ nodes on the scarcest resource (right for groups of a few nodes);
+  // kStrandedCapacity counts demand / (capacity − half an average pod): a packed node strands
+  // part of a pod, which matters on small nodes, and the last, partly filled node is not
+  // counted whole because closing shrinks it anyway. Every pod must fit on the type.
+  void SizeLpGroups() {
+    struct Demand {
+      Resources total, largest;
+      int64_t pods = 0;
+    };
+    std::map<int32_t, Demand> groups;
+    for (size_t i = 0; i < prepared_.size(); ++i) {
+      if (lp_type_[i] < 0) continue;
+      Resources r = prepared_[i].requests;
+      r.pods = std::max<int64_t>(r.pods, 1);
+      Demand& d = groups[lp_type_[i]];
+      d.total += r;
+      d.largest = d.largest.Max(r);
+      ++d.pods;
+    }
+    std::map<int32_t, int32_t> sized;
+    for (const auto& [group, demand] : groups) {
+      const Resources& total = demand.total;
+      const Resources& largest = demand.largest;
+      auto nodes_for = [&](int64_t need, int64_t capacity) {
+        double stranded = sizing_ == LpSizing::kStrandedCapacity ? kStrandedPods : 0.0;
+        double usable = static_cast<double>(capacity) -
+                        stranded * static_cast<double>(need) / static_cast<double>(demand.pods);
+        usable = std::max(usable, 0.1 * static_cast<double>(capacity));
+        return capacity > 0 ? static_cast<double>(need) / usable : 0.0;
+      };
+      int32_t best = group;
+      double best_cost = std::numeric_limits<double>::max();
+      for (size_t u = 0; u < ranking_.size(); ++u) {
+        const Ranked& r = ranking_[u];
+        if (r.capacity != ranking_[group].capacity || !largest.FitsIn(r.type->allocatable)) {
+          continue;
+        }
+        const Resources& a = r.type->allocatable;
+        double nodes =
+            std::max({nodes_for(total.cpu_millis, a.cpu_millis),
+                      nodes_for(total.memory_bytes, a.memory_bytes), Share(total.pods, a.pods)});
+        if (sizing_ == LpSizing::kWholeNodes) nodes = std::ceil(nodes - 1e-9);
+        double cost = nodes * r.hourly.usd();
+        bool better = cost < best_cost * (1 - 1e-9) ||
+                      (cost <= best_cost * (1 + 1e-9) &&
+                       a.cpu_millis > ranking_[best].type->allocatable.cpu_millis);
+        if (better) {
+          best = static_cast<int32_t>(u);
+          best_cost = cost;
+        }
+      }
+      sized[group] = best;
+    }
+    for (int32_t& t : lp_type_) {
+      if (t >= 0) t = sized[t];
+    }
   }
 
   std::vector<size_t> DecreasingOrder() const {
@@ -157,10 +303,11 @@ class Packer {
     // Cost-aware matching: a pod joins only nodes whose type holds its shape nearly as
     // cheaply as the best type for it, so CPU-heavy and memory-heavy pods do not end up
     // sharing one big node whose type suits neither.
-    const std::vector<Ranked>& ranking = RankingFor(p);
+    const bool lp_guided = strategy_ == PackingStrategy::kLpGuided;
+    const std::vector<Ranked>& ranking = lp_guided ? ranking_ : RankingFor(p);
     double best_pod_cost = ranking.empty() ? 0 : ranking.front().score;
     auto suits = [&](int32_t b) {
-      return ranking.empty() ||
+      return lp_guided || ranking.empty() ||
              PodCost(p, *bins_[b].target, bins_[b].capacity) <= kShapeTolerance * best_pod_cost;
     };
     index_.ForEachByFreeCpu(p.requests, [&](int32_t b) {
@@ -306,17 +453,21 @@ class Packer {
   const std::vector<Ranked>& RankingFor(const PreparedPod& p) {
     if (strategy_ == PackingStrategy::kFirstFitDecreasing) return ranking_;
     const Resources& d = p.requests;
-    auto key = std::make_pair(d.cpu_millis, d.memory_bytes);
+    // Pods within 50m CPU and 64 MiB of each other share a ranking (the first one's): ranking
+    // every distinct request anew is what made random-sized batches slow, and the order of
+    // types barely moves within such a cell. Types too small for a pod are skipped on use.
+    auto key = std::make_pair(d.cpu_millis / kRankingCpuCell, d.memory_bytes / kRankingMemoryCell);
     auto cached = shape_rankings_.find(key);
     if (cached != shape_rankings_.end()) return cached->second;
     std::vector<Ranked> ranked;
-    for (const Ranked& r : ranking_) {
+    for (size_t e : efficient_) {
+      const Ranked& r = ranking_[e];
       const Resources& a = r.type->allocatable;
       if (!d.FitsIn(a)) continue;
       double share = std::max({Share(d.cpu_millis, a.cpu_millis),
                                Share(d.memory_bytes, a.memory_bytes), Share(d.pods, a.pods)});
-      double hourly = r.score / std::max(r.nodes, 1e-9);
-      ranked.push_back({r.type, r.capacity, hourly * std::max(share, 1e-9), r.nodes});
+      ranked.push_back(
+          {r.type, r.capacity, r.hourly.usd() * std::max(share, 1e-9), r.nodes, r.hourly});
     }
     size_t keep = std::min<size_t>(ranked.size(), 2 * kMaxRankedTypesTried);
     std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end(),
@@ -367,6 +518,10 @@ class Packer {
   void OpenBin(size_t i) {
     const PreparedPod& p = prepared_[i];
     FitFailure first_failure = FitFailure::kNone;
+    if (!lp_type_.empty() && lp_type_[i] >= 0 &&
+        TryOpen(i, {ranking_[lp_type_[i]]}, &first_failure)) {
+      return;
+    }
     const std::vector<Ranked>& ranking = RankingFor(p);
     if (TryOpen(i, ranking, &first_failure)) return;
     // The shape ranking keeps only the best types; constrained pods may need another one.
@@ -436,6 +591,100 @@ class Packer {
     state_.SetNodeRemoved(bin.id, false);
     for (size_t i : bin.pods) state_.Bind(prepared_[i], bin.id);
     Reindex(b);
+  }
+
+  // Why merge pairs. Packing type by type leaves the last node of each type, and the nodes of
+  // rarely used types, partly empty; emptying moves whole nodes' pods only into room that
+  // already exists. Two partly-empty nodes often fit together on one node of a type that
+  // costs less than the two cheapest types that hold them separately (the small instances
+  // against CBC's optimum show that this is where a greedy packing loses most). We try the
+  // least-utilised nodes pairwise, cheapest merge first by construction of the scan, and
+  // re-simulate every pod on the merged node, so constraints still hold.
+  void MergePairs() {
+    std::vector<size_t> candidates;
+    for (size_t b = 0; b < bins_.size(); ++b) {
+      if (!bins_[b].emptied && Utilization(bins_[b]) < kMergeUtilization) candidates.push_back(b);
+    }
+    std::stable_sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
+      return Utilization(bins_[a]) < Utilization(bins_[b]);
+    });
+    if (candidates.size() > kMaxMergeCandidates) candidates.resize(kMaxMergeCandidates);
+    for (size_t x = 0; x < candidates.size(); ++x) {
+      for (size_t y = x + 1; y < candidates.size(); ++y) {
+        if (bins_[candidates[x]].emptied) break;
+        if (!bins_[candidates[y]].emptied) TryMerge(candidates[x], candidates[y]);
+      }
+    }
+  }
+
+  // The cheapest type that holds `need` with every pod of `bins` compatible, in `zone`.
+  const LaunchType* CheapestHolder(const Resources& need, const std::vector<const Bin*>& bins,
+                                   const std::string& zone, CapacityType capacity) {
+    const std::vector<const LaunchType*>& order =
+        capacity == CapacityType::kSpot ? spot_order_ : on_demand_order_;
+    for (const LaunchType* t : order) {
+      if (!need.FitsIn(t->allocatable) || t->Hourly(capacity, zone).IsZero()) continue;
+      bool all = std::all_of(bins.begin(), bins.end(),
+                             [&](const Bin* bin) { return AllCompatible(*bin, *t, capacity); });
+      if (all) return t;
+    }
+    return nullptr;
+  }
+
+  Money ClosingPrice(const Bin& bin) {
+    const LaunchType* t = CheapestHolder(state_.Requested(bin.id), {&bin}, bin.zone, bin.capacity);
+    return (t != nullptr ? t : bin.target)->Hourly(bin.capacity, bin.zone);
+  }
+
+  // Replaces bins a and b by one node of the cheapest type that holds both, when that is
+  // cheaper and every pod passes the simulator there; otherwise leaves both as they were.
+  bool TryMerge(size_t a, size_t b) {
+    Bin& into = bins_[a];
+    Bin& from = bins_[b];
+    if (into.zone != from.zone || into.capacity != from.capacity) return false;
+    Resources need = state_.Requested(into.id) + state_.Requested(from.id);
+    const LaunchType* t = CheapestHolder(need, {&into, &from}, into.zone, into.capacity);
+    if (t == nullptr ||
+        t->Hourly(into.capacity, into.zone) >= ClosingPrice(into) + ClosingPrice(from)) {
+      return false;
+    }
+    std::vector<size_t> pods = into.pods;
+    pods.insert(pods.end(), from.pods.begin(), from.pods.end());
+    SetBinRemoved(into, true);
+    SetBinRemoved(from, true);
+    std::string name = options_.node_name_prefix + std::to_string(next_name_++);
+    NodeId merged = state_.AddNode(launch_.TemplateNode(*t, into.zone, into.capacity, name));
+    size_t bound = 0;
+    for (; bound < pods.size(); ++bound) {
+      if (state_.Fits(prepared_[pods[bound]], merged) != FitFailure::kNone) break;
+      state_.Bind(prepared_[pods[bound]], merged);
+    }
+    if (bound < pods.size()) {
+      for (size_t k = 0; k < bound; ++k) state_.Unbind(prepared_[pods[k]], merged);
+      state_.SetNodeRemoved(merged, true);
+      SetBinRemoved(into, false);
+      SetBinRemoved(from, false);
+      return false;
+    }
+    into.id = merged;
+    into.target = t;
+    into.pods = std::move(pods);
+    from.pods.clear();
+    from.emptied = true;
+    index_.Remove(static_cast<int32_t>(b));
+    Reindex(a);
+    return true;
+  }
+
+  // Takes a bin's node (and its pods) out of the simulation, or puts them back.
+  void SetBinRemoved(const Bin& bin, bool removed) {
+    if (removed) {
+      for (size_t i : bin.pods) state_.Unbind(prepared_[i], bin.id);
+      state_.SetNodeRemoved(bin.id, true);
+      return;
+    }
+    state_.SetNodeRemoved(bin.id, false);
+    for (size_t i : bin.pods) state_.Bind(prepared_[i], bin.id);
   }
 
   bool AllCompatible(const Bin& bin, const LaunchType& t, CapacityType capacity) {
@@ -519,10 +768,14 @@ class Packer {
   const std::vector<const Pod*>& pods_;
   const PackingOptions& options_;
   PackingStrategy strategy_;
+  LpSizing sizing_;
+  std::vector<int32_t>* shared_lp_types_;
   NodeId existing_count_ = 0;
   std::vector<PreparedPod> prepared_;
   Resources demand_;
   std::vector<Ranked> ranking_;
+  std::vector<int32_t> lp_type_;   // per pod, its type in ranking_ by the shape LP; -1 none
+  std::vector<size_t> efficient_;  // ranking_ entries no other entry dominates, in rank order
   std::map<std::pair<int64_t, int64_t>, std::vector<Ranked>> shape_rankings_;
   std::vector<Bin> bins_;
   BinIndex index_;
@@ -537,9 +790,16 @@ class Packer {
   int64_t next_name_ = 0;
 };
 
+// Fewer unschedulable pods first, then cost; plans within 0.1% of each other's cost count as
+// equal and the one with fewer nodes wins (fewer launches, less DaemonSet overhead).
 bool Better(const PackingPlan& a, const PackingPlan& b) {
   if (a.unschedulable.size() != b.unschedulable.size()) {
     return a.unschedulable.size() < b.unschedulable.size();
+  }
+  double tolerance = 0.001 * std::max(a.hourly_cost.usd(), b.hourly_cost.usd());
+  if (std::abs(a.hourly_cost.usd() - b.hourly_cost.usd()) <= tolerance &&
+      a.new_nodes.size() != b.new_nodes.size()) {
+    return a.new_nodes.size() < b.new_nodes.size();
   }
   return a.hourly_cost < b.hourly_cost;
 }
@@ -548,17 +808,36 @@ bool Better(const PackingPlan& a, const PackingPlan& b) {
 
 PackingPlan PackPods(ClusterState& state, const LaunchCatalog& launch,
                      const std::vector<const Pod*>& pods, const PackingOptions& options) {
-  if (options.strategy != PackingStrategy::kPortfolio) {
-    return Packer(state, launch, pods, options, options.strategy).Run();
+  using Attempt = std::pair<PackingStrategy, LpSizing>;
+  std::vector<Attempt> attempts;
+  if (options.strategy == PackingStrategy::kPortfolio) {
+    attempts = {{PackingStrategy::kFirstFitDecreasing, LpSizing::kWholeNodes},
+                {PackingStrategy::kCostAwareBestFit, LpSizing::kWholeNodes}};
   }
-  ClusterState baseline_state = state.Clone();
-  PackingPlan baseline =
-      Packer(baseline_state, launch, pods, options, PackingStrategy::kFirstFitDecreasing).Run();
-  PackingPlan best = Packer(state, launch, pods, options, PackingStrategy::kCostAwareBestFit).Run();
-  if (Better(baseline, best)) {
-    state = std::move(baseline_state);
-    return baseline;
+  if (options.strategy == PackingStrategy::kPortfolio ||
+      options.strategy == PackingStrategy::kLpGuided) {
+    attempts.push_back({PackingStrategy::kLpGuided, LpSizing::kWholeNodes});
+    // On large batches the two sizings agree within a fraction of a percent; only small ones
+    // pay for the second attempt.
+    if (pods.size() <= kMaxPodsForSecondSizing) {
+      attempts.push_back({PackingStrategy::kLpGuided, LpSizing::kStrandedCapacity});
+    }
   }
+  if (attempts.empty()) return Packer(state, launch, pods, options, options.strategy).Run();
+  // Every attempt packs a copy of the state; the cheapest plan (and its state) is kept.
+  std::optional<ClusterState> best_state;
+  PackingPlan best;
+  std::vector<int32_t> lp_types;
+  for (const auto& [strategy, sizing] : attempts) {
+    ClusterState candidate_state = state.Clone();
+    PackingPlan candidate =
+        Packer(candidate_state, launch, pods, options, strategy, sizing, &lp_types).Run();
+    if (!best_state || Better(candidate, best)) {
+      best = std::move(candidate);
+      best_state = std::move(candidate_state);
+    }
+  }
+  state = std::move(*best_state);
   return best;
 }
 

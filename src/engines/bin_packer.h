@@ -24,7 +24,9 @@ enum class PackingStrategy {
   kFirstFitDecreasing,
   // Cost-aware best fit decreasing with a norm-based bin choice and an emptying pass.
   kCostAwareBestFit,
-  // Both of the above; keeps the cheaper plan (so it is never worse than the baseline).
+  // The shape LP (Clp) assigns every pod a type; pods are packed type by type, then as above.
+  kLpGuided,
+  // All of the above; keeps the cheapest plan (so it is never worse than the baseline).
   kPortfolio,
 };
 

@@ -11,11 +11,14 @@
 #include "coin/CoinPackedMatrix.hpp"
 #include "coin/CoinPackedVector.hpp"
 #include "coin/OsiClpSolverInterface.hpp"
+#include "engines/shape_lp.h"
 
 namespace cloudoptim {
 namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+// The bound LPs group pods into at most this many shapes, so they stay small for 100,000 pods.
+constexpr size_t kMaxBoundShapes = 400;
 
 // Resources in solver units: vCPU, GiB, pod slots (keeps coefficients well scaled).
 double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
@@ -96,91 +99,16 @@ Result<Money> LpRelaxationBound(const Resources& demand, const std::vector<Price
   return Money::FromUsd(model.objectiveValue());
 }
 
-namespace {
-
-using Shape = std::tuple<int64_t, int64_t, int64_t>;  // cpu millis, memory bytes, pod slots
-
-// Distinct pod shapes with their counts. Rounding requests *down* keeps the bound valid (any
-// packing of the real pods also packs the smaller ones), so the grid is coarsened until there
-// are at most kMaxShapes shapes: the LP stays small for 100,000 pods.
-constexpr size_t kMaxShapes = 400;
-
-std::map<Shape, double> Shapes(const std::vector<Resources>& pods) {
-  int64_t cpu_grid = 10, memory_grid = int64_t{16} << 20;
-  while (true) {
-    std::map<Shape, double> shapes;
-    for (const Resources& r : pods) {
-      ++shapes[{r.cpu_millis / cpu_grid * cpu_grid, r.memory_bytes / memory_grid * memory_grid,
-                std::max<int64_t>(r.pods, 1)}];
-    }
-    if (shapes.size() <= kMaxShapes) return shapes;
-    cpu_grid *= 2;
-    memory_grid *= 2;
-  }
-}
-
-}  // namespace
-
 Result<Money> ShapeLpBound(const std::vector<Resources>& pods,
-                           const std::vector<PriceOption>& all_options) {
-  std::vector<PriceOption> options = NonDominated(all_options);
-  if (options.empty()) return InvalidArgument("no instance types to bound the cost with");
-  std::map<Shape, double> shapes = Shapes(pods);
-  const int types = static_cast<int>(options.size());
-  const int shape_rows = static_cast<int>(shapes.size());
-  // Column-major arrays: x_t first, then y_st for every shape and type that holds it. Rows:
-  // one per shape (Σ_t y_st = n_s), then three per type (demand on t <= capacity of x_t).
-  std::vector<CoinBigIndex> starts{0};
-  std::vector<int> rows;
-  std::vector<double> values, lower, upper, cost;
-  double (*const dims[])(const Resources&) = {Cpu, Memory, Slots};
-  for (int t = 0; t < types; ++t) {
-    for (int r = 0; r < 3; ++r) {
-      rows.push_back(shape_rows + 3 * t + r);
-      values.push_back(-dims[r](options[t].allocatable));
-    }
-    starts.push_back(static_cast<CoinBigIndex>(rows.size()));
-    lower.push_back(0.0);
-    upper.push_back(COIN_DBL_MAX);
-    cost.push_back(options[t].hourly.usd());
+                           const std::vector<PriceOption>& options, ShapeLpCuts cuts) {
+  Resources total;
+  for (const Resources& r : pods) {
+    total += r;
+    total.pods += r.pods > 0 ? 0 : 1;  // a pod takes a slot even when it does not say so
   }
-  std::vector<double> row_lower, row_upper;
-  int s = 0;
-  for (const auto& [shape, count] : shapes) {
-    Resources d{std::get<0>(shape), std::get<1>(shape), 0, std::get<2>(shape), 0};
-    bool held = false;
-    for (int t = 0; t < types; ++t) {
-      if (!d.FitsIn(options[t].allocatable)) continue;
-      held = true;
-      rows.push_back(s);
-      values.push_back(1.0);
-      for (int r = 0; r < 3; ++r) {
-        rows.push_back(shape_rows + 3 * t + r);
-        values.push_back(dims[r](d));
-      }
-      starts.push_back(static_cast<CoinBigIndex>(rows.size()));
-      lower.push_back(0.0);
-      upper.push_back(COIN_DBL_MAX);
-      cost.push_back(0.0);
-    }
-    if (!held) return InvalidArgument("a pod of " + d.ToString() + " fits no instance type");
-    row_lower.push_back(count);
-    row_upper.push_back(count);
-    ++s;
-  }
-  row_lower.resize(shape_rows + 3 * types, -COIN_DBL_MAX);
-  row_upper.resize(shape_rows + 3 * types, 0.0);
-  ClpSimplex model;
-  model.setLogLevel(0);
-  model.loadProblem(static_cast<int>(cost.size()), shape_rows + 3 * types, starts.data(),
-                    rows.data(), values.data(), lower.data(), upper.data(), cost.data(),
-                    row_lower.data(), row_upper.data());
-  model.dual();
-  if (!model.isProvenOptimal()) {
-    return MakeError(ErrorCode::kInternal, "Clp did not solve the shape LP bound (status " +
-                                               std::to_string(model.status()) + ")");
-  }
-  return Money::FromUsd(model.objectiveValue());
+  CO_ASSIGN_OR_RETURN(ShapeLpSolution lp, SolveShapeLp(GroupShapes(pods, kMaxBoundShapes),
+                                                       NonDominated(options), cuts, total));
+  return Money::FromUsd(lp.objective_usd);
 }
 
 Result<ExactPacking> ExactOptimum(const std::vector<Resources>& pods,

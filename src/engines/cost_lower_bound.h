@@ -18,6 +18,8 @@
 
 namespace cloudoptim {
 
+enum class ShapeLpCuts { kNone, kBigPods };  // see ShapeLpBound
+
 struct PriceOption {
   std::string name;
   Resources allocatable;
@@ -43,9 +45,14 @@ Result<Money> LpRelaxationBound(const Resources& demand, const std::vector<Price
 // buy CPU from a tiny burstable type and memory from another, which no packing can do.
 //   min Σ p_t x_t  s.t.  Σ_t y_st = n_s,  Σ_s d_sr y_st ≤ c_tr x_t,  x, y ≥ 0
 // over distinct pod shapes s and the non-dominated types t. With many distinct shapes the
-// requests are rounded down onto a grid (at most 400 shapes), which keeps it a lower bound.
+// requests are rounded down onto a grid (at most 400 shapes), which keeps it a lower bound;
+// the nodes must still cover the exact total request (so it is never below the aggregate LP).
+// With ShapeLpCuts::kBigPods it also knows that a node holds at most one pod above half its
+// CPU (or memory), two above a third, three above a quarter: still a valid lower bound on
+// every packing, and much tighter when pods are large (see shape_lp.h).
 Result<Money> ShapeLpBound(const std::vector<Resources>& pods,
-                           const std::vector<PriceOption>& options);
+                           const std::vector<PriceOption>& options,
+                           ShapeLpCuts cuts = ShapeLpCuts::kNone);
 
 struct ExactPacking {
   Money hourly;      // the best packing found

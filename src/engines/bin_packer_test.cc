@@ -1,0 +1,150 @@
+// Properties of the bin packer on plain pods against the shipped catalogue: every pod placed
+// once on a node whose type holds it, the portfolio never dearer than first-fit-decreasing,
+// and small instances at the exact optimum CBC finds.
+#include "engines/bin_packer.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "catalog/catalog.h"
+#include "engines/cost_lower_bound.h"
+
+namespace cloudoptim {
+namespace {
+
+constexpr int64_t kMi = int64_t{1} << 20;
+
+const Catalog& SharedCatalog() {
+  static const Catalog* catalog = [] {
+    Result<Catalog> loaded = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
+    if (!loaded) {
+      ADD_FAILURE() << loaded.error().ToString();
+      return new Catalog();
+    }
+    return new Catalog(std::move(*loaded));
+  }();
+  return *catalog;
+}
+
+// General-purpose, compute and memory families: the types a small MIP can still cover.
+LaunchCatalog SixFamilies() {
+  Policy policy;
+  policy.allowed_families = {"m5", "c5", "r5", "m6i", "c6i", "r6i"};
+  return LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+}
+
+std::vector<Pod> MakePods(const std::vector<Resources>& requests) {
+  std::vector<Pod> pods;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    Pod pod;
+    pod.meta.name = "p" + std::to_string(i);
+    pod.meta.namespace_name = "test";
+    Container c;
+    c.resources.requests = requests[i];
+    c.resources.requests.pods = 0;
+    pod.containers.push_back(c);
+    pods.push_back(std::move(pod));
+  }
+  return pods;
+}
+
+// A mix of web, JVM, CPU-heavy and memory-heavy pods, as in the quality benchmark.
+std::vector<Resources> RandomRequests(uint32_t seed, int count) {
+  std::mt19937 rng(seed);
+  const int64_t shapes[4][4] = {{100, 1000, 128, 1024},
+                                {500, 2000, 1024, 8192},
+                                {1000, 4000, 512, 2048},
+                                {250, 1000, 4096, 16384}};
+  std::vector<Resources> out;
+  for (int i = 0; i < count; ++i) {
+    const int64_t* s = shapes[rng() % 4];
+    int64_t cpu = std::uniform_int_distribution<int64_t>(s[0], s[1])(rng);
+    int64_t mem = std::uniform_int_distribution<int64_t>(s[2], s[3])(rng);
+    out.push_back({cpu / 50 * 50, mem * kMi, 0, 1, 0});
+  }
+  return out;
+}
+
+PackingPlan Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods,
+                 PackingStrategy strategy) {
+  std::vector<const Pod*> pointers;
+  for (const Pod& p : pods) pointers.push_back(&p);
+  ClusterState state;
+  PackingOptions options;
+  options.strategy = strategy;
+  options.use_existing_nodes = false;
+  return PackPods(state, launch, pointers, options);
+}
+
+TEST(BinPackerTest, EveryPodLandsOnceOnANodeWhoseTypeHoldsIt) {
+  LaunchCatalog launch = SixFamilies();
+  std::vector<Pod> pods = MakePods(RandomRequests(7, 120));
+  for (PackingStrategy strategy :
+       {PackingStrategy::kFirstFitDecreasing, PackingStrategy::kCostAwareBestFit,
+        PackingStrategy::kLpGuided, PackingStrategy::kPortfolio}) {
+    PackingPlan plan = Pack(launch, pods, strategy);
+    EXPECT_TRUE(plan.unschedulable.empty());
+    std::vector<int> placed(pods.size(), 0);
+    Money total;
+    for (const NewNode& node : plan.new_nodes) {
+      ASSERT_NE(node.type, nullptr);
+      Resources used;
+      for (size_t i : node.pods) {
+        used += pods[i].Requests();
+        ++placed[i];
+      }
+      used.pods = static_cast<int64_t>(node.pods.size());
+      EXPECT_TRUE(used.FitsIn(node.type->allocatable))
+          << node.type->type->name << " holds " << used.ToString();
+      EXPECT_EQ(node.hourly, node.type->on_demand_hourly);
+      total += node.hourly;
+    }
+    for (size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(placed[i], 1) << "pod " << i;
+    EXPECT_EQ(total, plan.hourly_cost);
+  }
+}
+
+TEST(BinPackerTest, PortfolioIsNeverDearerThanFirstFitDecreasing) {
+  LaunchCatalog launch = SixFamilies();
+  for (uint32_t seed = 1; seed <= 12; ++seed) {
+    std::vector<Pod> pods = MakePods(RandomRequests(seed, 10 + static_cast<int>(seed) * 17));
+    Money ffd = Pack(launch, pods, PackingStrategy::kFirstFitDecreasing).hourly_cost;
+    Money ours = Pack(launch, pods, PackingStrategy::kPortfolio).hourly_cost;
+    EXPECT_LE(ours, ffd) << "seed " << seed;
+  }
+}
+
+TEST(BinPackerTest, LpGuidedBeatsFirstFitDecreasingOnAMixedBatch) {
+  // 1,000 pods of four workload shapes against the whole us-east-1 catalogue: the shape LP
+  // mixes CPU- and memory-heavy pods on types that suit the mix, which FFD cannot.
+  Policy policy;
+  LaunchCatalog launch =
+      LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+  std::vector<Pod> pods = MakePods(RandomRequests(1, 1000));
+  Money ffd = Pack(launch, pods, PackingStrategy::kFirstFitDecreasing).hourly_cost;
+  Money lp = Pack(launch, pods, PackingStrategy::kLpGuided).hourly_cost;
+  EXPECT_LT(lp.usd(), 0.97 * ffd.usd());
+}
+
+// Small instances whose optimum CBC proves: the portfolio stays within 10% of it and finds
+// it exactly on most of them (measured: two of these three).
+TEST(BinPackerTest, SmallInstancesAreAtOrNearTheExactOptimum) {
+  LaunchCatalog launch = SixFamilies();
+  std::vector<PriceOption> options = NonDominated(OnDemandOptions(launch));
+  int optimal = 0;
+  for (uint32_t seed : {11u, 12u, 13u}) {
+    std::vector<Resources> requests = RandomRequests(seed, 6);
+    Result<ExactPacking> exact = ExactOptimum(requests, options, 60.0);
+    ASSERT_TRUE(exact.has_value()) << exact.error().ToString();
+    ASSERT_TRUE(exact->proven_optimal);
+    Money ours = Pack(launch, MakePods(requests), PackingStrategy::kPortfolio).hourly_cost;
+    EXPECT_GE(ours.micros() + 10, exact->hourly.micros()) << "below the optimum? seed " << seed;
+    EXPECT_LE(ours.usd(), 1.10 * exact->hourly.usd()) << "seed " << seed;
+    if (ours.micros() <= exact->hourly.micros() + 10) ++optimal;
+  }
+  EXPECT_GE(optimal, 2);
+}
+
+}  // namespace
+}  // namespace cloudoptim

@@ -1,0 +1,142 @@
+#include "engines/lp_type_assignment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <utility>
+
+#include "engines/shape_lp.h"
+
+namespace cloudoptim {
+
+std::vector<size_t> NonDominatedIndices(const std::vector<PriceOption>& options) {
+  std::vector<size_t> order(options.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return options[a].hourly < options[b].hourly; });
+  std::vector<size_t> kept;
+  for (size_t o : order) {
+    const Resources& mine = options[o].allocatable;
+    bool dominated = std::any_of(kept.begin(), kept.end(), [&](size_t k) {
+      return mine.cpu_millis <= options[k].allocatable.cpu_millis &&
+             mine.memory_bytes <= options[k].allocatable.memory_bytes &&
+             mine.pods <= options[k].allocatable.pods;
+    });
+    if (!dominated) kept.push_back(o);
+  }
+  return kept;
+}
+
+namespace {
+
+constexpr size_t kOptionsPerShape = 12;
+
+// Whole pod counts per option for one shape: the LP's fractions floored, the pods left over
+// given to the largest fractional parts (largest-remainder rounding keeps the sum exact).
+std::vector<std::pair<int32_t, int64_t>> RoundPlacements(
+    const std::vector<std::pair<int32_t, double>>& placements, int64_t count) {
+  std::vector<std::pair<int32_t, int64_t>> whole;
+  std::vector<std::pair<double, size_t>> remainders;
+  int64_t assigned = 0;
+  for (const auto& [option, pods] : placements) {
+    int64_t floor = std::min<int64_t>(static_cast<int64_t>(std::floor(pods + 1e-6)), count);
+    whole.push_back({option, floor});
+    remainders.push_back({pods - static_cast<double>(floor), whole.size() - 1});
+    assigned += floor;
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t k = 0; assigned < count && !remainders.empty(); ++k, ++assigned) {
+    ++whole[remainders[k % remainders.size()].second].second;
+  }
+  while (assigned > count) {  // only after numerical noise: take back from the largest
+    auto largest = std::max_element(whole.begin(), whole.end(), [](const auto& a, const auto& b) {
+      return a.second < b.second;
+    });
+    --largest->second;
+    --assigned;
+  }
+  std::stable_sort(whole.begin(), whole.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return whole;
+}
+
+double Share(int64_t part, int64_t whole) {
+  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+// What a node of `option` costs per pod of `d` (or per unit of `d` when d is a total).
+double CostPer(const Resources& d, const PriceOption& option) {
+  const Resources& a = option.allocatable;
+  return option.hourly.usd() *
+         std::max({Share(d.cpu_millis, a.cpu_millis), Share(d.memory_bytes, a.memory_bytes),
+                   Share(d.pods, a.pods)});
+}
+
+// The options worth offering the LP: for every shape the few cheapest per pod, and the few
+// cheapest for the whole batch (types that suit the mix rather than any one shape). A full
+// catalogue has hundreds of non-dominated types; the LP would use a handful of them anyway,
+// and Clp's time grows with every column.
+std::vector<size_t> CandidateOptions(const std::vector<PodShape>& shapes,
+                                     const std::vector<PriceOption>& options,
+                                     const std::vector<size_t>& kept) {
+  std::vector<char> chosen(options.size(), 0);
+  auto keep_cheapest = [&](auto cost_of) {
+    std::vector<std::pair<double, size_t>> ranked;
+    for (size_t k : kept) {
+      double cost = cost_of(options[k]);
+      if (cost >= 0) ranked.push_back({cost, k});
+    }
+    size_t n = std::min(ranked.size(), kOptionsPerShape);
+    std::partial_sort(ranked.begin(), ranked.begin() + n, ranked.end());
+    for (size_t r = 0; r < n; ++r) chosen[ranked[r].second] = 1;
+  };
+  Resources total;
+  for (const PodShape& s : shapes) {
+    keep_cheapest([&](const PriceOption& o) {
+      return s.requests.FitsIn(o.allocatable) ? CostPer(s.requests, o) : -1.0;
+    });
+    total += s.requests * s.count;
+  }
+  keep_cheapest([&](const PriceOption& o) { return CostPer(total, o); });
+  std::vector<size_t> candidates;
+  for (size_t k : kept) {
+    if (chosen[k]) candidates.push_back(k);
+  }
+  return candidates;
+}
+
+}  // namespace
+
+std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
+                                          const std::vector<PriceOption>& options,
+                                          size_t max_shapes) {
+  std::vector<int32_t> type_of(pods.size(), -1);
+  std::vector<int32_t> shape_of;
+  std::vector<PodShape> shapes = GroupShapes(pods, max_shapes, &shape_of, ShapeRounding::kMean);
+  std::vector<size_t> kept = CandidateOptions(shapes, options, NonDominatedIndices(options));
+  std::vector<PriceOption> lp_options;
+  for (size_t k : kept) lp_options.push_back(options[k]);
+  Result<ShapeLpSolution> lp = SolveShapeLp(shapes, lp_options);
+  if (!lp) return type_of;
+  // Pods of each shape, largest first, handed out to the shape's types in turn.
+  std::vector<std::vector<size_t>> members(shapes.size());
+  for (size_t i = 0; i < pods.size(); ++i) members[shape_of[i]].push_back(i);
+  for (size_t s = 0; s < shapes.size(); ++s) {
+    std::vector<size_t>& mine = members[s];
+    std::stable_sort(mine.begin(), mine.end(), [&](size_t a, size_t b) {
+      return std::tie(pods[a].cpu_millis, pods[a].memory_bytes) >
+             std::tie(pods[b].cpu_millis, pods[b].memory_bytes);
+    });
+    size_t next = 0;
+    for (const auto& [option, count] :
+         RoundPlacements(lp->placements[s], static_cast<int64_t>(mine.size()))) {
+      for (int64_t c = 0; c < count && next < mine.size(); ++c) {
+        type_of[mine[next++]] = static_cast<int32_t>(kept[option]);
+      }
+    }
+  }
+  return type_of;
+}
+
+}  // namespace cloudoptim

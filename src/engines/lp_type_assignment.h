@@ -1,0 +1,29 @@
+// Which instance type each pod should go to, read from the shape LP: the LP-guided packer
+// opens nodes of the type a pod is assigned and packs pods of one type together.
+//
+//   std::vector<int32_t> type_of = AssignTypesByShapeLp(pod_requests, options, 150);
+//   if (type_of[i] >= 0) ... options[type_of[i]] is where pod i should go ...
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engines/cost_lower_bound.h"
+#include "model/resources.h"
+
+namespace cloudoptim {
+
+// Indices of the options no other option dominates (at least as much of every resource, no
+// dearer; among equal ones the first), cheapest first.
+std::vector<size_t> NonDominatedIndices(const std::vector<PriceOption>& options);
+
+// Per pod, the index into `options` the shape LP (with big-pod cuts) sends it to, or -1 for
+// every pod when the LP cannot be solved (the caller then packs without a guide). Pods are
+// grouped into at most `max_shapes` shapes; the LP's fractional pod counts per (shape, type)
+// are rounded by largest remainder so that every pod gets exactly one type, and within a
+// shape the largest pods go first to the type with the largest share.
+std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
+                                          const std::vector<PriceOption>& options,
+                                          size_t max_shapes);
+
+}  // namespace cloudoptim

@@ -1,0 +1,190 @@
+#include "engines/shape_lp.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <tuple>
+
+#include "coin/ClpSimplex.hpp"
+
+namespace cloudoptim {
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+constexpr int kMaxBigPodsPerNode = 3;  // cuts for k = 1..3 pods above 1/(k+1) of a node
+
+// Resources in solver units: vCPU, GiB, pod slots (keeps coefficients well scaled).
+double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
+double Memory(const Resources& r) { return static_cast<double>(r.memory_bytes) / kGiB; }
+double Slots(const Resources& r) { return static_cast<double>(r.pods); }
+double (*const kDims[])(const Resources&) = {Cpu, Memory, Slots};
+
+// "At most k pods per node of this type that each take more than 1/(k+1) of its CPU (dim 0)
+// or memory (dim 1)": the row index and what it counts.
+struct Cut {
+  int dim = 0;
+  int k = 1;
+  int row = 0;
+  bool Counts(const Resources& pod, const Resources& capacity) const {
+    return kDims[dim](pod) * (k + 1) > kDims[dim](capacity) + 1e-9;
+  }
+};
+
+// The cuts worth adding for one type: each must count at least one shape, and a cut that
+// counts exactly the shapes of the previous k is implied by it.
+std::vector<Cut> CutsFor(const Resources& capacity, const std::vector<PodShape>& shapes,
+                         int* next_row) {
+  std::vector<Cut> cuts;
+  for (int dim = 0; dim < 2; ++dim) {
+    size_t previous = 0;
+    for (int k = 1; k <= kMaxBigPodsPerNode; ++k) {
+      Cut cut{dim, k, 0};
+      size_t counted = 0;
+      for (const PodShape& s : shapes) {
+        if (s.requests.FitsIn(capacity) && cut.Counts(s.requests, capacity)) ++counted;
+      }
+      if (counted > previous) {
+        cut.row = (*next_row)++;
+        cuts.push_back(cut);
+      }
+      previous = counted;
+    }
+  }
+  return cuts;
+}
+
+}  // namespace
+
+std::vector<PodShape> GroupShapes(const std::vector<Resources>& pods, size_t max_shapes,
+                                  std::vector<int32_t>* shape_of, ShapeRounding rounding) {
+  using Key = std::tuple<int64_t, int64_t, int64_t>;
+  int64_t cpu_grid = 10, memory_grid = int64_t{16} << 20;
+  while (true) {
+    std::map<Key, int64_t> counts;
+    auto key = [&](const Resources& r) {
+      return Key{r.cpu_millis / cpu_grid * cpu_grid, r.memory_bytes / memory_grid * memory_grid,
+                 std::max<int64_t>(r.pods, 1)};
+    };
+    for (const Resources& r : pods) ++counts[key(r)];
+    if (counts.size() <= std::max<size_t>(max_shapes, 1) || cpu_grid > (int64_t{1} << 40)) {
+      std::vector<PodShape> shapes;
+      std::map<Key, int32_t> index;
+      for (const auto& [k, count] : counts) {
+        index.emplace(k, static_cast<int32_t>(shapes.size()));
+        shapes.push_back({{std::get<0>(k), std::get<1>(k), 0, std::get<2>(k), 0}, count});
+      }
+      std::vector<Resources> sums(shapes.size());
+      if (shape_of != nullptr) shape_of->clear();
+      for (const Resources& r : pods) {
+        int32_t s = index.at(key(r));
+        if (shape_of != nullptr) shape_of->push_back(s);
+        sums[s] += r;
+      }
+      if (rounding == ShapeRounding::kMean) {
+        for (size_t s = 0; s < shapes.size(); ++s) {
+          int64_t n = shapes[s].count;
+          shapes[s].requests.cpu_millis = (sums[s].cpu_millis + n - 1) / n;
+          shapes[s].requests.memory_bytes = (sums[s].memory_bytes + n - 1) / n;
+        }
+      }
+      return shapes;
+    }
+    cpu_grid *= 2;
+    memory_grid *= 2;
+  }
+}
+
+Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
+                                     const std::vector<PriceOption>& options, ShapeLpCuts with_cuts,
+                                     const std::optional<Resources>& exact_total) {
+  if (options.empty()) return InvalidArgument("no instance types to pack onto");
+  const int types = static_cast<int>(options.size());
+  const int shape_rows = static_cast<int>(shapes.size());
+  // Rows: one per shape (Σ_t y_st = n_s), three per type (demand on t <= capacity of x_t),
+  // then the big-pod cuts of every type.
+  int next_row = shape_rows + 3 * types;
+  const int total_rows = exact_total ? next_row : -1;  // then three rows Σ_t c_tr x_t ≥ total_r
+  if (exact_total) next_row += 3;
+  std::vector<std::vector<Cut>> cuts(types);
+  if (with_cuts == ShapeLpCuts::kBigPods) {
+    for (int t = 0; t < types; ++t) cuts[t] = CutsFor(options[t].allocatable, shapes, &next_row);
+  }
+  // Column-major arrays: x_t first, then y_st for every shape and type that holds it.
+  std::vector<CoinBigIndex> starts{0};
+  std::vector<int> rows;
+  std::vector<double> values, lower, upper, cost;
+  for (int t = 0; t < types; ++t) {
+    for (int r = 0; r < 3; ++r) {
+      rows.push_back(shape_rows + 3 * t + r);
+      values.push_back(-kDims[r](options[t].allocatable));
+    }
+    for (const Cut& cut : cuts[t]) {
+      rows.push_back(cut.row);
+      values.push_back(-static_cast<double>(cut.k));
+    }
+    for (int r = 0; exact_total && r < 3; ++r) {
+      rows.push_back(total_rows + r);
+      values.push_back(kDims[r](options[t].allocatable));
+    }
+    starts.push_back(static_cast<CoinBigIndex>(rows.size()));
+    cost.push_back(options[t].hourly.usd());
+  }
+  std::vector<std::pair<int32_t, int32_t>> y_columns;  // (shape, option)
+  std::vector<double> row_lower, row_upper;
+  for (int s = 0; s < shape_rows; ++s) {
+    const Resources& d = shapes[s].requests;
+    for (int t = 0; t < types; ++t) {
+      const Resources& capacity = options[t].allocatable;
+      if (!d.FitsIn(capacity)) continue;
+      rows.push_back(s);
+      values.push_back(1.0);
+      for (int r = 0; r < 3; ++r) {
+        rows.push_back(shape_rows + 3 * t + r);
+        values.push_back(kDims[r](d));
+      }
+      for (const Cut& cut : cuts[t]) {
+        if (!cut.Counts(d, capacity)) continue;
+        rows.push_back(cut.row);
+        values.push_back(1.0);
+      }
+      starts.push_back(static_cast<CoinBigIndex>(rows.size()));
+      cost.push_back(0.0);
+      y_columns.push_back({s, t});
+    }
+    if (y_columns.empty() || y_columns.back().first != s) {
+      return InvalidArgument("a pod of " + d.ToString() + " fits no instance type");
+    }
+    row_lower.push_back(static_cast<double>(shapes[s].count));
+    row_upper.push_back(static_cast<double>(shapes[s].count));
+  }
+  row_lower.resize(next_row, -COIN_DBL_MAX);
+  row_upper.resize(next_row, 0.0);
+  for (int r = 0; exact_total && r < 3; ++r) {
+    row_lower[total_rows + r] = kDims[r](*exact_total);
+    row_upper[total_rows + r] = COIN_DBL_MAX;
+  }
+  lower.assign(cost.size(), 0.0);
+  upper.assign(cost.size(), COIN_DBL_MAX);
+  ClpSimplex model;
+  model.setLogLevel(0);
+  model.loadProblem(static_cast<int>(cost.size()), next_row, starts.data(), rows.data(),
+                    values.data(), lower.data(), upper.data(), cost.data(), row_lower.data(),
+                    row_upper.data());
+  model.dual();
+  if (!model.isProvenOptimal()) {
+    return MakeError(ErrorCode::kInternal, "Clp did not solve the shape LP (status " +
+                                               std::to_string(model.status()) + ")");
+  }
+  ShapeLpSolution solution;
+  solution.objective_usd = model.objectiveValue();
+  const double* x = model.primalColumnSolution();
+  solution.nodes.assign(x, x + types);
+  solution.placements.resize(shapes.size());
+  for (size_t c = 0; c < y_columns.size(); ++c) {
+    double pods = x[types + c];
+    if (pods > 1e-7) solution.placements[y_columns[c].first].push_back({y_columns[c].second, pods});
+  }
+  return solution;
+}
+
+}  // namespace cloudoptim

@@ -1,0 +1,59 @@
+// The shape LP over pod shapes and instance types, solved with Clp: the fractional packing
+// that keeps every pod's CPU, memory and pod slot together. It is both a lower bound on the
+// cost of any packing (ShapeLpBound) and the guide of the LP-guided packer, which reads from
+// its solution how many pods of each shape should go to which type.
+//
+//   std::vector<PodShape> shapes = GroupShapes(pod_requests, 400);
+//   Result<ShapeLpSolution> lp = SolveShapeLp(shapes, options);
+//   for (auto [option, pods] : lp->placements[s]) ... pods of shape s on options[option] ...
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+#include "engines/cost_lower_bound.h"
+#include "model/resources.h"
+
+namespace cloudoptim {
+
+struct PodShape {
+  Resources requests;  // cpu, memory and pod slots (at least 1)
+  int64_t count = 0;
+};
+
+struct ShapeLpSolution {
+  double objective_usd = 0;
+  std::vector<double> nodes;  // per option: the fractional number of nodes
+  // Per shape: (option, fractional pod count) for every option the LP sends pods to.
+  std::vector<std::vector<std::pair<int32_t, double>>> placements;
+};
+
+// Distinct shapes of `pods`, with `shape_of[i]` the shape of pod i. Pods are grouped on a
+// grid (10m CPU, 16 MiB memory, doubled until there are at most `max_shapes`). kDown gives
+// each shape the grid cell's lower corner, which keeps the LP a lower bound (any packing of
+// the real pods also packs the smaller ones); kMean gives it its pods' mean request, a
+// better guide for packing when the grid is coarse.
+enum class ShapeRounding { kDown, kMean };
+std::vector<PodShape> GroupShapes(const std::vector<Resources>& pods, size_t max_shapes,
+                                  std::vector<int32_t>* shape_of = nullptr,
+                                  ShapeRounding rounding = ShapeRounding::kDown);
+
+// min Σ p_t x_t  s.t.  Σ_t y_st = n_s,  Σ_s d_sr y_st ≤ c_tr x_t,  x, y ≥ 0, over the given
+// shapes s and options t (y_st only where t holds a pod of shape s whole), plus the
+// big-pod cuts: a node holds at most k pods that each take more than 1/(k+1) of its CPU (or
+// of its memory), Σ_{s big} y_st ≤ k x_t for k = 1, 2, 3. The cuts are valid for every
+// integer packing and close most of the gap the plain LP leaves on pods that are large
+// against the types that can hold them (the LP would put 1.5 such pods on a node).
+// InvalidArgument when a shape fits no option; Internal when Clp fails.
+// `exact_total`, when given, is the pods' true total request: the nodes bought must cover it
+// on every resource (Σ_t c_tr x_t ≥ total_r), which gives back what rounding shapes down
+// took away (on a coarse grid the shapes alone can fall below the aggregate LP bound).
+Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
+                                     const std::vector<PriceOption>& options,
+                                     ShapeLpCuts cuts = ShapeLpCuts::kBigPods,
+                                     const std::optional<Resources>& exact_total = std::nullopt);
+
+}  // namespace cloudoptim

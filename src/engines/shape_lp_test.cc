@@ -1,0 +1,118 @@
+#include "engines/shape_lp.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace cloudoptim {
+namespace {
+
+constexpr int64_t kGi = int64_t{1} << 30;
+constexpr int64_t kMi = int64_t{1} << 20;
+
+std::vector<PriceOption> OneType() {
+  return {{"box", {4000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.20)}};
+}
+
+TEST(ShapeLpTest, GroupShapesCountsEveryPodAndRoundsDown) {
+  std::vector<Resources> pods = {
+      {1005, 100 * kMi, 0, 1, 0}, {1009, 110 * kMi, 0, 1, 0}, {2000, kGi, 0, 1, 0}};
+  std::vector<int32_t> shape_of;
+  std::vector<PodShape> shapes = GroupShapes(pods, 10, &shape_of);
+  ASSERT_EQ(shapes.size(), 2u);
+  EXPECT_EQ(shape_of[0], shape_of[1]);
+  EXPECT_NE(shape_of[0], shape_of[2]);
+  const PodShape& merged = shapes[shape_of[0]];
+  EXPECT_EQ(merged.count, 2);
+  EXPECT_EQ(merged.requests.cpu_millis, 1000);        // 10m grid, rounded down
+  EXPECT_EQ(merged.requests.memory_bytes, 96 * kMi);  // 16 MiB grid, rounded down
+  EXPECT_EQ(merged.requests.pods, 1);
+}
+
+TEST(ShapeLpTest, GroupShapesCoarsensUntilAtMostMaxShapes) {
+  std::vector<Resources> pods;
+  for (int i = 0; i < 500; ++i) pods.push_back({100 + 7 * i, (64 + i) * kMi, 0, 1, 0});
+  std::vector<int32_t> shape_of;
+  std::vector<PodShape> shapes = GroupShapes(pods, 40, &shape_of);
+  EXPECT_LE(shapes.size(), 40u);
+  int64_t total = 0;
+  for (const PodShape& s : shapes) total += s.count;
+  EXPECT_EQ(total, 500);
+  for (size_t i = 0; i < pods.size(); ++i) {
+    EXPECT_TRUE(shapes[shape_of[i]].requests.FitsIn(pods[i])) << i;
+  }
+}
+
+TEST(ShapeLpTest, BigPodCutsAllowOnlyOnePodAboveHalfANode) {
+  // Two pods of 2.4 vCPU on 4-vCPU boxes: the plain LP packs them into 1.2 boxes ($0.24); no
+  // box holds two, and the cut says so: two boxes ($0.40), the integer optimum.
+  std::vector<PodShape> shapes = {{{2400, 2 * kGi, 0, 1, 0}, 2}};
+  Result<ShapeLpSolution> plain = SolveShapeLp(shapes, OneType(), ShapeLpCuts::kNone);
+  Result<ShapeLpSolution> cut = SolveShapeLp(shapes, OneType(), ShapeLpCuts::kBigPods);
+  ASSERT_TRUE(plain.has_value()) << plain.error().ToString();
+  ASSERT_TRUE(cut.has_value()) << cut.error().ToString();
+  EXPECT_NEAR(plain->objective_usd, 0.24, 1e-6);
+  EXPECT_NEAR(cut->objective_usd, 0.40, 1e-6);
+  EXPECT_NEAR(cut->nodes[0], 2.0, 1e-6);
+}
+
+TEST(ShapeLpTest, BigPodCutsAllowTwoPodsAboveAThirdOnMemory) {
+  // Three pods of 6 GiB (more than a third of 16 GiB, small on CPU): two per box at most.
+  std::vector<PodShape> shapes = {{{100, 6 * kGi, 0, 1, 0}, 3}};
+  Result<ShapeLpSolution> plain = SolveShapeLp(shapes, OneType(), ShapeLpCuts::kNone);
+  Result<ShapeLpSolution> cut = SolveShapeLp(shapes, OneType(), ShapeLpCuts::kBigPods);
+  ASSERT_TRUE(plain.has_value() && cut.has_value());
+  EXPECT_NEAR(plain->objective_usd, 0.20 * 18.0 / 16.0, 1e-6);
+  EXPECT_NEAR(cut->objective_usd, 0.20 * 1.5, 1e-6);
+}
+
+TEST(ShapeLpTest, PlacementsAccountForEveryPodOfEveryShape) {
+  std::vector<PriceOption> options = {{"cpu", {4000, 4 * kGi, 0, 100, 0}, Money::FromUsd(0.10)},
+                                      {"mem", {2000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.12)}};
+  std::vector<PodShape> shapes = {{{1000, kGi / 2, 0, 1, 0}, 7}, {{250, 3 * kGi, 0, 1, 0}, 5}};
+  Result<ShapeLpSolution> lp = SolveShapeLp(shapes, options);
+  ASSERT_TRUE(lp.has_value()) << lp.error().ToString();
+  ASSERT_EQ(lp->placements.size(), 2u);
+  for (size_t s = 0; s < shapes.size(); ++s) {
+    double pods = 0;
+    for (const auto& [option, count] : lp->placements[s]) pods += count;
+    EXPECT_NEAR(pods, static_cast<double>(shapes[s].count), 1e-6) << s;
+  }
+  double cost = 0;
+  for (size_t t = 0; t < options.size(); ++t) cost += lp->nodes[t] * options[t].hourly.usd();
+  EXPECT_NEAR(cost, lp->objective_usd, 1e-6);
+}
+
+TEST(ShapeLpTest, AShapeNoTypeHoldsIsAnError) {
+  std::vector<PodShape> shapes = {{{8000, kGi, 0, 1, 0}, 1}};
+  Result<ShapeLpSolution> lp = SolveShapeLp(shapes, OneType());
+  ASSERT_FALSE(lp.has_value());
+  EXPECT_TRUE(IsInvalidArgument(lp.error()));
+}
+
+// The cut bound must stay a lower bound: never above CBC's proven optimum, never below the
+// plain shape LP, on random small instances (fixed seeds).
+TEST(ShapeLpTest, CutBoundLiesBetweenThePlainBoundAndTheExactOptimum) {
+  std::vector<PriceOption> options = {{"s", {2000, 4 * kGi, 0, 20, 0}, Money::FromUsd(0.08)},
+                                      {"c", {4000, 6 * kGi, 0, 30, 0}, Money::FromUsd(0.14)},
+                                      {"r", {2000, 14 * kGi, 0, 30, 0}, Money::FromUsd(0.13)},
+                                      {"l", {8000, 30 * kGi, 0, 60, 0}, Money::FromUsd(0.38)}};
+  for (uint32_t seed = 1; seed <= 6; ++seed) {
+    std::mt19937 rng(seed);
+    std::vector<Resources> pods;
+    for (int i = 0; i < 7; ++i) {
+      pods.push_back({std::uniform_int_distribution<int64_t>(200, 3000)(rng),
+                      std::uniform_int_distribution<int64_t>(256, 9000)(rng) * kMi, 0, 1, 0});
+    }
+    Result<Money> plain = ShapeLpBound(pods, options, ShapeLpCuts::kNone);
+    Result<Money> cut = ShapeLpBound(pods, options, ShapeLpCuts::kBigPods);
+    Result<ExactPacking> exact = ExactOptimum(pods, options, 30.0);
+    ASSERT_TRUE(plain.has_value() && cut.has_value() && exact.has_value()) << seed;
+    ASSERT_TRUE(exact->proven_optimal) << seed;
+    EXPECT_GE(cut->micros() + 1, plain->micros()) << seed;
+    EXPECT_LE(cut->micros(), exact->hourly.micros() + 1) << seed;
+  }
+}
+
+}  // namespace
+}  // namespace cloudoptim
