@@ -107,6 +107,7 @@ class RouteServer::Impl {
   std::optional<RateLimiter> limiter_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  std::atomic<bool> listen_returned_{false};
   int port_ = 0;
 };
 
@@ -161,7 +162,16 @@ Status RouteServer::Impl::Start() {
   } else {
     port_ = options_.port;
   }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  listen_returned_ = false;
+  thread_ = std::thread([this] {
+    server_->listen_after_bind();
+    listen_returned_ = true;
+  });
+  // httplib's stop() does nothing until the listening loop runs, so a Stop() right after
+  // Start() would leave the thread serving forever (and the join hanging): wait for the loop.
+  while (!server_->is_running() && !listen_returned_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return Ok();
 }
 
