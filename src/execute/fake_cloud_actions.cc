@@ -72,6 +72,16 @@ Status FakeCloudActions::Record(std::string call) {
 }
 
 Result<std::vector<std::string>> FakeCloudActions::Launch(const LaunchSpec& spec) {
+  std::vector<Ec2Instance> created;
+  Result<std::vector<std::string>> ids = LaunchLocked(spec, &created);
+  if (on_launch_) {
+    for (const Ec2Instance& instance : created) on_launch_(instance);
+  }
+  return ids;
+}
+
+Result<std::vector<std::string>> FakeCloudActions::LaunchLocked(const LaunchSpec& spec,
+                                                                std::vector<Ec2Instance>* created) {
   std::lock_guard lock(mutex_);
   CO_RETURN_IF_ERROR(Record("Launch " + spec.client_token));
   if (!spec.client_token.empty()) {
@@ -96,6 +106,7 @@ Result<std::vector<std::string>> FakeCloudActions::Launch(const LaunchSpec& spec
     instance.state = InstanceState::kPending;
     instance.tags = spec.tags;
     instances_[id] = instance;
+    created->push_back(instance);
     ids.push_back(id);
   }
   if (!spec.client_token.empty()) launches_by_token_[spec.client_token] = {Fingerprint(spec), ids};

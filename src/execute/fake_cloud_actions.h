@@ -9,6 +9,7 @@
 //   EXPECT_EQ(cloud.CountCalls("Launch"), 1);
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -27,6 +28,9 @@ class FakeCloudActions final : public CloudActions {
   // Snapshots are created "pending"; this completes them all (the default: at once).
   void SetSnapshotsCompleteAtOnce(bool at_once) { snapshots_complete_at_once_ = at_once; }
   void CompleteSnapshots();
+  // Called (outside the lock) with every instance a Launch creates: a test joins it to its
+  // fake cluster as a node.
+  void OnLaunch(std::function<void(const Ec2Instance&)> hook) { on_launch_ = std::move(hook); }
 
   std::vector<std::string> calls() const;
   int CountCalls(std::string_view prefix) const;
@@ -48,6 +52,8 @@ class FakeCloudActions final : public CloudActions {
 
  private:
   Status Record(std::string call);
+  Result<std::vector<std::string>> LaunchLocked(const LaunchSpec& spec,
+                                                std::vector<Ec2Instance>* created);
 
   struct TokenLaunch {
     std::string fingerprint;
@@ -61,6 +67,7 @@ class FakeCloudActions final : public CloudActions {
   std::vector<std::string> calls_;
   std::optional<Error> next_error_;
   bool snapshots_complete_at_once_ = true;
+  std::function<void(const Ec2Instance&)> on_launch_;
   int next_id_ = 1;
 };
 

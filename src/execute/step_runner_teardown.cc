@@ -221,7 +221,9 @@ Status StepRunner::TerminateUnlessHostingPods(const std::string& instance_id) {
 Status StepRunner::Undo(const PlanStep& step, const StepContext& context, bool drain_started) {
   switch (step.kind) {
     case StepKind::kLaunch: {
-      if (drain_started) return Ok();  // the replacement may host the evicted pods: kept
+      if (drain_started) {
+        return FailedPrecondition("replacement kept: a drain began, it may host the evicted pods");
+      }
       Result<std::vector<Ec2Instance>> launched = cloud_.FindInstancesByTag(
           std::string(kStepTokenTag), ClientTokenFor(step.idempotency_key));
       CO_RETURN_IF_ERROR(launched);

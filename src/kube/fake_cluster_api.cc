@@ -242,7 +242,15 @@ Status FakeClusterApi::PatchMetadata(
   } else if (object.resource == ClusterResource::kPods) {
     if (Pod* pod = FindPod(object.namespace_name, object.name)) meta = &pod->meta;
   } else {
-    return Unimplemented("the fake patches metadata of nodes and pods only");
+    bool workload = false;
+    for (WorkloadKind kind :
+         {WorkloadKind::kDeployment, WorkloadKind::kReplicaSet, WorkloadKind::kStatefulSet,
+          WorkloadKind::kDaemonSet, WorkloadKind::kJob, WorkloadKind::kCronJob}) {
+      if (ResourceOfWorkload(kind) != object.resource) continue;
+      workload = true;
+      if (Workload* w = FindWorkload(kind, object.namespace_name, object.name)) meta = &w->meta;
+    }
+    if (!workload) return Unimplemented("the fake patches metadata of nodes, pods and workloads");
   }
   if (meta == nullptr) return NotFound(object.name + " not found");
   if (options.dry_run) return Ok();
