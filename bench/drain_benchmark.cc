@@ -5,7 +5,7 @@
 // start of DrainNode until every eviction was issued (target: 30 pods within 2 s), over
 // several rounds (the node is uncordoned and refilled between rounds).
 //
-//   drain_benchmark [rounds=10] [pods=30] [parallelism=32]
+//   drain_benchmark [rounds=10] [pods=30] [parallelism=8]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -60,7 +60,7 @@ int RunningOn(ClusterApi& api, const std::string& node) {
 int main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 10;
   const int pods = argc > 2 ? std::atoi(argv[2]) : 30;
-  const int parallelism = argc > 3 ? std::atoi(argv[3]) : 32;
+  const int parallelism = argc > 3 ? std::atoi(argv[3]) : 8;
   SimulatedClock clock(std::chrono::system_clock::now(), 60.0);
   SandboxCluster cluster(&clock, {.seed = 1, .region = "us-east-1"});
   Result<Scenario> scenario = ParseScenario(ScenarioText(pods));
