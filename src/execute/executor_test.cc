@@ -347,6 +347,40 @@ TEST_F(ExecutorTest, ResumeFinishesEveryUnfinishedPlanOldestFirst) {
   EXPECT_TRUE(executor.Resume()->empty());
 }
 
+// Recovery rule, for every step kind at once: a step that acted but whose result was never
+// journaled (a crash between acting and MarkDone) is run again on resume; it must find its
+// own work and finish without acting a second time.
+TEST_F(ExecutorTest, EveryStepRunAgainAfterItActedDoesNotActTwice) {
+  cloud_.AddVolume({.volume_id = "vol-1", .size_gib = 10});
+  const std::vector<Action> actions = {Replace("n1"),
+                                       {ActionType::kDeleteVolume, "volume/vol-1", {}},
+                                       {ActionType::kTerminateInstance, "instance/i-old9", {}}};
+  cluster_.AddPod(AppPod("shop", "keep", "n2"));
+  Executor executor = MakeExecutor();
+  auto plan = executor.SubmitPlan(Recommend("rec-all", actions), "test");
+  auto steps = *ExpandPlan(plan->id, actions);
+  auto report = executor.RunPlan(plan->id);
+  ASSERT_TRUE(report);
+  ASSERT_EQ(report->state, PlanState::kDone) << report->reason;
+  const auto mutating = [&] {
+    return cloud_.CountCalls("Launch") + cloud_.CountCalls("TerminateInstances") +
+           cloud_.CountCalls("CreateSnapshot") + cloud_.CountCalls("DeleteVolume");
+  };
+  const int acted = mutating();
+  StepRunner runner(cluster_, cloud_, clock_, options_.timeouts, options_.drain, nullptr);
+  StepContext context{&steps, {}};
+  for (const auto& entry : Entries(plan->id)) {
+    if (entry.state == ActionState::kDone) context.results[entry.step_index] = entry.result;
+  }
+  for (const PlanStep& step : steps) {
+    if (!context.results.contains(step.index)) continue;
+    StepOutcome again = runner.Run(step, context);
+    EXPECT_EQ(again.state, StepOutcome::kDone) << StepKindName(step.kind) << ": " << again.text;
+  }
+  EXPECT_EQ(mutating(), acted);
+  EXPECT_EQ(LiveInstancesTagged(std::string(kStepTokenTag)), 1);
+}
+
 TEST(PlanStepsTest, ExpandsActionsIntoOrderedStepsWithStableKeys) {
   auto steps = ExpandPlan("p1", {{ActionType::kDrainNode, "node/n1", {}},
                                  {ActionType::kDeleteVolume, "volume/vol-1", {}}});
