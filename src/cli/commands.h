@@ -17,5 +17,6 @@ void AddSandboxCommand(CLI::App& app);
 void AddMlServerCommand(CLI::App& app);
 void AddCoreCommand(CLI::App& app);
 void AddDemoCommand(CLI::App& app);
+void AddExecuteCommand(CLI::App& app);
 
 }  // namespace cloudoptim::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   cloudoptim::cli::AddMlServerCommand(app);
   cloudoptim::cli::AddCoreCommand(app);
   cloudoptim::cli::AddDemoCommand(app);
+  cloudoptim::cli::AddExecuteCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -60,6 +60,8 @@ class FormParams {
   Result<std::optional<int64_t>> GetInt(std::string_view key) const;
   // "true"/"false" (absent = false); InvalidArgument otherwise.
   Result<bool> GetBool(std::string_view key) const;
+  // Every parameter, in key order.
+  const std::map<std::string, std::string, std::less<>>& values() const { return values_; }
 
  private:
   std::map<std::string, std::string, std::less<>> values_;

@@ -1,6 +1,7 @@
 // CreateFleet of type instant: the call Karpenter-style launchers use to get capacity from a
 // list of pools in one request.
 #include <algorithm>
+#include <mutex>
 
 #include "cloudsim/cloud_ids.h"
 #include "cloudsim/ec2_filters.h"
@@ -94,6 +95,38 @@ struct FleetOutcome {
   std::vector<Failed> failed;
 };
 
+void WriteFleet(XmlWriter& xml, const std::string& fleet_id, const FleetOutcome& outcome) {
+  xml.Leaf("fleetId", fleet_id);
+  xml.Open("errorSet");
+  for (const auto& failed : outcome.failed) {
+    xml.Open("item");
+    WriteLaunchTemplateAndOverrides(xml, failed.pool);
+    xml.Leaf("lifecycle", CapacityTypeName(failed.capacity));
+    xml.Leaf("errorCode", failed.error.code).Leaf("errorMessage", failed.error.message).Close();
+  }
+  xml.Close().Open("fleetInstanceSet");
+  for (const auto& launched : outcome.launched) {
+    xml.Open("item");
+    WriteLaunchTemplateAndOverrides(xml, launched.pool);
+    xml.Leaf("lifecycle", CapacityTypeName(launched.instances.front().capacity));
+    xml.Open("instanceIds");
+    for (const Ec2Instance& instance : launched.instances) xml.Leaf("item", instance.instance_id);
+    xml.Close().Leaf("instanceType", launched.pool.instance_type).Close();
+  }
+  xml.Close();
+}
+
+// Every parameter but the token and the envelope, in key order: two requests with the same
+// client token must agree on this, as EC2 requires.
+std::string FleetFingerprint(const FormParams& params) {
+  std::string fingerprint;
+  for (const auto& [key, value] : params.values()) {
+    if (key == "ClientToken" || key == "Action" || key == "Version") continue;
+    fingerprint += key + "=" + value + "&";
+  }
+  return fingerprint;
+}
+
 }  // namespace
 
 // Pool order decides what an instant fleet launches. lowest-price takes the cheapest pools
@@ -135,11 +168,28 @@ Status Ec2QueryHandler::CreateFleet(const FormParams& params, XmlWriter& xml) {
     on_demand = std::max<int64_t>(on_demand, *total - spot);
   }
 
+  // ClientToken: a repeated token returns the first fleet's answer and launches nothing (spot
+  // prices, and so the pool order, may have moved since); other parameters under the same
+  // token are IdempotentParameterMismatch. The lock makes two racing retries one launch.
+  const std::string token = params.GetOr("ClientToken", "");
+  const std::string fingerprint = FleetFingerprint(params);
+  std::unique_lock token_lock(fleets_mutex_, std::defer_lock);
+  if (!token.empty()) {
+    token_lock.lock();
+    auto earlier = fleets_by_token_.find(token);
+    if (earlier != fleets_by_token_.end()) {
+      if (earlier->second.fingerprint != fingerprint) {
+        return InvalidArgument("IdempotentParameterMismatch: client token '" + token +
+                               "' was used for a different CreateFleet request");
+      }
+      earlier->second.write(xml);
+      return Ok();
+    }
+  }
   const Catalog* catalog = cloud_.options().catalog;
   const std::string& region = cloud_.options().region;
   const TimePoint now = clock_.Now();
   const Tags tags = TagSpecificationTags(params, "instance");
-  const std::string token = params.GetOr("ClientToken", "");
   CloudIds fleet_ids(token.empty() ? Mix64(now.time_since_epoch().count()) : HashString(token));
   const std::string fleet_id = "fleet-" + fleet_ids.NextUuid();
   FleetOutcome outcome;
@@ -199,24 +249,11 @@ Status Ec2QueryHandler::CreateFleet(const FormParams& params, XmlWriter& xml) {
                   params.GetOr("OnDemandOptions.AllocationStrategy", "lowest-price"));
   }
 
-  xml.Leaf("fleetId", fleet_id);
-  xml.Open("errorSet");
-  for (const auto& failed : outcome.failed) {
-    xml.Open("item");
-    WriteLaunchTemplateAndOverrides(xml, failed.pool);
-    xml.Leaf("lifecycle", CapacityTypeName(failed.capacity));
-    xml.Leaf("errorCode", failed.error.code).Leaf("errorMessage", failed.error.message).Close();
+  WriteFleet(xml, fleet_id, outcome);
+  if (!token.empty()) {
+    fleets_by_token_[token] = {
+        fingerprint, [fleet_id, outcome](XmlWriter& out) { WriteFleet(out, fleet_id, outcome); }};
   }
-  xml.Close().Open("fleetInstanceSet");
-  for (const auto& launched : outcome.launched) {
-    xml.Open("item");
-    WriteLaunchTemplateAndOverrides(xml, launched.pool);
-    xml.Leaf("lifecycle", CapacityTypeName(launched.instances.front().capacity));
-    xml.Open("instanceIds");
-    for (const Ec2Instance& instance : launched.instances) xml.Leaf("item", instance.instance_id);
-    xml.Close().Leaf("instanceType", launched.pool.instance_type).Close();
-  }
-  xml.Close();
   return Ok();
 }
 

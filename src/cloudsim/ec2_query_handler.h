@@ -8,7 +8,9 @@
 //   WireResponse response = ec2.Handle(*FormParams::Decode(body), request_id);
 #pragma once
 
+#include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -57,6 +59,13 @@ class Ec2QueryHandler {
 
   SimulatedCloud& cloud_;
   Clock& clock_;
+  // CreateFleet answers by client token, replayed for a repeated token as EC2 does.
+  struct FleetAnswer {
+    std::string fingerprint;
+    std::function<void(XmlWriter&)> write;
+  };
+  std::mutex fleets_mutex_;
+  std::map<std::string, FleetAnswer, std::less<>> fleets_by_token_;
 };
 
 // "use1-az1" for "us-east-1a": EC2's zone ids (account-independent in the sandbox).

@@ -191,6 +191,44 @@ TEST_F(Ec2QueryHandlerTest, LowestPriceFleetTakesTheCheapestPool) {
                "c5.large");
 }
 
+// AWS: a repeated ClientToken with the same parameters returns the original fleet and
+// launches nothing, even when prices (and so the pool order) moved in between; other
+// parameters under that token are IdempotentParameterMismatch.
+TEST_F(Ec2QueryHandlerTest, AFleetWithARepeatedClientTokenIsTheFirstFleet) {
+  const std::string request =
+      "Action=CreateFleet&Type=instant&ClientToken=co-step-1&"
+      "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateId=lt-1&"
+      "LaunchTemplateConfigs.1.Overrides.1.InstanceType=c5.large&"
+      "LaunchTemplateConfigs.1.Overrides.1.AvailabilityZone=us-east-1a&"
+      "LaunchTemplateConfigs.1.Overrides.2.InstanceType=m5.large&"
+      "LaunchTemplateConfigs.1.Overrides.2.AvailabilityZone=us-east-1a&"
+      "TargetCapacitySpecification.TotalTargetCapacity=2&"
+      "TargetCapacitySpecification.DefaultTargetCapacityType=spot&"
+      "SpotOptions.AllocationStrategy=lowest-price";
+  pugi::xml_node first = Parse(Send(request));
+  const std::string fleet_id = first.child_value("fleetId");
+  std::vector<std::string> ids;
+  for (pugi::xml_node id :
+       first.child("fleetInstanceSet").child("item").child("instanceIds").children("item")) {
+    ids.push_back(id.child_value());
+  }
+  ASSERT_EQ(ids.size(), 2u);
+  clock_.Advance(std::chrono::hours(6));
+  pugi::xml_node again = Parse(Send(request));
+  EXPECT_EQ(std::string(again.child_value("fleetId")), fleet_id);
+  std::vector<std::string> again_ids;
+  for (pugi::xml_node id :
+       again.child("fleetInstanceSet").child("item").child("instanceIds").children("item")) {
+    again_ids.push_back(id.child_value());
+  }
+  EXPECT_EQ(again_ids, ids);
+  EXPECT_THAT(cloud_.Instances(), SizeIs(2));
+  std::string changed = request;
+  changed.replace(changed.find("TotalTargetCapacity=2"), 21, "TotalTargetCapacity=3");
+  EXPECT_EQ(ErrorCode(Send(changed)), "IdempotentParameterMismatch");
+  EXPECT_THAT(cloud_.Instances(), SizeIs(2));
+}
+
 TEST_F(Ec2QueryHandlerTest, AFleetReportsFailedPoolsAndFallsBackToTheNext) {
   cloud_.SetInsufficientCapacity("t3.medium", "us-east-1a", true);
   // Prioritized on-demand: t3.medium has no capacity, r5.large is not offered in us-east-1c

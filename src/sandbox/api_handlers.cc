@@ -422,6 +422,7 @@ Result<ApiReply> ApiHandlers::Scale(const ApiRequest& r) {
 
 Result<ApiReply> ApiHandlers::Evict(const ApiRequest& r) {
   CO_ASSIGN_OR_RETURN(json eviction, DecodeBody(r));
+  std::lock_guard lock(eviction_mutex_);
   CO_ASSIGN_OR_RETURN(json pod, store_->Get("pods", r.path.namespace_name, r.path.name));
   CO_RETURN_IF_ERROR(CheckEviction(*store_, pod));
   bool dry_run = r.query.dry_run;

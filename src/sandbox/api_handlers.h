@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
@@ -86,6 +87,10 @@ class ApiHandlers {
   ObjectStore* store_;
   const Clock* clock_;
   MetricsSource* metrics_;
+  // Evictions check the budgets and delete the pod as one step, as the API server's optimistic
+  // update of the PDB status makes them: two concurrent evictions must not both spend the
+  // last allowed disruption.
+  std::mutex eviction_mutex_;
 };
 
 // Scale (autoscaling/v1) view of a Deployment, ReplicaSet or StatefulSet.
