@@ -1,0 +1,103 @@
+// The response to one instance of one interruption event: find its node, cordon it at once,
+// taint it, mark its pool unavailable, launch a replacement in a safe pool, record the
+// interruption as feedback, and drain it (PDB-aware) before the notice runs out. Every step is
+// journaled under an idempotency key derived from the event, so a redelivered or resumed event
+// redoes nothing that was done: no second cordon, launch or feedback row.
+//
+//   InterruptionResponder responder(store, router, unavailable, clock, options);
+//   Result<ResponseReport> r = responder.Respond(event, "i-0abc");
+//   if (!r) keep_message();          // retried after the visibility timeout
+//   else delete_message(r->note);    // handled, duplicate, not ours or ignored
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "aws/eventbridge_event.h"
+#include "common/clock.h"
+#include "execute/drain.h"
+#include "execute/interruption_replacement.h"
+#include "execute/interruption_routing.h"
+#include "model/taint.h"
+#include "safety/execution_controls.h"
+#include "store/store.h"
+
+namespace cloudoptim {
+
+// The taint put on an interrupted node. NoSchedule (not NoExecute): the drain moves the pods
+// through the Eviction API so PodDisruptionBudgets are honoured; NoExecute would delete them
+// behind the budgets' back. The value names why ("spot-interruption-warning", ...).
+inline constexpr std::string_view kInterruptedTaintKey = "cloudoptim.io/interrupted";
+
+struct ResponderOptions {
+  // A spot warning (and a stopping / shutting-down state change) leaves two minutes from the
+  // event's time; the drain ends `deadline_margin` before that, leaving the kubelet time to
+  // stop the last pods.
+  Duration notice = std::chrono::minutes(2);
+  Duration deadline_margin = std::chrono::seconds(15);
+  // A late or redelivered event whose deadline has passed still gets this long to evict.
+  Duration min_drain_window = std::chrono::seconds(10);
+  // Health scheduled changes and lifecycle actions come with more time; the drain holds a
+  // worker at most this long (the pods are gone from the node well before the change).
+  Duration max_drain_window = std::chrono::minutes(5);
+  // How long an interrupted spot pool is not used for replacements.
+  Duration pool_unavailable_for = std::chrono::minutes(30);
+  size_t max_replacement_pools = 4;
+  // Evictions (PDB retry backoff, parallelism, waiting for pods); deadline, cordon, gate and
+  // origin are set per event.
+  DrainOptions drain;
+  // Checked before any action: an engaged kill switch stops the handler from touching the
+  // cluster (the event is still recorded as feedback). Keyed by ClusterHandle::name. Not owned.
+  const KillSwitches* kill_switches = nullptr;
+  // Passed to the drain (see DrainOptions::gate). Not owned.
+  const ExecutionGate* gate = nullptr;
+};
+
+enum class ResponseOutcome {
+  kHandled,    // acted (or resumed and finished) on the node
+  kDuplicate,  // this event was already handled for this instance: nothing done
+  kNotOurs,    // no registered cluster has the instance
+  kIgnored,    // a kind or state we do not act on (rebalance with policy ignore, "running")
+};
+std::string_view ResponseOutcomeName(ResponseOutcome outcome);
+
+struct ResponseReport {
+  ResponseOutcome outcome = ResponseOutcome::kHandled;
+  std::string tenant_id;
+  std::string cluster_id;
+  std::string node;
+  std::optional<Replacement> replacement;
+  std::string note;  // one line: what was done or why nothing was
+};
+
+class InterruptionResponder {
+ public:
+  InterruptionResponder(store::Store& store, InstanceRouter& router, UnavailablePools& unavailable,
+                        Clock& clock, ResponderOptions options = {});
+
+  // Errors are worth a retry (the Kubernetes or store call failed): the caller keeps the
+  // message. Thread-safe; the caller serialises events of one instance.
+  Result<ResponseReport> Respond(const aws::InstanceEvent& event, const std::string& instance_id);
+
+  const ResponderOptions& options() const { return options_; }
+
+ private:
+  struct Context;
+  Result<ResponseReport> RespondOnNode(Context& context);
+  Status Cordon(Context& context, bool journal);
+  Status Taint(Context& context);
+  Status Replace(Context& context);
+  Status RecordFeedback(Context& context);
+  Status Drain(Context& context);
+  TimePoint DrainDeadline(const aws::InstanceEvent& event) const;
+  void Audit(const Context& context, std::string_view action, const std::string& detail);
+
+  store::Store& store_;
+  InstanceRouter& router_;
+  UnavailablePools& unavailable_;
+  Clock& clock_;
+  ResponderOptions options_;
+};
+
+}  // namespace cloudoptim
