@@ -111,18 +111,29 @@ class InterruptionTest : public ::testing::Test {
                    ->id;
   }
 
-  // The spot node with the most evictable pods: the one whose drain shows the most.
+  // The spot node whose drain shows the most: one with a pod a PodDisruptionBudget protects
+  // (disruptionsAllowed 0) if there is one, then the one with the most pods.
   Node BusiestSpotNode() {
     Snapshot listed;
     EXPECT_TRUE(kube_->List(ClusterResource::kNodes, {}, &listed).has_value());
     EXPECT_TRUE(kube_->List(ClusterResource::kPods, {}, &listed).has_value());
+    EXPECT_TRUE(kube_->List(ClusterResource::kPodDisruptionBudgets, {}, &listed).has_value());
     Node best;
-    size_t most = 0;
+    size_t best_score = 0;
     for (const Node& node : listed.nodes) {
       if (node.Capacity() != CapacityType::kSpot || node.InstanceId().empty()) continue;
-      size_t pods = std::count_if(listed.pods.begin(), listed.pods.end(),
-                                  [&](const Pod& p) { return p.node_name == node.meta.name; });
-      if (pods > most) most = pods, best = node;
+      size_t score = 0;
+      for (const Pod& pod : listed.pods) {
+        if (pod.node_name != node.meta.name) continue;
+        score += 1;
+        for (const PodDisruptionBudget& budget : listed.disruption_budgets) {
+          if (budget.meta.namespace_name == pod.meta.namespace_name &&
+              budget.selector.Matches(pod.meta.labels) && budget.disruptions_allowed <= 0) {
+            score += 100;
+          }
+        }
+      }
+      if (score > best_score) best_score = score, best = node;
     }
     return best;
   }
@@ -206,10 +217,25 @@ TEST_F(InterruptionTest, AnEventBridgeSpotWarningIsHandledOnceEndToEnd) {
   const Node node = BusiestSpotNode();
   ASSERT_FALSE(node.meta.name.empty()) << "the scenario has no spot node with pods";
   const std::string instance_id = node.InstanceId();
+  // A budget that allows no disruption over one workload on the node: its pods must stay.
+  const std::vector<Pod> on_node = PodsOn(node.meta.name);
+  auto held = std::find_if(on_node.begin(), on_node.end(), [](const Pod& pod) {
+    const OwnerReference* owner = pod.meta.ControllerRef();
+    return owner != nullptr && owner->kind != "DaemonSet" && !pod.meta.labels.empty();
+  });
+  ASSERT_NE(held, on_node.end());
+  nlohmann::json pdb = {{"apiVersion", "policy/v1"},
+                        {"kind", "PodDisruptionBudget"},
+                        {"metadata", {{"name", "it-hold"}, {"namespace", held->meta.namespace_name}}},
+                        {"spec", {{"maxUnavailable", 0}, {"selector", {{"matchLabels", held->meta.labels}}}}}};
+  testing::CommandResult applied = RunCommand(
+      {"kubectl", "--kubeconfig", *dir_ + "/kubeconfig", "apply", "-f", "-"}, {},
+      std::chrono::seconds(60), pdb.dump());
+  ASSERT_EQ(applied.exit_code, 0) << applied.output;
   Snapshot budgets;
   ASSERT_TRUE(kube_->List(ClusterResource::kPodDisruptionBudgets, {}, &budgets).has_value());
   std::vector<std::string> protected_pods, free_pods;
-  for (const Pod& pod : PodsOn(node.meta.name)) {
+  for (const Pod& pod : on_node) {
     const OwnerReference* owner = pod.meta.ControllerRef();
     if (owner != nullptr && owner->kind == "DaemonSet") continue;
     // Pods under a budget that allows disruptions may go or stay (the budget frees up as the
@@ -219,13 +245,14 @@ TEST_F(InterruptionTest, AnEventBridgeSpotWarningIsHandledOnceEndToEnd) {
       if (budget.meta.namespace_name == pod.meta.namespace_name &&
           budget.selector.Matches(pod.meta.labels)) {
         covered = true;
-        blocked = blocked || budget.disruptions_allowed <= 0;
+        blocked = blocked || budget.meta.name == "it-hold";
       }
     }
     if (blocked) protected_pods.push_back(pod.meta.Key());
     if (!covered) free_pods.push_back(pod.meta.Key());
   }
   ASSERT_FALSE(free_pods.empty());
+  ASSERT_FALSE(protected_pods.empty());
 
   PoolScoreTable scores;
   for (const auto& [zone, subnet] : subnet_by_zone) {
