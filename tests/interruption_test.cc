@@ -30,10 +30,10 @@ namespace {
 
 using testing::ChildProcess;
 using testing::FreeLoopbackPort;
+using ::testing::HasSubstr;
 using testing::MakeTempDirectory;
 using testing::RunCommand;
 using testing::WaitForPort;
-using ::testing::HasSubstr;
 
 class InterruptionTest : public ::testing::Test {
  protected:
@@ -77,8 +77,7 @@ class InterruptionTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    Result<ClusterConnection> connection =
-        LoadKubeconfig({.explicit_path = *dir_ + "/kubeconfig"});
+    Result<ClusterConnection> connection = LoadKubeconfig({.explicit_path = *dir_ + "/kubeconfig"});
     ASSERT_TRUE(connection.has_value()) << connection.error().ToString();
     kube_ = std::make_unique<KubeClusterApi>(KubeRestClient::Create(*connection, clock_));
 
@@ -92,10 +91,10 @@ class InterruptionTest : public ::testing::Test {
     auto session = aws::AwsSession::Create(*config, http_, clock_);
     ASSERT_TRUE(session.has_value()) << session.error().ToString();
     session_ = std::move(*session);
-    sqs_ = std::make_unique<aws::SqsClient>(session_->transport(),
-                                            session_->config().Endpoint("sqs"));
-    ec2_ = std::make_unique<aws::Ec2Client>(session_->transport(),
-                                            session_->config().Endpoint("ec2"));
+    sqs_ =
+        std::make_unique<aws::SqsClient>(session_->transport(), session_->config().Endpoint("sqs"));
+    ec2_ =
+        std::make_unique<aws::Ec2Client>(session_->transport(), session_->config().Endpoint("ec2"));
 
     Result<Catalog> catalog = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
     ASSERT_TRUE(catalog.has_value()) << catalog.error().ToString();
@@ -104,11 +103,11 @@ class InterruptionTest : public ::testing::Test {
     store_options.clock = &clock_;
     store_ = std::move(store::OpenInMemoryStore(std::move(store_options)).value());
     tenant_ = store_->tenants().CreateTenant("acme")->id;
-    cluster_ = store_->clusters()
-                   .RegisterCluster(tenant_, {.name = "sandbox",
-                                              .region = "us-east-1",
-                                              .credentials = "kubeconfig"})
-                   ->id;
+    cluster_ =
+        store_->clusters()
+            .RegisterCluster(
+                tenant_, {.name = "sandbox", .region = "us-east-1", .credentials = "kubeconfig"})
+            ->id;
   }
 
   // The spot node whose drain shows the most: one with a pod a PodDisruptionBudget protects
@@ -140,9 +139,9 @@ class InterruptionTest : public ::testing::Test {
 
   std::vector<Pod> PodsOn(const std::string& node) {
     Snapshot listed;
-    EXPECT_TRUE(kube_->List(ClusterResource::kPods, {.field_selector = "spec.nodeName=" + node},
-                            &listed)
-                    .has_value());
+    EXPECT_TRUE(
+        kube_->List(ClusterResource::kPods, {.field_selector = "spec.nodeName=" + node}, &listed)
+            .has_value());
     std::vector<Pod> out;
     for (Pod& pod : listed.pods) {
       if (pod.node_name == node && pod.phase == PodPhase::kRunning) out.push_back(std::move(pod));
@@ -201,10 +200,9 @@ TEST_F(InterruptionTest, AnEventBridgeSpotWarningIsHandledOnceEndToEnd) {
           R"({"source":["aws.ec2"],"detail-type":["EC2 Spot Instance Interruption Warning"]})"});
   AwsCli({"events", "put-targets", "--rule", "spot-warnings", "--targets",
           "Id=interruptions,Arn=" + (*queue_arn)["QueueArn"]});
-  const std::string template_id =
-      AwsCli({"ec2", "create-launch-template", "--launch-template-name", "nodes",
-              "--launch-template-data", R"({"ImageId":"ami-12345678"})", "--query",
-              "LaunchTemplate.LaunchTemplateId"});
+  const std::string template_id = AwsCli(
+      {"ec2", "create-launch-template", "--launch-template-name", "nodes", "--launch-template-data",
+       R"({"ImageId":"ami-12345678"})", "--query", "LaunchTemplate.LaunchTemplateId"});
   std::map<std::string, std::string> subnet_by_zone;
   Result<std::vector<aws::Subnet>> subnets = ec2_->DescribeSubnets({});
   ASSERT_TRUE(subnets.has_value()) << subnets.error().ToString();
@@ -224,13 +222,14 @@ TEST_F(InterruptionTest, AnEventBridgeSpotWarningIsHandledOnceEndToEnd) {
     return owner != nullptr && owner->kind != "DaemonSet" && !pod.meta.labels.empty();
   });
   ASSERT_NE(held, on_node.end());
-  nlohmann::json pdb = {{"apiVersion", "policy/v1"},
-                        {"kind", "PodDisruptionBudget"},
-                        {"metadata", {{"name", "it-hold"}, {"namespace", held->meta.namespace_name}}},
-                        {"spec", {{"maxUnavailable", 0}, {"selector", {{"matchLabels", held->meta.labels}}}}}};
-  testing::CommandResult applied = RunCommand(
-      {"kubectl", "--kubeconfig", *dir_ + "/kubeconfig", "apply", "-f", "-"}, {},
-      std::chrono::seconds(60), pdb.dump());
+  nlohmann::json pdb = {
+      {"apiVersion", "policy/v1"},
+      {"kind", "PodDisruptionBudget"},
+      {"metadata", {{"name", "it-hold"}, {"namespace", held->meta.namespace_name}}},
+      {"spec", {{"maxUnavailable", 0}, {"selector", {{"matchLabels", held->meta.labels}}}}}};
+  testing::CommandResult applied =
+      RunCommand({"kubectl", "--kubeconfig", *dir_ + "/kubeconfig", "apply", "-f", "-"}, {},
+                 std::chrono::seconds(60), pdb.dump());
   ASSERT_EQ(applied.exit_code, 0) << applied.output;
   Snapshot budgets;
   ASSERT_TRUE(kube_->List(ClusterResource::kPodDisruptionBudgets, {}, &budgets).has_value());
@@ -278,8 +277,8 @@ TEST_F(InterruptionTest, AnEventBridgeSpotWarningIsHandledOnceEndToEnd) {
   ASSERT_TRUE(handler.Start().has_value());
 
   // The warning goes on the bus with the detail of the real sample event.
-  const std::string detail = R"({"instance-id":")" + instance_id +
-                             R"(","instance-action":"terminate"})";
+  const std::string detail =
+      R"({"instance-id":")" + instance_id + R"(","instance-action":"terminate"})";
   nlohmann::json entries = nlohmann::json::array(
       {{{"Source", "aws.ec2"},
         {"DetailType", "EC2 Spot Instance Interruption Warning"},
@@ -288,8 +287,8 @@ TEST_F(InterruptionTest, AnEventBridgeSpotWarningIsHandledOnceEndToEnd) {
   AwsCli({"events", "put-events", "--entries", entries.dump()});
 
   ASSERT_TRUE(Eventually([&] { return handler.stats().deleted >= 1; }))
-      << "the warning was not handled; stats: received " << handler.stats().received
-      << ", failed " << handler.stats().failed;
+      << "the warning was not handled; stats: received " << handler.stats().received << ", failed "
+      << handler.stats().failed;
   EXPECT_EQ(handler.stats().handled, 1);
 
   Result<Node> after = kube_->GetNode(node.meta.name);
@@ -350,15 +349,15 @@ TEST_F(InterruptionTest, AWarningForAnInstanceOfNoClusterIsDeletedAndTouchesNoth
   options.long_poll = std::chrono::seconds(1);
   InterruptionHandler handler(*store_, directory, queue, clock_, options);
   ASSERT_TRUE(handler.Start().has_value());
-  nlohmann::json event = {{"version", "0"},
-                          {"id", "foreign-1"},
-                          {"detail-type", "EC2 Spot Instance Interruption Warning"},
-                          {"source", "aws.ec2"},
-                          {"time", FormatRfc3339(clock_.Now())},
-                          {"region", "us-east-1"},
-                          {"resources", {"arn:aws:ec2:us-east-1:1:instance/i-0ffffffffffffffff"}},
-                          {"detail", {{"instance-id", "i-0ffffffffffffffff"},
-                                      {"instance-action", "terminate"}}}};
+  nlohmann::json event = {
+      {"version", "0"},
+      {"id", "foreign-1"},
+      {"detail-type", "EC2 Spot Instance Interruption Warning"},
+      {"source", "aws.ec2"},
+      {"time", FormatRfc3339(clock_.Now())},
+      {"region", "us-east-1"},
+      {"resources", {"arn:aws:ec2:us-east-1:1:instance/i-0ffffffffffffffff"}},
+      {"detail", {{"instance-id", "i-0ffffffffffffffff"}, {"instance-action", "terminate"}}}};
   ASSERT_TRUE(sqs_->SendMessage(*queue_url, event.dump()).has_value());
   ASSERT_TRUE(Eventually([&] { return handler.stats().deleted >= 1; }));
   handler.Stop();

@@ -41,7 +41,8 @@ Status InterruptionHandler::Start() {
   if (Status refreshed = router_.RefreshAll(); !refreshed) {
     Log("initial node listing incomplete: " + refreshed.error().ToString());
   }
-  dispatcher_ = std::make_unique<InterruptionDispatcher>(options_.workers);
+  containment_ = std::make_unique<InterruptionDispatcher>(options_.workers);
+  evacuation_ = std::make_unique<InterruptionDispatcher>(options_.evacuation_workers);
   stopping_ = false;
   for (int i = 0; i < std::max(1, options_.pollers); ++i) {
     pollers_.emplace_back([this] { PollLoop(); });
@@ -55,13 +56,15 @@ void InterruptionHandler::Stop() {
     if (poller.joinable()) poller.join();
   }
   pollers_.clear();
-  if (dispatcher_) dispatcher_->Shutdown();
+  // Containment first: its tasks hand work to the evacuation pool.
+  if (containment_) containment_->Shutdown();
+  if (evacuation_) evacuation_->Shutdown();
 }
 
 InterruptionStats InterruptionHandler::stats() const {
-  return InterruptionStats{counters_.received,   counters_.handled,   counters_.duplicates,
-                           counters_.not_ours,   counters_.ignored,   counters_.malformed,
-                           counters_.skipped,    counters_.failed,    counters_.deleted};
+  return InterruptionStats{counters_.received, counters_.handled, counters_.duplicates,
+                           counters_.not_ours, counters_.ignored, counters_.malformed,
+                           counters_.skipped,  counters_.failed,  counters_.deleted};
 }
 
 std::optional<aws::InstanceEvent> InterruptionHandler::Decode(const aws::SqsMessage& message,
@@ -81,11 +84,8 @@ std::optional<aws::InstanceEvent> InterruptionHandler::Decode(const aws::SqsMess
   return std::nullopt;
 }
 
-bool InterruptionHandler::RespondCounted(const aws::InstanceEvent& event,
-                                         const std::string& instance_id,
-                                         std::vector<ResponseReport>* reports,
-                                         std::string* note) {
-  Result<ResponseReport> report = responder_.Respond(event, instance_id);
+bool InterruptionHandler::Count(const std::string& instance_id,
+                                const Result<ResponseReport>& report, std::string* note) {
   if (!report) {
     ++counters_.failed;
     *note += instance_id + " failed: " + report.error().ToString() + "; ";
@@ -107,7 +107,6 @@ bool InterruptionHandler::RespondCounted(const aws::InstanceEvent& event,
   }
   *note += instance_id + " " + std::string(ResponseOutcomeName(report->outcome)) + ": " +
            report->note + "; ";
-  if (reports != nullptr) reports->push_back(std::move(*report));
   return true;
 }
 
@@ -140,11 +139,42 @@ MessageDisposition InterruptionHandler::HandleMessage(const aws::SqsMessage& mes
   }
   bool all_ok = true;
   for (const std::string& instance_id : event->instance_ids) {
-    all_ok = RespondCounted(*event, instance_id, &disposition.reports, &disposition.note) &&
-             all_ok;
+    Result<ResponseReport> report = responder_.Respond(*event, instance_id);
+    all_ok = Count(instance_id, report, &disposition.note) && all_ok;
+    if (report) disposition.reports.push_back(std::move(*report));
   }
   disposition.deleted = Finish(message, all_ok, disposition.note);
   return disposition;
+}
+
+void InterruptionHandler::Complete(const std::shared_ptr<PendingMessage>& pending, bool ok,
+                                   const std::string& line) {
+  {
+    std::lock_guard lock(pending->mutex);
+    pending->notes += line;
+  }
+  if (!ok) pending->failed = true;
+  if (--pending->remaining == 0) Finish(pending->message, !pending->failed, pending->notes);
+}
+
+void InterruptionHandler::ContainTask(const std::shared_ptr<PendingMessage>& pending,
+                                      const std::string& instance_id) {
+  Result<InterruptionCase> contained = responder_.Contain(pending->event, instance_id);
+  if (!contained || !contained->evacuate) {
+    std::string line;
+    const bool ok = Count(instance_id,
+                          contained ? Result<ResponseReport>(contained->report)
+                                    : Result<ResponseReport>(std::unexpected(contained.error())),
+                          &line);
+    Complete(pending, ok, line);
+    return;
+  }
+  auto case_ptr = std::make_shared<InterruptionCase>(std::move(*contained));
+  evacuation_->Submit(instance_id, [this, pending, case_ptr, instance_id] {
+    std::string line;
+    const bool ok = Count(instance_id, responder_.Evacuate(*case_ptr), &line);
+    Complete(pending, ok, line);
+  });
 }
 
 void InterruptionHandler::Dispatch(const aws::SqsMessage& message) {
@@ -156,26 +186,19 @@ void InterruptionHandler::Dispatch(const aws::SqsMessage& message) {
   pending->event = std::move(*event);
   pending->remaining = static_cast<int>(pending->event.instance_ids.size());
   for (const std::string& instance_id : pending->event.instance_ids) {
-    dispatcher_->Submit(instance_id, [this, pending, instance_id] {
-      std::string line;
-      const bool ok = RespondCounted(pending->event, instance_id, nullptr, &line);
-      {
-        std::lock_guard lock(pending->mutex);
-        pending->notes += line;
-      }
-      if (!ok) pending->failed = true;
-      if (--pending->remaining == 0) Finish(pending->message, !pending->failed, pending->notes);
-    });
+    containment_->Submit(instance_id,
+                         [this, pending, instance_id] { ContainTask(pending, instance_id); });
   }
 }
 
 // Each poller long-polls on its own, so a slow receive (or a batch being decoded) never
-// leaves the queue unwatched; the dispatcher's back-pressure keeps pollers from taking
-// messages faster than the workers answer them (they would only sit out their visibility).
+// leaves the queue unwatched; the containment pool's back-pressure keeps pollers from taking
+// messages faster than nodes are cordoned (they would only sit out their visibility). The
+// evacuation pool is not waited for: a slow drain must not delay the next cordon.
 void InterruptionHandler::PollLoop() {
   const size_t max_pending = static_cast<size_t>(std::max(1, options_.workers)) * 8;
   while (!stopping_) {
-    dispatcher_->WaitUntilPendingAtMost(max_pending);
+    containment_->WaitUntilPendingAtMost(max_pending);
     Result<std::vector<aws::SqsMessage>> batch =
         queue_.Receive(options_.max_messages, options_.long_poll);
     if (!batch) {

@@ -1,6 +1,8 @@
-// The interruption handler: N concurrent long-polls of the interruption queue feed a worker
-// pool; each event is decoded, split per instance and answered by the InterruptionResponder
-// (cordon, taint, replace, feedback, drain), with events of one instance serialised. A
+// The interruption handler: N concurrent long-polls of the interruption queue feed two worker
+// pools; each event is decoded, split per instance and answered by the InterruptionResponder
+// in two phases: containment (route, cordon, taint) on a pool of its own, so that a cordon
+// never waits behind another node's drain, then evacuation (replacement, feedback, drain) on
+// a larger pool. Within each phase the events of one instance run one after another. A
 // message is deleted only once every instance in it is handled (or found not ours, ignored,
 // duplicate, malformed); otherwise it is released for a retry soon, and SQS's at-least-once
 // redelivery meets the journal's idempotency.
@@ -31,9 +33,10 @@
 namespace cloudoptim {
 
 struct InterruptionHandlerOptions {
-  int pollers = 4;  // concurrent long-polls of the queue
-  int workers = 16;
-  int max_messages = 10;  // per receive (SQS's maximum)
+  int pollers = 4;              // concurrent long-polls of the queue
+  int workers = 16;             // containment: routing, cordon, taint (fast calls)
+  int evacuation_workers = 64;  // launch and drain: each holds a worker up to its deadline
+  int max_messages = 10;        // per receive (SQS's maximum)
   Duration long_poll = std::chrono::seconds(20);
   // A message whose handling failed becomes visible again after this.
   Duration retry_after = std::chrono::seconds(5);
@@ -92,9 +95,13 @@ class InterruptionHandler {
   void Dispatch(const aws::SqsMessage& message);
   // Decodes; returns the event, or nullopt after deleting a malformed or skipped message.
   std::optional<aws::InstanceEvent> Decode(const aws::SqsMessage& message, std::string* note);
-  // Answers one instance and counts the outcome; false when the message must be kept.
-  bool RespondCounted(const aws::InstanceEvent& event, const std::string& instance_id,
-                      std::vector<ResponseReport>* reports, std::string* note);
+  // Counts the outcome of one instance and appends its line to `note`; false when the
+  // message must be kept.
+  bool Count(const std::string& instance_id, const Result<ResponseReport>& report,
+             std::string* note);
+  void ContainTask(const std::shared_ptr<PendingMessage>& pending, const std::string& instance_id);
+  // Called once per instance; the last one deletes or releases the message.
+  void Complete(const std::shared_ptr<PendingMessage>& pending, bool ok, const std::string& line);
   // Deletes (all handled) or releases the message; returns whether it was deleted.
   bool Finish(const aws::SqsMessage& message, bool all_ok, const std::string& note);
   void Log(const std::string& line) const;
@@ -106,7 +113,8 @@ class InterruptionHandler {
   UnavailablePools unavailable_;
   InterruptionResponder responder_;
 
-  std::unique_ptr<InterruptionDispatcher> dispatcher_;
+  std::unique_ptr<InterruptionDispatcher> containment_;
+  std::unique_ptr<InterruptionDispatcher> evacuation_;
   std::vector<std::thread> pollers_;
   std::atomic<bool> stopping_{false};
   bool started_ = false;

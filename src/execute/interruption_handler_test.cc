@@ -25,7 +25,8 @@ using testutil::FakeLauncher;
 using testutil::PodOn;
 using testutil::SpotNode;
 
-const TimePoint kNow = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26} + std::chrono::hours(7);
+const TimePoint kNow =
+    std::chrono::sys_days{std::chrono::year{2026} / 11 / 26} + std::chrono::hours(7);
 
 bool HasTaint(const Node& node, std::string_view key) {
   return std::any_of(node.taints.begin(), node.taints.end(),
@@ -86,10 +87,11 @@ class InterruptionHandlerTest : public ::testing::Test {
   }
 
   // A handler over both clusters, its index filled as the cluster caches would fill it.
-  std::unique_ptr<InterruptionHandler> MakeHandler(RebalancePolicy rebalance = RebalancePolicy::kCordon) {
-    directory_ = std::make_unique<StaticClusterDirectory>(std::vector<ClusterHandle>{
-        Handle(tenant_a_, cluster_a_, "prod", &api_a_, rebalance),
-        Handle(tenant_b_, cluster_b_, "shop", &api_b_, rebalance)});
+  std::unique_ptr<InterruptionHandler> MakeHandler(
+      RebalancePolicy rebalance = RebalancePolicy::kCordon) {
+    directory_ = std::make_unique<StaticClusterDirectory>(
+        std::vector<ClusterHandle>{Handle(tenant_a_, cluster_a_, "prod", &api_a_, rebalance),
+                                   Handle(tenant_b_, cluster_b_, "shop", &api_b_, rebalance)});
     InterruptionHandlerOptions options;
     options.pollers = 2;
     options.workers = 4;

@@ -85,7 +85,8 @@ std::string ReplacementClientToken(std::string_view event_id, std::string_view i
 namespace {
 
 bool SamePool(const PoolCandidate& pool, const NodeLocation& node) {
-  return pool.instance_type == node.instance_type && pool.availability_zone == node.availability_zone;
+  return pool.instance_type == node.instance_type &&
+         pool.availability_zone == node.availability_zone;
 }
 
 }  // namespace

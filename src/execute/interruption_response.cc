@@ -31,9 +31,9 @@ std::string FeedbackKind(InstanceEventKind kind) {
 std::string EventKey(const aws::InstanceEvent& event, const std::string& instance_id) {
   if (!event.event_id.empty()) return event.event_id;
   return std::string(aws::InstanceEventKindName(event.kind)) + "-" + instance_id + "-" +
-         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                            event.time.time_since_epoch())
-                            .count());
+         std::to_string(
+             std::chrono::duration_cast<std::chrono::milliseconds>(event.time.time_since_epoch())
+                 .count());
 }
 
 // "Deployment", "StatefulSet", "DaemonSet", "Job", "bare": what runs on the node, for the
@@ -69,21 +69,6 @@ std::string_view ResponseOutcomeName(ResponseOutcome outcome) {
   return "unknown";
 }
 
-struct InterruptionResponder::Context {
-  const aws::InstanceEvent& event;
-  std::string instance_id;
-  std::string event_key;
-  RoutedInstance where;
-  std::string plan_id;
-  ResponseReport report;
-  std::vector<std::string> done;  // short notes of the steps, for the report line
-
-  const std::string& tenant() const { return where.cluster.tenant_id; }
-  std::string NodeTarget() const {
-    return "cluster/" + where.cluster.cluster_id + "/node/" + where.node.node_name;
-  }
-};
-
 InterruptionResponder::InterruptionResponder(store::Store& store, InstanceRouter& router,
                                              UnavailablePools& unavailable, Clock& clock,
                                              ResponderOptions options)
@@ -93,7 +78,7 @@ InterruptionResponder::InterruptionResponder(store::Store& store, InstanceRouter
       clock_(clock),
       options_(std::move(options)) {}
 
-void InterruptionResponder::Audit(const Context& context, std::string_view action,
+void InterruptionResponder::Audit(const InterruptionCase& context, std::string_view action,
                                   const std::string& detail) {
   store::AuditEntry entry{
       .actor = std::string(kActor),
@@ -150,44 +135,47 @@ store::IntentRequest Intent(const std::string& plan_id, const std::string& clust
 // Cordon first, journal after: nothing may delay the call that stops new pods landing on a
 // dying node, and cordoning twice is harmless (the plan check before it keeps a duplicate event
 // from even that). `journal` is false until the plan row exists.
-Status InterruptionResponder::Cordon(Context& context, bool journal) {
+Status InterruptionResponder::Cordon(InterruptionCase& context, bool journal) {
   if (!journal) {
-    Status cordoned = context.where.cluster.api->SetUnschedulable(context.where.node.node_name,
-                                                                  true, {});
+    Status cordoned =
+        context.where.cluster.api->SetUnschedulable(context.where.node.node_name, true, {});
     if (!cordoned && !IsNotFound(cordoned.error())) return cordoned;
     context.done.push_back(cordoned ? "cordoned" : "node already gone");
     return Ok();
   }
   const std::string note = context.done.back();
-  CO_RETURN_IF_ERROR(RunStep(store_.journal(), context.tenant(),
-                             Intent(context.plan_id, context.where.cluster.cluster_id, 0, "cordon",
-                                    context.NodeTarget()),
-                             [&]() -> Result<std::string> { return note; }));
-  Audit(context, "node.cordon", note);
+  CO_RETURN_IF_ERROR(RunStep(
+      store_.journal(), context.tenant(),
+      Intent(context.plan_id, context.where.cluster.cluster_id, 0, "cordon", context.NodeTarget()),
+      [&]() -> Result<std::string> {
+        Audit(context, "node.cordon", note);
+        return note;
+      }));
   return Ok();
 }
 
-Status InterruptionResponder::Taint(Context& context) {
+Status InterruptionResponder::Taint(InterruptionCase& context) {
   cloudoptim::Taint taint{.key = std::string(kInterruptedTaintKey),
                           .value = std::string(aws::InstanceEventKindName(context.event.kind)),
                           .effect = TaintEffect::kNoSchedule};
-  CO_ASSIGN_OR_RETURN(
-      std::string result,
-      RunStep(store_.journal(), context.tenant(),
-              Intent(context.plan_id, context.where.cluster.cluster_id, 1, "taint",
-                     context.NodeTarget()),
-              [&]() -> Result<std::string> {
-                Status set = context.where.cluster.api->SetTaint(context.where.node.node_name,
-                                                                 taint, true, {});
-                if (!set && !IsNotFound(set.error())) return std::unexpected(set.error());
-                Audit(context, "node.taint", kInterruptedTaintKey.data() + ("=" + taint.value));
-                return std::string("tainted");
-              }));
+  CO_ASSIGN_OR_RETURN(std::string result,
+                      RunStep(store_.journal(), context.tenant(),
+                              Intent(context.plan_id, context.where.cluster.cluster_id, 1, "taint",
+                                     context.NodeTarget()),
+                              [&]() -> Result<std::string> {
+                                Status set = context.where.cluster.api->SetTaint(
+                                    context.where.node.node_name, taint, true, {});
+                                if (!set && !IsNotFound(set.error()))
+                                  return std::unexpected(set.error());
+                                Audit(context, "node.taint",
+                                      kInterruptedTaintKey.data() + ("=" + taint.value));
+                                return std::string("tainted");
+                              }));
   context.done.push_back(result);
   return Ok();
 }
 
-Status InterruptionResponder::Replace(Context& context) {
+Status InterruptionResponder::Replace(InterruptionCase& context) {
   const ClusterHandle& cluster = context.where.cluster;
   const NodeLocation& node = context.where.node;
   const TimePoint now = clock_.Now();
@@ -197,23 +185,25 @@ Status InterruptionResponder::Replace(Context& context) {
                       now + options_.pool_unavailable_for);
     Audit(context, "pool.mark-unavailable",
           node.instance_type + "/" + node.availability_zone + " for " +
-              std::to_string(std::chrono::duration_cast<std::chrono::minutes>(
-                                 options_.pool_unavailable_for)
-                                 .count()) +
+              std::to_string(
+                  std::chrono::duration_cast<std::chrono::minutes>(options_.pool_unavailable_for)
+                      .count()) +
               " min");
   }
   if (cluster.launcher == nullptr) {
     context.done.push_back("no launcher: no replacement");
     return Ok();
   }
+  bool ran = false;  // false: the journal had the launch done already
   CO_ASSIGN_OR_RETURN(
       std::string result,
       RunStep(
           store_.journal(), context.tenant(),
           Intent(context.plan_id, cluster.cluster_id, 2, "launch", context.NodeTarget()),
           [&]() -> Result<std::string> {
-            ReplacementRequest request = PlanReplacement(cluster, node, unavailable_, now,
-                                                         options_.max_replacement_pools);
+            ran = true;
+            ReplacementRequest request =
+                PlanReplacement(cluster, node, unavailable_, now, options_.max_replacement_pools);
             if (request.pools.empty()) {
               return FailedPrecondition("no safe pool similar to " + node.instance_type +
                                         " outside " + node.availability_zone);
@@ -231,12 +221,12 @@ Status InterruptionResponder::Replace(Context& context) {
           /*failure_is_final=*/true));
   // Launch failures never hold up the drain: the pods must leave the node either way, and
   // the provisioning loop replaces capacity that is still missing.
-  Audit(context, "instance.launch", result);
+  if (ran) Audit(context, "instance.launch", result);
   context.done.push_back(result);
   return Ok();
 }
 
-Status InterruptionResponder::RecordFeedback(Context& context) {
+Status InterruptionResponder::RecordFeedback(InterruptionCase& context) {
   const std::string kind = FeedbackKind(context.event.kind);
   if (kind.empty()) return Ok();
   const NodeLocation& node = context.where.node;
@@ -286,47 +276,49 @@ TimePoint InterruptionResponder::DrainDeadline(const aws::InstanceEvent& event) 
   return std::clamp(deadline, now + options_.min_drain_window, now + options_.max_drain_window);
 }
 
-Status InterruptionResponder::Drain(Context& context) {
-  CO_ASSIGN_OR_RETURN(
-      std::string result,
-      RunStep(store_.journal(), context.tenant(),
-              Intent(context.plan_id, context.where.cluster.cluster_id, 3, "drain",
-                     context.NodeTarget()),
-              [&]() -> Result<std::string> {
-                DrainOptions drain = options_.drain;
-                drain.deadline = DrainDeadline(context.event) - clock_.Now();
-                drain.cordon = false;  // done first, above
-                drain.gate = options_.gate;
-                drain.request.origin = ActionOrigin::kInterruption;
-                DrainReport report = DrainNode(*context.where.cluster.api,
-                                               context.where.node.node_name, drain, clock_);
-                // Whatever the drain achieved by the deadline is final: AWS takes the
-                // instance at the end of the notice, so a retry could only come too late.
-                return report.Summary();
-              }));
-  Audit(context, "node.drain", result);
+Status InterruptionResponder::Drain(InterruptionCase& context) {
+  CO_ASSIGN_OR_RETURN(std::string result,
+                      RunStep(store_.journal(), context.tenant(),
+                              Intent(context.plan_id, context.where.cluster.cluster_id, 3, "drain",
+                                     context.NodeTarget()),
+                              [&]() -> Result<std::string> {
+                                DrainOptions drain = options_.drain;
+                                drain.deadline = DrainDeadline(context.event) - clock_.Now();
+                                drain.cordon = false;  // done first, above
+                                drain.gate = options_.gate;
+                                drain.request.origin = ActionOrigin::kInterruption;
+                                DrainReport report =
+                                    DrainNode(*context.where.cluster.api,
+                                              context.where.node.node_name, drain, clock_);
+                                Audit(context, "node.drain", report.Summary());
+                                // Whatever the drain achieved by the deadline is final: AWS takes
+                                // the instance at the end of the notice, so a retry could only come
+                                // too late.
+                                return report.Summary();
+                              }));
   context.done.push_back(result);
   return Ok();
 }
 
-Result<ResponseReport> InterruptionResponder::Respond(const aws::InstanceEvent& event,
-                                                      const std::string& instance_id) {
+Result<InterruptionCase> InterruptionResponder::Contain(const aws::InstanceEvent& event,
+                                                        const std::string& instance_id) {
+  InterruptionCase context{.event = event, .instance_id = instance_id};
   if (event.kind == InstanceEventKind::kStateChange && event.state != "stopping" &&
       event.state != "shutting-down") {
-    return ResponseReport{.outcome = ResponseOutcome::kIgnored,
-                          .note = "state \"" + event.state + "\" of " + instance_id +
-                                  " needs no action"};
+    context.report = {
+        .outcome = ResponseOutcome::kIgnored,
+        .note = "state \"" + event.state + "\" of " + instance_id + " needs no action"};
+    return context;
   }
   Result<RoutedInstance> where = router_.Route(instance_id);
   if (!where) {
     if (!IsNotFound(where.error())) return std::unexpected(where.error());
-    return ResponseReport{.outcome = ResponseOutcome::kNotOurs,
-                          .note = "not our node: " + where.error().message};
+    context.report = {.outcome = ResponseOutcome::kNotOurs,
+                      .note = "not our node: " + where.error().message};
+    return context;
   }
-  Context context{.event = event,
-                  .instance_id = instance_id,
-                  .event_key = EventKey(event, instance_id),
-                  .where = std::move(*where)};
+  context.event_key = EventKey(event, instance_id);
+  context.where = std::move(*where);
   context.plan_id = "interruption/" + context.event_key + "/" + instance_id;
   context.report.tenant_id = context.where.cluster.tenant_id;
   context.report.cluster_id = context.where.cluster.cluster_id;
@@ -334,25 +326,45 @@ Result<ResponseReport> InterruptionResponder::Respond(const aws::InstanceEvent& 
   const bool rebalance = event.kind == InstanceEventKind::kRebalanceRecommendation;
   if (rebalance && context.where.cluster.rebalance == RebalancePolicy::kIgnore) {
     context.report.outcome = ResponseOutcome::kIgnored;
-    context.report.note = "rebalance recommendation for " + context.report.node +
-                          " ignored by the cluster's policy";
-    return context.report;
+    context.report.note =
+        "rebalance recommendation for " + context.report.node + " ignored by the cluster's policy";
+    return context;
   }
-  return RespondOnNode(context);
+  CO_RETURN_IF_ERROR(ContainOnNode(context));
+  return context;
+}
+
+Result<ResponseReport> InterruptionResponder::Respond(const aws::InstanceEvent& event,
+                                                      const std::string& instance_id) {
+  CO_ASSIGN_OR_RETURN(InterruptionCase context, Contain(event, instance_id));
+  if (!context.evacuate) return context.report;
+  return Evacuate(context);
 }
 
 // The plan row is the event's idempotency record: absent -> a new event; done -> a duplicate
 // (nothing at all is done, not even a cordon); otherwise a resumed one (a crash or a failed
-// step), whose done steps the journal skips.
-Result<ResponseReport> InterruptionResponder::RespondOnNode(Context& context) {
+// step), whose done steps the journal skips. Containment ends with the node cordoned and
+// tainted; the slow part (launch, drain) is Evacuate's.
+Status InterruptionResponder::ContainOnNode(InterruptionCase& context) {
   store::JournalStore& journal = store_.journal();
   const ClusterHandle& cluster = context.where.cluster;
+  {
+    // A redelivery while the first delivery is still being evacuated here: that one will
+    // finish the job (or release its own message for a retry if it fails).
+    std::lock_guard lock(in_flight_mutex_);
+    if (in_flight_.contains(context.plan_id)) {
+      context.report.outcome = ResponseOutcome::kDuplicate;
+      context.report.note = "event " + context.event_key + " for " + context.report.node +
+                            " is being handled already";
+      return Ok();
+    }
+  }
   Result<store::Plan> plan = journal.GetPlan(cluster.tenant_id, context.plan_id);
   if (plan && plan->state == store::PlanState::kDone) {
     context.report.outcome = ResponseOutcome::kDuplicate;
-    context.report.note = "event " + context.event_key + " for " + context.report.node +
-                          " was handled already";
-    return context.report;
+    context.report.note =
+        "event " + context.event_key + " for " + context.report.node + " was handled already";
+    return Ok();
   }
   if (!plan && !IsNotFound(plan.error())) return std::unexpected(plan.error());
   if (options_.kill_switches != nullptr) {
@@ -361,12 +373,12 @@ Result<ResponseReport> InterruptionResponder::RespondOnNode(Context& context) {
       Audit(context, "interruption.skip", *why);
       context.report.outcome = ResponseOutcome::kIgnored;
       context.report.note = "not acting on " + context.report.node + ": " + *why;
-      return context.report;
+      return Ok();
     }
   }
-  const bool cordon_only = context.event.kind == InstanceEventKind::kRebalanceRecommendation &&
-                           cluster.rebalance == RebalancePolicy::kCordon;
-  if (!cluster.api) return FailedPrecondition("cluster " + cluster.cluster_id + " has no ClusterApi");
+  if (cluster.api == nullptr) {
+    return FailedPrecondition("cluster " + cluster.cluster_id + " has no ClusterApi");
+  }
   CO_RETURN_IF_ERROR(Cordon(context, /*journal=*/false));
   if (!plan) {
     store::Plan created{.id = context.plan_id,
@@ -380,19 +392,40 @@ Result<ResponseReport> InterruptionResponder::RespondOnNode(Context& context) {
   }
   CO_RETURN_IF_ERROR(Cordon(context, /*journal=*/true));
   CO_RETURN_IF_ERROR(Taint(context));
-  if (!cordon_only) {
-    if (context.event.kind != InstanceEventKind::kTerminateLifecycleAction) {
-      CO_RETURN_IF_ERROR(Replace(context));  // the ASG replaces its own instances
-    }
-    CO_RETURN_IF_ERROR(RecordFeedback(context));
-    CO_RETURN_IF_ERROR(Drain(context));
+  const bool cordon_only = context.event.kind == InstanceEventKind::kRebalanceRecommendation &&
+                           cluster.rebalance == RebalancePolicy::kCordon;
+  if (cordon_only) return Finish(context);
+  context.evacuate = true;
+  std::lock_guard lock(in_flight_mutex_);
+  in_flight_.insert(context.plan_id);
+  return Ok();
+}
+
+Result<ResponseReport> InterruptionResponder::Evacuate(InterruptionCase& context) {
+  Result<ResponseReport> report = EvacuateSteps(context);
+  std::lock_guard lock(in_flight_mutex_);
+  in_flight_.erase(context.plan_id);
+  return report;
+}
+
+Result<ResponseReport> InterruptionResponder::EvacuateSteps(InterruptionCase& context) {
+  if (context.event.kind != InstanceEventKind::kTerminateLifecycleAction) {
+    CO_RETURN_IF_ERROR(Replace(context));  // the ASG replaces its own instances
   }
-  CO_RETURN_IF_ERROR(journal.SetPlanState(cluster.tenant_id, context.plan_id,
-                                          store::PlanState::kDone));
+  CO_RETURN_IF_ERROR(RecordFeedback(context));
+  CO_RETURN_IF_ERROR(Drain(context));
+  CO_RETURN_IF_ERROR(Finish(context));
+  return context.report;
+}
+
+Status InterruptionResponder::Finish(InterruptionCase& context) {
+  CO_RETURN_IF_ERROR(store_.journal().SetPlanState(context.where.cluster.tenant_id, context.plan_id,
+                                                   store::PlanState::kDone));
+  context.evacuate = false;
   std::string note;
   for (const std::string& step : context.done) note += (note.empty() ? "" : "; ") + step;
   context.report.note = context.report.node + ": " + note;
-  return context.report;
+  return Ok();
 }
 
 }  // namespace cloudoptim

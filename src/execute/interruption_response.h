@@ -10,9 +10,12 @@
 //   else delete_message(r->note);    // handled, duplicate, not ours or ignored
 #pragma once
 
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "aws/eventbridge_event.h"
 #include "common/clock.h"
@@ -71,33 +74,62 @@ struct ResponseReport {
   std::string note;  // one line: what was done or why nothing was
 };
 
+// One instance of one event on its way through the two phases. Contain fills it; Evacuate
+// continues from it (the handler runs the phases on separate pools so that cordons never
+// wait behind other nodes' drains).
+struct InterruptionCase {
+  aws::InstanceEvent event;
+  std::string instance_id;
+  std::string event_key;  // the event id (or a stand-in when the message had none)
+  std::string plan_id;
+  RoutedInstance where;
+  ResponseReport report;
+  std::vector<std::string> done;  // short notes of the steps, for the report line
+  bool evacuate = false;          // containment done, Evacuate has work left
+
+  const std::string& tenant() const { return where.cluster.tenant_id; }
+  std::string NodeTarget() const {
+    return "cluster/" + where.cluster.cluster_id + "/node/" + where.node.node_name;
+  }
+};
+
 class InterruptionResponder {
  public:
   InterruptionResponder(store::Store& store, InstanceRouter& router, UnavailablePools& unavailable,
                         Clock& clock, ResponderOptions options = {});
 
-  // Errors are worth a retry (the Kubernetes or store call failed): the caller keeps the
-  // message. Thread-safe; the caller serialises events of one instance.
+  // Both phases on the caller's thread. Errors are worth a retry (the Kubernetes or store
+  // call failed): the caller keeps the message. Thread-safe; the caller serialises events of
+  // one instance.
   Result<ResponseReport> Respond(const aws::InstanceEvent& event, const std::string& instance_id);
+  // Phase one, fast: route, drop duplicates, cordon (the first call), journal, taint. The
+  // result's `evacuate` says whether phase two has work; otherwise its report is final.
+  Result<InterruptionCase> Contain(const aws::InstanceEvent& event, const std::string& instance_id);
+  // Phase two, slow: mark the pool, launch the replacement, record feedback, drain by the
+  // deadline, close the plan.
+  Result<ResponseReport> Evacuate(InterruptionCase& context);
 
   const ResponderOptions& options() const { return options_; }
 
  private:
-  struct Context;
-  Result<ResponseReport> RespondOnNode(Context& context);
-  Status Cordon(Context& context, bool journal);
-  Status Taint(Context& context);
-  Status Replace(Context& context);
-  Status RecordFeedback(Context& context);
-  Status Drain(Context& context);
+  Status ContainOnNode(InterruptionCase& context);
+  Result<ResponseReport> EvacuateSteps(InterruptionCase& context);
+  Status Cordon(InterruptionCase& context, bool journal);
+  Status Taint(InterruptionCase& context);
+  Status Replace(InterruptionCase& context);
+  Status RecordFeedback(InterruptionCase& context);
+  Status Drain(InterruptionCase& context);
+  Status Finish(InterruptionCase& context);
   TimePoint DrainDeadline(const aws::InstanceEvent& event) const;
-  void Audit(const Context& context, std::string_view action, const std::string& detail);
+  void Audit(const InterruptionCase& context, std::string_view action, const std::string& detail);
 
   store::Store& store_;
   InstanceRouter& router_;
   UnavailablePools& unavailable_;
   Clock& clock_;
   ResponderOptions options_;
+  std::mutex in_flight_mutex_;
+  std::set<std::string> in_flight_;  // plan ids contained and not yet evacuated
 };
 
 }  // namespace cloudoptim

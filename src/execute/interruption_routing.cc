@@ -14,7 +14,7 @@ void InstanceIndex::UpdateCluster(const std::string& tenant_id, const std::strin
   for (const Node& node : nodes) {
     std::string id = node.InstanceId();
     if (id.empty()) continue;
-    by_instance_[id] = NodeLocation{tenant_id,       cluster_id,  node.meta.name,
+    by_instance_[id] = NodeLocation{tenant_id,           cluster_id,  node.meta.name,
                                     node.InstanceType(), node.Zone(), node.Capacity()};
     ids.push_back(std::move(id));
   }
