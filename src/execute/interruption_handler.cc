@@ -38,7 +38,8 @@ void InterruptionHandler::Log(const std::string& line) const {
 Status InterruptionHandler::Start() {
   if (started_) return FailedPrecondition("the interruption handler is already started");
   started_ = true;
-  if (Status refreshed = router_.RefreshAll(); !refreshed) {
+  if (Status refreshed = options_.refresh_index_on_start ? router_.RefreshAll() : Ok();
+      !refreshed) {
     Log("initial node listing incomplete: " + refreshed.error().ToString());
   }
   containment_ = std::make_unique<InterruptionDispatcher>(options_.workers);

@@ -42,6 +42,8 @@ struct InterruptionHandlerOptions {
   Duration retry_after = std::chrono::seconds(5);
   ResponderOptions responder;
   RouterOptions router;
+  // Start lists every cluster's nodes into the index (false when the caller filled it).
+  bool refresh_index_on_start = true;
   // One line per message and per failure; stderr when empty.
   std::function<void(std::string_view line)> log;
 };
