@@ -227,4 +227,23 @@ Result<Recommendations> RecommendationsFromJson(std::string_view json) {
   return out;
 }
 
+std::string ActionsToJson(const std::vector<Action>& actions) {
+  Json array = Json::array();
+  for (const Action& action : actions) array.push_back(ActionToJson(action));
+  return array.dump();
+}
+
+Result<std::vector<Action>> ActionsFromJson(std::string_view json) {
+  Json root = Json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded()) return InvalidArgument("actions: not valid JSON");
+  if (!root.is_array()) return InvalidArgument("actions: expected a JSON array");
+  std::vector<Action> actions;
+  for (size_t i = 0; i < root.size(); ++i) {
+    CO_ASSIGN_OR_RETURN(Action action,
+                        ActionFromJson(root[i], "actions[" + std::to_string(i) + "]"));
+    actions.push_back(std::move(action));
+  }
+  return actions;
+}
+
 }  // namespace cloudoptim

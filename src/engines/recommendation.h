@@ -75,5 +75,9 @@ struct Recommendations {
 // string so it is never rounded through a double.
 std::string RecommendationsToJson(const Recommendations& recommendations);
 Result<Recommendations> RecommendationsFromJson(std::string_view json);
+// One recommendation's actions alone, as the store keeps them (StoredRecommendation's
+// actions_json): [{"type","target","parameters"}, ...].
+std::string ActionsToJson(const std::vector<Action>& actions);
+Result<std::vector<Action>> ActionsFromJson(std::string_view json);
 
 }  // namespace cloudoptim

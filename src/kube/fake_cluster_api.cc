@@ -40,18 +40,21 @@ void FakeClusterApi::Log(ClusterResource resource, WatchEventType type, ClusterO
 }
 
 void FakeClusterApi::AddNode(Node node) {
+  std::lock_guard lock(mutex_);
   node.meta.resource_version = std::to_string(resource_version_ + 1);
   objects_.nodes.push_back(node);
   Log(ClusterResource::kNodes, WatchEventType::kAdded, std::move(node));
 }
 
 void FakeClusterApi::AddPod(Pod pod) {
+  std::lock_guard lock(mutex_);
   pod.meta.resource_version = std::to_string(resource_version_ + 1);
   objects_.pods.push_back(pod);
   Log(ClusterResource::kPods, WatchEventType::kAdded, std::move(pod));
 }
 
 void FakeClusterApi::AddWorkload(Workload workload) {
+  std::lock_guard lock(mutex_);
   workload.meta.resource_version = std::to_string(resource_version_ + 1);
   objects_.workloads.push_back(workload);
   ClusterResource resource = ResourceOfWorkload(workload.kind);
@@ -59,16 +62,19 @@ void FakeClusterApi::AddWorkload(Workload workload) {
 }
 
 void FakeClusterApi::AddDisruptionBudget(PodDisruptionBudget budget) {
+  std::lock_guard lock(mutex_);
   objects_.disruption_budgets.push_back(budget);
   Log(ClusterResource::kPodDisruptionBudgets, WatchEventType::kAdded, std::move(budget));
 }
 
 void FakeClusterApi::AddNamespace(Namespace ns) {
+  std::lock_guard lock(mutex_);
   objects_.namespaces.push_back(ns);
   Log(ClusterResource::kNamespaces, WatchEventType::kAdded, std::move(ns));
 }
 
 void FakeClusterApi::RemovePod(std::string_view namespace_name, std::string_view name) {
+  std::lock_guard lock(mutex_);
   auto it = std::find_if(objects_.pods.begin(), objects_.pods.end(), [&](const Pod& p) {
     return p.meta.namespace_name == namespace_name && p.meta.name == name;
   });
@@ -78,9 +84,13 @@ void FakeClusterApi::RemovePod(std::string_view namespace_name, std::string_view
   Log(ClusterResource::kPods, WatchEventType::kDeleted, std::move(removed));
 }
 
-void FakeClusterApi::FailNext(Error error) { next_error_ = std::move(error); }
+void FakeClusterApi::FailNext(Error error) {
+  std::lock_guard lock(mutex_);
+  next_error_ = std::move(error);
+}
 
 void FakeClusterApi::Reset() {
+  std::lock_guard lock(mutex_);
   objects_ = Snapshot{};
   log_.clear();
   calls_.clear();
@@ -113,6 +123,7 @@ Workload* FakeClusterApi::FindWorkload(WorkloadKind kind, std::string_view names
 
 Result<std::string> FakeClusterApi::List(ClusterResource resource, const ListOptions& options,
                                          Snapshot* out) {
+  std::lock_guard lock(mutex_);
   CO_RETURN_IF_ERROR(Record("List " + std::string(ClusterResourceName(resource))));
   switch (resource) {
     case ClusterResource::kNodes:
@@ -153,12 +164,14 @@ Result<std::string> FakeClusterApi::List(ClusterResource resource, const ListOpt
 }
 
 Result<Node> FakeClusterApi::GetNode(std::string_view name) {
+  std::lock_guard lock(mutex_);
   CO_RETURN_IF_ERROR(Record("GetNode " + std::string(name)));
   if (Node* node = FindNode(name)) return *node;
   return NotFound("node " + std::string(name) + " not found");
 }
 
 Result<Pod> FakeClusterApi::GetPod(std::string_view namespace_name, std::string_view name) {
+  std::lock_guard lock(mutex_);
   CO_RETURN_IF_ERROR(Record("GetPod " + std::string(namespace_name) + "/" + std::string(name)));
   if (Pod* pod = FindPod(namespace_name, name)) return *pod;
   return NotFound("pod " + std::string(namespace_name) + "/" + std::string(name) + " not found");
@@ -168,6 +181,7 @@ Result<Pod> FakeClusterApi::GetPod(std::string_view namespace_name, std::string_
 // as a server does when its watch timeout runs out.
 Status FakeClusterApi::Watch(ClusterResource resource, std::string_view resource_version,
                              const ChangeCallback& on_change, const std::atomic<bool>* cancelled) {
+  std::lock_guard lock(mutex_);
   CO_RETURN_IF_ERROR(Record("Watch " + std::string(ClusterResourceName(resource)) + " " +
                             std::string(resource_version)));
   int64_t from = resource_version.empty() ? 0 : std::stoll(std::string(resource_version));
@@ -186,6 +200,7 @@ Status FakeClusterApi::Watch(ClusterResource resource, std::string_view resource
 
 Status FakeClusterApi::SetUnschedulable(std::string_view node, bool unschedulable,
                                         const ActOptions& options) {
+  std::lock_guard lock(mutex_);
   CO_RETURN_IF_ERROR(Record("SetUnschedulable " + std::string(node) +
                             (unschedulable ? " true" : " false") +
                             (options.dry_run ? " dry-run" : "")));
@@ -200,6 +215,7 @@ Status FakeClusterApi::SetUnschedulable(std::string_view node, bool unschedulabl
 
 Status FakeClusterApi::SetTaint(std::string_view node, const Taint& taint, bool present,
                                 const ActOptions& options) {
+  std::lock_guard lock(mutex_);
   CO_RETURN_IF_ERROR(Record("SetTaint " + std::string(node) + " " + taint.key + ":" +
                             std::string(TaintEffectName(taint.effect)) +
                             (present ? " add" : " remove") + (options.dry_run ? " dry-run" : "")));
@@ -217,6 +233,7 @@ Status FakeClusterApi::PatchMetadata(
     const ObjectRef& object, const std::map<std::string, std::optional<std::string>>& labels,
     const std::map<std::string, std::optional<std::string>>& annotations,
     const ActOptions& options) {
+  std::lock_guard lock(mutex_);
   CO_RETURN_IF_ERROR(Record("PatchMetadata " + std::string(ClusterResourceName(object.resource)) +
                             " " + object.name + (options.dry_run ? " dry-run" : "")));
   ObjectMeta* meta = nullptr;
@@ -225,7 +242,15 @@ Status FakeClusterApi::PatchMetadata(
   } else if (object.resource == ClusterResource::kPods) {
     if (Pod* pod = FindPod(object.namespace_name, object.name)) meta = &pod->meta;
   } else {
-    return Unimplemented("the fake patches metadata of nodes and pods only");
+    bool workload = false;
+    for (WorkloadKind kind :
+         {WorkloadKind::kDeployment, WorkloadKind::kReplicaSet, WorkloadKind::kStatefulSet,
+          WorkloadKind::kDaemonSet, WorkloadKind::kJob, WorkloadKind::kCronJob}) {
+      if (ResourceOfWorkload(kind) != object.resource) continue;
+      workload = true;
+      if (Workload* w = FindWorkload(kind, object.namespace_name, object.name)) meta = &w->meta;
+    }
+    if (!workload) return Unimplemented("the fake patches metadata of nodes, pods and workloads");
   }
   if (meta == nullptr) return NotFound(object.name + " not found");
   if (options.dry_run) return Ok();
@@ -244,6 +269,7 @@ Status FakeClusterApi::PatchMetadata(
 
 Result<EvictionOutcome> FakeClusterApi::Evict(std::string_view namespace_name, std::string_view pod,
                                               const ActOptions& options) {
+  std::lock_guard lock(mutex_);
   CO_RETURN_IF_ERROR(Record("Evict " + std::string(namespace_name) + "/" + std::string(pod) +
                             (options.dry_run ? " dry-run" : "")));
   Pod* found = FindPod(namespace_name, pod);
@@ -263,6 +289,7 @@ Result<EvictionOutcome> FakeClusterApi::Evict(std::string_view namespace_name, s
 
 Status FakeClusterApi::DeletePod(std::string_view namespace_name, std::string_view pod,
                                  const ActOptions& options) {
+  std::lock_guard lock(mutex_);
   CO_RETURN_IF_ERROR(Record("DeletePod " + std::string(namespace_name) + "/" + std::string(pod) +
                             (options.dry_run ? " dry-run" : "")));
   if (FindPod(namespace_name, pod) == nullptr) {
@@ -274,6 +301,7 @@ Status FakeClusterApi::DeletePod(std::string_view namespace_name, std::string_vi
 
 Status FakeClusterApi::Scale(WorkloadKind kind, std::string_view namespace_name,
                              std::string_view name, int32_t replicas, const ActOptions& options) {
+  std::lock_guard lock(mutex_);
   CO_RETURN_IF_ERROR(Record("Scale " + std::string(WorkloadKindName(kind)) + " " +
                             std::string(namespace_name) + "/" + std::string(name) + " " +
                             std::to_string(replicas) + (options.dry_run ? " dry-run" : "")));
@@ -287,6 +315,7 @@ Status FakeClusterApi::PatchContainerResources(WorkloadKind kind, std::string_vi
                                                std::string_view name, std::string_view container,
                                                const ContainerResources& resources,
                                                const ActOptions& options) {
+  std::lock_guard lock(mutex_);
   CO_RETURN_IF_ERROR(Record("PatchContainerResources " + std::string(WorkloadKindName(kind)) + " " +
                             std::string(namespace_name) + "/" + std::string(name) + " " +
                             std::string(container) + (options.dry_run ? " dry-run" : "")));

@@ -1,7 +1,8 @@
 // A hand-written, stateful in-memory cluster behind ClusterApi, for unit tests of the modules
 // that read and act on clusters (cache, executor, engines' wiring). Not a mock: acting calls
 // change its state (cordon sets unschedulable, evict removes the pod unless a PDB refuses),
-// every call is recorded, and the next call can be made to fail.
+// every call is recorded, and the next call can be made to fail. Thread-safe (one lock), so
+// callers that act concurrently (the drain's parallel evictions) can use it.
 //
 //   FakeClusterApi api;
 //   api.AddNode(node); api.AddPod(pod);
@@ -32,8 +33,14 @@ class FakeClusterApi final : public ClusterApi {
   void AddWorkload(Workload workload);
   void AddDisruptionBudget(PodDisruptionBudget budget);
   void AddNamespace(Namespace ns);
-  void SetNodeUsage(std::vector<NodeUsage> usage) { objects_.node_usage = std::move(usage); }
-  void SetPodUsage(std::vector<PodUsage> usage) { objects_.pod_usage = std::move(usage); }
+  void SetNodeUsage(std::vector<NodeUsage> usage) {
+    std::lock_guard lock(mutex_);
+    objects_.node_usage = std::move(usage);
+  }
+  void SetPodUsage(std::vector<PodUsage> usage) {
+    std::lock_guard lock(mutex_);
+    objects_.pod_usage = std::move(usage);
+  }
   void RemovePod(std::string_view namespace_name, std::string_view name);
   // The next call of any method fails with `error` (once).
   void FailNext(Error error);
@@ -84,6 +91,8 @@ class FakeClusterApi final : public ClusterApi {
     ClusterChange change;
   };
 
+  // Recursive: acting calls reuse the public seeding ones (Evict removes the pod).
+  mutable std::recursive_mutex mutex_;
   Snapshot objects_;
   std::vector<LoggedChange> log_;
   std::vector<std::string> calls_;

@@ -1,0 +1,374 @@
+#include "execute/executor.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "execute/execute_test_util.h"
+#include "execute/fake_cloud_actions.h"
+#include "kube/fake_cluster_api.h"
+#include "store/open_store.h"
+
+namespace cloudoptim {
+namespace {
+
+using store::ActionState;
+using store::PlanState;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testutil::AppPod;
+using testutil::ReadyNode;
+
+const TimePoint kT0 = TimePoint(std::chrono::seconds(1'790'000'000));
+
+class ExecutorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(*store::OpenInMemoryStore({.clock = &clock_}));
+    tenant_ = store_->tenants().CreateTenant("acme")->id;
+    cluster_id_ =
+        store_->clusters().RegisterCluster(tenant_, {"prod", "us-east-1", "", "", "k"})->id;
+    for (int i = 1; i <= 10; ++i) {
+      const std::string n = std::to_string(i);
+      cluster_.AddNode(ReadyNode("n" + n, "i-old" + n));
+      cloud_.AddInstance({.instance_id = "i-old" + n,
+                          .instance_type = "m5.large",
+                          .availability_zone = "us-east-1a",
+                          .state = InstanceState::kRunning,
+                          .tags = {{"eks:nodegroup-name", "general"}}});
+    }
+    cluster_.AddPod(AppPod("shop", "web-1", "n1"));
+    cluster_.AddPod(AppPod("shop", "web-2", "n1"));
+    cluster_.AddPod(testutil::DaemonPod("fluent-bit-n1", "n1"));
+    // A launched instance joins the fake cluster as a Ready node, as EKS nodes do.
+    cloud_.OnLaunch([this](const Ec2Instance& instance) {
+      cluster_.AddNode(ReadyNode("node-" + instance.instance_id, instance.instance_id));
+    });
+    gate_.config().default_mode = ExecutionMode::kAutopilot;
+    options_.tenant_id = tenant_;
+    options_.cluster_id = cluster_id_;
+    options_.cluster_name = "prod";
+    options_.timeouts.ready = std::chrono::minutes(1);
+    options_.timeouts.snapshot = std::chrono::minutes(1);
+    options_.drain.deadline = std::chrono::seconds(30);
+  }
+
+  std::string Recommend(const std::string& id, std::vector<Action> actions, bool approved = true) {
+    store::StoredRecommendation rec;
+    rec.id = id;
+    rec.cluster_id = cluster_id_;
+    rec.engine = "bin-pack";
+    rec.target = actions.front().target;
+    rec.actions_json = ActionsToJson(actions);
+    rec.confidence = 0.9;
+    rec.explanation = "cheaper node";
+    EXPECT_TRUE(store_->recommendations().UpsertRecommendations(tenant_, cluster_id_, {rec}));
+    if (approved) {
+      EXPECT_TRUE(store_->recommendations().SetRecommendationStatus(
+          tenant_, cluster_id_, id, store::RecommendationStatus::kApproved));
+    }
+    return id;
+  }
+  static Action Replace(const std::string& node) {
+    return {ActionType::kReplaceNode, "node/" + node, {{"instance_types", "m5.large"}}};
+  }
+  Executor MakeExecutor() { return Executor(*store_, cluster_, cloud_, gate_, clock_, options_); }
+  std::vector<store::JournalEntry> Entries(const std::string& plan_id) {
+    return *store_->journal().ListPlanEntries(tenant_, plan_id);
+  }
+  std::vector<std::string> Kinds(const std::string& plan_id) {
+    std::vector<std::string> kinds;
+    for (const auto& e : Entries(plan_id)) kinds.push_back(e.kind);
+    return kinds;
+  }
+  int LiveInstancesTagged(const std::string& key) {
+    int live = 0;
+    for (const std::string& call : cloud_.calls()) (void)call;
+    for (int i = 1; i < 100; ++i) {
+      char id[32];
+      std::snprintf(id, sizeof(id), "i-fake%05d", i);
+      auto instance = cloud_.Instance(id);
+      if (instance && instance->tags.contains(key) && instance->state != InstanceState::kTerminated)
+        ++live;
+    }
+    return live;
+  }
+
+  FakeClock clock_{kT0};
+  std::unique_ptr<store::Store> store_;
+  std::string tenant_;
+  std::string cluster_id_;
+  FakeClusterApi cluster_;
+  FakeCloudActions cloud_;
+  ExecutionGate gate_{GateConfig{}};
+  ExecutorOptions options_;
+};
+
+TEST_F(ExecutorTest, ReplacesANodeInOrderJournalingAndAuditingEveryStep) {
+  Executor executor = MakeExecutor();
+  auto plan = executor.SubmitPlan(Recommend("rec-1", {Replace("n1")}), "api-key:k1");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  auto report = executor.RunPlan(plan->id);
+  ASSERT_TRUE(report) << report.error().ToString();
+
+  EXPECT_EQ(report->state, PlanState::kDone) << report->reason;
+  EXPECT_EQ(report->steps_run, 6);
+  EXPECT_THAT(Kinds(plan->id), ElementsAre("launch", "wait-ready", "cordon", "drain",
+                                           "wait-rescheduled", "terminate"));
+  for (const auto& entry : Entries(plan->id)) {
+    EXPECT_EQ(entry.state, ActionState::kDone) << entry.kind;
+    EXPECT_EQ(entry.attempts, 1);
+    EXPECT_THAT(entry.idempotency_key,
+                HasSubstr(plan->id + "/" + std::to_string(entry.step_index)));
+  }
+  // The replacement carries the old instance's group tag and the step's token; the old
+  // instance was terminated only after its pods were evicted.
+  EXPECT_EQ(LiveInstancesTagged("eks:nodegroup-name"), 1);
+  EXPECT_EQ(cloud_.Instance("i-old1")->state, InstanceState::kTerminated);
+  EXPECT_FALSE(cluster_.GetPod("shop", "web-1").has_value());
+  EXPECT_TRUE(cluster_.GetNode("n1")->unschedulable);
+  auto audit = *store_->audit().ListAudit(tenant_, std::nullopt, 100);
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.front().action, "plan.done");
+  bool launch_audited = false;
+  for (const auto& a : audit) {
+    if (a.action == "execute.launch") {
+      launch_audited = true;
+      EXPECT_EQ(a.actor, "executor");
+      EXPECT_THAT(a.reason, HasSubstr("requested by api-key:k1"));
+      EXPECT_THAT(a.reason, HasSubstr("rec-1"));
+    }
+  }
+  EXPECT_TRUE(launch_audited);
+  EXPECT_EQ(store_->recommendations().GetRecommendation(tenant_, cluster_id_, "rec-1")->status,
+            store::RecommendationStatus::kApplied);
+}
+
+TEST_F(ExecutorTest, RunningADonePlanAgainRunsNothing) {
+  Executor executor = MakeExecutor();
+  auto plan = executor.SubmitPlan(Recommend("rec-1", {Replace("n1")}), "test");
+  ASSERT_TRUE(executor.RunPlan(plan->id));
+  const int launches = cloud_.CountCalls("Launch");
+  auto again = executor.SubmitPlan("rec-1", "test");  // the same plan, not a second one
+  EXPECT_EQ(again->id, plan->id);
+  auto report = executor.RunPlan(plan->id);
+  EXPECT_EQ(report->steps_run, 0);
+  EXPECT_EQ(cloud_.CountCalls("Launch"), launches);
+  EXPECT_EQ(cloud_.CountCalls("TerminateInstances"), 1);
+}
+
+TEST_F(ExecutorTest, RecommendOnlyModeRunsNothingAndApproveModeNeedsApproval) {
+  gate_.config().default_mode = ExecutionMode::kRecommendOnly;
+  Executor executor = MakeExecutor();
+  auto plan = executor.SubmitPlan(Recommend("rec-1", {Replace("n1")}, false), "test");
+  auto report = executor.RunPlan(plan->id);
+  EXPECT_TRUE(report->held);
+  EXPECT_THAT(report->reason, HasSubstr("recommend-only"));
+  EXPECT_TRUE(Entries(plan->id).empty());
+  EXPECT_EQ(cloud_.CountCalls("Launch"), 0);
+
+  gate_.config().default_mode = ExecutionMode::kApprove;
+  report = executor.RunPlan(plan->id);
+  EXPECT_TRUE(report->held);
+  EXPECT_THAT(report->reason, HasSubstr("not approved"));
+  ASSERT_TRUE(store_->recommendations().SetRecommendationStatus(
+      tenant_, cluster_id_, "rec-1", store::RecommendationStatus::kApproved));
+  report = executor.RunPlan(plan->id);
+  EXPECT_EQ(report->state, PlanState::kDone) << report->reason;
+}
+
+TEST_F(ExecutorTest, TheKillSwitchHoldsAPlanMidwayAndReleasingItResumes) {
+  Executor executor = MakeExecutor();
+  auto plan = executor.SubmitPlan(Recommend("rec-1", {Replace("n1")}), "test");
+  gate_.config().kill_switches.Engage("prod", "incident 4711");
+  auto report = executor.RunPlan(plan->id);
+  EXPECT_TRUE(report->held);
+  EXPECT_THAT(report->reason, HasSubstr("incident 4711"));
+  EXPECT_EQ(cloud_.CountCalls("Launch"), 0);
+  gate_.config().kill_switches.Release("prod");
+  report = executor.RunPlan(plan->id);
+  EXPECT_EQ(report->state, PlanState::kDone);
+}
+
+TEST_F(ExecutorTest, ADoNotDisruptNodeIsRefusedBeforeAnythingIsLaunched) {
+  Pod pinned = AppPod("shop", "cart", "n2");
+  pinned.meta.annotations["karpenter.sh/do-not-disrupt"] = "true";
+  cluster_.AddPod(pinned);
+  Executor executor = MakeExecutor();
+  auto plan = executor.SubmitPlan(Recommend("rec-2", {Replace("n2")}), "test");
+  auto report = executor.RunPlan(plan->id);
+  EXPECT_EQ(report->state, PlanState::kRolledBack);
+  EXPECT_THAT(report->reason, HasSubstr("do-not-disrupt"));
+  EXPECT_EQ(cloud_.CountCalls("Launch"), 0);
+  EXPECT_FALSE(cluster_.GetNode("n2")->unschedulable);
+}
+
+// Recovery rule: a launch journaled as started whose result was never written (the crash came
+// after EC2 answered) is found by its tag, not launched again.
+TEST_F(ExecutorTest, AStartedLaunchIsReconciledNotRepeated) {
+  Executor executor = MakeExecutor();
+  auto plan = executor.SubmitPlan(Recommend("rec-1", {Replace("n1")}), "test");
+  auto steps = *ExpandPlan(plan->id, {Replace("n1")});
+  auto intent = store_->journal().RecordIntent(
+      tenant_, {plan->id, cluster_id_, 0, steps[0].idempotency_key, "launch", "node/n1"});
+  ASSERT_TRUE(store_->journal().MarkStarted(tenant_, intent->entry.id));
+  ASSERT_TRUE(store_->journal().SetPlanState(tenant_, plan->id, PlanState::kRunning));
+  const std::string token = ClientTokenFor(steps[0].idempotency_key);
+  ASSERT_TRUE(cloud_.Launch({.instance_types = {"m5.large"},
+                             .zone = "us-east-1a",
+                             .tags = {{std::string(kStepTokenTag), token}},
+                             .client_token = token}));
+
+  auto reports = executor.Resume();
+  ASSERT_TRUE(reports) << reports.error().ToString();
+  ASSERT_EQ(reports->size(), 1u);
+  EXPECT_EQ(reports->front().state, PlanState::kDone) << reports->front().reason;
+  EXPECT_EQ(cloud_.CountCalls("Launch"), 1);  // only the "crashed" one
+  EXPECT_EQ(LiveInstancesTagged(std::string(kStepTokenTag)), 1);
+  EXPECT_EQ(Entries(plan->id)[0].attempts, 2);
+}
+
+// Recovery rule: a plan that was rolling back when the crash came is rolled back again: the
+// node this plan cordoned is uncordoned and the replacement (no drain began) terminated.
+TEST_F(ExecutorTest, AnInterruptedRollbackIsFinished) {
+  Executor executor = MakeExecutor();
+  auto plan = executor.SubmitPlan(Recommend("rec-1", {Replace("n1")}), "test");
+  auto steps = *ExpandPlan(plan->id, {Replace("n1")});
+  StepRunner runner(cluster_, cloud_, clock_, options_.timeouts, options_.drain, nullptr);
+  StepContext context{&steps, {}};
+  for (int i = 0; i < 3; ++i) {  // launch, wait-ready, cordon: done
+    auto intent = store_->journal().RecordIntent(
+        tenant_, {plan->id, cluster_id_, i, steps[i].idempotency_key,
+                  std::string(StepKindName(steps[i].kind)), steps[i].target});
+    ASSERT_TRUE(store_->journal().MarkStarted(tenant_, intent->entry.id));
+    StepOutcome out = runner.Run(steps[i], context);
+    ASSERT_EQ(out.state, StepOutcome::kDone) << out.text;
+    context.results[i] = out.text;
+    ASSERT_TRUE(store_->journal().MarkDone(tenant_, intent->entry.id, out.text));
+  }
+  ASSERT_TRUE(cluster_.GetNode("n1")->unschedulable);
+  ASSERT_TRUE(store_->journal().SetPlanState(tenant_, plan->id, PlanState::kFailed));
+
+  auto report = executor.RunPlan(plan->id);
+  EXPECT_EQ(report->state, PlanState::kRolledBack) << report->reason;
+  EXPECT_FALSE(cluster_.GetNode("n1")->unschedulable);
+  EXPECT_EQ(LiveInstancesTagged(std::string(kStepTokenTag)), 0);
+  EXPECT_EQ(cloud_.Instance("i-old1")->state, InstanceState::kRunning);
+  for (const auto& entry : Entries(plan->id)) EXPECT_EQ(entry.state, ActionState::kRolledBack);
+}
+
+// A PDB that never lets the last pod go: the drain reports it at its deadline, the plan rolls
+// back (uncordon), the replacement is kept (the other pod moved to it), nothing is terminated.
+TEST_F(ExecutorTest, ADrainAPdbBlocksRollsBackWithoutTerminating) {
+  cluster_.AddPod(AppPod("db", "pg-0", "n1", {{"app", "pg"}}));
+  cluster_.AddDisruptionBudget(testutil::Budget("db", "pg", {{"app", "pg"}}, 0));
+  Executor executor = MakeExecutor();
+  auto plan = executor.SubmitPlan(Recommend("rec-1", {Replace("n1")}), "test");
+  auto report = executor.RunPlan(plan->id);
+  EXPECT_EQ(report->state, PlanState::kRolledBack);
+  EXPECT_THAT(report->reason, HasSubstr("1 blocked by a PDB"));
+  EXPECT_TRUE(cluster_.GetPod("db", "pg-0").has_value());
+  EXPECT_EQ(cloud_.Instance("i-old1")->state, InstanceState::kRunning);
+  EXPECT_FALSE(cluster_.GetNode("n1")->unschedulable);
+  EXPECT_EQ(LiveInstancesTagged(std::string(kStepTokenTag)), 1);  // kept
+  EXPECT_THAT(Entries(plan->id)[0].result, HasSubstr("replacement kept"));
+}
+
+TEST_F(ExecutorTest, NeverTerminatesAReadyNodeThatStillRunsPods) {
+  Executor executor = MakeExecutor();
+  auto plan = executor.SubmitPlan(Recommend("rec-1", {{ActionType::kTerminateNode, "node/n1", {}}}),
+                                  "test");
+  auto report = executor.RunPlan(plan->id);
+  EXPECT_EQ(report->state, PlanState::kRolledBack);
+  EXPECT_THAT(report->reason, HasSubstr("not-drained"));
+  EXPECT_EQ(cloud_.CountCalls("TerminateInstances"), 0);
+}
+
+TEST_F(ExecutorTest, SnapshotsAndWaitsForItBeforeDeletingAVolume) {
+  cloud_.AddVolume({.volume_id = "vol-1", .size_gib = 10});
+  cloud_.SetSnapshotsCompleteAtOnce(false);
+  Executor executor = MakeExecutor();
+  auto plan = executor.SubmitPlan(
+      Recommend("rec-v", {{ActionType::kDeleteVolume, "volume/vol-1", {}}}), "test");
+  // The snapshot never completes: the volume stays.
+  auto report = executor.RunPlan(plan->id);
+  EXPECT_EQ(report->state, PlanState::kRolledBack);
+  EXPECT_THAT(report->reason, HasSubstr("did not complete"));
+  EXPECT_TRUE(cloud_.HasVolume("vol-1"));
+  EXPECT_EQ(cloud_.CountCalls("DeleteVolume"), 0);
+
+  cloud_.SetSnapshotsCompleteAtOnce(true);
+  auto second = executor.SubmitPlan(
+      Recommend("rec-v2", {{ActionType::kDeleteVolume, "volume/vol-1", {{"why", "again"}}}}),
+      "test");
+  report = executor.RunPlan(second->id);
+  EXPECT_EQ(report->state, PlanState::kDone) << report->reason;
+  EXPECT_FALSE(cloud_.HasVolume("vol-1"));
+  std::vector<std::string> calls = cloud_.calls();
+  auto snapshot = std::find_if(calls.begin(), calls.end(), [](const std::string& c) {
+    return c.starts_with("CreateSnapshot");
+  });
+  auto deleted = std::find_if(calls.begin(), calls.end(),
+                              [](const std::string& c) { return c.starts_with("DeleteVolume"); });
+  EXPECT_LT(snapshot - calls.begin(), deleted - calls.begin());
+}
+
+TEST_F(ExecutorTest, ScalesAndRestoresReplicasOnRollback) {
+  Workload web;
+  web.kind = WorkloadKind::kDeployment;
+  web.meta.name = "web";
+  web.meta.namespace_name = "shop";
+  web.replicas = 3;
+  cluster_.AddWorkload(web);
+  Executor executor = MakeExecutor();
+  // Scale to 1, then a terminate of a node that is not drained fails: the scale is undone.
+  auto plan = executor.SubmitPlan(
+      Recommend("rec-s", {{ActionType::kScaleWorkload, "deployment/shop/web", {{"replicas", "1"}}},
+                          {ActionType::kTerminateNode, "node/n1", {}}}),
+      "test");
+  auto report = executor.RunPlan(plan->id);
+  EXPECT_EQ(report->state, PlanState::kRolledBack);
+  Snapshot listed;
+  ASSERT_TRUE(cluster_.List(ClusterResource::kDeployments, {}, &listed));
+  EXPECT_EQ(listed.workloads.front().replicas, 3);
+  EXPECT_THAT(cluster_.calls(), ::testing::Contains("Scale Deployment shop/web 1"));
+}
+
+TEST_F(ExecutorTest, ResumeFinishesEveryUnfinishedPlanOldestFirst) {
+  Executor executor = MakeExecutor();
+  auto first = executor.SubmitPlan(Recommend("rec-a", {Replace("n3")}), "test");
+  clock_.Advance(std::chrono::seconds(1));
+  auto second =
+      executor.SubmitPlan(Recommend("rec-b", {{ActionType::kCordonNode, "node/n4", {}}}), "test");
+  auto reports = executor.Resume();
+  ASSERT_TRUE(reports);
+  ASSERT_EQ(reports->size(), 2u);
+  EXPECT_EQ((*reports)[0].plan_id, first->id);
+  EXPECT_TRUE((*reports)[0].Finished());
+  EXPECT_TRUE((*reports)[1].Finished());
+  EXPECT_TRUE(executor.Resume()->empty());
+}
+
+TEST(PlanStepsTest, ExpandsActionsIntoOrderedStepsWithStableKeys) {
+  auto steps = ExpandPlan("p1", {{ActionType::kDrainNode, "node/n1", {}},
+                                 {ActionType::kDeleteVolume, "volume/vol-1", {}}});
+  ASSERT_TRUE(steps);
+  std::vector<std::string> kinds;
+  for (const PlanStep& s : *steps) kinds.push_back(std::string(StepKindName(s.kind)));
+  EXPECT_THAT(kinds,
+              ElementsAre("cordon", "drain", "wait-rescheduled", "snapshot", "delete-volume"));
+  EXPECT_EQ((*steps)[4].idempotency_key, "p1/4/delete-volume/volume/vol-1");
+  EXPECT_EQ(ClientTokenFor("a").size(), 35u);
+  EXPECT_EQ(ClientTokenFor("a"), ClientTokenFor("a"));
+  EXPECT_NE(ClientTokenFor("a"), ClientTokenFor("b"));
+  EXPECT_FALSE(ExpandPlan("p1", {{ActionType::kReplaceNode, "node/n1", {}}}));  // no types
+  EXPECT_FALSE(ExpandPlan("p1", {{ActionType::kDrainNode, "volume/v", {}}}));
+  EXPECT_EQ(ExpandPlan("p1", {{ActionType::kAnnotate, "node/n1", {}}}).error().code,
+            ErrorCode::kUnimplemented);
+  auto actions = ActionsFromJson(
+      ActionsToJson({{ActionType::kScaleWorkload, "deployment/a/b", {{"replicas", "2"}}}}));
+  ASSERT_TRUE(actions);
+  EXPECT_EQ(actions->front().parameters.at("replicas"), "2");
+}
+
+}  // namespace
+}  // namespace cloudoptim
