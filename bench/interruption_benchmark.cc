@@ -233,6 +233,8 @@ int main(int argc, char** argv) {
   }
   SystemClock clock;
   store::StoreOptions store_options;
+  store_options.secret_box =
+      store::SecretBox::FromText(store::SecretBox::GenerateKeyHex().value()).value();
   auto store = store::OpenStore("sqlite://" + dir + "/store.db", std::move(store_options));
   if (!store) {
     std::cerr << store.error().ToString() << "\n";
