@@ -223,7 +223,7 @@ int main(int argc, char** argv) {
     std::cerr << "sandbox did not start; see " << dir << "/sandbox.log\n";
     return 1;
   }
-  for (int i = 0; i < 100 && !std::filesystem::exists(dir + "/kubeconfig"); ++i) {
+  for (int i = 0; i < 1200 && !std::filesystem::exists(dir + "/kubeconfig"); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   Result<ClusterConnection> connection = LoadKubeconfig({.explicit_path = dir + "/kubeconfig"});
@@ -239,6 +239,33 @@ int main(int argc, char** argv) {
   if (!store) {
     std::cerr << store.error().ToString() << "\n";
     return 1;
+  }
+
+  // Raw costs of the calls the handler makes, one at a time on an idle handler.
+  {
+    KubeClusterApi api(KubeRestClient::Create(*connection, clock));
+    Snapshot nodes;
+    (void)api.List(ClusterResource::kNodes, {}, &nodes);
+    std::vector<double> cordon, taint, pods_on_node;
+    for (int i = 0; i < 20 && i < static_cast<int>(nodes.nodes.size()); ++i) {
+      const std::string& name = nodes.nodes[nodes.nodes.size() - 1 - i].meta.name;
+      auto t0 = Steady::now();
+      (void)api.SetUnschedulable(name, false, {});
+      auto t1 = Steady::now();
+      (void)api.SetTaint(name, {"bench", "x", TaintEffect::kNoSchedule}, false, {});
+      auto t2 = Steady::now();
+      Snapshot pods;
+      (void)api.List(ClusterResource::kPods, {.field_selector = "spec.nodeName=" + name}, &pods);
+      auto t3 = Steady::now();
+      cordon.push_back(Ms(t1 - t0));
+      taint.push_back(Ms(t2 - t1));
+      pods_on_node.push_back(Ms(t3 - t2));
+    }
+    std::printf(
+        "single calls on an idle handler, median of %zu: uncordon %.1f ms, untaint %.1f "
+        "ms, list pods on node %.1f ms\n",
+        cordon.size(), Percentile(cordon, 0.5), Percentile(taint, 0.5),
+        Percentile(pods_on_node, 0.5));
   }
 
   // (1) Latency: one cluster, one message every 50 ms.

@@ -36,6 +36,12 @@ void InterruptionDispatcher::WaitUntilPendingAtMost(size_t limit) {
   drained_cv_.wait(lock, [&] { return pending_ <= limit || stopping_; });
 }
 
+bool InterruptionDispatcher::WaitUntilPendingAtMost(size_t limit,
+                                                    std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return drained_cv_.wait_for(lock, timeout, [&] { return pending_ <= limit || stopping_; });
+}
+
 // A worker takes a ready key, runs that key's oldest task without the lock, then puts the key
 // back at the end of the ready list if it has more (fair between busy keys) or forgets it.
 void InterruptionDispatcher::WorkerLoop() {

@@ -7,6 +7,7 @@
 //   pool.Shutdown();   // runs what was submitted, then joins
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -30,6 +31,8 @@ class InterruptionDispatcher {
   size_t pending() const;
   // Blocks until pending() is at most `limit` (back-pressure for the pollers).
   void WaitUntilPendingAtMost(size_t limit);
+  // The same, giving up after `timeout`; false when it gave up.
+  bool WaitUntilPendingAtMost(size_t limit, std::chrono::milliseconds timeout);
   // Finishes every submitted task, then stops the workers. Submit after Shutdown is ignored.
   void Shutdown();
 

@@ -172,6 +172,8 @@ void InterruptionHandler::ContainTask(const std::shared_ptr<PendingMessage>& pen
   }
   auto case_ptr = std::make_shared<InterruptionCase>(std::move(*contained));
   evacuation_->Submit(instance_id, [this, pending, case_ptr, instance_id] {
+    containment_->WaitUntilPendingAtMost(
+        0, std::chrono::duration_cast<std::chrono::milliseconds>(options_.containment_first));
     std::string line;
     const bool ok = Count(instance_id, responder_.Evacuate(*case_ptr), &line);
     Complete(pending, ok, line);

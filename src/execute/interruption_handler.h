@@ -36,7 +36,10 @@ struct InterruptionHandlerOptions {
   int pollers = 4;              // concurrent long-polls of the queue
   int workers = 16;             // containment: routing, cordon, taint (fast calls)
   int evacuation_workers = 64;  // launch and drain: each holds a worker up to its deadline
-  int max_messages = 10;        // per receive (SQS's maximum)
+  // An evacuation waits up to this long while cordons are still queued: in a burst every node
+  // is cordoned before drains compete with the cordons for the API servers.
+  Duration containment_first = std::chrono::seconds(5);
+  int max_messages = 10;  // per receive (SQS's maximum)
   Duration long_poll = std::chrono::seconds(20);
   // A message whose handling failed becomes visible again after this.
   Duration retry_after = std::chrono::seconds(5);

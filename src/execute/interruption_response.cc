@@ -343,8 +343,8 @@ Result<ResponseReport> InterruptionResponder::Respond(const aws::InstanceEvent& 
 
 // The plan row is the event's idempotency record: absent -> a new event; done -> a duplicate
 // (nothing at all is done, not even a cordon); otherwise a resumed one (a crash or a failed
-// step), whose done steps the journal skips. Containment ends with the node cordoned and
-// tainted; the slow part (launch, drain) is Evacuate's.
+// step), whose done steps the journal skips. Containment ends with the node cordoned and the
+// plan row written; the rest is Evacuate's.
 Status InterruptionResponder::ContainOnNode(InterruptionCase& context) {
   store::JournalStore& journal = store_.journal();
   const ClusterHandle& cluster = context.where.cluster;
@@ -390,11 +390,8 @@ Status InterruptionResponder::ContainOnNode(InterruptionCase& context) {
     Result<store::Plan> stored = journal.CreatePlan(cluster.tenant_id, created);
     if (!stored && !IsAlreadyExists(stored.error())) return std::unexpected(stored.error());
   }
-  CO_RETURN_IF_ERROR(Cordon(context, /*journal=*/true));
-  CO_RETURN_IF_ERROR(Taint(context));
-  const bool cordon_only = context.event.kind == InstanceEventKind::kRebalanceRecommendation &&
-                           cluster.rebalance == RebalancePolicy::kCordon;
-  if (cordon_only) return Finish(context);
+  // Everything else (journaling the cordon, the taint, and the slow steps) is evacuation's,
+  // so a burst of events gets every node cordoned before any drain competes for the API.
   context.evacuate = true;
   std::lock_guard lock(in_flight_mutex_);
   in_flight_.insert(context.plan_id);
@@ -409,6 +406,13 @@ Result<ResponseReport> InterruptionResponder::Evacuate(InterruptionCase& context
 }
 
 Result<ResponseReport> InterruptionResponder::EvacuateSteps(InterruptionCase& context) {
+  CO_RETURN_IF_ERROR(Cordon(context, /*journal=*/true));
+  CO_RETURN_IF_ERROR(Taint(context));
+  if (context.event.kind == InstanceEventKind::kRebalanceRecommendation &&
+      context.where.cluster.rebalance == RebalancePolicy::kCordon) {
+    CO_RETURN_IF_ERROR(Finish(context));
+    return context.report;
+  }
   if (context.event.kind != InstanceEventKind::kTerminateLifecycleAction) {
     CO_RETURN_IF_ERROR(Replace(context));  // the ASG replaces its own instances
   }

@@ -102,11 +102,11 @@ class InterruptionResponder {
   // call failed): the caller keeps the message. Thread-safe; the caller serialises events of
   // one instance.
   Result<ResponseReport> Respond(const aws::InstanceEvent& event, const std::string& instance_id);
-  // Phase one, fast: route, drop duplicates, cordon (the first call), journal, taint. The
+  // Phase one, fast: route, drop duplicates, cordon (the first call), write the plan row. The
   // result's `evacuate` says whether phase two has work; otherwise its report is final.
   Result<InterruptionCase> Contain(const aws::InstanceEvent& event, const std::string& instance_id);
-  // Phase two, slow: mark the pool, launch the replacement, record feedback, drain by the
-  // deadline, close the plan.
+  // Phase two, slow: journal the cordon, taint, mark the pool, launch the replacement,
+  // record feedback, drain by the deadline, close the plan.
   Result<ResponseReport> Evacuate(InterruptionCase& context);
 
   const ResponderOptions& options() const { return options_; }
