@@ -60,6 +60,7 @@ class LogicalCluster final : public ClusterApi {
     Status s = inner_->SetUnschedulable(node, on, o);
     std::lock_guard lock(mutex_);
     if (s && on) cordoned_at_.emplace(std::string(node), Steady::now());
+    if (!s && IsNotFound(s.error())) ++not_found_;
     return s;
   }
   Status SetTaint(std::string_view n, const Taint& t, bool p, const ActOptions& o) override {
@@ -88,6 +89,10 @@ class LogicalCluster final : public ClusterApi {
     return inner_->PatchContainerResources(k, ns, n, c, r, o);
   }
 
+  size_t not_found() {
+    std::lock_guard lock(mutex_);
+    return not_found_;
+  }
   std::map<std::string, Steady::time_point> cordoned_at() {
     std::lock_guard lock(mutex_);
     return cordoned_at_;
@@ -98,6 +103,7 @@ class LogicalCluster final : public ClusterApi {
   std::set<std::string> nodes_;
   std::mutex mutex_;
   std::map<std::string, Steady::time_point> cordoned_at_;
+  size_t not_found_ = 0;
 };
 
 // The in-memory queue, stamping when each message was received (by message id).
@@ -160,7 +166,7 @@ struct Fleet {
 // Splits the sandbox's nodes into `clusters` logical clusters of `per_cluster` nodes, each
 // registered in the store under its own tenant and reached by its own connection.
 Fleet MakeFleet(const ClusterConnection& connection, Clock& clock, store::Store& store,
-                int clusters, int per_cluster, const std::string& tag) {
+                int clusters, int per_cluster, int first_node, const std::string& tag) {
   Fleet fleet;
   KubeClusterApi lister(KubeRestClient::Create(connection, clock));
   Snapshot listed;
@@ -171,8 +177,10 @@ Fleet MakeFleet(const ClusterConnection& connection, Clock& clock, store::Store&
   }
   for (int c = 0; c < clusters; ++c) {
     std::set<std::string> names;
-    for (int i = 0; i < per_cluster && c * per_cluster + i < static_cast<int>(nodes.size()); ++i) {
-      const Node& node = nodes[c * per_cluster + i];
+    for (int i = 0; i < per_cluster; ++i) {
+      const size_t index = static_cast<size_t>(first_node + c * per_cluster + i);
+      if (index >= nodes.size()) break;
+      const Node& node = nodes[index];
       names.insert(node.meta.name);
       fleet.node_of_instance[node.InstanceId()] = node.meta.name;
       fleet.instances.push_back(node.InstanceId());
@@ -197,6 +205,10 @@ InterruptionHandlerOptions BenchOptions() {
   InterruptionHandlerOptions options;
   options.pollers = 4;
   options.long_poll = std::chrono::milliseconds(200);
+  // The sandbox serves every cluster from one process with a few HTTP threads on a 2-core
+  // machine: fewer evacuations at once than a real fleet of API servers would take.
+  options.evacuation_workers = 8;
+  options.responder.drain.parallelism = 4;
   options.responder.drain.wait_for_pods_gone = false;  // evictions issued; no waiting
   options.responder.max_drain_window = std::chrono::seconds(20);
   options.log = [](std::string_view) {};
@@ -206,6 +218,7 @@ InterruptionHandlerOptions BenchOptions() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const int latency_messages = argc > 1 ? std::atoi(argv[1]) : 200;
   const int burst = argc > 2 ? std::atoi(argv[2]) : 1000;
   const int clusters = argc > 3 ? std::atoi(argv[3]) : 50;
@@ -216,7 +229,7 @@ int main(int argc, char** argv) {
   testing::ChildProcess sandbox = testing::ChildProcess::Start(
       {CO_BINARY, "sandbox", "--scenario", std::string(CO_SOURCE_DIR) + "/scenarios/default.yaml",
        "--generate-nodes", std::to_string(nodes_needed), "--generate-pods",
-       std::to_string(nodes_needed * 2), "--port", std::to_string(port), "--kubeconfig-out",
+       std::to_string(nodes_needed), "--port", std::to_string(port), "--kubeconfig-out",
        dir + "/kubeconfig", "--speed", "20"},
       {}, dir + "/sandbox.log");
   if (!testing::WaitForPort(port, std::chrono::seconds(120))) {
@@ -270,7 +283,7 @@ int main(int argc, char** argv) {
 
   // (1) Latency: one cluster, one message every 50 ms.
   {
-    Fleet fleet = MakeFleet(*connection, clock, **store, 1, latency_messages, "lat");
+    Fleet fleet = MakeFleet(*connection, clock, **store, 1, latency_messages, 0, "lat");
     StaticClusterDirectory directory(fleet.handles);
     StampingQueue queue;
     InterruptionHandler handler(**store, directory, queue, clock, BenchOptions());
@@ -299,7 +312,8 @@ int main(int argc, char** argv) {
 
   // (2) Burst: `burst` messages across `clusters` clusters, all queued before the start.
   {
-    Fleet fleet = MakeFleet(*connection, clock, **store, clusters, burst / clusters, "burst");
+    Fleet fleet = MakeFleet(*connection, clock, **store, clusters, burst / clusters,
+                            latency_messages, "burst");
     StaticClusterDirectory directory(fleet.handles);
     StampingQueue queue;
     for (const std::string& instance : fleet.instances) {
@@ -330,6 +344,9 @@ int main(int argc, char** argv) {
     }
     const auto all_deleted = Steady::now();
     handler.Stop();
+    size_t gone = 0;
+    for (auto& api : fleet.apis) gone += api->not_found();
+    std::printf("  (%zu cordon calls answered NotFound: node gone from the sandbox)\n", gone);
     std::printf("burst: %zu interruptions across %d clusters (%d nodes each):\n",
                 fleet.instances.size(), clusters, burst / clusters);
     std::printf("  all %zu cordoned after %.2f s; all messages handled and deleted after %.2f s\n",

@@ -38,7 +38,8 @@ struct InterruptionHandlerOptions {
   int evacuation_workers = 64;  // launch and drain: each holds a worker up to its deadline
   // An evacuation waits up to this long while cordons are still queued: in a burst every node
   // is cordoned before drains compete with the cordons for the API servers.
-  Duration containment_first = std::chrono::seconds(5);
+  // 15 s: a drain starting that late still has ~90 s of the notice.
+  Duration containment_first = std::chrono::seconds(15);
   int max_messages = 10;  // per receive (SQS's maximum)
   Duration long_poll = std::chrono::seconds(20);
   // A message whose handling failed becomes visible again after this.
