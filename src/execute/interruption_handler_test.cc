@@ -236,17 +236,24 @@ TEST_F(InterruptionHandlerTest, ADuplicateDeliveryChangesNothing) {
   EXPECT_EQ(handler->stats().duplicates, 1);
 }
 
-TEST_F(InterruptionHandlerTest, ADuplicateAfterARestartChangesNothingEither) {
+TEST_F(InterruptionHandlerTest, ADuplicateAfterARestartOnlyRepeatsTheIdempotentCordon) {
   const std::string body = testutil::SpotWarning("evt-1", "i-0001", kNow);
   Deliver(*MakeHandler(), body);
-  const size_t calls = api_a_.calls().size();
+  const size_t audit = Audit(tenant_a_).size();
   auto restarted = MakeHandler();  // a new process over the same store
-  const size_t after_listing = api_a_.calls().size();
+  const size_t before = api_a_.calls().size();
   MessageDisposition again = Deliver(*restarted, body);
+  EXPECT_TRUE(again.deleted);
   EXPECT_EQ(again.reports.at(0).outcome, ResponseOutcome::kDuplicate);
-  EXPECT_EQ(api_a_.calls().size(), after_listing);
-  EXPECT_EQ(after_listing, calls + 1);  // only the new handler's node listing
+  // The cordon goes before the store is read; everything after it is skipped.
+  EXPECT_THAT(CallsSince(api_a_, before), ElementsAre("SetUnschedulable n1 true"));
   EXPECT_EQ(launcher_.launches(), 1u);
+  EXPECT_EQ(Feedback(tenant_a_).size(), 1u);
+  EXPECT_EQ(Audit(tenant_a_).size(), audit);
+  // A third delivery to the restarted process costs nothing at all.
+  const size_t after = api_a_.calls().size();
+  EXPECT_EQ(Deliver(*restarted, body).reports.at(0).outcome, ResponseOutcome::kDuplicate);
+  EXPECT_EQ(api_a_.calls().size(), after);
 }
 
 TEST_F(InterruptionHandlerTest, RoutesAnInstanceToItsClusterAmongSeveral) {

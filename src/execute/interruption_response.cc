@@ -349,24 +349,17 @@ Status InterruptionResponder::ContainOnNode(InterruptionCase& context) {
   store::JournalStore& journal = store_.journal();
   const ClusterHandle& cluster = context.where.cluster;
   {
-    // A redelivery while the first delivery is still being evacuated here: that one will
-    // finish the job (or release its own message for a retry if it fails).
+    // Handled by this process already, or being evacuated here right now (that delivery
+    // finishes the job, or releases its own message for a retry if it fails).
     std::lock_guard lock(in_flight_mutex_);
-    if (in_flight_.contains(context.plan_id)) {
+    const bool running = in_flight_.contains(context.plan_id);
+    if (running || done_.contains(context.plan_id)) {
       context.report.outcome = ResponseOutcome::kDuplicate;
       context.report.note = "event " + context.event_key + " for " + context.report.node +
-                            " is being handled already";
+                            (running ? " is being handled already" : " was handled already");
       return Ok();
     }
   }
-  Result<store::Plan> plan = journal.GetPlan(cluster.tenant_id, context.plan_id);
-  if (plan && plan->state == store::PlanState::kDone) {
-    context.report.outcome = ResponseOutcome::kDuplicate;
-    context.report.note =
-        "event " + context.event_key + " for " + context.report.node + " was handled already";
-    return Ok();
-  }
-  if (!plan && !IsNotFound(plan.error())) return std::unexpected(plan.error());
   if (options_.kill_switches != nullptr) {
     if (auto why = options_.kill_switches->Blocking(cluster.name)) {
       CO_RETURN_IF_ERROR(RecordFeedback(context));
@@ -379,7 +372,19 @@ Status InterruptionResponder::ContainOnNode(InterruptionCase& context) {
   if (cluster.api == nullptr) {
     return FailedPrecondition("cluster " + cluster.cluster_id + " has no ClusterApi");
   }
+  // The cordon goes before the store is even read: the database is shared with every
+  // evacuation's journal writes, and the cordon must not queue behind them. The price: a
+  // duplicate of an event handled before a restart repeats this one (idempotent) call.
   CO_RETURN_IF_ERROR(Cordon(context, /*journal=*/false));
+  Result<store::Plan> plan = journal.GetPlan(cluster.tenant_id, context.plan_id);
+  if (plan && plan->state == store::PlanState::kDone) {
+    RememberDone(context.plan_id);
+    context.report.outcome = ResponseOutcome::kDuplicate;
+    context.report.note = "event " + context.event_key + " for " + context.report.node +
+                          " was handled already (cordon repeated, nothing else)";
+    return Ok();
+  }
+  if (!plan && !IsNotFound(plan.error())) return std::unexpected(plan.error());
   if (!plan) {
     store::Plan created{.id = context.plan_id,
                         .cluster_id = cluster.cluster_id,
@@ -422,9 +427,20 @@ Result<ResponseReport> InterruptionResponder::EvacuateSteps(InterruptionCase& co
   return context.report;
 }
 
+void InterruptionResponder::RememberDone(const std::string& plan_id) {
+  std::lock_guard lock(in_flight_mutex_);
+  if (!done_.insert(plan_id).second) return;
+  done_order_.push_back(plan_id);
+  if (done_order_.size() > kRememberedPlans) {
+    done_.erase(done_order_.front());
+    done_order_.pop_front();
+  }
+}
+
 Status InterruptionResponder::Finish(InterruptionCase& context) {
   CO_RETURN_IF_ERROR(store_.journal().SetPlanState(context.where.cluster.tenant_id, context.plan_id,
                                                    store::PlanState::kDone));
+  RememberDone(context.plan_id);
   context.evacuate = false;
   std::string note;
   for (const std::string& step : context.done) note += (note.empty() ? "" : "; ") + step;

@@ -10,11 +10,13 @@
 //   else delete_message(r->note);    // handled, duplicate, not ours or ignored
 #pragma once
 
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "aws/eventbridge_event.h"
@@ -128,8 +130,15 @@ class InterruptionResponder {
   UnavailablePools& unavailable_;
   Clock& clock_;
   ResponderOptions options_;
+  void RememberDone(const std::string& plan_id);
+
+  // Plans finished by this process, so a redelivery costs no call at all (the store's plan
+  // row covers what happened before a restart). Bounded: the oldest are forgotten.
+  static constexpr size_t kRememberedPlans = 100000;
   std::mutex in_flight_mutex_;
   std::set<std::string> in_flight_;  // plan ids contained and not yet evacuated
+  std::unordered_set<std::string> done_;
+  std::deque<std::string> done_order_;
 };
 
 }  // namespace cloudoptim
