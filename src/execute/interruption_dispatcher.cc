@@ -70,11 +70,21 @@ void InterruptionDispatcher::WorkerLoop() {
   }
 }
 
-void InterruptionDispatcher::Shutdown() {
+void InterruptionDispatcher::Shutdown(bool run_queued) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ && workers_.empty()) return;
     stopping_ = true;
+    if (!run_queued) {
+      for (auto& [key, tasks] : queued_) {
+        pending_ -= tasks.size();
+        tasks.clear();
+      }
+      // Ready keys have no running task: forget them. A running key keeps its (now empty)
+      // entry until its worker finishes.
+      for (const std::string& key : ready_keys_) queued_.erase(key);
+      ready_keys_.clear();
+    }
   }
   ready_cv_.notify_all();
   drained_cv_.notify_all();

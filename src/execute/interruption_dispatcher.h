@@ -33,8 +33,9 @@ class InterruptionDispatcher {
   void WaitUntilPendingAtMost(size_t limit);
   // The same, giving up after `timeout`; false when it gave up.
   bool WaitUntilPendingAtMost(size_t limit, std::chrono::milliseconds timeout);
-  // Finishes every submitted task, then stops the workers. Submit after Shutdown is ignored.
-  void Shutdown();
+  // Stops the workers after the running tasks and, when `run_queued`, every queued one (else
+  // queued tasks are dropped). Submit after Shutdown is ignored.
+  void Shutdown(bool run_queued = true);
 
  private:
   void WorkerLoop();

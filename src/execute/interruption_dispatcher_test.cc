@@ -69,5 +69,25 @@ TEST(InterruptionDispatcherTest, ShutdownRunsEverythingSubmittedAndThenIgnoresNe
   EXPECT_EQ(ran.load(), 50);
 }
 
+TEST(InterruptionDispatcherTest, ShutdownWithoutQueuedWorkFinishesOnlyWhatRuns) {
+  InterruptionDispatcher pool(1);
+  std::atomic<bool> started{false};
+  std::atomic<bool> release{false};
+  std::atomic<int> ran{0};
+  pool.Submit("a", [&] {
+    started = true;
+    while (!release) std::this_thread::yield();
+    ++ran;
+  });
+  for (int i = 0; i < 10; ++i) pool.Submit("k" + std::to_string(i), [&] { ++ran; });
+  while (!started) std::this_thread::yield();
+  std::thread stopper([&] { pool.Shutdown(/*run_queued=*/false); });
+  while (pool.pending() != 1) std::this_thread::yield();  // the queued ten were dropped
+  release = true;
+  stopper.join();
+  EXPECT_EQ(ran.load(), 1);  // the running task finished; the ten queued ones were dropped
+  EXPECT_EQ(pool.pending(), 0u);
+}
+
 }  // namespace
 }  // namespace cloudoptim

@@ -57,9 +57,11 @@ void InterruptionHandler::Stop() {
     if (poller.joinable()) poller.join();
   }
   pollers_.clear();
-  // Containment first: its tasks hand work to the evacuation pool.
-  if (containment_) containment_->Shutdown();
-  if (evacuation_) evacuation_->Shutdown();
+  // Work received but not started is dropped: its messages were not deleted, so SQS
+  // redelivers them and the journal resumes them. Containment first: its running tasks may
+  // still hand work to the evacuation pool (which then drops it).
+  if (containment_) containment_->Shutdown(/*run_queued=*/false);
+  if (evacuation_) evacuation_->Shutdown(/*run_queued=*/false);
 }
 
 InterruptionStats InterruptionHandler::stats() const {

@@ -82,8 +82,10 @@ class InterruptionHandler {
   // Fills the instance index from every cluster (a failing cluster is logged, not fatal) and
   // starts the pollers and workers. FailedPrecondition when already started.
   Status Start();
-  // Stops polling (each poller finishes its current long poll), lets the workers finish what
-  // was received (drains end by their deadlines), and joins. Safe to call twice.
+  // Stops polling (each poller finishes its current long poll), lets running tasks finish
+  // (drains end by their deadlines), drops tasks not started (their messages stay
+  // unacknowledged: SQS redelivers them, the journal resumes them), and joins. Safe to call
+  // twice.
   void Stop();
 
   // One message on the caller's thread, without the pool: decode, respond per instance, then
