@@ -1,0 +1,85 @@
+#include "execute/interruption_replacement.h"
+
+#include <gtest/gtest.h>
+
+#include "catalog/catalog.h"
+
+namespace cloudoptim {
+namespace {
+
+const TimePoint kNow = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26};
+
+TEST(ReplacementClientTokenTest, IsStablePerEventAndInstanceAndFitsEc2sLimit) {
+  const std::string token = ReplacementClientToken("evt-1", "i-0001");
+  EXPECT_EQ(token, ReplacementClientToken("evt-1", "i-0001"));
+  EXPECT_NE(token, ReplacementClientToken("evt-1", "i-0002"));
+  EXPECT_NE(token, ReplacementClientToken("evt-2", "i-0001"));
+  EXPECT_EQ(token.rfind("co-", 0), 0u);
+  EXPECT_LE(token.size() + 1 + 16, 64u);  // room for Ec2Client's "-<instance type>"
+}
+
+TEST(UnavailablePoolsTest, AMarkExpiresAndALaterMarkExtendsIt) {
+  UnavailablePools pools;
+  const PoolKey pool{"m5.large", "us-east-1a", CapacityType::kSpot};
+  pools.Mark(pool, kNow + std::chrono::minutes(30));
+  pools.Mark(pool, kNow + std::chrono::minutes(10));  // an earlier expiry never shortens
+  EXPECT_TRUE(pools.IsUnavailable("m5.large", "us-east-1a", CapacityType::kSpot,
+                                  kNow + std::chrono::minutes(29)));
+  EXPECT_FALSE(pools.IsUnavailable("m5.large", "us-east-1a", CapacityType::kOnDemand, kNow));
+  EXPECT_FALSE(pools.IsUnavailable("m5.large", "us-east-1a", CapacityType::kSpot,
+                                   kNow + std::chrono::minutes(30)));
+  EXPECT_EQ(pools.ActiveAt(kNow).size(), 1u);
+  EXPECT_TRUE(pools.ActiveAt(kNow + std::chrono::hours(1)).empty());
+}
+
+class PlanReplacementTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Result<Catalog> loaded = Catalog::Load(CO_SOURCE_DIR "/data");
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
+    catalog_ = new Catalog(std::move(*loaded));
+  }
+  static void TearDownTestSuite() { delete catalog_; }
+
+  ClusterHandle Cluster() {
+    return {.cluster_id = "c1", .region = "us-east-1", .catalog = catalog_, .scores = &scores_};
+  }
+  static inline Catalog* catalog_ = nullptr;
+  PoolScoreTable scores_;
+  UnavailablePools unavailable_;
+  NodeLocation node_{.instance_type = "m5.large",
+                     .availability_zone = "us-east-1a",
+                     .capacity = CapacityType::kSpot};
+};
+
+TEST_F(PlanReplacementTest, SkipsTheInterruptedPoolUnavailablePoolsAndUnsafeOnes) {
+  scores_.Set({"m5.large", "us-east-1a", 0.95, {}});
+  scores_.Set({"m5.large", "us-east-1b", 0.90, {}});
+  scores_.Set({"m5a.large", "us-east-1a", 0.88, {}});
+  scores_.Set({"m5a.large", "us-east-1b", 0.50, {}});  // below 0.75
+  unavailable_.Mark({"m5a.large", "us-east-1a", CapacityType::kSpot}, kNow + std::chrono::hours(1));
+  ReplacementRequest request = PlanReplacement(Cluster(), node_, unavailable_, kNow);
+  EXPECT_EQ(request.capacity, CapacityType::kSpot);
+  ASSERT_EQ(request.pools.size(), 1u);
+  EXPECT_EQ(request.pools[0].instance_type, "m5.large");
+  EXPECT_EQ(request.pools[0].availability_zone, "us-east-1b");
+}
+
+TEST_F(PlanReplacementTest, FallsBackToOnDemandOfASimilarShapeWhenNoSpotPoolIsSafe) {
+  scores_.Set({"m5.large", "us-east-1b", 0.30, {}});
+  ReplacementRequest request = PlanReplacement(Cluster(), node_, unavailable_, kNow);
+  EXPECT_EQ(request.capacity, CapacityType::kOnDemand);
+  ASSERT_FALSE(request.pools.empty());
+  EXPECT_LE(request.pools.size(), 4u);
+  for (const PoolCandidate& pool : request.pools) {
+    EXPECT_FALSE(pool.instance_type == "m5.large" && pool.availability_zone == "us-east-1a");
+  }
+}
+
+TEST_F(PlanReplacementTest, WithoutACatalogueThereIsNothingToLaunch) {
+  ClusterHandle bare{.cluster_id = "c1"};
+  EXPECT_TRUE(PlanReplacement(bare, node_, unavailable_, kNow).pools.empty());
+}
+
+}  // namespace
+}  // namespace cloudoptim
