@@ -18,6 +18,7 @@
 #include "aws/ec2_client.h"
 #include "cli/commands.h"
 #include "execute/ec2_cloud_actions.h"
+#include "execute/execution_settings.h"
 #include "execute/executor.h"
 #include "kube/cluster_connection.h"
 #include "kube/kube_cluster_api.h"
@@ -73,17 +74,10 @@ ExecutorOptions MakeOptions(const ExecuteFlags& flags, const std::string& cluste
 // The gate's configuration from the cluster's stored settings (and the --mode override).
 GateConfig LoadGateConfig(store::Store& store, const ExecuteFlags& flags,
                           const std::string& cluster_name) {
-  GateConfig config;
-  Result<store::ClusterSettings> settings =
-      store.clusters().GetSettings(flags.tenant_id, flags.cluster_id);
-  if (!settings) Fail(kExitBadInput, settings.error().ToString());
-  std::string mode =
-      flags.mode.empty() ? std::string(store::ClusterModeName(settings->mode)) : flags.mode;
-  std::optional<ExecutionMode> parsed = ParseExecutionMode(mode);
-  if (!parsed) Fail(kExitBadInput, "--mode " + mode + " is not recommend-only|approve|autopilot");
-  config.cluster_modes[cluster_name] = *parsed;
-  if (settings->kill_switch) config.kill_switches.Engage(cluster_name, "cluster kill switch");
-  return config;
+  Result<GateConfig> config = cloudoptim::LoadGateConfig(store, flags.tenant_id, flags.cluster_id,
+                                                         cluster_name, flags.mode);
+  if (!config) Fail(kExitBadInput, config.error().ToString());
+  return std::move(*config);
 }
 
 void Print(const PlanRunReport& report) {

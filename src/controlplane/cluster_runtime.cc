@@ -12,14 +12,6 @@
 namespace cloudoptim::controlplane {
 namespace {
 
-// The AWS side of one cluster. Owns what the session borrows (the HTTP client), so the
-// price source can outlive the connector call.
-struct AwsAccount {
-  std::unique_ptr<CurlHttpClient> http;
-  std::unique_ptr<aws::AwsSession> session;
-  std::unique_ptr<aws::Ec2Client> ec2;
-};
-
 Result<std::shared_ptr<AwsAccount>> ConnectAws(const store::Cluster& cluster,
                                                const AwsAccess& access, Clock& clock) {
   aws::Environment environment = aws::ProcessEnvironment();
@@ -38,6 +30,8 @@ Result<std::shared_ptr<AwsAccount>> ConnectAws(const store::Cluster& cluster,
   account->session = std::move(*session);
   account->ec2 = std::make_unique<aws::Ec2Client>(account->session->transport(),
                                                   account->session->config().Endpoint("ec2"));
+  account->sqs = std::make_unique<aws::SqsClient>(account->session->transport(),
+                                                  account->session->config().Endpoint("sqs"));
   return account;
 }
 
@@ -63,6 +57,7 @@ ClusterConnector RealClusterConnector(Clock& clock) {
       clients.spot_prices = [account](TimePoint from, TimePoint to) {
         return account->ec2->DescribeSpotPriceHistory({.start_time = from, .end_time = to});
       };
+      clients.aws = std::move(account);
     }
     return clients;
   };

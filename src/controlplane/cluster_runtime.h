@@ -13,10 +13,14 @@
 #include <string>
 #include <vector>
 
+#include "aws/aws_session.h"
+#include "aws/ec2_client.h"
 #include "aws/ec2_types.h"
+#include "aws/sqs_client.h"
 #include "common/clock.h"
 #include "kube/cluster_api.h"
 #include "kube/cluster_cache.h"
+#include "net/curl_http_client.h"
 #include "risk/region_scoring.h"
 #include "store/store_types.h"
 
@@ -26,10 +30,21 @@ namespace cloudoptim::controlplane {
 using SpotPriceSource =
     std::function<Result<std::vector<aws::SpotPricePoint>>(TimePoint from, TimePoint to)>;
 
+// The AWS side of one cluster: the signing session and the clients built over it. Owns what
+// the session borrows (the HTTP client). Shared, so the executor and the interruption handler
+// can keep using it while the engine loop rebuilds its runtime.
+struct AwsAccount {
+  std::unique_ptr<CurlHttpClient> http;
+  std::unique_ptr<aws::AwsSession> session;
+  std::unique_ptr<aws::Ec2Client> ec2;
+  std::unique_ptr<aws::SqsClient> sqs;
+};
+
 // The clients one cluster needs. Tests build them around FakeClusterApi.
 struct ClusterClients {
   std::unique_ptr<ClusterApi> kube;
-  SpotPriceSource spot_prices;  // null: no AWS access configured for this cluster
+  SpotPriceSource spot_prices;      // null: no AWS access configured for this cluster
+  std::shared_ptr<AwsAccount> aws;  // null: no AWS access configured for this cluster
   // Keep the snapshot current with watch threads between relists. Off for fakes whose state a
   // test changes directly (each CurrentSnapshot then relists).
   bool watch = true;
@@ -70,6 +85,9 @@ class ClusterRuntime {
   const std::vector<aws::SpotPricePoint>& last_spot_prices() const { return last_prices_; }
 
   const store::Cluster& cluster() const { return cluster_; }
+  ClusterApi& kube() { return *clients_.kube; }
+  // The cluster's AWS account (EC2, SQS clients); null without AWS access.
+  const std::shared_ptr<AwsAccount>& aws() const { return clients_.aws; }
   std::optional<TimePoint> last_sync() const { return last_sync_; }
 
  private:

@@ -55,9 +55,7 @@ Status ControlPlaneService::Start(const ControlPlaneConfig& config, store::Secre
   loop_->set_observer(metrics_.get());
   CO_RETURN_IF_ERROR(api_->Start());
   loop_->Start();
-  // The executor (h/execute) and the interruption handler (h/interrupt) start here, over
-  // store_ and the loop's cluster runtimes, once they are merged; Stop() ends them before
-  // the loop.
+  StartExecution();
   control_plane_->SetReady(true);
   Log(LogLevel::kInfo, "control plane started",
       {{"api", config.bind_address + ":" + std::to_string(api_->port())},
@@ -67,13 +65,42 @@ Status ControlPlaneService::Start(const ControlPlaneConfig& config, store::Secre
   return Ok();
 }
 
+// The acting side, over its own long-lived cluster clients (cluster_connections.h): the
+// worker runs plans of the clusters this replica holds and starts one interruption handler
+// per queue as clusters appear.
+void ControlPlaneService::StartExecution() {
+  connections_ = std::make_unique<ClusterConnections>(*store_, RealClusterConnector(clock_));
+  EngineLoop* loop = loop_.get();
+  directory_ = std::make_unique<CoreClusterDirectory>([loop] { return loop->Clusters(); },
+                                                      *connections_, &*catalog_);
+  InterruptionHandlerOptions interruption;
+  // Short long-polls: Stop() waits for them, and Ctrl-C should not take 20 s.
+  interruption.pollers = 2;
+  interruption.long_poll = std::chrono::seconds(5);
+  interruption.log = [](std::string_view line) {
+    Log(LogLevel::kInfo, "interruption", {{"event", std::string(line)}});
+  };
+  handlers_ = std::make_unique<InterruptionHandlers>(*store_, *directory_, *connections_, clock_,
+                                                     std::move(interruption));
+  worker_ = std::make_unique<ExecutionWorker>(
+      *store_, [loop] { return loop->Clusters(/*held_only=*/true); },
+      [loop] { return loop->Clusters(); }, *connections_, handlers_.get(), clock_);
+  worker_->Start();
+}
+
 void ControlPlaneService::Stop() {
   if (control_plane_) control_plane_->SetReady(false);
   if (api_) api_->Stop();
+  if (worker_) worker_->Stop();
+  if (handlers_) handlers_->Stop();
+  worker_.reset();
+  handlers_.reset();
+  directory_.reset();
   if (loop_) loop_->Stop();
   api_.reset();
   control_plane_.reset();
   loop_.reset();
+  connections_.reset();
   metrics_.reset();
   runner_.reset();
   ml_http_.reset();

@@ -1,5 +1,7 @@
 // The whole control plane of one replica, wired: the store (migrated), the engine runner
-// (in process or remote), the per-cluster engine loop and the core API on top. Used by
+// (in process or remote), the per-cluster engine loop, the execution worker (plans of the
+// clusters whose lease this replica holds) with one interruption handler per queue, and the
+// core API on top. Used by
 // `cloudoptim core` and `cloudoptim demo`; Stop() takes it down in the reverse order.
 //
 //   ControlPlaneService service;
@@ -13,9 +15,13 @@
 
 #include "catalog/catalog.h"
 #include "common/clock.h"
+#include "controlplane/cluster_connections.h"
 #include "controlplane/control_plane.h"
 #include "controlplane/control_plane_config.h"
+#include "controlplane/core_cluster_directory.h"
 #include "controlplane/engine_loop.h"
+#include "controlplane/execution_worker.h"
+#include "controlplane/interruption_handlers.h"
 #include "controlplane/loop_metrics.h"
 #include "net/curl_http_client.h"
 #include "server/core_api.h"
@@ -34,7 +40,8 @@ class ControlPlaneService {
   // Opens the store (migrations), loads the catalogue, starts the loops and the API.
   // The store's, the catalogue's or the API's error (naming what failed) otherwise.
   Status Start(const ControlPlaneConfig& config, store::SecretBox secret_box);
-  // API stopped first (no new triggers), then the loops (joined), then the store closed.
+  // API stopped first (no new triggers), then the execution worker and the interruption
+  // handlers, then the loops (joined), then the store closed.
   void Stop();
 
   int api_port() const { return api_ ? api_->port() : 0; }
@@ -43,6 +50,8 @@ class ControlPlaneService {
   EngineLoop& loop() { return *loop_; }
 
  private:
+  void StartExecution();
+
   SystemClock clock_;
   std::unique_ptr<store::Store> store_;
   std::optional<Catalog> catalog_;
@@ -52,6 +61,10 @@ class ControlPlaneService {
   std::unique_ptr<ControlPlane> control_plane_;
   std::unique_ptr<server::CoreApiServer> api_;
   std::unique_ptr<LoopMetrics> metrics_;
+  std::unique_ptr<ClusterConnections> connections_;
+  std::unique_ptr<CoreClusterDirectory> directory_;
+  std::unique_ptr<InterruptionHandlers> handlers_;
+  std::unique_ptr<ExecutionWorker> worker_;
 };
 
 }  // namespace cloudoptim::controlplane

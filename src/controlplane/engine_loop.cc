@@ -324,6 +324,16 @@ void EngineLoop::RecordSuccess(Entry& entry, TimePoint at) {
   }
 }
 
+std::vector<store::Cluster> EngineLoop::Clusters(bool held_only) const {
+  std::vector<store::Cluster> clusters;
+  std::lock_guard lock(entries_mutex_);
+  for (const auto& [id, entry] : entries_) {
+    std::lock_guard status(entry->status_mutex);
+    if (!held_only || entry->lease_held) clusters.push_back(entry->cluster);
+  }
+  return clusters;
+}
+
 std::optional<server::LoopStatus> EngineLoop::GetStatus(const std::string& tenant_id,
                                                         const std::string& cluster_id) const {
   std::shared_ptr<Entry> entry = Find(cluster_id);

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "common/clock.h"
@@ -74,6 +75,9 @@ class EngineLoop {
   void AddCluster(const store::Cluster& cluster);
   // Makes the cluster due now (settings changed).
   void MarkDue(const std::string& cluster_id);
+  // Every registered cluster (held_only: those whose lease this replica held at its last
+  // check), in cluster-id order. Thread-safe.
+  std::vector<store::Cluster> Clusters(bool held_only = false) const;
   std::optional<server::LoopStatus> GetStatus(const std::string& tenant_id,
                                               const std::string& cluster_id) const;
 

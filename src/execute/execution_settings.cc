@@ -1,0 +1,22 @@
+#include "execute/execution_settings.h"
+
+namespace cloudoptim {
+
+Result<GateConfig> LoadGateConfig(store::Store& store, const std::string& tenant_id,
+                                  const std::string& cluster_id, const std::string& cluster_name,
+                                  const std::string& mode_override) {
+  CO_ASSIGN_OR_RETURN(store::ClusterSettings settings,
+                      store.clusters().GetSettings(tenant_id, cluster_id));
+  std::string mode =
+      mode_override.empty() ? std::string(store::ClusterModeName(settings.mode)) : mode_override;
+  std::optional<ExecutionMode> parsed = ParseExecutionMode(mode);
+  if (!parsed) {
+    return InvalidArgument("mode " + mode + " is not recommend-only|approve|autopilot");
+  }
+  GateConfig config;
+  config.cluster_modes[cluster_name] = *parsed;
+  if (settings.kill_switch) config.kill_switches.Engage(cluster_name, "cluster kill switch");
+  return config;
+}
+
+}  // namespace cloudoptim

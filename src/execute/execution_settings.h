@@ -1,0 +1,23 @@
+// The executor's gate configuration from a cluster's stored settings: its mode
+// (recommend-only unless a person chose otherwise) and its kill switch. Shared by
+// `cloudoptim execute` and the control plane's execution pass.
+//
+//   CO_ASSIGN_OR_RETURN(GateConfig config, LoadGateConfig(store, tenant, cluster_id, "prod"));
+//   ExecutionGate gate(std::move(config));
+#pragma once
+
+#include <string>
+
+#include "safety/execution_gate.h"
+#include "store/store.h"
+
+namespace cloudoptim {
+
+// `mode_override` replaces the stored mode when not empty ("recommend-only", "approve",
+// "autopilot"); InvalidArgument naming it otherwise. The store's error when the settings
+// cannot be read.
+Result<GateConfig> LoadGateConfig(store::Store& store, const std::string& tenant_id,
+                                  const std::string& cluster_id, const std::string& cluster_name,
+                                  const std::string& mode_override = "");
+
+}  // namespace cloudoptim
