@@ -1,9 +1,12 @@
 // End to end: `cloudoptim demo --headless` starts the sandbox and the control plane, onboards
 // the sandbox through the API, and the API then lists recommendations with dollar savings;
-// another tenant sees none of it; SIGINT stops everything with exit code 0.
+// another tenant sees none of it; SIGINT stops everything with exit code 0. A spot
+// interruption injected through the sandbox reaches the control plane's interruption handler
+// through the cluster's queue, and the node is cordoned.
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -107,6 +110,71 @@ TEST(DemoTest, HeadlessDemoServesRecommendationsWithSavingsToItsTenantOnly) {
   EXPECT_EQ(Get(http, api + "/api/v1/clusters/" + cluster_id, other_key).status, 404);
   EXPECT_EQ(Get(http, api + "/api/v1/admin/clusters", other_key).body["clusters"].size(), 0u);
   db.reset();
+  http_owner.reset();
+
+  demo.Signal(SIGINT);
+  EXPECT_EQ(demo.Wait(std::chrono::seconds(60)), 0) << ReadFileOrEmpty(log);
+  std::filesystem::remove_all(dir);
+}
+
+// Polls the sandbox through kubectl until `node` is unschedulable, up to `attempts` x 200 ms.
+bool WaitForCordon(const std::string& kubeconfig, const std::string& node, int attempts) {
+  for (int i = 0; i < attempts; ++i) {
+    ::cloudoptim::testing::CommandResult result =
+        ::cloudoptim::testing::RunCommand({"kubectl", "--kubeconfig", kubeconfig, "get", "node",
+                                           node, "-o", "jsonpath={.spec.unschedulable}"});
+    if (result.exit_code == 0 && result.output.find("true") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+TEST(DemoTest, ASpotInterruptionOnTheSandboxQueueCordonsTheNodeAndIsAudited) {
+  std::string dir = MakeTempDirectory("co-demo-interrupt-test");
+  std::string log = dir + "/demo.log";
+  ChildProcess demo = ChildProcess::Start({CO_BINARY, "demo", "--headless", "--port",
+                                           std::to_string(FreeLoopbackPort()), "--data-dir", dir},
+                                          {}, log);
+  std::map<std::string, std::string> ready;
+  for (int i = 0; i < 1800 && ready.empty() && demo.IsRunning(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ready = ReadyLines(ReadFileOrEmpty(log));
+  }
+  ASSERT_FALSE(ready.empty()) << ReadFileOrEmpty(log);
+  const std::string kubeconfig = ready["kubeconfig"];
+  // The handler starts on the execution worker's next pass after onboarding.
+  for (int i = 0; i < 600; ++i) {
+    if (ReadFileOrEmpty(log).find("interruption handler started") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_THAT(ReadFileOrEmpty(log), ::testing::HasSubstr("interruption handler started"));
+
+  // Only spot instances get an EventBridge warning on the queue.
+  ::cloudoptim::testing::CommandResult spot = ::cloudoptim::testing::RunCommand(
+      {"kubectl", "--kubeconfig", kubeconfig, "get", "nodes", "-l",
+       "eks.amazonaws.com/capacityType=SPOT", "-o", "jsonpath={.items[0].metadata.name}"});
+  ASSERT_EQ(spot.exit_code, 0) << spot.output;
+  const std::string node = spot.output;
+  ASSERT_FALSE(node.empty());
+  ASSERT_FALSE(WaitForCordon(kubeconfig, node, 1)) << "cordoned before the interruption";
+  std::string empty_body = dir + "/empty.json";
+  { std::ofstream(empty_body) << "{}"; }
+  ::cloudoptim::testing::CommandResult interrupt =
+      ::cloudoptim::testing::RunCommand({"kubectl", "--kubeconfig", kubeconfig, "create", "--raw",
+                                         "/sandbox/v1/interrupt?node=" + node, "-f", empty_body});
+  ASSERT_EQ(interrupt.exit_code, 0) << interrupt.output;
+
+  EXPECT_TRUE(WaitForCordon(kubeconfig, node, 600)) << ReadFileOrEmpty(log);
+  auto http_owner = std::make_unique<CurlHttpClient>();
+  bool audited = false;
+  for (int i = 0; i < 300 && !audited; ++i) {
+    Reply audit = Get(*http_owner, ready["api_url"] + "/api/v1/audit", ready["api_key"]);
+    audited = audit.status == 200 &&
+              audit.body.dump().find("interruption-handler") != std::string::npos &&
+              audit.body.dump().find(node) != std::string::npos;
+    if (!audited) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(audited) << ReadFileOrEmpty(log);
   http_owner.reset();
 
   demo.Signal(SIGINT);
