@@ -6,6 +6,15 @@
 
 namespace cloudoptim::controlplane {
 
+CloudActionsFactory Ec2CloudActionsFactory(std::string launch_template_name) {
+  return [name = std::move(launch_template_name)](
+             ClusterClients& clients) -> std::shared_ptr<CloudActions> {
+    if (!clients.aws) return nullptr;
+    return std::make_shared<Ec2CloudActions>(*clients.aws->ec2,
+                                             Ec2CloudActionsOptions{.launch_template_name = name});
+  };
+}
+
 ExecutionWorker::ExecutionWorker(store::Store& store, ClusterSource held_clusters,
                                  ClusterSource all_clusters, ClusterConnections& connections,
                                  InterruptionHandlers* handlers, Clock& clock,
@@ -29,12 +38,11 @@ int ExecutionWorker::RunCluster(const store::Cluster& cluster) {
     NoteOnce(cluster, clients.error().ToString());
     return 0;
   }
-  if (!(*clients)->aws) {
+  std::shared_ptr<CloudActions> cloud = options_.cloud_actions(**clients);
+  if (!cloud) {
     NoteOnce(cluster, "no AWS access configured");
     return 0;
   }
-  Ec2CloudActions cloud(*(*clients)->aws->ec2,
-                        {.launch_template_name = options_.launch_template_name});
   ExecutorOptions executor_options{.tenant_id = cluster.tenant_id,
                                    .cluster_id = cluster.id,
                                    .cluster_name = cluster.name,
@@ -42,7 +50,7 @@ int ExecutionWorker::RunCluster(const store::Cluster& cluster) {
                                    .timeouts = options_.timeouts,
                                    .drain = options_.drain};
   Result<ExecutionPassResult> pass =
-      RunExecutionPass(store_, cluster, *(*clients)->kube, cloud, clock_, executor_options);
+      RunExecutionPass(store_, cluster, *(*clients)->kube, *cloud, clock_, executor_options);
   if (!pass) {
     Log(LogLevel::kWarn, "execution pass failed",
         {{"cluster", cluster.id}, {"error", pass.error().ToString()}});

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -19,14 +21,21 @@
 #include "controlplane/cluster_connections.h"
 #include "controlplane/core_cluster_directory.h"
 #include "controlplane/interruption_handlers.h"
+#include "execute/cloud_actions.h"
 #include "execute/executor.h"
 
 namespace cloudoptim::controlplane {
 
+// The cloud side of a cluster's executor; null when the cluster cannot act (no AWS access).
+using CloudActionsFactory = std::function<std::shared_ptr<CloudActions>(ClusterClients& clients)>;
+
+// The production factory: Ec2CloudActions over the cluster's AWS account, from
+// `launch_template_name`.
+CloudActionsFactory Ec2CloudActionsFactory(std::string launch_template_name);
+
 struct ExecutionWorkerOptions {
   std::chrono::milliseconds interval = std::chrono::seconds(5);
-  // Launch template of replacement nodes the executor launches (Ec2CloudActions).
-  std::string launch_template_name = "cloudoptim-nodes";
+  CloudActionsFactory cloud_actions = Ec2CloudActionsFactory("cloudoptim-nodes");
   StepTimeouts timeouts;
   DrainOptions drain;
 };
