@@ -117,6 +117,45 @@ TEST(DemoTest, HeadlessDemoServesRecommendationsWithSavingsToItsTenantOnly) {
   std::filesystem::remove_all(dir);
 }
 
+struct RunningDemo {
+  std::string dir;
+  std::string log;
+  ChildProcess process;
+  std::map<std::string, std::string> ready;  // empty when it never became ready
+};
+
+RunningDemo StartDemo(const std::string& prefix) {
+  std::string dir = MakeTempDirectory(prefix);
+  std::string log = dir + "/demo.log";
+  ChildProcess process =
+      ChildProcess::Start({CO_BINARY, "demo", "--headless", "--port",
+                           std::to_string(FreeLoopbackPort()), "--data-dir", dir},
+                          {}, log);
+  std::map<std::string, std::string> ready;
+  for (int i = 0; i < 1800 && ready.empty() && process.IsRunning(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ready = ReadyLines(ReadFileOrEmpty(log));
+  }
+  return {dir, log, std::move(process), ready};
+}
+
+::cloudoptim::testing::CommandResult Kubectl(const std::string& kubeconfig,
+                                             std::vector<std::string> args) {
+  args.insert(args.begin(), {"kubectl", "--kubeconfig", kubeconfig});
+  return ::cloudoptim::testing::RunCommand(args);
+}
+
+Reply Send(CurlHttpClient& http, const std::string& method, const std::string& url,
+           const std::string& key, const std::string& body) {
+  Result<HttpResponse> response = http.Send(
+      {.method = method,
+       .url = url,
+       .headers = {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}},
+       .body = body});
+  if (!response) return {};
+  return {response->status, Json::parse(response->body, nullptr, false)};
+}
+
 // Polls the sandbox through kubectl until `node` is unschedulable, up to `attempts` x 200 ms.
 bool WaitForCordon(const std::string& kubeconfig, const std::string& node, int attempts) {
   for (int i = 0; i < attempts; ++i) {
@@ -130,56 +169,110 @@ bool WaitForCordon(const std::string& kubeconfig, const std::string& node, int a
 }
 
 TEST(DemoTest, ASpotInterruptionOnTheSandboxQueueCordonsTheNodeAndIsAudited) {
-  std::string dir = MakeTempDirectory("co-demo-interrupt-test");
-  std::string log = dir + "/demo.log";
-  ChildProcess demo = ChildProcess::Start({CO_BINARY, "demo", "--headless", "--port",
-                                           std::to_string(FreeLoopbackPort()), "--data-dir", dir},
-                                          {}, log);
-  std::map<std::string, std::string> ready;
-  for (int i = 0; i < 1800 && ready.empty() && demo.IsRunning(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    ready = ReadyLines(ReadFileOrEmpty(log));
-  }
-  ASSERT_FALSE(ready.empty()) << ReadFileOrEmpty(log);
-  const std::string kubeconfig = ready["kubeconfig"];
+  RunningDemo demo = StartDemo("co-demo-interrupt-test");
+  ASSERT_FALSE(demo.ready.empty()) << ReadFileOrEmpty(demo.log);
+  const std::string kubeconfig = demo.ready["kubeconfig"];
   // The handler starts on the execution worker's next pass after onboarding.
   for (int i = 0; i < 600; ++i) {
-    if (ReadFileOrEmpty(log).find("interruption handler started") != std::string::npos) break;
+    if (ReadFileOrEmpty(demo.log).find("interruption handler started") != std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_THAT(ReadFileOrEmpty(log), ::testing::HasSubstr("interruption handler started"));
+  ASSERT_THAT(ReadFileOrEmpty(demo.log), ::testing::HasSubstr("interruption handler started"));
 
   // Only spot instances get an EventBridge warning on the queue.
-  ::cloudoptim::testing::CommandResult spot = ::cloudoptim::testing::RunCommand(
-      {"kubectl", "--kubeconfig", kubeconfig, "get", "nodes", "-l",
-       "eks.amazonaws.com/capacityType=SPOT", "-o", "jsonpath={.items[0].metadata.name}"});
+  ::cloudoptim::testing::CommandResult spot =
+      Kubectl(kubeconfig, {"get", "nodes", "-l", "eks.amazonaws.com/capacityType=SPOT", "-o",
+                           "jsonpath={.items[0].metadata.name}"});
   ASSERT_EQ(spot.exit_code, 0) << spot.output;
   const std::string node = spot.output;
   ASSERT_FALSE(node.empty());
   ASSERT_FALSE(WaitForCordon(kubeconfig, node, 1)) << "cordoned before the interruption";
-  std::string empty_body = dir + "/empty.json";
+  std::string empty_body = demo.dir + "/empty.json";
   { std::ofstream(empty_body) << "{}"; }
-  ::cloudoptim::testing::CommandResult interrupt =
-      ::cloudoptim::testing::RunCommand({"kubectl", "--kubeconfig", kubeconfig, "create", "--raw",
-                                         "/sandbox/v1/interrupt?node=" + node, "-f", empty_body});
+  ::cloudoptim::testing::CommandResult interrupt = Kubectl(
+      kubeconfig, {"create", "--raw", "/sandbox/v1/interrupt?node=" + node, "-f", empty_body});
   ASSERT_EQ(interrupt.exit_code, 0) << interrupt.output;
 
-  EXPECT_TRUE(WaitForCordon(kubeconfig, node, 600)) << ReadFileOrEmpty(log);
+  EXPECT_TRUE(WaitForCordon(kubeconfig, node, 600)) << ReadFileOrEmpty(demo.log);
   auto http_owner = std::make_unique<CurlHttpClient>();
+  const std::string api = demo.ready["api_url"];
+  const std::string key = demo.ready["api_key"];
   bool audited = false;
-  for (int i = 0; i < 300 && !audited; ++i) {
-    Reply audit = Get(*http_owner, ready["api_url"] + "/api/v1/audit", ready["api_key"]);
-    audited = audit.status == 200 &&
-              audit.body.dump().find("interruption-handler") != std::string::npos &&
-              audit.body.dump().find(node) != std::string::npos;
-    if (!audited) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  bool journaled = false;
+  for (int i = 0; i < 300 && !(audited && journaled); ++i) {
+    std::string audit = Get(*http_owner, api + "/api/v1/audit", key).body.dump();
+    audited = audit.find("interruption-handler") != std::string::npos &&
+              audit.find(node) != std::string::npos;
+    std::string actions =
+        Get(*http_owner, api + "/api/v1/actions?cluster_id=" + demo.ready["cluster_id"], key)
+            .body.dump();
+    journaled = actions.find("\"cordon\"") != std::string::npos &&
+                actions.find("node/" + node) != std::string::npos;
+    if (!(audited && journaled)) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  EXPECT_TRUE(audited) << ReadFileOrEmpty(log);
+  EXPECT_TRUE(audited) << ReadFileOrEmpty(demo.log);
+  EXPECT_TRUE(journaled) << ReadFileOrEmpty(demo.log);
   http_owner.reset();
 
-  demo.Signal(SIGINT);
-  EXPECT_EQ(demo.Wait(std::chrono::seconds(60)), 0) << ReadFileOrEmpty(log);
-  std::filesystem::remove_all(dir);
+  demo.process.Signal(SIGINT);
+  EXPECT_EQ(demo.process.Wait(std::chrono::seconds(60)), 0) << ReadFileOrEmpty(demo.log);
+  std::filesystem::remove_all(demo.dir);
+}
+
+// Recommend-only (the default) changes nothing; in approve mode an approved bin-pack
+// recommendation (drain, then terminate the node) is executed by the core's executor.
+TEST(DemoTest, InApproveModeAnApprovedRecommendationIsExecuted) {
+  RunningDemo demo = StartDemo("co-demo-approve-test");
+  ASSERT_FALSE(demo.ready.empty()) << ReadFileOrEmpty(demo.log);
+  const std::string api = demo.ready["api_url"];
+  const std::string key = demo.ready["api_key"];
+  const std::string cluster = api + "/api/v1/clusters/" + demo.ready["cluster_id"];
+  auto http_owner = std::make_unique<CurlHttpClient>();
+  CurlHttpClient& http = *http_owner;
+  Reply recommendations =
+      Get(http,
+          api + "/api/v1/recommendations?engine=bin-pack&cluster_id=" + demo.ready["cluster_id"] +
+              "&limit=100",
+          key);
+  ASSERT_EQ(recommendations.status, 200) << recommendations.body.dump();
+  std::string rec_id;
+  std::string node;
+  for (const Json& rec : recommendations.body["recommendations"]) {
+    const Json& actions = rec["actions"];
+    if (actions.size() == 2 && actions[0]["type"] == "drain-node" &&
+        actions[1]["type"] == "terminate-node") {
+      rec_id = rec["id"].get<std::string>();
+      node = actions[0]["target"].get<std::string>().substr(std::string("node/").size());
+      break;
+    }
+  }
+  ASSERT_FALSE(rec_id.empty()) << recommendations.body.dump();
+  std::string encoded;
+  for (char c : rec_id) encoded += c == '/' ? std::string("%2F") : std::string(1, c);
+
+  ASSERT_EQ(
+      Send(http, "POST", cluster + "/recommendations/" + encoded + "/approve", key, "{}").status,
+      200);
+  // Still recommend-only: two worker passes later nothing has run.
+  std::this_thread::sleep_for(std::chrono::seconds(11));
+  EXPECT_EQ(Kubectl(demo.ready["kubeconfig"], {"get", "node", node}).exit_code, 0);
+  EXPECT_EQ(Get(http, api + "/api/v1/audit", key).body.dump().find("plan.create"),
+            std::string::npos);
+
+  ASSERT_EQ(Send(http, "PUT", cluster + "/settings", key, R"({"mode":"approve"})").status, 200);
+  bool gone = false;
+  for (int i = 0; i < 600 && !gone; ++i) {
+    gone = Kubectl(demo.ready["kubeconfig"], {"get", "node", node}).exit_code != 0;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_TRUE(gone) << ReadFileOrEmpty(demo.log);
+  std::string audit = Get(http, api + "/api/v1/audit", key).body.dump();
+  EXPECT_THAT(audit, ::testing::HasSubstr("plan.done")) << audit;
+  http_owner.reset();
+
+  demo.process.Signal(SIGINT);
+  EXPECT_EQ(demo.process.Wait(std::chrono::seconds(60)), 0) << ReadFileOrEmpty(demo.log);
+  std::filesystem::remove_all(demo.dir);
 }
 
 TEST(DemoTest, WithARemoteMlServerTheEnginesRunThereAndStillFindSavings) {
