@@ -50,11 +50,6 @@ Result<NodeGroupSpec> ParseNodeGroup(const json& g, const std::string& field) {
   if (spec.name.empty()) return InvalidArgument(field + ".name: required");
   if (spec.instance_types.empty()) return InvalidArgument(field + ".instanceTypes: required");
   if (spec.zones.empty()) return InvalidArgument(field + ".zones: required");
-  for (const std::string& type : spec.instance_types) {
-    if (FindInstanceShape(type) == nullptr) {
-      return InvalidArgument(field + ".instanceTypes: unknown instance type \"" + type + "\"");
-    }
-  }
   CO_ASSIGN_OR_RETURN(spec.capacity, ParseCapacity(g.value("capacityType", json()), field));
   if (g.contains("labels")) spec.labels = g["labels"];
   if (g.contains("taints")) spec.taints = g["taints"];

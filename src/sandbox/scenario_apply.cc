@@ -3,7 +3,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sandbox/instance_shapes.h"
 #include "sandbox/node_factory.h"
 #include "sandbox/quantity_text.h"
 #include "sandbox/resource_registry.h"
@@ -167,6 +166,15 @@ Status ApplyScenario(const Scenario& s, SandboxCluster* cluster) {
   // cloud, if any, is advanced to now; labels and taints go on once the Nodes exist.
   uint64_t n = 0;
   std::vector<std::pair<std::string, const NodeGroupSpec*>> labelled;  // node name, group
+  // Every type is checked before anything launches, so a typo leaves no half-built fleet.
+  for (size_t g = 0; g < s.node_groups.size(); ++g) {
+    for (const std::string& type : s.node_groups[g].instance_types) {
+      if (auto known = FindNodeType(cluster->catalog(), type); !known) {
+        return InvalidArgument("nodeGroups[" + std::to_string(g) +
+                               "].instanceTypes: " + known.error().message);
+      }
+    }
+  }
   for (const NodeGroupSpec& g : s.node_groups) {
     for (int32_t i = 0; i < g.count; ++i, ++n) {
       size_t zone_index = static_cast<size_t>(i) % g.zones.size();
@@ -260,7 +268,8 @@ Status GenerateCluster(const GenerateSpec& spec, uint64_t seed, SandboxCluster* 
     CO_ASSIGN_OR_RETURN(Ec2Instance launched,
                         cluster->LaunchInstance(instance, std::string("gen-") + type, true));
     node_names.push_back(NodeNameForIp(launched.private_ip));
-    node_free_pods.push_back(FindInstanceShape(type)->max_pods);
+    CO_ASSIGN_OR_RETURN(const InstanceType* shape, FindNodeType(cluster->catalog(), type));
+    node_free_pods.push_back(shape->allocatable.pods);
   }
   cluster->SyncCloud();
   if (node_names.empty() && spec.pods > 0) return InvalidArgument("generate.pods needs nodes");
