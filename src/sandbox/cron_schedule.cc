@@ -26,18 +26,21 @@ struct FieldSpec {
 constexpr FieldSpec kMinute{"minute", 0, 59, {}};
 constexpr FieldSpec kHour{"hour", 0, 23, {}};
 constexpr FieldSpec kDay{"day-of-month", 1, 31, {}};
-constexpr FieldSpec kMonth{"month",
-                           1,
-                           12,
-                           {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                            "nov", "dec"}};
-constexpr FieldSpec kWeekday{"day-of-week", 0, 7, {"sun", "mon", "tue", "wed", "thu", "fri", "sat"}};
+constexpr FieldSpec kMonth{
+    "month",
+    1,
+    12,
+    {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}};
+constexpr FieldSpec kWeekday{
+    "day-of-week", 0, 7, {"sun", "mon", "tue", "wed", "thu", "fri", "sat"}};
 
 Result<int> ParseValue(std::string_view text, const FieldSpec& f) {
   std::string lower;
-  for (char c : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : text)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   for (size_t i = 0; i < f.names.size(); ++i) {
-    if (f.names[i] != nullptr && lower == f.names[i]) return static_cast<int>(i) + (f.min == 1 ? 1 : 0);
+    if (f.names[i] != nullptr && lower == f.names[i])
+      return static_cast<int>(i) + (f.min == 1 ? 1 : 0);
   }
   char* end = nullptr;
   long value = std::strtol(lower.c_str(), &end, 10);
@@ -57,8 +60,8 @@ Result<std::vector<int>> ParseField(std::string_view text, const FieldSpec& f, b
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string_view item = text.substr(start, comma == std::string_view::npos ? text.npos
-                                                                               : comma - start);
+    std::string_view item =
+        text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
     int step = 1;
     if (size_t slash = item.find('/'); slash != std::string_view::npos) {
       CO_ASSIGN_OR_RETURN(step, ParseValue(item.substr(slash + 1), FieldSpec{f.name, 1, 59, {}}));
@@ -137,8 +140,8 @@ bool CronSchedule::Matches(TimePoint t) const {
   unsigned weekday = std::chrono::weekday(day).c_encoding();
   bool day_ok = days_.test(static_cast<unsigned>(ymd.day()));
   bool weekday_ok = weekdays_.test(weekday);
-  bool date_ok = days_restricted_ && weekdays_restricted_ ? (day_ok || weekday_ok)
-                                                          : (day_ok && weekday_ok);
+  bool date_ok =
+      days_restricted_ && weekdays_restricted_ ? (day_ok || weekday_ok) : (day_ok && weekday_ok);
   return months_.test(static_cast<unsigned>(ymd.month())) && date_ok && hours_.test(hour) &&
          minutes_.test(minute);
 }
@@ -158,8 +161,8 @@ std::optional<TimePoint> CronSchedule::Next(TimePoint after) const {
     }
     bool day_ok = days_.test(static_cast<unsigned>(ymd.day()));
     bool weekday_ok = weekdays_.test(std::chrono::weekday(day).c_encoding());
-    bool date_ok = days_restricted_ && weekdays_restricted_ ? (day_ok || weekday_ok)
-                                                            : (day_ok && weekday_ok);
+    bool date_ok =
+        days_restricted_ && weekdays_restricted_ ? (day_ok || weekday_ok) : (day_ok && weekday_ok);
     if (!date_ok) {
       t = day + days(1);
       continue;

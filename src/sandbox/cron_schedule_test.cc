@@ -40,8 +40,9 @@ TEST(CronScheduleTest, RestrictedDayFieldsAreOredAsInVixieCron) {
 TEST(CronScheduleTest, MalformedSchedulesNameTheField) {
   EXPECT_EQ(NextAfter("0 25 * * *", "2026-11-26T00:00:00Z"),
             "schedule: hour field \"25\" out of range 0-23");
-  EXPECT_EQ(NextAfter("* * *", "2026-11-26T00:00:00Z"),
-            "schedule: \"* * *\" needs 5 fields (minute hour day-of-month month day-of-week), has 3");
+  EXPECT_EQ(
+      NextAfter("* * *", "2026-11-26T00:00:00Z"),
+      "schedule: \"* * *\" needs 5 fields (minute hour day-of-month month day-of-week), has 3");
   EXPECT_EQ(NextAfter("0 0 * foo *", "2026-11-26T00:00:00Z"),
             "schedule: month field \"foo\" out of range 1-12");
   EXPECT_EQ(NextAfter("5-1 * * * *", "2026-11-26T00:00:00Z"),

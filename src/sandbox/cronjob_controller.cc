@@ -103,7 +103,8 @@ void SyncCronJob(ObjectStore& store, const json& cronjob, const std::vector<cons
   TimePoint due{};
   bool is_due = false;
   if (schedule && !spec.value("suspend", false)) {
-    for (std::optional<TimePoint> t = schedule->Next(last); t && *t <= now; t = schedule->Next(*t)) {
+    for (std::optional<TimePoint> t = schedule->Next(last); t && *t <= now;
+         t = schedule->Next(*t)) {
       due = *t;
       is_due = true;
     }

@@ -49,12 +49,8 @@ json NewReplicaSet(const json& d, const std::string& name, const std::string& ha
 
 json Condition(const std::string& type, bool ok, const std::string& reason,
                const std::string& message, const std::string& when) {
-  return {{"type", type},
-          {"status", ok ? "True" : "False"},
-          {"reason", reason},
-          {"message", message},
-          {"lastUpdateTime", when},
-          {"lastTransitionTime", when}};
+  return {{"type", type},       {"status", ok ? "True" : "False"}, {"reason", reason},
+          {"message", message}, {"lastUpdateTime", when},          {"lastTransitionTime", when}};
 }
 
 // Status as the deployment controller reports it: replicas = pods of every set that are not
@@ -72,8 +68,8 @@ void WriteDeploymentStatus(ObjectStore& store, const json& d, const std::string&
   bool complete = updated == replicas && active == replicas && available == replicas;
   bool minimum = available >= replicas - (strategy.recreate ? 0 : strategy.max_unavailable);
   std::string when = FormatRfc3339(now);
-  json previous = d.contains("status") ? d["status"].value("conditions", json::array())
-                                       : json::array();
+  json previous =
+      d.contains("status") ? d["status"].value("conditions", json::array()) : json::array();
   json conditions = json::array(
       {Condition("Available", minimum,
                  minimum ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
@@ -97,8 +93,8 @@ void WriteDeploymentStatus(ObjectStore& store, const json& d, const std::string&
                  {"updatedReplicas", updated},
                  {"readyReplicas", available > 0 ? json(available) : json(nullptr)},
                  {"availableReplicas", available > 0 ? json(available) : json(nullptr)},
-                 {"unavailableReplicas", total_spec > available ? json(total_spec - available)
-                                                                : json(nullptr)},
+                 {"unavailableReplicas",
+                  total_spec > available ? json(total_spec - available) : json(nullptr)},
                  {"observedGeneration", d["metadata"].value("generation", 1)},
                  {"conditions", conditions}};
   SetStatus(store, "deployments.apps", d, status);
@@ -110,11 +106,11 @@ void SyncDeployment(ObjectStore& store, const json& d, std::vector<const json*> 
   std::string hash = PodTemplateHash(d["spec"]["template"]);
   std::string new_name = Name(d) + "-" + hash;
   // A malformed strategy behaves as the default one (the API server would have refused it).
-  RolloutStrategy strategy = ParseRolloutStrategy(d["spec"], replicas)
-                                 .value_or(RolloutStrategy{false, (replicas + 3) / 4, replicas / 4});
-  std::stable_sort(owned_sets.begin(), owned_sets.end(), [](const json* a, const json* b) {
-    return RevisionOf(*a) < RevisionOf(*b);
-  });
+  RolloutStrategy strategy =
+      ParseRolloutStrategy(d["spec"], replicas)
+          .value_or(RolloutStrategy{false, (replicas + 3) / 4, replicas / 4});
+  std::stable_sort(owned_sets.begin(), owned_sets.end(),
+                   [](const json* a, const json* b) { return RevisionOf(*a) < RevisionOf(*b); });
   int64_t max_revision = owned_sets.empty() ? 0 : RevisionOf(*owned_sets.back());
   auto current = std::find_if(owned_sets.begin(), owned_sets.end(),
                               [&](const json* rs) { return Name(*rs) == new_name; });
@@ -151,8 +147,8 @@ void SyncDeployment(ObjectStore& store, const json& d, std::vector<const json*> 
     std::vector<OwnedPod> active = Active(pods[Uid(*rs)]);
     int64_t spec_replicas = (*rs)["spec"].value("replicas", 0);
     total_spec += spec_replicas;
-    sets.push_back({rs == *current, spec_replicas, static_cast<int64_t>(active.size()),
-                    CountReady(active)});
+    sets.push_back(
+        {rs == *current, spec_replicas, static_cast<int64_t>(active.size()), CountReady(active)});
   }
   std::vector<int64_t> target = d["spec"].value("paused", false)
                                     ? std::vector<int64_t>()

@@ -26,7 +26,8 @@ Result<int64_t> ResolveIntOrPercent(const json& value, int64_t total, bool round
 Result<RolloutStrategy> ParseRolloutStrategy(const json& spec, int64_t replicas) {
   RolloutStrategy strategy;
   const json none = json::object();
-  const json& s = spec.contains("strategy") && spec["strategy"].is_object() ? spec["strategy"] : none;
+  const json& s =
+      spec.contains("strategy") && spec["strategy"].is_object() ? spec["strategy"] : none;
   std::string type = s.value("type", "RollingUpdate");
   if (type == "Recreate") {
     strategy.recreate = true;

@@ -21,7 +21,8 @@ TEST(DeploymentRolloutTest, DefaultsAre25PercentSurgeUpAndUnavailableDown) {
   auto recreate = ParseRolloutStrategy(json::parse(R"({"strategy":{"type":"Recreate"}})"), 4);
   ASSERT_TRUE(recreate);
   EXPECT_TRUE(recreate->recreate);
-  auto bad = ParseRolloutStrategy(json::parse(R"({"strategy":{"rollingUpdate":{"maxSurge":"x%"}}})"), 4);
+  auto bad =
+      ParseRolloutStrategy(json::parse(R"({"strategy":{"rollingUpdate":{"maxSurge":"x%"}}})"), 4);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().message, "spec.strategy.rollingUpdate.maxSurge: bad value \"x%\"");
 }

@@ -57,10 +57,11 @@ json MakeNodeObject(const Ec2Instance& instance, const std::string& node_group,
                    {"memory", std::to_string(type.memory_mib * 1024) + "Ki"},
                    {"pods", std::to_string(alloc.pods)},
                    {"ephemeral-storage", "20959212Ki"}};
-  json allocatable = {{"cpu", FormatCpu(alloc.cpu_millis)},
-                      {"memory", std::to_string(alloc.memory_bytes >> 20) + "Mi"},
-                      {"pods", std::to_string(alloc.pods)},
-                      {"ephemeral-storage", std::to_string(alloc.ephemeral_storage_bytes >> 20) + "Mi"}};
+  json allocatable = {
+      {"cpu", FormatCpu(alloc.cpu_millis)},
+      {"memory", std::to_string(alloc.memory_bytes >> 20) + "Mi"},
+      {"pods", std::to_string(alloc.pods)},
+      {"ephemeral-storage", std::to_string(alloc.ephemeral_storage_bytes >> 20) + "Mi"}};
   if (type.gpus > 0) {
     capacity["nvidia.com/gpu"] = std::to_string(type.gpus);
     allocatable["nvidia.com/gpu"] = std::to_string(type.gpus);

@@ -128,10 +128,10 @@ void SandboxCluster::AttachCloud(SimulatedCloud* cloud) {
   // describe-volumes` lists them), as the EBS CSI driver creates them.
   scheduler_.SetVolumeProvisioner(
       [cloud](const std::string& zone, int64_t size_gib, TimePoint now) -> Result<std::string> {
-        CO_ASSIGN_OR_RETURN(EbsVolume volume,
-                            cloud->CreateVolume(zone, size_gib, "gp3",
-                                                {{"kubernetes.io/created-for/pvc/name", "sandbox"}},
-                                                now));
+        CO_ASSIGN_OR_RETURN(
+            EbsVolume volume,
+            cloud->CreateVolume(zone, size_gib, "gp3",
+                                {{"kubernetes.io/created-for/pvc/name", "sandbox"}}, now));
         return volume.volume_id;
       });
 }

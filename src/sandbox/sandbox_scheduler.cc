@@ -193,10 +193,9 @@ void SandboxScheduler::ProvisionVolumes(const Pod& pod, const std::string& zone,
       volume_id = *created;
     }
     std::string pv_name = "pvc-" + uid;
-    json zone_term = {{"matchExpressions",
-                       json::array({{{"key", "topology.ebs.csi.aws.com/zone"},
-                                     {"operator", "In"},
-                                     {"values", json::array({zone})}}})}};
+    json zone_term = {{"matchExpressions", json::array({{{"key", "topology.ebs.csi.aws.com/zone"},
+                                                         {"operator", "In"},
+                                                         {"values", json::array({zone})}}})}};
     json pv_spec = {
         {"capacity", {{"storage", storage}}},
         {"accessModes", spec.value("accessModes", json::array({"ReadWriteOnce"}))},
@@ -208,8 +207,7 @@ void SandboxScheduler::ProvisionVolumes(const Pod& pod, const std::string& zone,
           {"name", volume.pvc_claim_name},
           {"uid", uid}}},
         {"csi", {{"driver", "ebs.csi.aws.com"}, {"volumeHandle", volume_id}, {"fsType", "ext4"}}},
-        {"nodeAffinity",
-         {{"required", {{"nodeSelectorTerms", json::array({zone_term})}}}}}};
+        {"nodeAffinity", {{"required", {{"nodeSelectorTerms", json::array({zone_term})}}}}}};
     json pv = {{"apiVersion", "v1"},
                {"kind", "PersistentVolume"},
                {"metadata",

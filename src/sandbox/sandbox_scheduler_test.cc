@@ -33,8 +33,8 @@ class SandboxSchedulerTest : public ::testing::Test {
   }
 
   json Pod(const std::string& name, const std::string& cpu, json extra_spec = json::object()) {
-    json spec = {{"containers",
-                  {{{"name", "app"}, {"resources", {{"requests", {{"cpu", cpu}}}}}}}}};
+    json spec = {
+        {"containers", {{{"name", "app"}, {"resources", {{"requests", {{"cpu", cpu}}}}}}}}};
     spec.merge_patch(extra_spec);
     return {{"apiVersion", "v1"},
             {"kind", "Pod"},
@@ -155,7 +155,8 @@ TEST_F(SandboxSchedulerTest, ZoneSpreadAndHostnameAntiAffinityAreHonoured) {
   for (int i = 0; i < 4; ++i) CreatePod(Pod("web-" + std::to_string(i), "100m", spread));
   EXPECT_EQ(scheduler_.SchedulePending(clock_.Now()), 4);
   int in_b = 0;
-  for (int i = 0; i < 4; ++i) in_b += NodeOf("web-" + std::to_string(i)) == "ip-10-0-0-3.ec2.internal";
+  for (int i = 0; i < 4; ++i)
+    in_b += NodeOf("web-" + std::to_string(i)) == "ip-10-0-0-3.ec2.internal";
   EXPECT_EQ(in_b, 2);  // 2 + 2 across the two zones, though zone a has two nodes
 
   json anti = json::parse(R"({"affinity": {"podAntiAffinity": {

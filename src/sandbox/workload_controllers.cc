@@ -284,11 +284,12 @@ void WorkloadControllers::ReconcileJobs(TimePoint now) {
           json::array({{{"type", "Complete"}, {"status", "True"}, {"lastTransitionTime", when}}});
       RecordEvent(*store_, job, "Normal", "Completed", "Job completed", "job-controller", now);
     } else if (!finished && failed_job) {
-      status["conditions"] = json::array({{{"type", "Failed"},
-                                           {"status", "True"},
-                                           {"reason", "BackoffLimitExceeded"},
-                                           {"message", "Job has reached the specified backoff limit"},
-                                           {"lastTransitionTime", when}}});
+      status["conditions"] =
+          json::array({{{"type", "Failed"},
+                        {"status", "True"},
+                        {"reason", "BackoffLimitExceeded"},
+                        {"message", "Job has reached the specified backoff limit"},
+                        {"lastTransitionTime", when}}});
       RecordEvent(*store_, job, "Warning", "BackoffLimitExceeded",
                   "Job has reached the specified backoff limit", "job-controller", now);
     }

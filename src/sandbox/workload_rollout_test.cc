@@ -35,10 +35,11 @@ class WorkloadRolloutTest : public ::testing::Test {
   }
   // The rightsizing patch: new container requests in the template.
   void PatchRequests(const std::string& cpu) {
-    ASSERT_TRUE(cluster_.store().Mutate("deployments.apps", "default", "web", [&](json& d) -> Status {
-      d["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"] = cpu;
-      return Ok();
-    }));
+    ASSERT_TRUE(
+        cluster_.store().Mutate("deployments.apps", "default", "web", [&](json& d) -> Status {
+          d["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"] = cpu;
+          return Ok();
+        }));
   }
   struct Census {
     int ready_old = 0, ready_new = 0, active_old = 0, active_new = 0;
@@ -184,15 +185,15 @@ TEST_F(WorkloadRolloutTest, CronJobRunsOnScheduleWithHistoryAndConcurrencyPolici
   }));
   cluster_.Tick();
   size_t before = jobs().size();
-  std::string last = (*cluster_.store().Get("cronjobs.batch", "default", "report"))["status"]
-                         .value("lastScheduleTime", "");
+  std::string last = (*cluster_.store().Get("cronjobs.batch", "default", "report"))["status"].value(
+      "lastScheduleTime", "");
   for (int minute = 0; minute < 60; ++minute) {
     cluster_.Tick();
     clock_.Advance(std::chrono::minutes(1));
   }
   EXPECT_LE(jobs().size(), before);
-  EXPECT_EQ((*cluster_.store().Get("cronjobs.batch", "default", "report"))["status"]
-                .value("lastScheduleTime", ""),
+  EXPECT_EQ((*cluster_.store().Get("cronjobs.batch", "default", "report"))["status"].value(
+                "lastScheduleTime", ""),
             last);
 }
 
