@@ -258,8 +258,21 @@ spec:
 }
 
 TEST_F(SandboxKubectlTest, CronJobCreatesJobsThatComplete) {
-  CommandResult created = Kubectl({"create", "cronjob", "ticker", "--image=busybox:1.36",
-                                   "--schedule=*/1 * * * *", "--", "/bin/true"});
+  // Applied, not `kubectl create cronjob`: kubectl's typed generators send protobuf, which
+  // the sandbox answers with 415 (checked below).
+  std::string manifest = R"(apiVersion: batch/v1
+kind: CronJob
+metadata: {name: ticker, namespace: default}
+spec:
+  schedule: "*/1 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: tick, image: busybox:1.36, command: [/bin/true]}]
+)";
+  CommandResult created = Kubectl({"apply", "-f", "-"}, manifest);
   ASSERT_EQ(created.exit_code, 0) << created.output;
   // 20x time: a simulated minute is 3 s, a Job pod runs 60 simulated seconds.
   EXPECT_TRUE(EventuallyContains(
@@ -269,6 +282,10 @@ TEST_F(SandboxKubectlTest, CronJobCreatesJobsThatComplete) {
   EXPECT_FALSE(Kubectl({"get", "cronjob", "ticker", "-o", "jsonpath={.status.lastScheduleTime}"})
                    .output.empty());
   ASSERT_EQ(Kubectl({"delete", "cronjob", "ticker"}).exit_code, 0);
+  CommandResult generator =
+      Kubectl({"create", "cronjob", "proto", "--image=busybox:1.36", "--schedule=*/5 * * * *"});
+  EXPECT_NE(generator.exit_code, 0);
+  EXPECT_THAT(generator.output, HasSubstr("unknown format"));
 }
 
 // A claim bound to an EBS volume in one zone pins its pod to that zone.
