@@ -92,6 +92,18 @@ TEST_F(WorkloadRolloutTest, TemplateChangeRollsPodsWithinSurgeAndUnavailability)
   }
   EXPECT_EQ(old_sets, 1);  // kept at zero for rollback, as Kubernetes does
   EXPECT_EQ(Deployment()["metadata"]["annotations"]["deployment.kubernetes.io/revision"], "2");
+
+  // Back to the first template (what `kubectl rollout undo` does): its ReplicaSet is revived
+  // as revision 3 rather than a third one created.
+  PatchRequests("100m");
+  for (int i = 0; i < 40 && (i < 2 || !RolledOut()); ++i) {
+    cluster_.Tick();
+    clock_.Advance(std::chrono::seconds(5));
+  }
+  ASSERT_TRUE(RolledOut());
+  EXPECT_EQ(Count("100m").active_new, 4);
+  EXPECT_EQ(cluster_.store().ParsedAll("replicasets.apps").size(), 2u);
+  EXPECT_EQ(Deployment()["metadata"]["annotations"]["deployment.kubernetes.io/revision"], "3");
 }
 
 TEST_F(WorkloadRolloutTest, DefaultStrategyIs25PercentAndRecreateNeverOverlaps) {
@@ -213,6 +225,27 @@ TEST_F(WorkloadRolloutTest, JobFailsAfterItsBackoffLimitAndFailedHistoryIsKept) 
   EXPECT_EQ(status["failed"], 2);  // backoffLimit 1: the second failure fails the Job
   EXPECT_EQ(status["conditions"][0]["type"], "Failed");
   EXPECT_EQ(status["conditions"][0]["reason"], "BackoffLimitExceeded");
+
+  // A CronJob whose Jobs fail keeps failedJobsHistoryLimit (default 1) of them.
+  json cronjob = json::parse(R"({"apiVersion":"batch/v1","kind":"CronJob",
+    "metadata":{"name":"broken","namespace":"default"},
+    "spec":{"schedule":"*/10 * * * *","jobTemplate":{"spec":{"backoffLimit":0,"template":{
+      "metadata":{"annotations":{"sandbox.cloudoptim.io/exit-code":"1"}},
+      "spec":{"restartPolicy":"Never","containers":[{"name":"r"}]}}}}}})");
+  ASSERT_TRUE(cluster_.store().Create("cronjobs.batch", cronjob));
+  for (int minute = 0; minute < 45; ++minute) {
+    cluster_.Tick();
+    clock_.Advance(std::chrono::minutes(1));
+  }
+  cluster_.Tick();
+  int failed_jobs = 0;
+  for (const json& j : cluster_.store().ParsedAll("jobs.batch")) {
+    if (j["metadata"]["name"].get<std::string>().starts_with("broken-")) {
+      ++failed_jobs;
+      EXPECT_EQ(j["status"]["conditions"][0]["type"], "Failed");
+    }
+  }
+  EXPECT_EQ(failed_jobs, 1);
 }
 
 }  // namespace
