@@ -90,6 +90,7 @@ void WorkloadControllers::ReconcileAll(TimePoint now) {
   ReconcileDaemonSets(now);
   ReconcileCronJobs(now);
   ReconcileJobs(now);
+  ReconcileEndpoints();
   UpdateDisruptionBudgets();
 }
 

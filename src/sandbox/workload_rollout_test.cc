@@ -248,5 +248,37 @@ TEST_F(WorkloadRolloutTest, JobFailsAfterItsBackoffLimitAndFailedHistoryIsKept) 
   EXPECT_EQ(failed_jobs, 1);
 }
 
+TEST_F(WorkloadRolloutTest, ServicesGetEndpointsAndSlicesOfTheirReadyPods) {
+  CreateDeployment(R"({})");
+  ASSERT_TRUE(
+      cluster_.store().Create("services", json::parse(R"({"apiVersion":"v1","kind":"Service",
+        "metadata":{"name":"web","namespace":"default"},
+        "spec":{"selector":{"app":"web"},"ports":[{"name":"http","port":80,"targetPort":8080}]}})")));
+  for (int i = 0; i < 3; ++i) cluster_.Tick();
+  Result<json> endpoints = cluster_.store().Get("endpoints", "default", "web");
+  ASSERT_TRUE(endpoints);
+  EXPECT_EQ((*endpoints)["subsets"][0]["addresses"].size(), 4u);
+  EXPECT_EQ((*endpoints)["subsets"][0]["ports"][0]["port"], 8080);
+  Result<json> slice =
+      cluster_.store().Get("endpointslices.discovery.k8s.io", "default", "web-sandbox");
+  ASSERT_TRUE(slice);
+  EXPECT_EQ((*slice)["metadata"]["labels"]["kubernetes.io/service-name"], "web");
+  ASSERT_EQ((*slice)["endpoints"].size(), 4u);
+  EXPECT_EQ((*slice)["endpoints"][0]["zone"], "us-east-1a");
+  EXPECT_EQ((*slice)["endpoints"][0]["conditions"]["ready"], true);
+
+  ASSERT_TRUE(cluster_.store().Mutate("deployments.apps", "default", "web", [](json& d) -> Status {
+    d["spec"]["replicas"] = 1;
+    return Ok();
+  }));
+  for (int i = 0; i < 3; ++i) cluster_.Tick();
+  EXPECT_EQ(
+      (*cluster_.store().Get("endpoints", "default", "web"))["subsets"][0]["addresses"].size(), 1u);
+  ASSERT_TRUE(cluster_.store().Delete("services", "default", "web"));
+  cluster_.Tick();
+  EXPECT_FALSE(cluster_.store().Get("endpoints", "default", "web"));
+  EXPECT_FALSE(cluster_.store().Get("endpointslices.discovery.k8s.io", "default", "web-sandbox"));
+}
+
 }  // namespace
 }  // namespace cloudoptim::sandbox
