@@ -332,6 +332,17 @@ spec:
   }
 }
 
+TEST_F(SandboxKubectlTest, ServicesHaveEndpointsAndSlicesWithZones) {
+  EXPECT_TRUE(EventuallyContains({"get", "endpoints", "frontend", "-n", "boutique-prod", "-o",
+                                  "jsonpath={.subsets[0].addresses[0].ip}"},
+                                 "."));
+  CommandResult zones = Kubectl({"get", "endpointslices", "-n", "boutique-prod", "-l",
+                                 "kubernetes.io/service-name=frontend", "-o",
+                                 "jsonpath={.items[0].endpoints[*].zone}"});
+  ASSERT_EQ(zones.exit_code, 0) << zones.output;
+  EXPECT_THAT(zones.output, HasSubstr("us-east-1"));
+}
+
 TEST_F(SandboxKubectlTest, GetPodsWatchStreamsChanges) {
   std::string log = *dir_ + "/watch.log";
   ChildProcess watch = ChildProcess::Start({"kubectl", "--kubeconfig", *kubeconfig_, "get", "pods",
