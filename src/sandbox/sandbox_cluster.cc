@@ -124,16 +124,18 @@ std::vector<Ec2Instance> SandboxCluster::Instances() const {
 void SandboxCluster::AttachCloud(SimulatedCloud* cloud) {
   cloud_ = cloud;
   cloud_->AddListener(this);
-  // Claims provisioned on first use become EBS volumes of the account (`aws ec2
-  // describe-volumes` lists them), as the EBS CSI driver creates them.
-  scheduler_.SetVolumeProvisioner(
-      [cloud](const std::string& zone, int64_t size_gib, TimePoint now) -> Result<std::string> {
-        CO_ASSIGN_OR_RETURN(
-            EbsVolume volume,
-            cloud->CreateVolume(zone, size_gib, "gp3",
-                                {{"kubernetes.io/created-for/pvc/name", "sandbox"}}, now));
-        return volume.volume_id;
-      });
+  // Claims provisioned on first use become EBS volumes of the account, attached to the node's
+  // instance (`aws ec2 describe-volumes` shows them in-use), as the EBS CSI driver does.
+  scheduler_.SetVolumeProvisioner([cloud](const std::string& zone, int64_t size_gib,
+                                          const std::string& instance_id,
+                                          TimePoint now) -> Result<std::string> {
+    CO_ASSIGN_OR_RETURN(
+        EbsVolume volume,
+        cloud->CreateVolume(zone, size_gib, "gp3", {{"ebs.csi.aws.com/cluster", "true"}}, now));
+    // An instance the cloud no longer knows leaves the volume available, as a detached one is.
+    if (!instance_id.empty()) (void)cloud->AttachVolume(volume.volume_id, instance_id);
+    return volume.volume_id;
+  });
 }
 
 Result<Ec2Instance> SandboxCluster::LaunchInstance(const Ec2Instance& spec,

@@ -173,7 +173,8 @@ void SandboxScheduler::SyncClaimZones() {
   }
 }
 
-void SandboxScheduler::ProvisionVolumes(const Pod& pod, const std::string& zone, TimePoint now) {
+void SandboxScheduler::ProvisionVolumes(const Pod& pod, const Node& node, TimePoint now) {
+  const std::string zone = node.Zone();
   for (const Volume& volume : pod.volumes) {
     if (volume.pvc_claim_name.empty()) continue;
     const std::string& ns = pod.meta.namespace_name;
@@ -188,7 +189,7 @@ void SandboxScheduler::ProvisionVolumes(const Pod& pod, const std::string& zone,
     int64_t size_gib = std::max<int64_t>(1, (MemoryBytesOf(storage) + (1LL << 30) - 1) >> 30);
     std::string volume_id = LocalVolumeId(uid);
     if (provisioner_) {
-      Result<std::string> created = provisioner_(zone, size_gib, now);
+      Result<std::string> created = provisioner_(zone, size_gib, node.InstanceId(), now);
       if (!created) continue;  // the cloud refused: the claim stays unbound, retried next pass
       volume_id = *created;
     }
@@ -272,7 +273,7 @@ int SandboxScheduler::SchedulePending(TimePoint now) {
     if (!bound_pod) continue;
     state_.Bind(prepared, *node);
     bound_[prepared.key] = {*node, sync_stamp_};
-    ProvisionVolumes(*pod, target.Zone(), now);
+    ProvisionVolumes(*pod, target, now);
     ++bound;
   }
   return bound;

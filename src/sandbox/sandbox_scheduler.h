@@ -31,10 +31,10 @@ namespace cloudoptim::sandbox {
 
 class SandboxScheduler {
  public:
-  // Creates the EBS volume of a provisioned claim (zone, size) and returns its id; without
-  // one, ids are made up locally.
-  using VolumeProvisioner =
-      std::function<Result<std::string>(const std::string& zone, int64_t size_gib, TimePoint now)>;
+  // Creates the EBS volume of a provisioned claim (zone, size) attached to the instance of the
+  // chosen node, and returns its id; without one, ids are made up locally.
+  using VolumeProvisioner = std::function<Result<std::string>(
+      const std::string& zone, int64_t size_gib, const std::string& instance_id, TimePoint now)>;
 
   SandboxScheduler(ObjectStore* store, const PodIndex* index) : store_(store), index_(index) {}
   void SetVolumeProvisioner(VolumeProvisioner provisioner) {
@@ -64,7 +64,7 @@ class SandboxScheduler {
   void SyncClaimZones();
   Status BindDecoded(const Pod& pod);
   // PVs for the pod's claims that have none, in `zone` (WaitForFirstConsumer).
-  void ProvisionVolumes(const Pod& pod, const std::string& zone, TimePoint now);
+  void ProvisionVolumes(const Pod& pod, const Node& node, TimePoint now);
 
   ObjectStore* store_;
   const PodIndex* index_;
