@@ -14,5 +14,6 @@ void AddCatalogCommand(CLI::App& app);
 void AddAwsCommand(CLI::App& app);
 void AddAnalyzeCommand(CLI::App& app);
 void AddSandboxCommand(CLI::App& app);
+void AddMlServerCommand(CLI::App& app);
 
 }  // namespace cloudoptim::cli

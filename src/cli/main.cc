@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   cloudoptim::cli::AddAwsCommand(app);
   cloudoptim::cli::AddAnalyzeCommand(app);
   cloudoptim::cli::AddSandboxCommand(app);
+  cloudoptim::cli::AddMlServerCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
