@@ -55,13 +55,17 @@ json Namespace(const std::string& name, const json& labels) {
 json WorkloadObject(const WorkloadSpec& w) {
   json pod_meta = {{"labels", w.labels}};
   if (!w.usage.empty()) pod_meta["annotations"] = {{std::string(kUsageAnnotation), w.usage}};
+  if (w.run_seconds > 0) {
+    pod_meta["annotations"][std::string(kRunSecondsAnnotation)] = std::to_string(w.run_seconds);
+  }
   json pod_spec = w.pod_spec_extra;
   pod_spec["containers"] = w.containers;
   json spec = {{"selector", {{"matchLabels", w.labels}}},
                {"template", {{"metadata", pod_meta}, {"spec", pod_spec}}}};
-  std::string api_version = w.kind == "Job" ? "batch/v1" : "apps/v1";
+  bool batch = w.kind == "Job" || w.kind == "CronJob";
+  std::string api_version = batch ? "batch/v1" : "apps/v1";
   if (w.kind == "Deployment" || w.kind == "StatefulSet") spec["replicas"] = w.replicas;
-  if (w.kind == "Job") {
+  if (batch) {
     spec.erase("selector");
     spec["completions"] = w.replicas;
     spec["parallelism"] = w.replicas;
@@ -78,6 +82,9 @@ json WorkloadObject(const WorkloadSpec& w) {
                           {"resources", {{"requests", {{"storage", c.value("size", "10Gi")}}}}}}}});
     }
     if (!claims.empty()) spec["volumeClaimTemplates"] = claims;
+  }
+  if (w.kind == "CronJob") {
+    spec = {{"schedule", w.schedule}, {"jobTemplate", {{"spec", spec}}}};
   }
   return {{"apiVersion", api_version},
           {"kind", w.kind},

@@ -248,6 +248,36 @@ TEST_F(WorkloadRolloutTest, JobFailsAfterItsBackoffLimitAndFailedHistoryIsKept) 
   EXPECT_EQ(failed_jobs, 1);
 }
 
+TEST_F(WorkloadRolloutTest, ScenarioCronJobsRunWithTheirSimulatedDuration) {
+  auto scenario = ParseScenario(R"(
+workloads:
+- name: nightly
+  kind: CronJob
+  schedule: "0 2 * * *"
+  runSeconds: 1800
+  replicas: 2
+  containers: [{name: etl, requests: {cpu: 100m, memory: 128Mi}}]
+)");
+  ASSERT_TRUE(scenario) << scenario.error().message;
+  ASSERT_TRUE(ApplyScenario(*scenario, &cluster_));
+  // 08:00 now: the next run is 02:00 tomorrow; a job of 2 pods running 30 minutes.
+  for (int hour = 0; hour < 19; ++hour) {
+    cluster_.Tick();
+    clock_.Advance(std::chrono::hours(1));
+  }
+  for (int minute = 0; minute < 40; ++minute) {
+    cluster_.Tick();
+    clock_.Advance(std::chrono::minutes(1));
+  }
+  auto job = cluster_.store().Get("jobs.batch", "default", "nightly-30001080");
+  ASSERT_TRUE(job);  // 2027-01-16T02:00Z is minute 30,001,080 since the epoch
+  EXPECT_EQ((*job)["status"]["succeeded"], 2);
+  auto bad = ParseScenario(
+      "workloads:\n- {name: x, kind: CronJob, schedule: '61 * * * *', containers: [{name: c}]}\n");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "workloads[0].schedule: minute field \"61\" out of range 0-59");
+}
+
 TEST_F(WorkloadRolloutTest, ServicesGetEndpointsAndSlicesOfTheirReadyPods) {
   CreateDeployment(R"({})");
   ASSERT_TRUE(
