@@ -213,14 +213,23 @@ TEST_F(SandboxAwsCliTest, DescribeVolumesListsTheScenariosUnattachedVolumes) {
   for (const std::string& id : volume_ids) EXPECT_THAT(pvs.output, HasSubstr(id));
 }
 
+// m7g.large is in no scenario: any of the catalogue's types becomes a Node with the
+// catalogue's shape (data/instance-types.csv: arm64, 1930m, 6844Mi, 29 pods allocatable).
 TEST_F(SandboxAwsCliTest, RunInstancesAddsANodeAndTerminateInstancesRemovesIt) {
   CliResult run = Aws({"ec2", "run-instances", "--image-id", "ami-12345678", "--instance-type",
-                       "m5.large", "--count", "1", "--placement", "AvailabilityZone=us-east-1a"});
+                       "m7g.large", "--count", "1", "--placement", "AvailabilityZone=us-east-1a"});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const std::string id = run.body["Instances"][0]["InstanceId"];
   EXPECT_TRUE(EventuallyNode(id, true)) << "no Node for " << id;
   CommandResult nodes = Kubectl({"get", "nodes"});
   EXPECT_THAT(nodes.output, HasSubstr("Ready"));
+  CommandResult shapes = Kubectl(
+      {"get", "nodes", "-o",
+       "jsonpath={range .items[*]}{.spec.providerID} {.metadata.labels.kubernetes\\.io/arch} "
+       "{.status.allocatable.cpu} {.status.allocatable.memory} {.status.allocatable.pods}{\"\\n\"}"
+       "{end}"});
+  ASSERT_EQ(shapes.exit_code, 0) << shapes.output;
+  EXPECT_THAT(shapes.output, HasSubstr("/" + id + " arm64 1930m 6844Mi 29\n"));
 
   CliResult terminate = Aws({"ec2", "terminate-instances", "--instance-ids", id});
   ASSERT_EQ(terminate.exit_code, 0) << terminate.output;

@@ -212,6 +212,137 @@ spec:
   EXPECT_TRUE(replaced);
 }
 
+// What the control plane's rightsizing does: change container requests in the template (set
+// resources, then a strategic-merge patch); the Deployment rolls to a new ReplicaSet and
+// `kubectl rollout status` sees it finish.
+TEST_F(SandboxKubectlTest, ResourceChangesRollOutAndRolloutStatusCompletes) {
+  std::string manifest = R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: rollme, namespace: default}
+spec:
+  replicas: 4
+  selector: {matchLabels: {app: rollme}}
+  template:
+    metadata: {labels: {app: rollme}}
+    spec:
+      containers: [{name: app, image: nginx:1.27, resources: {requests: {cpu: 50m, memory: 64Mi}}}]
+)";
+  ASSERT_EQ(Kubectl({"apply", "-f", "-"}, manifest).exit_code, 0);
+  ASSERT_TRUE(EventuallyContains({"get", "deploy", "rollme"}, "4/4"));
+  CommandResult set = Kubectl({"set", "resources", "deployment", "rollme", "--requests=cpu=80m"});
+  ASSERT_EQ(set.exit_code, 0) << set.output;
+  CommandResult status = Kubectl({"rollout", "status", "deployment/rollme", "--timeout=80s"});
+  ASSERT_EQ(status.exit_code, 0) << status.output;
+  EXPECT_THAT(status.output, HasSubstr("successfully rolled out"));
+  EXPECT_EQ(Kubectl({"get", "pods", "-l", "app=rollme", "-o",
+                     "jsonpath={.items[*].spec.containers[0].resources.requests.cpu}"})
+                .output,
+            "80m 80m 80m 80m");
+
+  CommandResult patched =
+      Kubectl({"patch", "deployment", "rollme", "--type=strategic", "-p",
+               R"({"spec":{"template":{"spec":{"containers":[{"name":"app","resources":)"
+               R"({"requests":{"memory":"96Mi"}}}]}}}})"});
+  ASSERT_EQ(patched.exit_code, 0) << patched.output;
+  status = Kubectl({"rollout", "status", "deployment/rollme", "--timeout=80s"});
+  ASSERT_EQ(status.exit_code, 0) << status.output;
+  EXPECT_EQ(Kubectl({"get", "pods", "-l", "app=rollme", "-o",
+                     "jsonpath={.items[*].spec.containers[0].resources.requests.memory}"})
+                .output,
+            "96Mi 96Mi 96Mi 96Mi");
+  CommandResult sets =
+      Kubectl({"get", "rs", "-l", "app=rollme", "-o", "jsonpath={.items[*].spec.replicas}"});
+  std::string replicas = sets.output;
+  std::sort(replicas.begin(), replicas.end());
+  EXPECT_EQ(replicas, "  004") << "three revisions, the latest with every replica: " << sets.output;
+}
+
+TEST_F(SandboxKubectlTest, CronJobCreatesJobsThatComplete) {
+  // Applied, not `kubectl create cronjob`: kubectl's typed generators send protobuf, which
+  // the sandbox answers with 415 (checked below).
+  std::string manifest = R"(apiVersion: batch/v1
+kind: CronJob
+metadata: {name: ticker, namespace: default}
+spec:
+  schedule: "*/1 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: tick, image: busybox:1.36, command: [/bin/true]}]
+)";
+  CommandResult created = Kubectl({"apply", "-f", "-"}, manifest);
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  // 20x time: a simulated minute is 3 s, a Job pod runs 60 simulated seconds.
+  EXPECT_TRUE(EventuallyContains(
+      {"get", "jobs", "-o",
+       "jsonpath={range .items[*]}{.metadata.ownerReferences[0].name}={.status.succeeded};{end}"},
+      "ticker=1;"));
+  EXPECT_FALSE(Kubectl({"get", "cronjob", "ticker", "-o", "jsonpath={.status.lastScheduleTime}"})
+                   .output.empty());
+  ASSERT_EQ(Kubectl({"delete", "cronjob", "ticker"}).exit_code, 0);
+  CommandResult generator =
+      Kubectl({"create", "cronjob", "proto", "--image=busybox:1.36", "--schedule=*/5 * * * *"});
+  EXPECT_NE(generator.exit_code, 0);
+  EXPECT_THAT(generator.output, HasSubstr("unknown format"));
+}
+
+// A claim bound to an EBS volume in one zone pins its pod to that zone.
+TEST_F(SandboxKubectlTest, PodWithAZonalVolumeRunsInTheVolumesZone) {
+  for (const std::string zone : {"us-east-1b", "us-east-1c"}) {
+    std::string manifest = R"(apiVersion: v1
+kind: PersistentVolume
+metadata: {name: pv-ZONE}
+spec:
+  capacity: {storage: 5Gi}
+  accessModes: [ReadWriteOnce]
+  csi: {driver: ebs.csi.aws.com, volumeHandle: vol-0ZONE}
+  nodeAffinity:
+    required:
+      nodeSelectorTerms:
+      - matchExpressions: [{key: topology.ebs.csi.aws.com/zone, operator: In, values: [ZONE]}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: claim-ZONE, namespace: default}
+spec: {volumeName: pv-ZONE, accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Gi}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db-ZONE, namespace: default}
+spec:
+  containers: [{name: db, image: postgres:16, resources: {requests: {cpu: 10m, memory: 32Mi}}}]
+  volumes: [{name: data, persistentVolumeClaim: {claimName: claim-ZONE}}]
+)";
+    for (size_t at = manifest.find("ZONE"); at != std::string::npos; at = manifest.find("ZONE")) {
+      manifest.replace(at, 4, zone);
+    }
+    CommandResult applied = Kubectl({"apply", "-f", "-"}, manifest);
+    ASSERT_EQ(applied.exit_code, 0) << applied.output;
+  }
+  for (const std::string zone : {"us-east-1b", "us-east-1c"}) {
+    ASSERT_TRUE(EventuallyContains({"get", "pod", "db-" + zone}, "Running"));
+    std::string node =
+        Kubectl({"get", "pod", "db-" + zone, "-o", "jsonpath={.spec.nodeName}"}).output;
+    EXPECT_EQ(Kubectl({"get", "node", node, "-o",
+                       "jsonpath={.metadata.labels.topology\\.kubernetes\\.io/zone}"})
+                  .output,
+              zone);
+  }
+}
+
+TEST_F(SandboxKubectlTest, ServicesHaveEndpointsAndSlicesWithZones) {
+  EXPECT_TRUE(EventuallyContains({"get", "endpoints", "frontend", "-n", "boutique-prod", "-o",
+                                  "jsonpath={.subsets[0].addresses[0].ip}"},
+                                 "."));
+  CommandResult zones = Kubectl({"get", "endpointslices", "-n", "boutique-prod", "-l",
+                                 "kubernetes.io/service-name=frontend", "-o",
+                                 "jsonpath={.items[0].endpoints[*].zone}"});
+  ASSERT_EQ(zones.exit_code, 0) << zones.output;
+  EXPECT_THAT(zones.output, HasSubstr("us-east-1"));
+}
+
 TEST_F(SandboxKubectlTest, GetPodsWatchStreamsChanges) {
   std::string log = *dir_ + "/watch.log";
   ChildProcess watch = ChildProcess::Start({"kubectl", "--kubeconfig", *kubeconfig_, "get", "pods",

@@ -140,7 +140,8 @@ int RunSandbox(const SandboxFlags& flags) {
   SimulatedClock clock(scenario.start.value_or(std::chrono::system_clock::now()), flags.speed);
   SandboxCluster cluster(&clock, {.seed = flags.seed,
                                   .region = scenario.region,
-                                  .interrupt_rate_per_hour = flags.interrupt_rate});
+                                  .interrupt_rate_per_hour = flags.interrupt_rate,
+                                  .catalog = &*catalog});
   // One fleet for kubectl and the AWS CLI: every instance is launched in the simulated
   // account and becomes a Node through the cluster's listener.
   SimulatedCloud cloud({.region = scenario.region,

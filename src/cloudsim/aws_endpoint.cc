@@ -110,6 +110,7 @@ Status AwsEndpoint::Start(const std::string& host, int port) {
   httplib::Server& http = server_->http;
   // Long polls hold a worker for up to 20 s; leave room for other requests meanwhile.
   http.new_task_queue = [] { return new httplib::ThreadPool(16); };
+  http.set_tcp_nodelay(true);  // no delayed-ACK wait between the header and body writes
   auto serve = [this](const httplib::Request& req, httplib::Response& res) {
     WireRequest request;
     request.method = req.method;

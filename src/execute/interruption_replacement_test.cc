@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "catalog/catalog.h"
+#include "execute/interruption_directory.h"
 
 namespace cloudoptim {
 namespace {
@@ -79,6 +80,18 @@ TEST_F(PlanReplacementTest, FallsBackToOnDemandOfASimilarShapeWhenNoSpotPoolIsSa
 TEST_F(PlanReplacementTest, WithoutACatalogueThereIsNothingToLaunch) {
   ClusterHandle bare{.cluster_id = "c1"};
   EXPECT_TRUE(PlanReplacement(bare, node_, unavailable_, kNow).pools.empty());
+}
+
+TEST(RebalancePolicyTest, NamesRoundTripAndAnUnknownNameIsRefusedByName) {
+  for (RebalancePolicy policy :
+       {RebalancePolicy::kIgnore, RebalancePolicy::kCordon, RebalancePolicy::kLaunchBeforeDrain}) {
+    Result<RebalancePolicy> parsed = ParseRebalancePolicy(RebalancePolicyName(policy));
+    ASSERT_TRUE(parsed.has_value());
+    EXPECT_EQ(*parsed, policy);
+  }
+  Result<RebalancePolicy> bad = ParseRebalancePolicy("drain");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message.find("\"drain\""), std::string::npos);
 }
 
 }  // namespace

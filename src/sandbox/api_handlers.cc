@@ -101,6 +101,21 @@ json ScaleOf(const json& object) {
 }
 
 Result<ApiReply> ApiHandlers::Handle(const ApiRequest& r) {
+  // kubectl's typed generators (`kubectl create cronjob`, `create deployment`) send protobuf,
+  // which the sandbox does not speak: answer as an API server without that codec would.
+  if (r.content_type.find("protobuf") != std::string::npos) {
+    return ApiReply{415, json{{"kind", "Status"},
+                              {"apiVersion", "v1"},
+                              {"metadata", json::object()},
+                              {"status", "Failure"},
+                              {"message",
+                               "the body of the request was in an unknown format - "
+                               "accepted media types include: application/json, "
+                               "application/yaml, application/merge-patch+json"},
+                              {"reason", "UnsupportedMediaType"},
+                              {"code", 415}}
+                             .dump()};
+  }
   const ResourceInfo& info = *r.path.info;
   if (!info.stored) return Metrics(r);
   const std::string& sub = r.path.subresource;

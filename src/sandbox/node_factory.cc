@@ -1,6 +1,7 @@
 #include "sandbox/node_factory.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -16,8 +17,27 @@ std::string NodeNameForIp(const std::string& private_ip) {
   return name + ".ec2.internal";
 }
 
+const Catalog* ShippedCatalog() {
+  static const std::optional<Catalog> catalog = []() -> std::optional<Catalog> {
+    Result<Catalog> loaded = Catalog::Load(DefaultDataDirectory());
+    if (!loaded) return std::nullopt;
+    return std::move(*loaded);
+  }();
+  return catalog ? &*catalog : nullptr;
+}
+
+Result<const InstanceType*> FindNodeType(const Catalog* catalog, std::string_view instance_type) {
+  const InstanceType* type = catalog == nullptr ? nullptr : catalog->FindType(instance_type);
+  if (type == nullptr) {
+    return InvalidArgument("instance type \"" + std::string(instance_type) +
+                           "\" has no entry in the instance catalogue");
+  }
+  return type;
+}
+
 json MakeNodeObject(const Ec2Instance& instance, const std::string& node_group,
-                    const std::string& region, const InstanceShape& shape) {
+                    const std::string& region, const InstanceType& type) {
+  const std::string arch(ArchitectureName(type.arch));
   std::string name = NodeNameForIp(instance.private_ip);
   bool spot = instance.capacity == CapacityType::kSpot;
   json labels = {{"node.kubernetes.io/instance-type", instance.instance_type},
@@ -26,20 +46,26 @@ json MakeNodeObject(const Ec2Instance& instance, const std::string& node_group,
                  {"topology.kubernetes.io/region", region},
                  {"failure-domain.beta.kubernetes.io/zone", instance.availability_zone},
                  {"kubernetes.io/hostname", name},
-                 {"kubernetes.io/arch", shape.arch},
+                 {"kubernetes.io/arch", arch},
                  {"kubernetes.io/os", "linux"},
                  {"karpenter.sh/capacity-type", spot ? "spot" : "on-demand"},
                  {"eks.amazonaws.com/capacityType", spot ? "SPOT" : "ON_DEMAND"},
                  {"eks.amazonaws.com/nodegroup", node_group},
                  {"cloudoptim.io/node-group", node_group}};
-  json capacity = {{"cpu", std::to_string(shape.vcpus)},
-                   {"memory", std::to_string(shape.memory_mib * 1024) + "Ki"},
-                   {"pods", std::to_string(shape.max_pods)},
+  const Resources& alloc = type.allocatable;
+  json capacity = {{"cpu", std::to_string(type.vcpus)},
+                   {"memory", std::to_string(type.memory_mib * 1024) + "Ki"},
+                   {"pods", std::to_string(alloc.pods)},
                    {"ephemeral-storage", "20959212Ki"}};
-  json allocatable = {{"cpu", FormatCpu(shape.allocatable_cpu_millis)},
-                      {"memory", std::to_string(shape.allocatable_memory_mib) + "Mi"},
-                      {"pods", std::to_string(shape.max_pods)},
-                      {"ephemeral-storage", "17Gi"}};
+  json allocatable = {
+      {"cpu", FormatCpu(alloc.cpu_millis)},
+      {"memory", std::to_string(alloc.memory_bytes >> 20) + "Mi"},
+      {"pods", std::to_string(alloc.pods)},
+      {"ephemeral-storage", std::to_string(alloc.ephemeral_storage_bytes >> 20) + "Mi"}};
+  if (type.gpus > 0) {
+    capacity["nvidia.com/gpu"] = std::to_string(type.gpus);
+    allocatable["nvidia.com/gpu"] = std::to_string(type.gpus);
+  }
   std::string since = FormatRfc3339(instance.launch_time);
   auto condition = [&](const char* type, const char* status, const char* reason,
                        const char* message) {
@@ -82,7 +108,7 @@ json MakeNodeObject(const Ec2Instance& instance, const std::string& node_group,
               {"kubeletVersion", "v1.32.0-eks-sandbox"},
               {"kubeProxyVersion", "v1.32.0-eks-sandbox"},
               {"operatingSystem", "linux"},
-              {"architecture", shape.arch}}}}}};
+              {"architecture", arch}}}}}};
 }
 
 std::string InstanceIdOfNode(const json& node) {

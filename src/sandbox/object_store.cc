@@ -213,6 +213,18 @@ Result<json> ObjectStore::Get(const std::string& resource, std::string_view name
   return NotFound(ResourceLabel(resource) + " \"" + std::string(name) + "\" not found");
 }
 
+Result<ObjectText> ObjectStore::GetText(const std::string& resource,
+                                        std::string_view namespace_name,
+                                        std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  auto bucket = buckets_.find(resource);
+  if (bucket != buckets_.end()) {
+    auto it = bucket->second.find(ObjectKey(namespace_name, name));
+    if (it != bucket->second.end()) return it->second.text;
+  }
+  return NotFound(ResourceLabel(resource) + " \"" + std::string(name) + "\" not found");
+}
+
 Result<ObjectStore::ListPage> ObjectStore::List(
     const std::string& resource, std::string_view namespace_name, int64_t limit,
     std::string_view continue_token, const std::function<bool(const std::string&)>& keep) const {

@@ -94,6 +94,9 @@ class ObjectStore {
                                 std::string_view name, bool dry_run = false);
   Result<nlohmann::json> Get(const std::string& resource, std::string_view namespace_name,
                              std::string_view name) const;
+  // The stored text itself (no parse), for decoding into model types.
+  Result<ObjectText> GetText(const std::string& resource, std::string_view namespace_name,
+                             std::string_view name) const;
   // Items in key order (namespace/name). limit 0 = all. An expired continue token is
   // OutOfRange (410 Expired); a malformed one InvalidArgument.
   Result<ListPage> List(const std::string& resource, std::string_view namespace_name, int64_t limit,

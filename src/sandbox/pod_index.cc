@@ -73,6 +73,7 @@ PodRecord SummarizePodObject(const json& pod) {
   }
   if (pod.contains("status")) {
     r.phase = pod["status"].value("phase", "Pending");
+    r.pod_ip = pod["status"].value("podIP", "");
     if (pod["status"].contains("conditions")) {
       for (const json& c : pod["status"]["conditions"]) {
         if (c.value("type", "") == "Ready") r.ready = c.value("status", "") == "True";

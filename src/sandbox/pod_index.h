@@ -35,6 +35,7 @@ struct PodRecord {
   std::string uid;
   std::string node_name;
   std::string phase;
+  std::string pod_ip;
   std::string owner_uid;  // controller owner reference
   std::string owner_kind;
   std::map<std::string, std::string, std::less<>> labels;

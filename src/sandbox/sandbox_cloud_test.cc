@@ -1,6 +1,8 @@
 // The sandbox cluster with a SimulatedCloud attached: launches go through the cloud, Nodes
 // carry the cloud's instance ids, spot interruptions are the cloud's (an EventBridge warning on
 // its queue, termination after the notice), and scenario volumes are EBS volumes.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -63,6 +65,38 @@ TEST_F(SandboxCloudTest, LaunchedInstanceBecomesANodeWithTheCloudsInstanceId) {
   ASSERT_TRUE(described.has_value());
   EXPECT_EQ(described->state, InstanceState::kRunning);
   EXPECT_EQ(described->tags.at(std::string(kNodeGroupTag)), "general");
+}
+
+// A StatefulSet's claim is provisioned on first use as an EBS volume of the account, in the
+// zone of the node the pod was bound to and attached to that node's instance.
+TEST_F(SandboxCloudTest, ClaimsBecomeEbsVolumesAttachedToTheNodesInstance) {
+  auto launched = cluster_.LaunchInstance(Spec(CapacityType::kOnDemand), "general", true);
+  ASSERT_TRUE(launched.has_value());
+  cluster_.SyncCloud();
+  auto scenario = ParseScenario(R"(
+workloads:
+- name: db
+  kind: StatefulSet
+  replicas: 1
+  containers: [{name: db, requests: {cpu: 100m, memory: 128Mi}}]
+  volumeClaims: [{name: data, size: 8Gi}]
+)");
+  ASSERT_TRUE(scenario);
+  ASSERT_TRUE(ApplyScenario(*scenario, &cluster_));
+  for (int i = 0; i < 4; ++i) cluster_.Tick();
+  auto claim = cluster_.store().Get("persistentvolumeclaims", "default", "data-db-0");
+  ASSERT_TRUE(claim);
+  auto pv = cluster_.store().Get("persistentvolumes", "", (*claim)["spec"].value("volumeName", ""));
+  ASSERT_TRUE(pv);
+  std::string volume_id = (*pv)["spec"]["csi"]["volumeHandle"];
+  std::vector<EbsVolume> volumes = cloud_.Volumes();
+  auto volume = std::find_if(volumes.begin(), volumes.end(),
+                             [&](const EbsVolume& v) { return v.volume_id == volume_id; });
+  ASSERT_NE(volume, volumes.end());
+  EXPECT_EQ(volume->availability_zone, "us-east-1a");
+  EXPECT_EQ(volume->size_gib, 8);
+  ASSERT_EQ(volume->attachments.size(), 1u);
+  EXPECT_EQ(volume->attachments[0].instance_id, launched->instance_id);
 }
 
 TEST_F(SandboxCloudTest, OrphansRunInTheCloudWithoutANode) {

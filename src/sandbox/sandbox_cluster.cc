@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sandbox/instance_shapes.h"
 #include "sandbox/node_factory.h"
 #include "sandbox/quantity_text.h"
 #include "sandbox/sandbox_scheduler.h"
@@ -42,12 +41,15 @@ json LabelsJson(const std::map<std::string, std::string, std::less<>>& labels) {
 SandboxCluster::SandboxCluster(const Clock* clock, Options options)
     : clock_(clock),
       options_(std::move(options)),
+      catalog_(options_.catalog != nullptr ? options_.catalog : ShippedCatalog()),
       store_(clock, options_.event_window),
       controllers_(&store_, &index_),
+      scheduler_(&store_, &index_),
       kubelet_(&store_, &index_, options_.seed),
       random_(options_.seed) {
   store_.SetObserver("pods",
                      [this](WatchEventType type, const json& pod) { index_.Apply(type, pod); });
+  store_.SetObserver("nodes", [this](WatchEventType, const json&) { scheduler_.NodesChanged(); });
   for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
     (void)store_.Create("namespaces", {{"apiVersion", "v1"},
                                        {"kind", "Namespace"},
@@ -66,9 +68,11 @@ void SandboxCluster::OnInstanceRunning(const Ec2Instance& instance, bool joins_c
     fleet_[instance.instance_id] = {instance, group, joins_cluster, std::nullopt};
   }
   if (!joins_cluster) return;
-  const InstanceShape* shape = FindInstanceShape(instance.instance_type);
-  if (shape == nullptr) return;
-  json node = MakeNodeObject(instance, group.empty() ? "default" : group, options_.region, *shape);
+  // A type the catalogue does not know cannot be registered with a capacity: the instance
+  // stays a non-joined EC2 instance (an orphan), as a misconfigured node would.
+  Result<const InstanceType*> type = FindNodeType(catalog_, instance.instance_type);
+  if (!type) return;
+  json node = MakeNodeObject(instance, group.empty() ? "default" : group, options_.region, **type);
   std::string name = node["metadata"]["name"];
   (void)store_.Create("nodes", std::move(node));
   // The node's heartbeat lease, which `kubectl describe node` shows.
@@ -100,9 +104,8 @@ void SandboxCluster::RemoveNodeOf(const Ec2Instance& instance) {
 }
 
 Status SandboxCluster::AddInstance(const Ec2Instance& instance, const std::string& node_group) {
-  if (FindInstanceShape(instance.instance_type) == nullptr) {
-    return InvalidArgument("instance type \"" + instance.instance_type +
-                           "\" has no known shape in the sandbox");
+  if (auto type = FindNodeType(catalog_, instance.instance_type); !type) {
+    return std::unexpected(type.error());
   }
   Ec2Instance tagged = instance;
   if (!node_group.empty()) tagged.tags[std::string(kNodeGroupTag)] = node_group;
@@ -121,14 +124,25 @@ std::vector<Ec2Instance> SandboxCluster::Instances() const {
 void SandboxCluster::AttachCloud(SimulatedCloud* cloud) {
   cloud_ = cloud;
   cloud_->AddListener(this);
+  // Claims provisioned on first use become EBS volumes of the account, attached to the node's
+  // instance (`aws ec2 describe-volumes` shows them in-use), as the EBS CSI driver does.
+  scheduler_.SetVolumeProvisioner([cloud](const std::string& zone, int64_t size_gib,
+                                          const std::string& instance_id,
+                                          TimePoint now) -> Result<std::string> {
+    CO_ASSIGN_OR_RETURN(
+        EbsVolume volume,
+        cloud->CreateVolume(zone, size_gib, "gp3", {{"ebs.csi.aws.com/cluster", "true"}}, now));
+    // An instance the cloud no longer knows leaves the volume available, as a detached one is.
+    if (!instance_id.empty()) (void)cloud->AttachVolume(volume.volume_id, instance_id);
+    return volume.volume_id;
+  });
 }
 
 Result<Ec2Instance> SandboxCluster::LaunchInstance(const Ec2Instance& spec,
                                                    const std::string& node_group,
                                                    bool joins_cluster) {
-  if (FindInstanceShape(spec.instance_type) == nullptr) {
-    return InvalidArgument("instance type \"" + spec.instance_type +
-                           "\" has no known shape in the sandbox");
+  if (auto type = FindNodeType(catalog_, spec.instance_type); !type) {
+    return std::unexpected(type.error());
   }
   if (cloud_ == nullptr) {
     Ec2Instance tagged = spec;
@@ -243,12 +257,14 @@ void SandboxCluster::Tick() {
   SyncCloud();
   TerminateDue(now);
   InjectRandomInterruptions(now, elapsed);
+  // Schedules fire with time, not with changes: CronJobs are looked at on every tick.
+  controllers_.ReconcileCronJobs(now);
   // Controllers are level-triggered but only worth running when something changed.
   for (int pass = 0; pass < 3; ++pass) {
     uint64_t version = store_.CurrentVersion();
     if (version == last_reconciled_version_) break;
     controllers_.ReconcileAll(now);
-    SchedulePendingPods(store_, index_, now);
+    scheduler_.SchedulePending(now);
     kubelet_.Tick(now);
     last_reconciled_version_ = version;
   }

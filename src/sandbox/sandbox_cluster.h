@@ -23,12 +23,14 @@
 #include <thread>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "cloudsim/simulated_cloud.h"
 #include "common/clock.h"
 #include "sandbox/api_handlers.h"
 #include "sandbox/object_store.h"
 #include "sandbox/pod_index.h"
 #include "sandbox/sandbox_kubelet.h"
+#include "sandbox/sandbox_scheduler.h"
 #include "sandbox/workload_controllers.h"
 
 namespace cloudoptim::sandbox {
@@ -45,6 +47,9 @@ class SandboxCluster final : public MetricsSource, public SimulatedCloud::Listen
     double interrupt_rate_per_hour = 0;
     Duration interruption_notice = std::chrono::minutes(2);
     size_t event_window = 50000;
+    // Where node shapes come from (any of its types can be launched); nullptr: the shipped
+    // catalogue (ShippedCatalog()).
+    const Catalog* catalog = nullptr;
   };
 
   SandboxCluster(const Clock* clock, Options options);
@@ -53,14 +58,16 @@ class SandboxCluster final : public MetricsSource, public SimulatedCloud::Listen
   ObjectStore& store() { return store_; }
   const PodIndex& pod_index() const { return index_; }
   SandboxKubelet& kubelet() { return kubelet_; }
+  const SandboxScheduler& scheduler() const { return scheduler_; }
   const Clock& clock() const { return *clock_; }
+  const Catalog* catalog() const { return catalog_; }
 
   // Node lifecycle. Instances that join become Nodes; terminated ones take their Node and
   // (through the garbage collector) their pods with them.
   void OnInstanceRunning(const Ec2Instance& instance, bool joins_cluster) override;
   void OnInstanceTerminated(const Ec2Instance& instance) override;
   // Registers an instance of the sandbox's own fleet (used when no SimulatedCloud drives
-  // the cluster). InvalidArgument for an instance type without a known shape.
+  // the cluster). InvalidArgument for an instance type the catalogue does not know.
   Status AddInstance(const Ec2Instance& instance, const std::string& node_group);
   // Makes `cloud` the source of the fleet: the cluster listens to it, LaunchInstance goes
   // through RunInstances, Tick advances it, and interruptions of spot instances become its
@@ -108,10 +115,12 @@ class SandboxCluster final : public MetricsSource, public SimulatedCloud::Listen
 
   const Clock* clock_;
   Options options_;
+  const Catalog* catalog_;
   SimulatedCloud* cloud_ = nullptr;
   ObjectStore store_;
   PodIndex index_;
   WorkloadControllers controllers_;
+  SandboxScheduler scheduler_;
   SandboxKubelet kubelet_;
 
   mutable std::mutex fleet_mutex_;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sandbox/node_factory.h"
+#include "sandbox/quantity_text.h"
 #include "sandbox/sandbox_scheduler.h"
 #include "sandbox/scenario.h"
 
@@ -221,9 +222,32 @@ TEST(ScenarioTest, TheDefaultScenarioParsesAndNamesBadFields) {
   auto bad = ParseScenario("workloads:\n- name: x\n  replicas: 1\n");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().message, "workloads[0].containers: at least one container is required");
+}
+
+// Any type of the 1,365 in the catalogue can be a Node, with the catalogue's EKS allocatable.
+TEST_F(SandboxClusterTest, NodeShapesComeFromTheCatalogue) {
+  Ec2Instance graviton = Instance("i-07", "10.0.0.7", "us-east-1c");
+  graviton.instance_type = "m7g.large";
+  ASSERT_TRUE(cluster_.AddInstance(graviton, "arm"));
+  auto node = cluster_.store().Get("nodes", "", "ip-10-0-0-7.ec2.internal");
+  ASSERT_TRUE(node);
+  const InstanceType* type = cluster_.catalog()->FindType("m7g.large");
+  ASSERT_NE(type, nullptr);
+  EXPECT_EQ((*node)["metadata"]["labels"]["kubernetes.io/arch"], "arm64");
+  EXPECT_EQ((*node)["status"]["capacity"]["cpu"], "2");
+  EXPECT_EQ((*node)["status"]["allocatable"]["cpu"], FormatCpu(type->allocatable.cpu_millis));
+  EXPECT_EQ((*node)["status"]["allocatable"]["memory"],
+            std::to_string(type->allocatable.memory_bytes >> 20) + "Mi");
+  EXPECT_EQ((*node)["status"]["allocatable"]["pods"], std::to_string(type->allocatable.pods));
+
   auto unknown =
       ParseScenario("nodeGroups:\n- {name: g, instanceTypes: [z9.huge], zones: [a], count: 1}\n");
-  EXPECT_FALSE(unknown);
+  ASSERT_TRUE(unknown);
+  Status applied = ApplyScenario(*unknown, &cluster_);
+  ASSERT_FALSE(applied);
+  EXPECT_EQ(applied.error().message,
+            "nodeGroups[0].instanceTypes: instance type \"z9.huge\" has no entry in the instance "
+            "catalogue");
 }
 
 }  // namespace

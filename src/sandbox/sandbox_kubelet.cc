@@ -99,9 +99,17 @@ void SandboxKubelet::CompleteJobPod(const PodRecord& p, TimePoint now) {
   if (!pod) return;
   int64_t run_seconds = 60;
   const json& meta = (*pod)["metadata"];
-  if (meta.contains("annotations") && meta["annotations"].contains(kRunSecondsAnnotation)) {
+  if (meta.contains("annotations") && meta["annotations"].contains(kRunSecondsAnnotation) &&
+      meta["annotations"][std::string(kRunSecondsAnnotation)].is_string()) {
     run_seconds = std::strtoll(
         meta["annotations"][std::string(kRunSecondsAnnotation)].get<std::string>().c_str(), nullptr,
+        10);
+  }
+  int64_t exit_code = 0;
+  if (meta.contains("annotations") && meta["annotations"].contains(kExitCodeAnnotation) &&
+      meta["annotations"][std::string(kExitCodeAnnotation)].is_string()) {
+    exit_code = std::strtoll(
+        meta["annotations"][std::string(kExitCodeAnnotation)].get<std::string>().c_str(), nullptr,
         10);
   }
   TimePoint started;
@@ -109,13 +117,13 @@ void SandboxKubelet::CompleteJobPod(const PodRecord& p, TimePoint now) {
   if (now < started + std::chrono::seconds(run_seconds)) return;
   std::string when = FormatRfc3339(now);
   (void)store_->Mutate("pods", p.namespace_name, p.name, [&](json& o) -> Status {
-    o["status"]["phase"] = "Succeeded";
+    o["status"]["phase"] = exit_code == 0 ? "Succeeded" : "Failed";
     for (json& c : o["status"]["containerStatuses"]) {
       c["ready"] = false;
       c["started"] = false;
       c["state"] = {{"terminated",
-                     {{"exitCode", 0},
-                      {"reason", "Completed"},
+                     {{"exitCode", exit_code},
+                      {"reason", exit_code == 0 ? "Completed" : "Error"},
                       {"startedAt", FormatRfc3339(started)},
                       {"finishedAt", when}}}};
     }

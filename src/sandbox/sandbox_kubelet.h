@@ -22,6 +22,8 @@ namespace cloudoptim::sandbox {
 
 // How long a Job pod runs before it succeeds (annotation on the pod template).
 inline constexpr std::string_view kRunSecondsAnnotation = "sandbox.cloudoptim.io/run-seconds";
+// The exit code a Job pod ends with (default 0; anything else makes the pod Failed).
+inline constexpr std::string_view kExitCodeAnnotation = "sandbox.cloudoptim.io/exit-code";
 
 class SandboxKubelet {
  public:

@@ -1,336 +1,280 @@
 #include "sandbox/sandbox_scheduler.h"
 
-#include <algorithm>
-#include <set>
+#include <limits>
+#include <optional>
+#include <vector>
 
-#include "sandbox/object_filter.h"
+#include <nlohmann/json.hpp>
+
+#include "kube/kube_json.h"
+#include "model/storage.h"
 #include "sandbox/quantity_text.h"
+#include "scheduling/fit_failure.h"
 
 namespace cloudoptim::sandbox {
 namespace {
 
 using nlohmann::json;
 
-json LabelsJson(const std::map<std::string, std::string, std::less<>>& labels) {
-  json out = json::object();
-  for (const auto& [k, v] : labels) out[k] = v;
-  return out;
+constexpr std::string_view kNotReadyTaint = "node.kubernetes.io/not-ready";
+
+// Only pods with inter-pod terms create topology counters; seeing them before any pod is
+// bound lets every counter start empty instead of rescanning the pods bound so far.
+bool MayCreateCounters(std::string_view text) {
+  return text.find("topologySpreadConstraints") != std::string_view::npos ||
+         text.find("podAffinity") != std::string_view::npos ||
+         text.find("podAntiAffinity") != std::string_view::npos;
 }
 
-bool MatchesNodeRequirement(const json& expr, const json& labels) {
-  std::string key = expr.value("key", "");
-  std::string op = expr.value("operator", "");
-  bool has = labels.contains(key) && labels[key].is_string();
-  std::string value = has ? labels[key].get<std::string>() : "";
-  std::vector<std::string> values;
-  if (expr.contains("values")) {
-    for (const json& v : expr["values"])
-      values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-  }
-  bool in = has && std::find(values.begin(), values.end(), value) != values.end();
-  if (op == "In") return in;
-  if (op == "NotIn") return !in;
-  if (op == "Exists") return has;
-  if (op == "DoesNotExist") return !has;
-  if ((op == "Gt" || op == "Lt") && has && values.size() == 1) {
-    long long a = std::strtoll(value.c_str(), nullptr, 10);
-    long long b = std::strtoll(values[0].c_str(), nullptr, 10);
-    return op == "Gt" ? a > b : a < b;
-  }
-  return false;
-}
-
-// requiredDuringSchedulingIgnoredDuringExecution: terms ORed, expressions ANDed.
-bool MatchesNodeAffinity(const json& spec, const json& labels) {
-  if (!spec.contains("affinity") || !spec["affinity"].contains("nodeAffinity")) return true;
-  const json& na = spec["affinity"]["nodeAffinity"];
-  if (!na.contains("requiredDuringSchedulingIgnoredDuringExecution")) return true;
-  const json& terms = na["requiredDuringSchedulingIgnoredDuringExecution"].value(
-      "nodeSelectorTerms", json::array());
-  if (terms.empty()) return true;
-  for (const json& term : terms) {
-    bool all = true;
-    for (const json& expr : term.value("matchExpressions", json::array())) {
-      if (!MatchesNodeRequirement(expr, labels)) all = false;
-    }
-    if (all) return true;
-  }
-  return false;
-}
-
-bool MatchesNodeSelector(const json& spec, const json& labels) {
-  if (!spec.contains("nodeSelector")) return true;
-  for (const auto& [k, v] : spec["nodeSelector"].items()) {
-    if (!labels.contains(k) || labels[k] != v) return false;
-  }
-  return true;
-}
-
-std::string Domain(const NodeCandidate& node, const std::string& key) {
-  if (node.labels.contains(key) && node.labels[key].is_string()) {
-    return node.labels[key].get<std::string>();
-  }
-  return "";
-}
-
-int64_t CountMatching(const NodeCandidate& node, const json& selector, const std::string& ns) {
-  int64_t count = 0;
-  for (const PlacedPod& p : node.pods) {
-    if (p.namespace_name == ns && SelectorMatches(selector, LabelsJson(p.labels))) ++count;
-  }
-  return count;
-}
-
-// Inter-pod constraints of one pending pod, counted once over the whole cluster so that
-// checking a candidate node is a lookup (counting per candidate was quadratic in nodes).
-struct TopologyView {
-  struct AntiAffinity {
-    std::string key;
-    std::set<std::string> occupied;  // domains holding a matching pod
-  };
-  struct Spread {
-    std::string key;
-    int64_t max_skew = 1;
-    std::map<std::string, int64_t> counts;  // eligible domain -> matching pods
-    int64_t min = 0;
-  };
-  std::vector<AntiAffinity> anti_affinity;
-  std::vector<Spread> spread;
-};
-
-TopologyView BuildTopologyView(const json& spec, const std::string& ns,
-                               const std::vector<NodeCandidate>& nodes) {
-  TopologyView view;
-  if (spec.contains("affinity") && spec["affinity"].contains("podAntiAffinity")) {
-    const json& anti = spec["affinity"]["podAntiAffinity"];
-    for (const json& term :
-         anti.value("requiredDuringSchedulingIgnoredDuringExecution", json::array())) {
-      TopologyView::AntiAffinity a{term.value("topologyKey", "kubernetes.io/hostname"), {}};
-      const json selector = term.value("labelSelector", json::object());
-      for (const NodeCandidate& other : nodes) {
-        if (CountMatching(other, selector, ns) > 0) a.occupied.insert(Domain(other, a.key));
-      }
-      view.anti_affinity.push_back(std::move(a));
+// kube-scheduler's default scoring (NodeResourcesFit, LeastAllocated): the feasible node with
+// the largest free CPU+memory share after placement; ties go to the lowest id. The engines'
+// FindNode packs (MostAllocated) instead, as Karpenter does; feasibility is the same Fits().
+std::optional<NodeId> LeastAllocatedNode(const ClusterState& state, const PreparedPod& pod,
+                                         std::vector<FitFailure>* failures) {
+  std::optional<NodeId> best;
+  double best_score = -std::numeric_limits<double>::max();
+  failures->clear();
+  for (NodeId id = 0; id < static_cast<NodeId>(state.NodeCount()); ++id) {
+    FitFailure f = state.Fits(pod, id);
+    failures->push_back(f);
+    if (f != FitFailure::kNone) continue;
+    Resources alloc = state.Allocatable(id);
+    Resources after = state.Free(id) - pod.requests;
+    double cpu = alloc.cpu_millis > 0 ? double(after.cpu_millis) / double(alloc.cpu_millis) : 0;
+    double mem =
+        alloc.memory_bytes > 0 ? double(after.memory_bytes) / double(alloc.memory_bytes) : 0;
+    if (cpu + mem > best_score) {
+      best_score = cpu + mem;
+      best = id;
     }
   }
-  for (const json& c : spec.value("topologySpreadConstraints", json::array())) {
-    if (c.value("whenUnsatisfiable", "DoNotSchedule") != "DoNotSchedule") continue;
-    TopologyView::Spread sp{c.value("topologyKey", ""), c.value("maxSkew", 1), {}, 0};
-    const json selector = c.value("labelSelector", json::object());
-    for (const NodeCandidate& other : nodes) {
-      std::string domain = Domain(other, sp.key);
-      if (domain.empty() || other.unschedulable || !other.ready) continue;
-      sp.counts[domain] += CountMatching(other, selector, ns);
+  return best;
+}
+
+void MarkUnschedulable(ObjectStore& store, const std::string& ns, const std::string& name,
+                       const std::string& message, TimePoint now) {
+  (void)store.Mutate("pods", ns, name, [&](json& p) -> Status {
+    json& conditions = p["status"]["conditions"];
+    if (conditions.is_array() && !conditions.empty() &&
+        conditions[0].value("message", "") == message) {
+      return FailedPrecondition("unchanged");  // no write, no event churn
     }
-    sp.min = INT64_MAX;
-    for (const auto& [d, n] : sp.counts) sp.min = std::min(sp.min, n);
-    view.spread.push_back(std::move(sp));
-  }
-  return view;
+    conditions = json::array({{{"type", "PodScheduled"},
+                               {"status", "False"},
+                               {"reason", "Unschedulable"},
+                               {"message", message},
+                               {"lastTransitionTime", FormatRfc3339(now)}}});
+    return Ok();
+  });
 }
 
-// Required pod anti-affinity: no pod matching a term's selector in the same topology domain.
-bool SatisfiesAntiAffinity(const TopologyView& view, const NodeCandidate& node) {
-  for (const auto& a : view.anti_affinity) {
-    if (a.occupied.contains(Domain(node, a.key))) return false;
-  }
-  return true;
-}
-
-// Topology spread, DoNotSchedule: after placing, the node's domain may exceed the least
-// populated eligible domain by at most maxSkew.
-bool SatisfiesSpread(const TopologyView& view, const NodeCandidate& node) {
-  for (const auto& sp : view.spread) {
-    std::string domain = Domain(node, sp.key);
-    if (domain.empty()) return false;
-    auto it = sp.counts.find(domain);
-    int64_t here = it == sp.counts.end() ? 0 : it->second;
-    if (here + 1 - sp.min > sp.max_skew) return false;
-  }
-  return true;
+// A stable EBS-style id for a volume provisioned without a simulated cloud.
+std::string LocalVolumeId(const std::string& claim_uid) {
+  uint64_t h = 1469598103934665603ULL;
+  for (char c : claim_uid) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "vol-0%016llx", static_cast<unsigned long long>(h));
+  return buffer;
 }
 
 }  // namespace
 
-json NodeLabelsOrEmpty(const json& node) {
-  if (node.contains("metadata") && node["metadata"].contains("labels")) {
-    return node["metadata"]["labels"];
+Status SandboxScheduler::Rebuild() {
+  built_generation_ = node_generation_.load();
+  state_ = ClusterState();
+  bound_.clear();
+  valid_ = false;
+  CO_ASSIGN_OR_RETURN(ObjectStore::ListPage nodes, store_->List("nodes", "", 0, ""));
+  for (const ObjectText& text : nodes.items) {
+    Result<Node> node = DecodeNode(*text);
+    if (!node) continue;  // a node the decoder rejects is one no scheduler could use
+    if (!node->IsReady()) {
+      node->taints.push_back(Taint{std::string(kNotReadyTaint), "", TaintEffect::kNoSchedule});
+    }
+    state_.AddNode(std::move(*node));
   }
-  return json::object();
+  SyncClaimZones();
+  CO_ASSIGN_OR_RETURN(ObjectStore::ListPage pods, store_->List("pods", "", 0, ""));
+  for (const ObjectText& text : pods.items) {
+    if (!MayCreateCounters(*text)) continue;
+    if (Result<Pod> pod = DecodePod(*text); pod) (void)state_.Prepare(*pod);
+  }
+  synced_index_generation_ = index_->generation();
+  for (const ObjectText& text : pods.items) {
+    if (text->find("\"nodeName\"") == std::string::npos) continue;
+    Result<Pod> pod = DecodePod(*text);
+    if (!pod || pod->node_name.empty() || pod->IsTerminal()) continue;
+    (void)BindDecoded(*pod);
+  }
+  valid_ = true;
+  ++rebuilds_;
+  return Ok();
 }
 
-NodeCandidate CandidateFromNode(const json& node) {
-  NodeCandidate c;
-  c.name = node["metadata"].value("name", "");
-  c.labels = NodeLabelsOrEmpty(node);
-  if (node.contains("spec")) {
-    c.unschedulable = node["spec"].value("unschedulable", false);
-    if (node["spec"].contains("taints")) c.taints = node["spec"]["taints"];
-  }
-  if (node.contains("status")) {
-    const json& st = node["status"];
-    if (st.contains("allocatable")) {
-      c.cpu_allocatable_millis = CpuMillisOf(st["allocatable"].value("cpu", json()));
-      c.memory_allocatable_bytes = MemoryBytesOf(st["allocatable"].value("memory", json()));
-      c.pods_allocatable = MemoryBytesOf(st["allocatable"].value("pods", json()));
-    }
-    c.ready = false;
-    for (const json& cond : st.value("conditions", json::array())) {
-      if (cond.value("type", "") == "Ready") c.ready = cond.value("status", "") == "True";
-    }
-  }
-  return c;
+Status SandboxScheduler::BindDecoded(const Pod& pod) {
+  std::optional<NodeId> node = state_.FindNodeByName(pod.node_name);
+  if (!node) return NotFound("nodes \"" + pod.node_name + "\" not found");
+  PreparedPod prepared = state_.Prepare(pod);
+  state_.Bind(prepared, *node);
+  bound_[prepared.key] = {*node, sync_stamp_};
+  return Ok();
 }
 
-bool ToleratesTaints(const json& spec, const json& taints) {
-  const json tolerations = spec.value("tolerations", json::array());
-  for (const json& taint : taints) {
-    std::string effect = taint.value("effect", "");
-    if (effect != "NoSchedule" && effect != "NoExecute") continue;
-    bool tolerated = false;
-    for (const json& t : tolerations) {
-      std::string key = t.value("key", "");
-      std::string op = t.value("operator", "Equal");
-      std::string t_effect = t.value("effect", "");
-      if (!t_effect.empty() && t_effect != effect) continue;
-      if (key.empty() && op == "Exists") tolerated = true;
-      if (key == taint.value("key", "") &&
-          (op == "Exists" || t.value("value", "") == taint.value("value", ""))) {
-        tolerated = true;
-      }
+// A diff of the pod index against what the simulator holds, so that a pass costs a lookup
+// per pod plus a decode per pod that changed, never a rebuild.
+void SandboxScheduler::SyncBoundPods() {
+  uint64_t generation = index_->generation();
+  if (generation == synced_index_generation_) return;
+  synced_index_generation_ = generation;
+  ++sync_stamp_;
+  std::vector<std::pair<std::string, std::string>> arrived;  // namespace, name
+  index_->ForEach([&](const PodRecord& p) {
+    if (p.node_name.empty() || p.IsTerminal()) return;
+    auto it = bound_.find(p.Key());
+    if (it != bound_.end() && state_.GetNode(it->second.node).meta.name == p.node_name) {
+      it->second.seen = sync_stamp_;
+      return;
     }
-    if (!tolerated) return false;
-  }
-  return true;
-}
-
-std::vector<NodeCandidate> BuildCandidates(const ObjectStore& store, const PodIndex& index) {
-  std::vector<NodeCandidate> nodes;
-  std::map<std::string, size_t> by_name;
-  for (const json& node : store.ParsedAll("nodes")) {
-    by_name[node["metadata"].value("name", "")] = nodes.size();
-    nodes.push_back(CandidateFromNode(node));
-  }
-  index.ForEach([&](const PodRecord& pod) {
-    if (pod.node_name.empty() || pod.IsTerminal()) return;
-    auto it = by_name.find(pod.node_name);
-    if (it == by_name.end()) return;
-    NodeCandidate& n = nodes[it->second];
-    n.cpu_requested_millis += pod.CpuRequestMillis();
-    n.memory_requested_bytes += pod.MemoryRequestBytes();
-    ++n.pods_count;
-    n.pods.push_back({pod.namespace_name, pod.labels});
+    arrived.emplace_back(p.namespace_name, p.name);
   });
-  return nodes;
-}
-
-Result<std::string> ChooseNode(const json& pod, const std::vector<NodeCandidate>& nodes) {
-  const json& spec = pod["spec"];
-  std::string ns = pod["metadata"].value("namespace", "");
-  PodRecord summary = SummarizePodObject(pod);
-  int64_t cpu = summary.CpuRequestMillis();
-  int64_t memory = summary.MemoryRequestBytes();
-  std::map<std::string, int> reasons;
-  const NodeCandidate* best = nullptr;
-  double best_score = -1;
-  TopologyView view = BuildTopologyView(spec, ns, nodes);
-  for (const NodeCandidate& node : nodes) {
-    std::string reason;
-    if (!node.ready) {
-      reason = "node(s) were not ready";
-    } else if (node.unschedulable &&
-               !ToleratesTaints(spec, json::array({{{"key", "node.kubernetes.io/unschedulable"},
-                                                    {"effect", "NoSchedule"}}}))) {
-      reason = "node(s) were unschedulable";
-    } else if (!ToleratesTaints(spec, node.taints)) {
-      reason = "node(s) had untolerated taint";
-    } else if (!MatchesNodeSelector(spec, node.labels) || !MatchesNodeAffinity(spec, node.labels)) {
-      reason = "node(s) didn't match Pod's node affinity/selector";
-    } else if (node.pods_count + 1 > node.pods_allocatable) {
-      reason = "Too many pods";
-    } else if (node.cpu_requested_millis + cpu > node.cpu_allocatable_millis) {
-      reason = "Insufficient cpu";
-    } else if (node.memory_requested_bytes + memory > node.memory_allocatable_bytes) {
-      reason = "Insufficient memory";
-    } else if (!SatisfiesAntiAffinity(view, node)) {
-      reason = "node(s) didn't match pod anti-affinity rules";
-    } else if (!SatisfiesSpread(view, node)) {
-      reason = "node(s) didn't match pod topology spread constraints";
-    }
-    if (!reason.empty()) {
-      ++reasons[reason];
+  for (auto it = bound_.begin(); it != bound_.end();) {
+    if (it->second.seen == sync_stamp_) {
+      ++it;
       continue;
     }
-    double free_cpu = 1.0 - static_cast<double>(node.cpu_requested_millis + cpu) /
-                                std::max<int64_t>(1, node.cpu_allocatable_millis);
-    double free_memory = 1.0 - static_cast<double>(node.memory_requested_bytes + memory) /
-                                   std::max<int64_t>(1, node.memory_allocatable_bytes);
-    double score = free_cpu + free_memory;
-    if (score > best_score) {
-      best_score = score;
-      best = &node;
-    }
+    state_.Unbind(it->first, it->second.node);
+    it = bound_.erase(it);
   }
-  if (best != nullptr) return best->name;
-  std::string message = "0/" + std::to_string(nodes.size()) + " nodes are available:";
-  bool first = true;
-  for (const auto& [reason, count] : reasons) {
-    message += (first ? " " : ", ") + std::to_string(count) + " " + reason;
-    first = false;
+  for (const auto& [ns, name] : arrived) {
+    Result<ObjectText> text = store_->GetText("pods", ns, name);
+    if (!text) continue;
+    Result<Pod> pod = DecodePod(**text);
+    if (pod && !pod->node_name.empty() && !pod->IsTerminal()) (void)BindDecoded(*pod);
   }
-  return FailedPrecondition(message + ".");
 }
 
-int SchedulePendingPods(ObjectStore& store, const PodIndex& index, TimePoint now) {
+// Claims bound to a PV that is pinned to a zone (EBS volumes live in one zone).
+void SandboxScheduler::SyncClaimZones() {
+  std::unordered_map<std::string, std::string> pv_zones;
+  if (auto pvs = store_->List("persistentvolumes", "", 0, ""); pvs) {
+    for (const ObjectText& text : pvs->items) {
+      Result<PersistentVolume> pv = DecodeObject<PersistentVolume>(*text);
+      if (pv && !pv->zone.empty()) pv_zones[pv->meta.name] = pv->zone;
+    }
+  }
+  if (pv_zones.empty()) return;
+  if (auto claims = store_->List("persistentvolumeclaims", "", 0, ""); claims) {
+    for (const ObjectText& text : claims->items) {
+      Result<PersistentVolumeClaim> claim = DecodeObject<PersistentVolumeClaim>(*text);
+      if (!claim) continue;
+      auto zone = pv_zones.find(claim->volume_name);
+      if (zone != pv_zones.end()) state_.SetClaimZone(claim->meta.Key(), zone->second);
+    }
+  }
+}
+
+void SandboxScheduler::ProvisionVolumes(const Pod& pod, const Node& node, TimePoint now) {
+  const std::string zone = node.Zone();
+  for (const Volume& volume : pod.volumes) {
+    if (volume.pvc_claim_name.empty()) continue;
+    const std::string& ns = pod.meta.namespace_name;
+    Result<json> claim = store_->Get("persistentvolumeclaims", ns, volume.pvc_claim_name);
+    if (!claim || !(*claim)["spec"].value("volumeName", "").empty()) continue;
+    const json& spec = (*claim)["spec"];
+    std::string uid = (*claim)["metadata"].value("uid", "");
+    json storage = json("1Gi");
+    if (spec.contains("resources") && spec["resources"].contains("requests")) {
+      storage = spec["resources"]["requests"].value("storage", storage);
+    }
+    int64_t size_gib = std::max<int64_t>(1, (MemoryBytesOf(storage) + (1LL << 30) - 1) >> 30);
+    std::string volume_id = LocalVolumeId(uid);
+    if (provisioner_) {
+      Result<std::string> created = provisioner_(zone, size_gib, node.InstanceId(), now);
+      if (!created) continue;  // the cloud refused: the claim stays unbound, retried next pass
+      volume_id = *created;
+    }
+    std::string pv_name = "pvc-" + uid;
+    json zone_term = {{"matchExpressions", json::array({{{"key", "topology.ebs.csi.aws.com/zone"},
+                                                         {"operator", "In"},
+                                                         {"values", json::array({zone})}}})}};
+    json pv_spec = {
+        {"capacity", {{"storage", storage}}},
+        {"accessModes", spec.value("accessModes", json::array({"ReadWriteOnce"}))},
+        {"persistentVolumeReclaimPolicy", "Delete"},
+        {"storageClassName", spec.value("storageClassName", "gp3")},
+        {"claimRef",
+         {{"kind", "PersistentVolumeClaim"},
+          {"namespace", ns},
+          {"name", volume.pvc_claim_name},
+          {"uid", uid}}},
+        {"csi", {{"driver", "ebs.csi.aws.com"}, {"volumeHandle", volume_id}, {"fsType", "ext4"}}},
+        {"nodeAffinity", {{"required", {{"nodeSelectorTerms", json::array({zone_term})}}}}}};
+    json pv = {{"apiVersion", "v1"},
+               {"kind", "PersistentVolume"},
+               {"metadata",
+                {{"name", pv_name},
+                 {"labels", {{"topology.kubernetes.io/zone", zone}}},
+                 {"annotations", {{"pv.kubernetes.io/provisioned-by", "ebs.csi.aws.com"}}}}},
+               {"spec", pv_spec},
+               {"status", {{"phase", "Bound"}}}};
+    if (!store_->Create("persistentvolumes", std::move(pv))) continue;
+    (void)store_->Mutate("persistentvolumeclaims", ns, volume.pvc_claim_name,
+                         [&](json& c) -> Status {
+                           c["spec"]["volumeName"] = pv_name;
+                           c["metadata"]["annotations"]["pv.kubernetes.io/bind-completed"] = "yes";
+                           c["status"]["phase"] = "Bound";
+                           return Ok();
+                         });
+    state_.SetClaimZone(ns + "/" + volume.pvc_claim_name, zone);
+  }
+}
+
+int SandboxScheduler::SchedulePending(TimePoint now) {
   std::vector<std::pair<std::string, std::string>> pending;
-  index.ForEach([&](const PodRecord& pod) {
+  index_->ForEach([&](const PodRecord& pod) {
     if (pod.node_name.empty() && !pod.deleting && pod.phase == "Pending") {
       pending.emplace_back(pod.namespace_name, pod.name);
     }
   });
   if (pending.empty()) return 0;
-  std::vector<NodeCandidate> nodes = BuildCandidates(store, index);
+  if (!valid_ || built_generation_ != node_generation_.load()) {
+    if (!Rebuild()) return 0;
+  } else {
+    SyncBoundPods();
+    SyncClaimZones();
+  }
   int bound = 0;
+  std::vector<FitFailure> failures;
   for (const auto& [ns, name] : pending) {
-    Result<json> pod = store.Get("pods", ns, name);
-    if (!pod) continue;
-    if ((*pod)["spec"].value("schedulerName", "default-scheduler") != "default-scheduler") continue;
-    Result<std::string> node = ChooseNode(*pod, nodes);
-    std::string when = FormatRfc3339(now);
-    if (!node) {
-      (void)store.Mutate("pods", ns, name, [&](json& p) -> Status {
-        json condition = {{"type", "PodScheduled"},
-                          {"status", "False"},
-                          {"reason", "Unschedulable"},
-                          {"message", node.error().message},
-                          {"lastTransitionTime", when}};
-        json& conditions = p["status"]["conditions"];
-        if (conditions.is_array() && !conditions.empty() &&
-            conditions[0].value("message", "") == node.error().message) {
-          return FailedPrecondition("unchanged");  // no write, no event churn
-        }
-        conditions = json::array({condition});
-        return Ok();
-      });
+    Result<ObjectText> text = store_->GetText("pods", ns, name);
+    if (!text) continue;
+    Result<Pod> pod = DecodePod(**text);
+    if (!pod) {
+      MarkUnschedulable(*store_, ns, name, pod.error().message, now);
       continue;
     }
-    auto bound_pod = store.Mutate("pods", ns, name, [&](json& p) -> Status {
+    if (!pod->scheduler_name.empty() && pod->scheduler_name != "default-scheduler") continue;
+    if (!pod->node_name.empty()) continue;
+    PreparedPod prepared = state_.Prepare(*pod);
+    std::optional<NodeId> node = LeastAllocatedNode(state_, prepared, &failures);
+    if (!node) {
+      MarkUnschedulable(*store_, ns, name, FailedSchedulingMessage(failures), now);
+      continue;
+    }
+    const Node& target = state_.GetNode(*node);
+    std::string when = FormatRfc3339(now);
+    auto bound_pod = store_->Mutate("pods", ns, name, [&](json& p) -> Status {
       if (!p["spec"].value("nodeName", "").empty()) return Aborted("already bound");
-      p["spec"]["nodeName"] = *node;
+      p["spec"]["nodeName"] = target.meta.name;
       p["status"]["conditions"] = json::array(
           {{{"type", "PodScheduled"}, {"status", "True"}, {"lastTransitionTime", when}}});
       return Ok();
     });
     if (!bound_pod) continue;
+    state_.Bind(prepared, *node);
+    bound_[prepared.key] = {*node, sync_stamp_};
+    ProvisionVolumes(*pod, target, now);
     ++bound;
-    for (NodeCandidate& n : nodes) {
-      if (n.name != *node) continue;
-      PodRecord summary = SummarizePodObject(*bound_pod);
-      n.cpu_requested_millis += summary.CpuRequestMillis();
-      n.memory_requested_bytes += summary.MemoryRequestBytes();
-      ++n.pods_count;
-      n.pods.push_back({ns, summary.labels});
-    }
   }
   return bound;
 }

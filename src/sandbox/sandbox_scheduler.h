@@ -1,65 +1,86 @@
-// The sandbox's kube-scheduler: binds pending pods to nodes, honouring requests vs
-// allocatable, max pods, nodeSelector, required node affinity, taints/tolerations,
-// unschedulable and NotReady nodes, required pod anti-affinity and topology spread
-// (DoNotSchedule, maxSkew) on any topology key. Among feasible nodes it prefers the least
-// allocated, as kube-scheduler's default scoring does.
+// The sandbox's kube-scheduler: binds pending pods to nodes through the shared scheduling
+// simulator (src/scheduling ClusterState), so that what fits in the sandbox is exactly what
+// fits for the engines: requests vs allocatable minus the bound (DaemonSet) pods, max pods,
+// unschedulable, nodeSelector, required node affinity, taints/tolerations, PVC/EBS volume
+// zones, topology spread (maxSkew) and pod (anti-)affinity. NotReady nodes carry the
+// node.kubernetes.io/not-ready:NoSchedule taint, as the node lifecycle controller adds.
+// Among feasible nodes it prefers the least allocated (kube-scheduler's default scoring).
 //
-// TODO(sandbox): replace ChooseNode's predicates with the shared scheduling simulator of
-// src/scheduling (h/binpack) once its API is on main, so that the sandbox and the engines
-// decide placement with one implementation. ChooseNode is the narrow seam for that swap.
+// Claims without a volume are provisioned on first use (WaitForFirstConsumer, as the EBS CSI
+// driver's gp3 class does): a PV pinned to the chosen node's zone is created and bound, so a
+// replacement pod of a StatefulSet stays in its volume's zone.
 //
-//   std::vector<NodeCandidate> nodes = BuildCandidates(store, index);
-//   Result<std::string> node = ChooseNode(pod_json, nodes);
+//   SandboxScheduler scheduler(&store, &index);
+//   store.SetObserver("nodes", [&](auto, const auto&) { scheduler.NodesChanged(); });
+//   int bound = scheduler.SchedulePending(clock.Now());
 #pragma once
 
+#include <atomic>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <string>
-#include <vector>
+#include <unordered_map>
 
-#include <nlohmann/json.hpp>
-
+#include "common/clock.h"
 #include "common/error.h"
 #include "sandbox/object_store.h"
 #include "sandbox/pod_index.h"
+#include "scheduling/cluster_state.h"
 
 namespace cloudoptim::sandbox {
 
-struct PlacedPod {
-  std::string namespace_name;
-  std::map<std::string, std::string, std::less<>> labels;
+class SandboxScheduler {
+ public:
+  // Creates the EBS volume of a provisioned claim (zone, size) attached to the instance of the
+  // chosen node, and returns its id; without one, ids are made up locally.
+  using VolumeProvisioner = std::function<Result<std::string>(
+      const std::string& zone, int64_t size_gib, const std::string& instance_id, TimePoint now)>;
+
+  SandboxScheduler(ObjectStore* store, const PodIndex* index) : store_(store), index_(index) {}
+  void SetVolumeProvisioner(VolumeProvisioner provisioner) {
+    provisioner_ = std::move(provisioner);
+  }
+
+  // Binds what it can of the pending, unbound pods of the default scheduler; records an
+  // Unschedulable PodScheduled condition with kube-scheduler's message on the rest ("0/5
+  // nodes are available: 3 Insufficient cpu, 2 node(s) had untolerated taint."). Returns how
+  // many pods were bound.
+  int SchedulePending(TimePoint now);
+
+  // A node was added, changed or removed: the next pass rebuilds the simulator's picture
+  // (thread-safe; call from the store's node observer).
+  void NodesChanged() { node_generation_.fetch_add(1); }
+
+  // How many times the picture was rebuilt from the store (tests check that pods are bound
+  // incrementally, not by rebuilding per pod or per pass).
+  int64_t rebuilds() const { return rebuilds_; }
+
+ private:
+  // Nodes, claim zones and every bound pod, decoded from the store's text.
+  Status Rebuild();
+  // Brings the bound pods up to date with the pod index: binds pods bound since (by us, the
+  // DaemonSet controller or the binding subresource), unbinds those deleted or finished.
+  void SyncBoundPods();
+  void SyncClaimZones();
+  Status BindDecoded(const Pod& pod);
+  // PVs for the pod's claims that have none, in `zone` (WaitForFirstConsumer).
+  void ProvisionVolumes(const Pod& pod, const Node& node, TimePoint now);
+
+  ObjectStore* store_;
+  const PodIndex* index_;
+  VolumeProvisioner provisioner_;
+  ClusterState state_;
+  bool valid_ = false;
+  std::atomic<uint64_t> node_generation_{1};
+  uint64_t built_generation_ = 0;
+  int64_t rebuilds_ = 0;
+  uint64_t sync_stamp_ = 0;
+  uint64_t synced_index_generation_ = 0;
+  struct Tracked {
+    NodeId node = 0;
+    uint64_t seen = 0;
+  };
+  std::unordered_map<std::string, Tracked> bound_;  // pod key -> node in state_
 };
-
-struct NodeCandidate {
-  std::string name;
-  nlohmann::json labels = nlohmann::json::object();
-  nlohmann::json taints = nlohmann::json::array();
-  bool unschedulable = false;
-  bool ready = true;
-  int64_t cpu_allocatable_millis = 0;
-  int64_t memory_allocatable_bytes = 0;
-  int64_t pods_allocatable = 0;
-  int64_t cpu_requested_millis = 0;
-  int64_t memory_requested_bytes = 0;
-  int64_t pods_count = 0;
-  std::vector<PlacedPod> pods;
-};
-
-nlohmann::json NodeLabelsOrEmpty(const nlohmann::json& node);
-NodeCandidate CandidateFromNode(const nlohmann::json& node);
-
-// Nodes from the store with what the pod index says is placed on them.
-std::vector<NodeCandidate> BuildCandidates(const ObjectStore& store, const PodIndex& index);
-
-// The best node for `pod`, or FailedPrecondition with kube-scheduler's style of message
-// ("0/5 nodes are available: 3 Insufficient cpu, 2 node(s) had untolerated taint ...").
-Result<std::string> ChooseNode(const nlohmann::json& pod, const std::vector<NodeCandidate>& nodes);
-
-// Whether the pod tolerates every NoSchedule/NoExecute taint of the node.
-bool ToleratesTaints(const nlohmann::json& pod_spec, const nlohmann::json& taints);
-
-// Binds what it can of the pending, unbound pods; records Unschedulable conditions on the
-// rest. Returns how many pods were bound.
-int SchedulePendingPods(ObjectStore& store, const PodIndex& index, TimePoint now);
 
 }  // namespace cloudoptim::sandbox

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sandbox/cron_schedule.h"
 #include "sandbox/node_factory.h"
 #include "sandbox/resource_registry.h"
 #include "sandbox/usage_model.h"
@@ -50,11 +51,6 @@ Result<NodeGroupSpec> ParseNodeGroup(const json& g, const std::string& field) {
   if (spec.name.empty()) return InvalidArgument(field + ".name: required");
   if (spec.instance_types.empty()) return InvalidArgument(field + ".instanceTypes: required");
   if (spec.zones.empty()) return InvalidArgument(field + ".zones: required");
-  for (const std::string& type : spec.instance_types) {
-    if (FindInstanceShape(type) == nullptr) {
-      return InvalidArgument(field + ".instanceTypes: unknown instance type \"" + type + "\"");
-    }
-  }
   CO_ASSIGN_OR_RETURN(spec.capacity, ParseCapacity(g.value("capacityType", json()), field));
   if (g.contains("labels")) spec.labels = g["labels"];
   if (g.contains("taints")) spec.taints = g["taints"];
@@ -69,10 +65,10 @@ Result<WorkloadSpec> ParseWorkload(const json& w, const std::string& field) {
   spec.replicas = w.value("replicas", 1);
   if (spec.name.empty()) return InvalidArgument(field + ".name: required");
   if (spec.kind != "Deployment" && spec.kind != "StatefulSet" && spec.kind != "DaemonSet" &&
-      spec.kind != "Job") {
-    return InvalidArgument(field +
-                           ".kind: must be Deployment, StatefulSet, DaemonSet or Job, got \"" +
-                           spec.kind + "\"");
+      spec.kind != "Job" && spec.kind != "CronJob") {
+    return InvalidArgument(
+        field + ".kind: must be Deployment, StatefulSet, DaemonSet, Job or CronJob, got \"" +
+        spec.kind + "\"");
   }
   if (spec.replicas < 0) return InvalidArgument(field + ".replicas: must be >= 0");
   spec.labels = w.value("labels", json::object());
@@ -106,6 +102,13 @@ Result<WorkloadSpec> ParseWorkload(const json& w, const std::string& field) {
   if (w.contains("pdb")) spec.pdb = w["pdb"];
   if (w.contains("volumeClaims")) spec.volume_claims = w["volumeClaims"];
   spec.service_port = w.value("servicePort", 0);
+  spec.schedule = w.value("schedule", "");
+  spec.run_seconds = w.value("runSeconds", 0);
+  if (spec.kind == "CronJob") {
+    if (Result<CronSchedule> parsed = CronSchedule::Parse(spec.schedule); !parsed) {
+      return InvalidArgument(field + "." + parsed.error().message);
+    }
+  }
   return spec;
 }
 

@@ -35,7 +35,7 @@ struct NodeGroupSpec {
 struct WorkloadSpec {
   std::string name;
   std::string namespace_name = "default";
-  std::string kind = "Deployment";  // Deployment | StatefulSet | DaemonSet | Job
+  std::string kind = "Deployment";  // Deployment | StatefulSet | DaemonSet | Job | CronJob
   int32_t replicas = 1;
   nlohmann::json labels = nlohmann::json::object();
   nlohmann::json containers = nlohmann::json::array();       // Kubernetes container objects
@@ -44,6 +44,8 @@ struct WorkloadSpec {
   nlohmann::json pdb;  // {"minAvailable": 1} or {"maxUnavailable": "25%"}
   nlohmann::json volume_claims = nlohmann::json::array();  // StatefulSet claims
   int32_t service_port = 0;  // > 0: a ClusterIP Service in front of it
+  std::string schedule;      // CronJob: spec.schedule (5-field cron)
+  int64_t run_seconds = 0;   // Job/CronJob pods: simulated run time (kRunSecondsAnnotation)
 };
 
 struct VolumeSpec {

@@ -3,7 +3,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sandbox/instance_shapes.h"
 #include "sandbox/node_factory.h"
 #include "sandbox/quantity_text.h"
 #include "sandbox/resource_registry.h"
@@ -56,13 +55,17 @@ json Namespace(const std::string& name, const json& labels) {
 json WorkloadObject(const WorkloadSpec& w) {
   json pod_meta = {{"labels", w.labels}};
   if (!w.usage.empty()) pod_meta["annotations"] = {{std::string(kUsageAnnotation), w.usage}};
+  if (w.run_seconds > 0) {
+    pod_meta["annotations"][std::string(kRunSecondsAnnotation)] = std::to_string(w.run_seconds);
+  }
   json pod_spec = w.pod_spec_extra;
   pod_spec["containers"] = w.containers;
   json spec = {{"selector", {{"matchLabels", w.labels}}},
                {"template", {{"metadata", pod_meta}, {"spec", pod_spec}}}};
-  std::string api_version = w.kind == "Job" ? "batch/v1" : "apps/v1";
+  bool batch = w.kind == "Job" || w.kind == "CronJob";
+  std::string api_version = batch ? "batch/v1" : "apps/v1";
   if (w.kind == "Deployment" || w.kind == "StatefulSet") spec["replicas"] = w.replicas;
-  if (w.kind == "Job") {
+  if (batch) {
     spec.erase("selector");
     spec["completions"] = w.replicas;
     spec["parallelism"] = w.replicas;
@@ -79,6 +82,9 @@ json WorkloadObject(const WorkloadSpec& w) {
                           {"resources", {{"requests", {{"storage", c.value("size", "10Gi")}}}}}}}});
     }
     if (!claims.empty()) spec["volumeClaimTemplates"] = claims;
+  }
+  if (w.kind == "CronJob") {
+    spec = {{"schedule", w.schedule}, {"jobTemplate", {{"spec", spec}}}};
   }
   return {{"apiVersion", api_version},
           {"kind", w.kind},
@@ -167,6 +173,15 @@ Status ApplyScenario(const Scenario& s, SandboxCluster* cluster) {
   // cloud, if any, is advanced to now; labels and taints go on once the Nodes exist.
   uint64_t n = 0;
   std::vector<std::pair<std::string, const NodeGroupSpec*>> labelled;  // node name, group
+  // Every type is checked before anything launches, so a typo leaves no half-built fleet.
+  for (size_t g = 0; g < s.node_groups.size(); ++g) {
+    for (const std::string& type : s.node_groups[g].instance_types) {
+      if (auto known = FindNodeType(cluster->catalog(), type); !known) {
+        return InvalidArgument("nodeGroups[" + std::to_string(g) +
+                               "].instanceTypes: " + known.error().message);
+      }
+    }
+  }
   for (const NodeGroupSpec& g : s.node_groups) {
     for (int32_t i = 0; i < g.count; ++i, ++n) {
       size_t zone_index = static_cast<size_t>(i) % g.zones.size();
@@ -260,7 +275,8 @@ Status GenerateCluster(const GenerateSpec& spec, uint64_t seed, SandboxCluster* 
     CO_ASSIGN_OR_RETURN(Ec2Instance launched,
                         cluster->LaunchInstance(instance, std::string("gen-") + type, true));
     node_names.push_back(NodeNameForIp(launched.private_ip));
-    node_free_pods.push_back(FindInstanceShape(type)->max_pods);
+    CO_ASSIGN_OR_RETURN(const InstanceType* shape, FindNodeType(cluster->catalog(), type));
+    node_free_pods.push_back(shape->allocatable.pods);
   }
   cluster->SyncCloud();
   if (node_names.empty() && spec.pods > 0) return InvalidArgument("generate.pods needs nodes");

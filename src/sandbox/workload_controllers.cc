@@ -6,74 +6,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kube/kube_json.h"
+#include "sandbox/controller_support.h"
 #include "sandbox/disruption_budget.h"
 #include "sandbox/object_filter.h"
 #include "sandbox/resource_registry.h"
-#include "sandbox/sandbox_scheduler.h"
+#include "scheduling/daemonset_overhead.h"
 
 namespace cloudoptim::sandbox {
 namespace {
 
 using nlohmann::json;
-
-struct OwnedPod {
-  std::string name;
-  std::string node_name;
-  bool ready = false;
-  bool deleting = false;
-  bool terminal = false;
-  std::string phase;
-};
-
-// Pods grouped by the uid of their controller.
-std::map<std::string, std::vector<OwnedPod>> PodsByOwner(const PodIndex& index) {
-  std::map<std::string, std::vector<OwnedPod>> out;
-  index.ForEach([&](const PodRecord& p) {
-    if (p.owner_uid.empty()) return;
-    out[p.owner_uid].push_back({p.name, p.node_name, p.ready, p.deleting, p.IsTerminal(), p.phase});
-  });
-  return out;
-}
-
-json OwnerRef(const json& owner) {
-  return {{"apiVersion", owner.value("apiVersion", "")},
-          {"kind", owner.value("kind", "")},
-          {"name", owner["metadata"].value("name", "")},
-          {"uid", owner["metadata"].value("uid", "")},
-          {"controller", true},
-          {"blockOwnerDeletion", true}};
-}
-
-std::string Ns(const json& o) { return o["metadata"].value("namespace", ""); }
-std::string Name(const json& o) { return o["metadata"].value("name", ""); }
-std::string Uid(const json& o) { return o["metadata"].value("uid", ""); }
-
-// Writes `status` (merged over the current one) only when it changed, so a steady cluster
-// produces no watch events.
-void SetStatus(ObjectStore& store, const std::string& resource, const json& object,
-               const json& status) {
-  json current = object.contains("status") ? object["status"] : json::object();
-  json merged = current;
-  merged.merge_patch(status);
-  if (merged == current) return;
-  (void)store.Mutate(resource, Ns(object), Name(object), [&](json& o) -> Status {
-    o["status"] = merged;
-    return Ok();
-  });
-}
-
-int64_t CountReady(const std::vector<OwnedPod>& pods) {
-  return std::count_if(pods.begin(), pods.end(),
-                       [](const OwnedPod& p) { return p.ready && !p.deleting; });
-}
-
-std::vector<OwnedPod> Active(const std::vector<OwnedPod>& pods) {
-  std::vector<OwnedPod> out;
-  for (const OwnedPod& p : pods) {
-    if (!p.deleting && !p.terminal) out.push_back(p);
-  }
-  return out;
-}
 
 // Scale-down victims in the ReplicaSet controller's order: unscheduled, then not ready,
 // then the rest (newest names last is close enough to "newest first" for the simulation).
@@ -145,105 +88,10 @@ void WorkloadControllers::ReconcileAll(TimePoint now) {
   ReconcileReplicaSets(now);
   ReconcileStatefulSets(now);
   ReconcileDaemonSets(now);
+  ReconcileCronJobs(now);
   ReconcileJobs(now);
+  ReconcileEndpoints();
   UpdateDisruptionBudgets();
-}
-
-// One ReplicaSet per distinct pod template (named <deployment>-<hash>); the current one is
-// scaled to the Deployment's replicas and older ones to zero. This is a Recreate-style
-// rollout done at once, which is all the simulation needs from rollouts.
-void WorkloadControllers::ReconcileDeployments(TimePoint now) {
-  // ReplicaSets grouped by the uid of their owning Deployment: one pass, not one per
-  // Deployment (5,000 Deployments x 5,000 ReplicaSets in a generated cluster).
-  std::vector<json> replica_sets = store_->ParsedAll("replicasets.apps");
-  std::map<std::string, std::vector<const json*>> by_owner;
-  for (const json& rs : replica_sets) {
-    const json& meta = rs["metadata"];
-    if (!meta.contains("ownerReferences")) continue;
-    for (const json& ref : meta["ownerReferences"]) by_owner[ref.value("uid", "")].push_back(&rs);
-  }
-  for (const json& d : store_->ParsedAll("deployments.apps")) {
-    json tmpl = d["spec"]["template"];
-    std::string hash = PodTemplateHash(tmpl);
-    std::string rs_name = Name(d) + "-" + hash;
-    int64_t replicas = d["spec"].value("replicas", 1);
-    json status = {
-        {"replicas", 0}, {"readyReplicas", 0}, {"availableReplicas", 0}, {"updatedReplicas", 0}};
-    bool found = false;
-    for (const json* owned_rs : by_owner[Uid(d)]) {
-      const json& rs = *owned_rs;
-      bool current = Name(rs) == rs_name;
-      found = found || current;
-      int64_t want = current ? replicas : 0;
-      if (rs["spec"].value("replicas", 0) != want) {
-        (void)store_->Mutate("replicasets.apps", Ns(rs), Name(rs), [&](json& o) -> Status {
-          o["spec"]["replicas"] = want;
-          return Ok();
-        });
-      }
-      const json rs_status = rs.value("status", json::object());
-      status["replicas"] = status["replicas"].get<int64_t>() + rs_status.value("replicas", 0);
-      status["readyReplicas"] =
-          status["readyReplicas"].get<int64_t>() + rs_status.value("readyReplicas", 0);
-      status["availableReplicas"] =
-          status["availableReplicas"].get<int64_t>() + rs_status.value("availableReplicas", 0);
-      if (current) status["updatedReplicas"] = rs_status.value("replicas", 0);
-    }
-    if (!found) {
-      json rs_template = tmpl;
-      rs_template["metadata"]["labels"]["pod-template-hash"] = hash;
-      json selector = d["spec"]["selector"];
-      selector["matchLabels"]["pod-template-hash"] = hash;
-      json rs = {
-          {"apiVersion", "apps/v1"},
-          {"kind", "ReplicaSet"},
-          {"metadata",
-           {{"name", rs_name},
-            {"namespace", Ns(d)},
-            {"labels", rs_template["metadata"]["labels"]},
-            {"annotations",
-             {{"deployment.kubernetes.io/desired-replicas", std::to_string(replicas)}}},
-            {"ownerReferences", json::array({OwnerRef(d)})}}},
-          {"spec", {{"replicas", replicas}, {"selector", selector}, {"template", rs_template}}}};
-      if (store_->Create("replicasets.apps", rs)) {
-        RecordEvent(*store_, d, "Normal", "ScalingReplicaSet",
-                    "Scaled up replica set " + rs_name + " from 0 to " + std::to_string(replicas),
-                    "deployment-controller", now);
-      }
-    }
-    int64_t available = status["availableReplicas"].get<int64_t>();
-    std::string when = FormatRfc3339(now);
-    status["observedGeneration"] = d["metadata"].value("generation", 1);
-    json conditions =
-        d.contains("status") ? d["status"].value("conditions", json::array()) : json::array();
-    std::string available_status = available >= replicas ? "True" : "False";
-    if (conditions.empty() || conditions[0].value("status", "") != available_status) {
-      conditions =
-          json::array({{{"type", "Available"},
-                        {"status", available_status},
-                        {"reason", available_status == "True" ? "MinimumReplicasAvailable"
-                                                              : "MinimumReplicasUnavailable"},
-                        {"message", available_status == "True"
-                                        ? "Deployment has minimum availability."
-                                        : "Deployment does not have minimum availability."},
-                        {"lastUpdateTime", when},
-                        {"lastTransitionTime", when}},
-                       {{"type", "Progressing"},
-                        {"status", "True"},
-                        {"reason", "NewReplicaSetAvailable"},
-                        {"message", "ReplicaSet \"" + rs_name + "\" has successfully progressed."},
-                        {"lastUpdateTime", when},
-                        {"lastTransitionTime", when}}});
-    }
-    status["conditions"] = conditions;
-    if (status["readyReplicas"] == 0) status.erase("readyReplicas");
-    if (status["availableReplicas"] == 0) status.erase("availableReplicas");
-    json current_status = d.value("status", json::object());
-    for (const char* field : {"readyReplicas", "availableReplicas"}) {
-      if (!status.contains(field) && current_status.contains(field)) status[field] = nullptr;
-    }
-    SetStatus(*store_, "deployments.apps", d, status);
-  }
 }
 
 void WorkloadControllers::ReconcileReplicaSets(TimePoint now) {
@@ -338,35 +186,41 @@ void WorkloadControllers::ReconcileStatefulSets(TimePoint now) {
   }
 }
 
-// One pod per Ready node the pod template fits (selector, affinity, taints; DaemonSet pods
-// tolerate unschedulable nodes), bound directly as the DaemonSet controller's pods are.
+// One pod per Ready node the pod template fits (nodeSelector, required node affinity, taints:
+// the shared simulator's DaemonSetPodsFor, so the engines' DaemonSet overhead of a node is
+// what the sandbox runs on it; unschedulable nodes are ignored, as the DaemonSet controller
+// does), bound directly as the DaemonSet controller's pods are.
 void WorkloadControllers::ReconcileDaemonSets(TimePoint now) {
   std::vector<json> daemon_sets = store_->ParsedAll("daemonsets.apps");
   if (daemon_sets.empty()) return;
   auto owned = PodsByOwner(*index_);
-  std::vector<json> nodes = store_->ParsedAll("nodes");
+  std::vector<Node> nodes;
+  if (auto listed = store_->List("nodes", "", 0, ""); listed) {
+    for (const ObjectText& text : listed->items) {
+      if (Result<Node> node = DecodeNode(*text); node && node->IsReady()) {
+        nodes.push_back(std::move(*node));
+      }
+    }
+  }
   for (const json& ds : daemon_sets) {
+    Result<Workload> decoded = DecodeWorkload(ds.dump(), WorkloadKind::kDaemonSet);
+    if (!decoded) continue;
+    const std::vector<Workload> one{std::move(*decoded)};
     std::map<std::string, OwnedPod> by_node;
     for (const OwnedPod& p : owned[Uid(ds)]) by_node[p.node_name] = p;
-    json tmpl = ds["spec"]["template"];
-    json spec = tmpl["spec"];
-    spec["tolerations"].push_back({{"key", "node.kubernetes.io/unschedulable"},
-                                   {"operator", "Exists"},
-                                   {"effect", "NoSchedule"}});
+    const json& tmpl = ds["spec"]["template"];
+    json tolerations = tmpl["spec"].value("tolerations", json::array());
+    tolerations.push_back({{"key", "node.kubernetes.io/unschedulable"},
+                           {"operator", "Exists"},
+                           {"effect", "NoSchedule"}});
     int64_t desired = 0;
-    const json node_selector = spec.value("nodeSelector", json::object());
-    for (const json& node : nodes) {
-      NodeCandidate candidate = CandidateFromNode(node);
-      bool selector_ok = true;
-      for (const auto& [k, v] : node_selector.items()) {
-        if (!candidate.labels.contains(k) || candidate.labels[k] != v) selector_ok = false;
-      }
-      if (!candidate.ready || !selector_ok || !ToleratesTaints(spec, candidate.taints)) continue;
+    for (const Node& node : nodes) {
+      if (DaemonSetPodsFor(one, node).empty()) continue;
       ++desired;
-      if (by_node.contains(candidate.name)) continue;
+      if (by_node.contains(node.meta.name)) continue;
       json pod = PodFromTemplate(tmpl, ds, "", Name(ds) + "-");
-      pod["spec"]["nodeName"] = candidate.name;
-      pod["spec"]["tolerations"] = spec["tolerations"];
+      pod["spec"]["nodeName"] = node.meta.name;
+      pod["spec"]["tolerations"] = tolerations;
       if (auto created = store_->Create("pods", std::move(pod)); created && desired == 1) {
         RecordEvent(*store_, ds, "Normal", "SuccessfulCreate", "Created pod: " + Name(*created),
                     "daemonset-controller", now);
@@ -385,11 +239,15 @@ void WorkloadControllers::ReconcileDaemonSets(TimePoint now) {
   }
 }
 
+// Pods until `completions` succeeded, at most `parallelism` at a time; more than
+// backoffLimit (default 6) failed pods fail the Job. Pods run for the kubelet's simulated
+// duration (kRunSecondsAnnotation) and exit with kExitCodeAnnotation.
 void WorkloadControllers::ReconcileJobs(TimePoint now) {
   auto owned = PodsByOwner(*index_);
   for (const json& job : store_->ParsedAll("jobs.batch")) {
     int64_t completions = job["spec"].value("completions", 1);
     int64_t parallelism = job["spec"].value("parallelism", 1);
+    int64_t backoff_limit = job["spec"].value("backoffLimit", 6);
     int64_t succeeded = 0;
     int64_t failed = 0;
     int64_t active = 0;
@@ -403,20 +261,38 @@ void WorkloadControllers::ReconcileJobs(TimePoint now) {
       }
     }
     bool complete = succeeded >= completions;
-    int64_t want = complete ? 0 : std::min(parallelism, completions - succeeded) - active;
+    bool failed_job = failed > backoff_limit;
+    bool finished = job.contains("status") && job["status"].contains("completionTime");
+    for (const json& c : job.contains("status") ? job["status"].value("conditions", json::array())
+                                                : json::array()) {
+      if (c.value("type", "") == "Failed" && c.value("status", "") == "True") finished = true;
+    }
+    int64_t want = complete || failed_job || finished
+                       ? 0
+                       : std::min(parallelism, completions - succeeded) - active;
     for (int64_t i = 0; i < want; ++i) {
       json pod = PodFromTemplate(job["spec"]["template"], job, "", Name(job) + "-");
       pod["metadata"]["labels"]["job-name"] = Name(job);
       pod["metadata"]["labels"]["batch.kubernetes.io/job-name"] = Name(job);
       (void)store_->Create("pods", std::move(pod));
     }
+    std::string when = FormatRfc3339(now);
     json status = {{"active", active}, {"succeeded", succeeded}, {"failed", failed}};
-    if (complete && !(job.contains("status") && job["status"].contains("completionTime"))) {
-      std::string when = FormatRfc3339(now);
+    if (!job.contains("status") || !job["status"].contains("startTime")) status["startTime"] = when;
+    if (!finished && complete) {
       status["completionTime"] = when;
       status["conditions"] =
           json::array({{{"type", "Complete"}, {"status", "True"}, {"lastTransitionTime", when}}});
       RecordEvent(*store_, job, "Normal", "Completed", "Job completed", "job-controller", now);
+    } else if (!finished && failed_job) {
+      status["conditions"] =
+          json::array({{{"type", "Failed"},
+                        {"status", "True"},
+                        {"reason", "BackoffLimitExceeded"},
+                        {"message", "Job has reached the specified backoff limit"},
+                        {"lastTransitionTime", when}}});
+      RecordEvent(*store_, job, "Warning", "BackoffLimitExceeded",
+                  "Job has reached the specified backoff limit", "job-controller", now);
     }
     SetStatus(*store_, "jobs.batch", job, status);
   }
@@ -434,11 +310,14 @@ void WorkloadControllers::CollectGarbage() {
   for (const json& n : store_->ParsedAll("nodes")) nodes.insert(Name(n));
   std::set<std::string> namespaces;
   for (const json& n : store_->ParsedAll("namespaces")) namespaces.insert(Name(n));
-  for (const json& rs : store_->ParsedAll("replicasets.apps")) {
-    for (const json& ref : rs["metadata"].value("ownerReferences", json::array())) {
-      if (ref.value("controller", false) && !owners.contains(ref.value("uid", ""))) {
-        (void)store_->Delete("replicasets.apps", Ns(rs), Name(rs));
-        owners.erase(Uid(rs));
+  // ReplicaSets of deleted Deployments and Jobs of deleted CronJobs, then their pods.
+  for (const char* resource : {"replicasets.apps", "jobs.batch"}) {
+    for (const json& o : store_->ParsedAll(resource)) {
+      for (const json& ref : o["metadata"].value("ownerReferences", json::array())) {
+        if (ref.value("controller", false) && !owners.contains(ref.value("uid", ""))) {
+          (void)store_->Delete(resource, Ns(o), Name(o));
+          owners.erase(Uid(o));
+        }
       }
     }
   }

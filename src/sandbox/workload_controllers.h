@@ -1,7 +1,10 @@
 // The sandbox's controller manager: Deployment → ReplicaSet (pod-template-hash) → Pods,
 // StatefulSet (ordered names, PVCs from volumeClaimTemplates), DaemonSet (one pod per
-// eligible node), Job (pods until completions), the garbage collector (dependents of
-// deleted owners, pods of vanished nodes, objects of deleted namespaces) and PDB status.
+// eligible node), Job (pods until completions, failure after backoffLimit), CronJob (Jobs on
+// a cron schedule in simulated time: cronjob_controller.cc), rolling updates
+// (deployment_controller.cc), the garbage collector (dependents of deleted owners, pods of
+// vanished nodes, objects of deleted namespaces), PDB status, and the Endpoints and
+// EndpointSlices of Services.
 // Each Reconcile* is one level-triggered pass over the store, as a controller's sync is.
 //
 //   WorkloadControllers controllers(&store, &index);
@@ -41,6 +44,10 @@ class WorkloadControllers {
   void ReconcileStatefulSets(TimePoint now);
   void ReconcileDaemonSets(TimePoint now);
   void ReconcileJobs(TimePoint now);
+  // Time-driven as well as change-driven: the cluster calls it on every tick.
+  void ReconcileCronJobs(TimePoint now);
+  // Endpoints and EndpointSlices of Services with a selector (endpoints_controller.cc).
+  void ReconcileEndpoints();
   void CollectGarbage();
   void UpdateDisruptionBudgets();
 

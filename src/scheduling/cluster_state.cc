@@ -410,10 +410,12 @@ void ClusterState::Bind(const PreparedPod& pod, NodeId id) {
   node.pods.push_back(std::move(record));
 }
 
-bool ClusterState::Unbind(const PreparedPod& pod, NodeId id) {
+bool ClusterState::Unbind(const PreparedPod& pod, NodeId id) { return Unbind(pod.key, id); }
+
+bool ClusterState::Unbind(std::string_view pod_key, NodeId id) {
   SimNode& node = impl_->nodes[id];
   auto it = std::find_if(node.pods.begin(), node.pods.end(),
-                         [&](const BoundPod& b) { return b.key == pod.key; });
+                         [&](const BoundPod& b) { return b.key == pod_key; });
   if (it == node.pods.end()) return false;
   node.requested -= it->requests;
   for (int32_t c : it->counters) impl_->topology.Add(c, id, -1);

@@ -105,6 +105,9 @@ class ClusterState {
   void Bind(const PreparedPod& pod, NodeId node);
   // Returns false when the pod is not bound there.
   bool Unbind(const PreparedPod& pod, NodeId node);
+  // The same by key ("namespace/name"), for callers that keep bound pods only as keys (the
+  // sandbox's scheduler does not hold 150,000 decoded pods).
+  bool Unbind(std::string_view pod_key, NodeId node);
 
   size_t NodeCount() const;
   const Node& GetNode(NodeId id) const;
