@@ -129,6 +129,20 @@ bool ObjectFilter::Matches(const json& object) const {
   return true;
 }
 
+// An object whose field equals `value` has `value` verbatim in its compact JSON text (strings
+// as `"value"`, booleans and numbers as dumped) unless the value needs JSON escaping; such
+// values are not screened. The screen is a necessary condition only: Matches decides.
+bool ObjectFilter::MayMatchText(std::string_view text) const {
+  for (const FieldRequirement& f : fields_) {
+    if (!f.equals || f.value.empty()) continue;
+    bool plain = std::ranges::none_of(f.value, [](char c) {
+      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+    });
+    if (plain && text.find(f.value) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
 bool SelectorMatches(const json& selector, const json& labels) {
   if (!selector.is_object()) return false;
   if (auto ml = selector.find("matchLabels"); ml != selector.end() && ml->is_object()) {
