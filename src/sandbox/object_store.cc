@@ -239,7 +239,7 @@ Result<ObjectStore::ListPage> ObjectStore::List(
     token_version = token["rv"].get<uint64_t>();
   }
   ListPage page;
-  std::vector<std::pair<std::string, ObjectText>> candidates;
+  std::vector<ObjectText> candidates;
   {
     std::lock_guard lock(mutex_);
     if (token_version != 0 && !history_.empty() &&
@@ -261,28 +261,28 @@ Result<ObjectStore::ListPage> ObjectStore::List(
         ++page.remaining;
         continue;
       }
-      candidates.emplace_back(it->first, it->second.text);
+      candidates.push_back(it->second.text);
     }
   }
   // The filter (a JSON parse per object for a selector) runs on the snapshot, outside the
   // lock: a selector list over thousands of pods once held every writer (a cordon PATCH)
   // back for its whole duration, which serialised an interruption burst's cordons behind
-  // the drains' pod listings.
-  std::string last_key;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    auto& [key, text] = candidates[i];
+  // the drains' pod listings. The snapshot holds only the shared texts; the one key a
+  // continue token needs is read back from its object.
+  bool more = !keep && page.remaining > 0;
+  for (ObjectText& text : candidates) {
     if (keep && !keep(*text)) continue;
     if (limit > 0 && static_cast<int64_t>(page.items.size()) >= limit) {
-      page.continue_token =
-          Base64Encode(json{{"rv", page.resource_version}, {"start", last_key}}.dump());
+      more = true;
       break;
     }
     page.items.push_back(std::move(text));
-    last_key = std::move(key);
   }
-  if (!keep && page.remaining > 0) {
-    page.continue_token =
-        Base64Encode(json{{"rv", page.resource_version}, {"start", last_key}}.dump());
+  if (more && !page.items.empty()) {
+    json last = json::parse(*page.items.back());
+    json token = {{"rv", page.resource_version},
+                  {"start", ObjectKey(NamespaceOf(last), NameOf(last))}};
+    page.continue_token = Base64Encode(token.dump());
   }
   return page;
 }
