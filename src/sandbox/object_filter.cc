@@ -1,5 +1,7 @@
 #include "sandbox/object_filter.h"
 
+#include <string.h>
+
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
@@ -138,7 +140,11 @@ bool ObjectFilter::MayMatchText(std::string_view text) const {
     bool plain = std::ranges::none_of(f.value, [](char c) {
       return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
     });
-    if (plain && text.find(f.value) == std::string_view::npos) return false;
+    // glibc's memmem (two-way search): string_view::find stops at every 'i' of the text to
+    // compare "ip-10-…", which made the screen itself a top cost of a drain's pod listing.
+    if (plain && memmem(text.data(), text.size(), f.value.data(), f.value.size()) == nullptr) {
+      return false;
+    }
   }
   return true;
 }
