@@ -21,12 +21,13 @@ constexpr char kWatchJson[] = "application/json;stream=watch";
 
 // cpp-httplib serves a connection on one pool thread for the connection's whole life: a
 // watch, and also an idle keep-alive connection (until keep_alive_timeout). A connection
-// beyond the pool waits in its queue until a thread frees up. A fleet of clients (the
-// interruption benchmark opens ~70: 50 clusters, 24 workers) against 48 threads left every
-// thread polling an idle keep-alive socket while cordons queued: ~250 ms per cordon with the
-// process idle. Idle threads cost a stack and a 10 ms poll, so the pool is sized for
-// hundreds of connections, as the Go API server accepts them without a limit.
-constexpr size_t kServerThreads = 256;
+// beyond the pool waits in its queue until a thread frees up. The interruption benchmark's
+// clients (50 clusters, each reached from ~24 handler threads) keep ~70-280 connections open:
+// with 48 threads, then 256, every thread polled an idle keep-alive socket while cordons
+// queued, the process idle. Idle pool threads cost a stack and a condition variable (a
+// thread holding an idle connection a 10 ms poll), so the pool is sized for a client fleet,
+// as the Go API server accepts connections without a limit.
+constexpr size_t kServerThreads = 1024;
 
 void SendError(httplib::Response& res, const Error& error, const StatusDetails& details = {}) {
   ApiError api_error = ToApiError(error, details);
