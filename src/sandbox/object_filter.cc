@@ -1,5 +1,7 @@
 #include "sandbox/object_filter.h"
 
+#include <string.h>
+
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
@@ -125,6 +127,24 @@ bool ObjectFilter::Matches(const json& object) const {
   }
   for (const FieldRequirement& f : fields_) {
     if ((FieldValue(object, f.path) == f.value) != f.equals) return false;
+  }
+  return true;
+}
+
+// An object whose field equals `value` has `value` verbatim in its compact JSON text (strings
+// as `"value"`, booleans and numbers as dumped) unless the value needs JSON escaping; such
+// values are not screened. The screen is a necessary condition only: Matches decides.
+bool ObjectFilter::MayMatchText(std::string_view text) const {
+  for (const FieldRequirement& f : fields_) {
+    if (!f.equals || f.value.empty()) continue;
+    bool plain = std::ranges::none_of(f.value, [](char c) {
+      return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+    });
+    // glibc's memmem (two-way search): string_view::find stops at every 'i' of the text to
+    // compare "ip-10-…", which made the screen itself a top cost of a drain's pod listing.
+    if (plain && memmem(text.data(), text.size(), f.value.data(), f.value.size()) == nullptr) {
+      return false;
+    }
   }
   return true;
 }

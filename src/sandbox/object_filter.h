@@ -42,6 +42,9 @@ class ObjectFilter {
   static Result<ObjectFilter> Parse(std::string_view label_selector,
                                     std::string_view field_selector);
   bool Matches(const nlohmann::json& object) const;
+  // A cheap screen on the stored text before parsing: false only when the object cannot
+  // match (an equality field selector's value is absent from the text).
+  bool MayMatchText(std::string_view text) const;
   bool IsEmpty() const { return labels_.IsEmpty() && fields_.empty(); }
 
  private:

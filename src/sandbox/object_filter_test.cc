@@ -63,5 +63,24 @@ TEST(ObjectFilterTest, StructuredSelectorsWithExpressions) {
   EXPECT_FALSE(SelectorMatches(nullptr, labels));        // null selects nothing
 }
 
+// The text screen never rejects an object Matches would keep, and rejects what lacks the value.
+TEST(ObjectFilterTest, TextScreenIsANecessaryCondition) {
+  json pod = {{"metadata", {{"name", "p"}}},
+              {"spec", {{"nodeName", "n1"}, {"unschedulable", true}, {"priority", 7}}}};
+  std::string text = pod.dump();
+  auto keeps = [&](std::string_view fields) {
+    Result<ObjectFilter> f = ObjectFilter::Parse("", fields);
+    EXPECT_TRUE(f);
+    return f->MayMatchText(text);
+  };
+  EXPECT_TRUE(keeps("spec.nodeName=n1"));
+  EXPECT_FALSE(keeps("spec.nodeName=n2"));
+  EXPECT_TRUE(keeps("spec.unschedulable=true"));
+  EXPECT_TRUE(keeps("spec.priority=7"));
+  EXPECT_TRUE(keeps("spec.nodeName!=n2"));  // inequalities are not screened
+  EXPECT_TRUE(keeps("spec.nodeName="));     // an empty value matches an absent field
+  EXPECT_FALSE(keeps("spec.nodeName=n1,metadata.name=zz"));
+}
+
 }  // namespace
 }  // namespace cloudoptim::sandbox

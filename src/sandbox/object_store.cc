@@ -238,38 +238,51 @@ Result<ObjectStore::ListPage> ObjectStore::List(
     start_key = token["start"].get<std::string>();
     token_version = token["rv"].get<uint64_t>();
   }
-  std::lock_guard lock(mutex_);
-  if (token_version != 0 && !history_.empty() &&
-      token_version + 1 < history_.front().resource_version) {
-    return OutOfRange(
-        "The provided continue parameter is too old to display a consistent list result. You "
-        "can start a new list without the continue parameter, or use the continue token in "
-        "this response to retrieve the remainder of the results.");
-  }
   ListPage page;
-  page.resource_version = token_version != 0 ? token_version : version_;
-  auto bucket = buckets_.find(resource);
-  if (bucket == buckets_.end()) return page;
-  std::string prefix = namespace_name.empty() ? "" : std::string(namespace_name) + "/";
-  auto it = start_key.empty() ? bucket->second.lower_bound(prefix)
-                              : bucket->second.upper_bound(start_key);
-  std::string last_key;
-  for (; it != bucket->second.end(); ++it) {
-    if (!prefix.empty() && !it->first.starts_with(prefix)) break;
-    if (keep && !keep(*it->second.text)) continue;
-    if (limit > 0 && static_cast<int64_t>(page.items.size()) >= limit) {
-      json token = {{"rv", page.resource_version}, {"start", last_key}};
-      page.continue_token = Base64Encode(token.dump());
-      if (!keep) {
-        for (auto rest = it; rest != bucket->second.end(); ++rest) {
-          if (!prefix.empty() && !rest->first.starts_with(prefix)) break;
-          ++page.remaining;
-        }
+  std::vector<ObjectText> candidates;
+  {
+    std::lock_guard lock(mutex_);
+    if (token_version != 0 && !history_.empty() &&
+        token_version + 1 < history_.front().resource_version) {
+      return OutOfRange(
+          "The provided continue parameter is too old to display a consistent list result. You "
+          "can start a new list without the continue parameter, or use the continue token in "
+          "this response to retrieve the remainder of the results.");
+    }
+    page.resource_version = token_version != 0 ? token_version : version_;
+    auto bucket = buckets_.find(resource);
+    if (bucket == buckets_.end()) return page;
+    std::string prefix = namespace_name.empty() ? "" : std::string(namespace_name) + "/";
+    auto it = start_key.empty() ? bucket->second.lower_bound(prefix)
+                                : bucket->second.upper_bound(start_key);
+    for (; it != bucket->second.end(); ++it) {
+      if (!prefix.empty() && !it->first.starts_with(prefix)) break;
+      if (!keep && limit > 0 && static_cast<int64_t>(candidates.size()) >= limit) {
+        ++page.remaining;
+        continue;
       }
+      candidates.push_back(it->second.text);
+    }
+  }
+  // The filter (a JSON parse per object for a selector) runs on the snapshot, outside the
+  // lock: a selector list over thousands of pods once held every writer (a cordon PATCH)
+  // back for its whole duration, which serialised an interruption burst's cordons behind
+  // the drains' pod listings. The snapshot holds only the shared texts; the one key a
+  // continue token needs is read back from its object.
+  bool more = !keep && page.remaining > 0;
+  for (ObjectText& text : candidates) {
+    if (keep && !keep(*text)) continue;
+    if (limit > 0 && static_cast<int64_t>(page.items.size()) >= limit) {
+      more = true;
       break;
     }
-    page.items.push_back(it->second.text);
-    last_key = it->first;
+    page.items.push_back(std::move(text));
+  }
+  if (more && !page.items.empty()) {
+    json last = json::parse(*page.items.back());
+    json token = {{"rv", page.resource_version},
+                  {"start", ObjectKey(NamespaceOf(last), NameOf(last))}};
+    page.continue_token = Base64Encode(token.dump());
   }
   return page;
 }

@@ -98,6 +98,27 @@ TEST_F(ObjectStoreTest, ListPagesWithContinueTokensInKeyOrder) {
   EXPECT_EQ(store_.List("pods", "", 0, "")->items.size(), 4u);
 }
 
+// The filter runs on a snapshot outside the lock; paging over the kept items is unchanged.
+TEST_F(ObjectStoreTest, FilteredListPagesOverKeptItems) {
+  for (const char* name : {"a", "b", "c", "d", "e"}) {
+    ASSERT_TRUE(store_.Create("pods", Pod("default", name)));
+  }
+  auto keep = [](const std::string& text) {
+    std::string name = json::parse(text)["metadata"]["name"];
+    return name != "b" && name != "d";
+  };
+  auto first = store_.List("pods", "default", 2, "", keep);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->items.size(), 2u);
+  EXPECT_EQ(json::parse(*first->items[1])["metadata"]["name"], "c");
+  ASSERT_FALSE(first->continue_token.empty());
+  auto second = store_.List("pods", "default", 2, first->continue_token, keep);
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->items.size(), 1u);
+  EXPECT_EQ(json::parse(*second->items[0])["metadata"]["name"], "e");
+  EXPECT_TRUE(second->continue_token.empty());
+}
+
 TEST_F(ObjectStoreTest, ContinueTokenOlderThanTheWindowIsExpired) {
   for (const char* name : {"a", "b", "c"}) ASSERT_TRUE(store_.Create("pods", Pod("default", name)));
   auto first = store_.List("pods", "default", 1, "");

@@ -49,7 +49,9 @@ SandboxCluster::SandboxCluster(const Clock* clock, Options options)
       random_(options_.seed) {
   store_.SetObserver("pods",
                      [this](WatchEventType type, const json& pod) { index_.Apply(type, pod); });
-  store_.SetObserver("nodes", [this](WatchEventType, const json&) { scheduler_.NodesChanged(); });
+  store_.SetObserver("nodes", [this](WatchEventType type, const json& node) {
+    scheduler_.NodeChanged(type, node);
+  });
   for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
     (void)store_.Create("namespaces", {{"apiVersion", "v1"},
                                        {"kind", "Namespace"},

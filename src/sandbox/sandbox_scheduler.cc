@@ -68,6 +68,15 @@ void MarkUnschedulable(ObjectStore& store, const std::string& ns, const std::str
   });
 }
 
+// The taints the picture holds for a node: its own, plus not-ready's while it is NotReady.
+std::vector<Taint> SchedulingTaints(const Node& node) {
+  std::vector<Taint> taints = node.taints;
+  if (!node.IsReady()) {
+    taints.push_back(Taint{std::string(kNotReadyTaint), "", TaintEffect::kNoSchedule});
+  }
+  return taints;
+}
+
 // A stable EBS-style id for a volume provisioned without a simulated cloud.
 std::string LocalVolumeId(const std::string& claim_uid) {
   uint64_t h = 1469598103934665603ULL;
@@ -79,8 +88,47 @@ std::string LocalVolumeId(const std::string& claim_uid) {
 
 }  // namespace
 
+void SandboxScheduler::NodeChanged(WatchEventType type, const json& node) {
+  if (type != WatchEventType::kModified) return NodesChanged();
+  std::lock_guard lock(changes_mutex_);
+  // Passes only run while pods are pending: past this many queued changes a rebuild is
+  // cheaper than replaying them (and the queue stays bounded while nothing is pending).
+  constexpr size_t kMaxQueuedChanges = 4096;
+  if (changed_nodes_.size() >= kMaxQueuedChanges) {
+    changed_nodes_.clear();
+    node_generation_.fetch_add(1);
+    return;
+  }
+  changed_nodes_.push_back(node.dump());
+}
+
+bool SandboxScheduler::ApplyNodeChanges() {
+  std::vector<std::string> changes;
+  {
+    std::lock_guard lock(changes_mutex_);
+    changes.swap(changed_nodes_);
+  }
+  for (const std::string& text : changes) {
+    Result<Node> node = DecodeNode(text);
+    if (!node) return false;
+    std::optional<NodeId> id = state_.FindNodeByName(node->meta.name);
+    if (!id) return false;
+    const Node& held = state_.GetNode(*id);
+    bool same_shape = held.meta.labels == node->meta.labels &&
+                      held.allocatable == node->allocatable && held.capacity == node->capacity &&
+                      held.IsReady() == node->IsReady();
+    if (!same_shape) return false;
+    state_.SetNodeScheduling(*id, node->unschedulable, SchedulingTaints(*node));
+  }
+  return true;
+}
+
 Status SandboxScheduler::Rebuild() {
   built_generation_ = node_generation_.load();
+  {
+    std::lock_guard lock(changes_mutex_);
+    changed_nodes_.clear();  // the listing below sees them
+  }
   state_ = ClusterState();
   bound_.clear();
   valid_ = false;
@@ -88,9 +136,7 @@ Status SandboxScheduler::Rebuild() {
   for (const ObjectText& text : nodes.items) {
     Result<Node> node = DecodeNode(*text);
     if (!node) continue;  // a node the decoder rejects is one no scheduler could use
-    if (!node->IsReady()) {
-      node->taints.push_back(Taint{std::string(kNotReadyTaint), "", TaintEffect::kNoSchedule});
-    }
+    node->taints = SchedulingTaints(*node);
     state_.AddNode(std::move(*node));
   }
   SyncClaimZones();
@@ -237,7 +283,7 @@ int SandboxScheduler::SchedulePending(TimePoint now) {
     }
   });
   if (pending.empty()) return 0;
-  if (!valid_ || built_generation_ != node_generation_.load()) {
+  if (!valid_ || built_generation_ != node_generation_.load() || !ApplyNodeChanges()) {
     if (!Rebuild()) return 0;
   } else {
     SyncBoundPods();

@@ -14,7 +14,9 @@ class SandboxSchedulerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_.SetObserver("pods", [this](WatchEventType t, const json& pod) { index_.Apply(t, pod); });
-    store_.SetObserver("nodes", [this](WatchEventType, const json&) { scheduler_.NodesChanged(); });
+    store_.SetObserver("nodes", [this](WatchEventType type, const json& node) {
+      scheduler_.NodeChanged(type, node);
+    });
   }
 
   // An m5.large (1930m, 29 pods) in `zone`.
@@ -172,7 +174,7 @@ TEST_F(SandboxSchedulerTest, ZoneSpreadAndHostnameAntiAffinityAreHonoured) {
             "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.");
 }
 
-TEST_F(SandboxSchedulerTest, PodsAreBoundIncrementallyAndNodeChangesRebuild) {
+TEST_F(SandboxSchedulerTest, PodsAreBoundIncrementallyAndCordonsApplyInPlace) {
   std::string a = AddNode(1, "us-east-1a");
   for (int i = 0; i < 19; ++i) CreatePod(Pod("p-" + std::to_string(i), "100m"));
   EXPECT_EQ(scheduler_.SchedulePending(clock_.Now()), 19);  // 1900m of 1930m
@@ -184,7 +186,7 @@ TEST_F(SandboxSchedulerTest, PodsAreBoundIncrementallyAndNodeChangesRebuild) {
   EXPECT_EQ(scheduler_.SchedulePending(clock_.Now()), 1);
   EXPECT_EQ(NodeOf("late"), a);
   EXPECT_EQ(scheduler_.rebuilds(), 1);
-  // Cordoning changes the node: the next pass rebuilds and respects it.
+  // Cordoning changes the node in place: the next pass respects it without a rebuild.
   ASSERT_TRUE(store_.Mutate("nodes", "", a, [](json& n) -> Status {
     n["spec"]["unschedulable"] = true;
     return Ok();
@@ -193,6 +195,25 @@ TEST_F(SandboxSchedulerTest, PodsAreBoundIncrementallyAndNodeChangesRebuild) {
   CreatePod(Pod("cordoned", "10m"));
   EXPECT_EQ(scheduler_.SchedulePending(clock_.Now()), 0);
   EXPECT_EQ(WhyPending("cordoned"), "0/1 nodes are available: 1 node(s) were unschedulable.");
+  EXPECT_EQ(scheduler_.rebuilds(), 1);
+  // A NoSchedule taint instead of the cordon: still in place, and still respected.
+  ASSERT_TRUE(store_.Mutate("nodes", "", a, [](json& n) -> Status {
+    n["spec"]["unschedulable"] = false;
+    n["spec"]["taints"] = json::array({{{"key", "spot"}, {"effect", "NoSchedule"}}});
+    return Ok();
+  }));
+  EXPECT_EQ(scheduler_.SchedulePending(clock_.Now()), 0);
+  EXPECT_NE(WhyPending("cordoned").find("1 node(s) had untolerated taint"), std::string::npos)
+      << WhyPending("cordoned");
+  EXPECT_EQ(scheduler_.rebuilds(), 1);
+  // Uncordoned and untainted: the pod lands, and a label change rebuilds.
+  ASSERT_TRUE(store_.Mutate("nodes", "", a, [](json& n) -> Status {
+    n["spec"].erase("taints");
+    n["metadata"]["labels"]["team"] = "x";
+    return Ok();
+  }));
+  EXPECT_EQ(scheduler_.SchedulePending(clock_.Now()), 1);
+  EXPECT_EQ(NodeOf("cordoned"), a);
   EXPECT_EQ(scheduler_.rebuilds(), 2);
 }
 

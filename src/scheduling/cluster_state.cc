@@ -288,6 +288,17 @@ void ClusterState::SetNodeRemoved(NodeId id, bool removed) {
   ++impl_->domain_version;
 }
 
+void ClusterState::SetNodeScheduling(NodeId id, bool unschedulable, std::vector<Taint> taints) {
+  Node& node = impl_->nodes[id].node;
+  node.unschedulable = unschedulable;
+  node.taints = std::move(taints);
+  for (PlacementClass& c : impl_->classes) {
+    if (c.static_results.size() > static_cast<size_t>(id)) {
+      c.static_results[id] = impl_->StaticFit(c, id);
+    }
+  }
+}
+
 bool ClusterState::IsNodeRemoved(NodeId id) const { return impl_->nodes[id].removed; }
 
 void ClusterState::SetClaimZone(const std::string& namespace_and_claim, const std::string& zone) {

@@ -89,6 +89,9 @@ class ClusterState {
   // them first when simulating a drain). Restoring makes it usable again.
   void SetNodeRemoved(NodeId id, bool removed);
   bool IsNodeRemoved(NodeId id) const;
+  // A cordon or taint change of a node whose labels and resources stay the same: only that
+  // node's cached fit results are recomputed (the sandbox's scheduler then needs no rebuild).
+  void SetNodeScheduling(NodeId id, bool unschedulable, std::vector<Taint> taints);
   // The PV zone of a claim ("namespace/claim"); pods using it only fit nodes in that zone.
   void SetClaimZone(const std::string& namespace_and_claim, const std::string& zone);
   // A domain that does not exist yet but may (a zone where a node can be launched); spread
