@@ -1,5 +1,7 @@
 #include "cli/demo_sandbox.h"
 
+#include "cli/sandbox_support.h"
+
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -36,60 +38,6 @@ struct DemoSandbox::Parts {
   std::unique_ptr<AwsEndpoint> aws;
   bool loop_started = false;
 };
-
-namespace {
-
-std::string RandomToken() {
-  std::random_device random;
-  static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string token;
-  for (int i = 0; i < 40; ++i) token.push_back(kAlphabet[random() % kAlphabet.size()]);
-  return token;
-}
-
-// As `cloudoptim sandbox` finds it: the working directory, above the binary, the package.
-std::string FindDefaultScenario() {
-  std::vector<std::filesystem::path> candidates = {"scenarios/default.yaml"};
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path();
-         dir = dir.parent_path()) {
-      candidates.push_back(dir / "scenarios/default.yaml");
-    }
-  }
-  candidates.emplace_back("/usr/share/cloudoptim/scenarios/default.yaml");
-  for (const auto& path : candidates) {
-    if (std::filesystem::exists(path, ec)) return path.string();
-  }
-  return "";
-}
-
-std::vector<std::string> ScenarioZones(const Scenario& scenario) {
-  std::set<std::string> zones;
-  for (const NodeGroupSpec& g : scenario.node_groups) zones.insert(g.zones.begin(), g.zones.end());
-  for (const OrphanSpec& o : scenario.orphans) zones.insert(o.zone);
-  for (const VolumeSpec& v : scenario.volumes) zones.insert(v.zone);
-  if (scenario.generate.nodes > 0) {
-    for (const char* zone : {"us-east-1a", "us-east-1b", "us-east-1c"}) zones.insert(zone);
-  }
-  zones.erase("");
-  return {zones.begin(), zones.end()};
-}
-
-Status WriteSandboxEnv(const std::string& path, const AwsEndpoint& endpoint,
-                       const std::string& region) {
-  std::ofstream out(path, std::ios::trunc);
-  out << "AWS_ENDPOINT_URL=" << endpoint.url() << "\n"
-      << "CLOUDOPTIM_QUEUE_URL=" << endpoint.QueueUrl() << "\n"
-      << "AWS_REGION=" << region << "\nAWS_DEFAULT_REGION=" << region << "\n"
-      << "AWS_ACCESS_KEY_ID=AKIDEXAMPLE\nAWS_SECRET_ACCESS_KEY=sandbox-secret\n";
-  out.close();
-  if (!out) return Unavailable("sandbox.env: cannot write " + path);
-  return Ok();
-}
-
-}  // namespace
 
 DemoSandbox::DemoSandbox() : parts_(std::make_unique<Parts>()) {}
 DemoSandbox::~DemoSandbox() { Stop(); }

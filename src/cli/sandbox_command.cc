@@ -14,6 +14,7 @@
 
 #include "catalog/catalog.h"
 #include "cli/commands.h"
+#include "cli/sandbox_support.h"
 #include "cloudsim/aws_endpoint.h"
 #include "cloudsim/simulated_cloud.h"
 #include "sandbox/access_policy.h"
@@ -43,33 +44,6 @@ struct SandboxFlags {
   std::string admin_token;
 };
 
-std::string RandomToken() {
-  std::random_device random;
-  static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string token;
-  for (int i = 0; i < 40; ++i) token.push_back(kAlphabet[random() % kAlphabet.size()]);
-  return token;
-}
-
-// The default scenario ships in the source tree (scenarios/default.yaml); found next to the
-// working directory, relative to the binary in a build tree, or where a package installs it.
-std::string FindDefaultScenario() {
-  std::vector<std::filesystem::path> candidates = {"scenarios/default.yaml"};
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path();
-         dir = dir.parent_path()) {
-      candidates.push_back(dir / "scenarios/default.yaml");
-    }
-  }
-  candidates.emplace_back("/usr/share/cloudoptim/scenarios/default.yaml");
-  for (const auto& path : candidates) {
-    if (std::filesystem::exists(path, ec)) return path.string();
-  }
-  return "";
-}
-
 // The admin may do anything; the viewer may only read pods and namespaces, which is what the
 // least-privilege tests expect to be refused beyond.
 AccessPolicy MakePolicy(const std::string& admin_token, const std::string& viewer_token) {
@@ -78,36 +52,6 @@ AccessPolicy MakePolicy(const std::string& admin_token, const std::string& viewe
   policy.AddToken(viewer_token,
                   {"viewer", {{{"get", "list", "watch"}, {"pods", "namespaces"}, {""}}}});
   return policy;
-}
-
-// The account's zones: every zone the scenario names, plus the generator's.
-std::vector<std::string> ScenarioZones(const Scenario& scenario) {
-  std::set<std::string> zones;
-  for (const NodeGroupSpec& g : scenario.node_groups) zones.insert(g.zones.begin(), g.zones.end());
-  for (const OrphanSpec& o : scenario.orphans) zones.insert(o.zone);
-  for (const VolumeSpec& v : scenario.volumes) zones.insert(v.zone);
-  if (scenario.generate.nodes > 0) {
-    for (const char* zone : {"us-east-1a", "us-east-1b", "us-east-1c"}) zones.insert(zone);
-  }
-  zones.erase("");
-  return {zones.begin(), zones.end()};
-}
-
-// What a shell (or CloudOptim itself) needs to reach the simulated account:
-// `set -a; . sandbox.env; set +a; aws ec2 describe-instances`.
-Status WriteSandboxEnv(const std::string& path, const AwsEndpoint& endpoint,
-                       const std::string& region) {
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) return Unavailable("sandbox.env: cannot write " + path);
-  out << "AWS_ENDPOINT_URL=" << endpoint.url() << "\n"
-      << "CLOUDOPTIM_QUEUE_URL=" << endpoint.QueueUrl() << "\n"
-      << "AWS_REGION=" << region << "\n"
-      << "AWS_DEFAULT_REGION=" << region << "\n"  // what AWS CLI v1 reads
-      << "AWS_ACCESS_KEY_ID=AKIDEXAMPLE\n"
-      << "AWS_SECRET_ACCESS_KEY=sandbox-secret\n";
-  out.close();
-  if (!out) return Unavailable("sandbox.env: cannot write " + path);
-  return Ok();
 }
 
 int RunSandbox(const SandboxFlags& flags) {
