@@ -138,12 +138,21 @@ Status RouteServer::Impl::Start() {
     if (route.method == "DELETE") server_->Delete(pattern, handler);
   }
   // Errors the HTTP layer produces itself (413, unknown routes) get the same JSON shape.
-  server_->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&,
+  // cpp-httplib refuses a POST/PUT that has neither Content-Length nor a chunked body (what
+  // `curl -X POST` without -d sends) with a bare 400; say how to send an empty body.
+  server_->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
                                                                      httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    const bool body_unframed = res.status == 400 && (req.method == "POST" || req.method == "PUT") &&
+                               !req.has_header("Content-Length") &&
+                               !req.has_header("Transfer-Encoding");
     std::string message = res.status == 413 ? "the request body is larger than this server accepts"
                           : res.status == 404 ? "no such route; see /api/openapi.json"
-                                              : "the request could not be handled";
+                          : body_unframed
+                              ? "a " + req.method +
+                                    " needs a Content-Length header; send an empty body as {} or "
+                                    "with Content-Length: 0 (curl -d '')"
+                              : "the request could not be handled";
     res.set_content(ErrorBody(res.status, SlugOfHttpStatus(res.status), message), kJson);
     return httplib::Server::HandlerResponse::Handled;
   }));
