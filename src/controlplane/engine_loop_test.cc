@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "engines/idle_node_test_util.h"
 #include "kube/fake_cluster_api.h"
 #include "model/node.h"
 #include "store/open_store.h"
@@ -13,20 +14,6 @@ namespace {
 using ::testing::HasSubstr;
 
 const TimePoint kStart = std::chrono::sys_days(std::chrono::year(2026) / 11 / 26);
-
-Node IdleOnDemandNode(const std::string& name, const std::string& zone, const InstanceType& type) {
-  Node node;
-  node.meta.name = name;
-  node.meta.labels = {{std::string(labels::kInstanceType), type.name},
-                      {std::string(labels::kZone), zone},
-                      {std::string(labels::kHostname), name},
-                      {std::string(labels::kKarpenterCapacityType), "on-demand"}};
-  node.provider_id = "aws:///" + zone + "/i-0" + name;
-  node.capacity = type.allocatable;
-  node.allocatable = type.allocatable;
-  node.conditions.push_back({.type = "Ready", .status = "True"});
-  return node;
-}
 
 // Records what the loop reports, as the metrics adapter would.
 class RecordingObserver final : public EngineLoopObserver {

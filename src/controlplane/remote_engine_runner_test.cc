@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "engines/idle_node_test_util.h"
 #include "model/node.h"
 #include "net/curl_http_client.h"
 #include "risk/region_scoring.h"
@@ -10,20 +11,6 @@
 
 namespace cloudoptim::controlplane {
 namespace {
-
-Node IdleOnDemandNode(const std::string& name, const std::string& zone, const InstanceType& type) {
-  Node node;
-  node.meta.name = name;
-  node.meta.labels = {{std::string(labels::kInstanceType), type.name},
-                      {std::string(labels::kZone), zone},
-                      {std::string(labels::kHostname), name},
-                      {std::string(labels::kKarpenterCapacityType), "on-demand"}};
-  node.provider_id = "aws:///" + zone + "/i-0" + name;
-  node.capacity = type.allocatable;
-  node.allocatable = type.allocatable;
-  node.conditions.push_back({.type = "Ready", .status = "True"});
-  return node;
-}
 
 class RemoteEngineRunnerTest : public ::testing::Test {
  protected:

@@ -2,24 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "engines/idle_node_test_util.h"
 #include "risk/region_scoring.h"
 
 namespace cloudoptim {
 namespace {
-
-Node EmptyNode(const std::string& name, const std::string& zone, const InstanceType& type) {
-  Node node;
-  node.meta.name = name;
-  node.meta.labels = {{std::string(labels::kInstanceType), type.name},
-                      {std::string(labels::kZone), zone},
-                      {std::string(labels::kHostname), name},
-                      {std::string(labels::kKarpenterCapacityType), "on-demand"}};
-  node.provider_id = "aws:///" + zone + "/i-0" + name;
-  node.capacity = type.allocatable;
-  node.allocatable = type.allocatable;
-  node.conditions.push_back({.type = "Ready", .status = "True"});
-  return node;
-}
 
 class EngineCycleTest : public ::testing::Test {
  protected:
@@ -39,7 +26,7 @@ TEST_F(EngineCycleTest, RunsEveryEngineInOrderAndSumsTheirSavings) {
   Snapshot snapshot;
   snapshot.region = "us-east-1";
   for (const char* zone : {"us-east-1a", "us-east-1b", "us-east-1c"}) {
-    snapshot.nodes.push_back(EmptyNode(std::string("idle-") + zone, zone, *type));
+    snapshot.nodes.push_back(IdleOnDemandNode(std::string("idle-") + zone, zone, *type));
   }
   Policy policy;
   PoolScoreTable scores = ScoreRegion(*catalog_, "us-east-1", {});

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engines/binpack.h"
+#include "engines/idle_node_test_util.h"
 #include "engines/rightsize_nodes.h"
 #include "engines/spot_optimize.h"
 #include "risk/region_scoring.h"
@@ -18,20 +19,6 @@ namespace cloudoptim::server {
 namespace {
 
 using nlohmann::json;
-
-Node IdleNode(const std::string& name, const std::string& zone, const InstanceType& type) {
-  Node node;
-  node.meta.name = name;
-  node.meta.labels = {{std::string(labels::kInstanceType), type.name},
-                      {std::string(labels::kZone), zone},
-                      {std::string(labels::kHostname), name},
-                      {std::string(labels::kKarpenterCapacityType), "on-demand"}};
-  node.provider_id = "aws:///" + zone + "/i-0" + name;
-  node.capacity = type.allocatable;
-  node.allocatable = type.allocatable;
-  node.conditions.push_back({.type = "Ready", .status = "True"});
-  return node;
-}
 
 class MlApiTest : public ::testing::Test {
  protected:
@@ -59,7 +46,7 @@ class MlApiTest : public ::testing::Test {
     DecisionRequest request;
     request.snapshot.region = "us-east-1";
     for (const char* zone : {"us-east-1a", "us-east-1b", "us-east-1c"}) {
-      request.snapshot.nodes.push_back(IdleNode(std::string("idle-") + zone, zone, *type));
+      request.snapshot.nodes.push_back(IdleOnDemandNode(std::string("idle-") + zone, zone, *type));
     }
     return request;
   }
