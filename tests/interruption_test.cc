@@ -209,7 +209,11 @@ TEST_F(InterruptionTest, AnEventBridgeSpotWarningIsHandledOnceEndToEnd) {
   for (const aws::Subnet& subnet : *subnets) {
     subnet_by_zone.emplace(subnet.availability_zone, subnet.subnet_id);
   }
-  Ec2ReplacementLauncher launcher(*ec2_, template_id, subnet_by_zone);
+  // moto's account holds none of the sandbox's instances, so nothing can be discovered: the
+  // cluster's settings name the template and subnets (the onboarding override).
+  LaunchOverrides overrides{.launch_template = template_id};
+  for (const auto& [zone, subnet] : subnet_by_zone) overrides.subnet_ids.push_back(subnet);
+  Ec2ReplacementLauncher launcher(*ec2_, *kube_, overrides);
 
   // Kubernetes side: the node AWS is about to reclaim, and what is on it.
   const Node node = BusiestSpotNode();

@@ -40,8 +40,8 @@ struct ExecuteFlags {
   std::string tenant_id;
   std::string cluster_id;
   std::string plan_id;
-  std::string mode;  // overrides the stored mode when set
-  std::string launch_template = "cloudoptim-nodes";
+  std::string mode;             // overrides the stored mode when set
+  std::string launch_template;  // empty: the cluster's setting, else discovered per launch
   bool submit_approved = true;
   bool until_idle = false;
   int64_t poll_ms = 5000;
@@ -138,7 +138,10 @@ void RunExecute(const ExecuteFlags& flags) {
       aws::AwsSession::Create(*aws_config, http, clock);
   if (!session) Fail(kExitBadInput, session.error().ToString());
   aws::Ec2Client ec2((*session)->transport(), (*session)->config().Endpoint("ec2"));
-  Ec2CloudActions cloud(ec2, {.launch_template_name = flags.launch_template});
+  LaunchOverrides overrides{.launch_template = cluster->launch_template,
+                            .subnet_ids = cluster->subnet_ids};
+  if (!flags.launch_template.empty()) overrides.launch_template = flags.launch_template;
+  Ec2CloudActions cloud(ec2, {.overrides = overrides});
   ExecutionGate gate(LoadGateConfig(**store, flags, cluster->name));
   Executor executor(**store, kube, cloud, gate, clock, MakeOptions(flags, cluster->name));
   while (true) {
@@ -175,7 +178,8 @@ void AddExecuteCommand(CLI::App& app) {
   cmd->add_option("--mode", flags->mode,
                   "Override the stored mode: recommend-only | approve | autopilot");
   cmd->add_option("--launch-template", flags->launch_template,
-                  "Launch template of replacement nodes");
+                  "Launch template (lt-... or name) of new nodes; default: the cluster's setting, "
+                  "else the template of the node replaced (or of a node of the zone)");
   cmd->add_flag("!--no-submit", flags->submit_approved,
                 "Do not create plans for approved recommendations");
   cmd->add_flag("--until-idle", flags->until_idle,

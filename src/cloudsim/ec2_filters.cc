@@ -114,10 +114,11 @@ void WriteTagSet(XmlWriter& xml, const Tags& tags) {
   xml.Close();
 }
 
-Tags TagSpecificationTags(const FormParams& params, std::string_view resource_type) {
+Tags TagSpecificationTags(const FormParams& params, std::string_view resource_type,
+                          std::string_view list) {
   Tags tags;
-  for (int index : params.Indices("TagSpecification")) {
-    const std::string prefix = "TagSpecification." + std::to_string(index);
+  for (int index : params.Indices(list)) {
+    const std::string prefix = std::string(list) + "." + std::to_string(index);
     if (params.GetOr(prefix + ".ResourceType", "") != resource_type) continue;
     for (int tag : params.Indices(prefix + ".Tag")) {
       const std::string tag_prefix = prefix + ".Tag." + std::to_string(tag);

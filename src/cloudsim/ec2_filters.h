@@ -59,7 +59,10 @@ Result<Ec2Page> PaginateEc2(const FormParams& params, size_t total, Ec2PageLimit
 // <tagSet><item><key>..</key><value>..</value></item>...</tagSet>
 void WriteTagSet(XmlWriter& xml, const Tags& tags);
 // Tags of TagSpecification.N entries whose ResourceType is `resource_type`.
-Tags TagSpecificationTags(const FormParams& params, std::string_view resource_type);
+// `list` is where the specifications are: "TagSpecification" on most calls,
+// "LaunchTemplateData.TagSpecification" for what a launch template gives its instances.
+Tags TagSpecificationTags(const FormParams& params, std::string_view resource_type,
+                          std::string_view list = "TagSpecification");
 // Tag.N.Key / Tag.N.Value.
 Tags TagParams(const FormParams& params);
 

@@ -226,7 +226,10 @@ Status Ec2QueryHandler::CreateFleet(const FormParams& params, XmlWriter& xml) {
                             .subnet_id = pool.subnet_id,
                             .capacity = capacity,
                             .count = static_cast<int32_t>(count),
-                            .tags = tags};
+                            .tags = tags,
+                            .launch_template_id = pool.launch_template_id,
+                            .launch_template_name = pool.launch_template_name,
+                            .launch_template_version = pool.version};
       if (!token.empty()) {
         request.client_token = token + "/" + pool.instance_type + "/" + pool.zone + "/" +
                                std::string(CapacityTypeName(capacity));

@@ -75,6 +75,8 @@ const std::map<std::string, Ec2QueryHandler::Action, std::less<>>& Ec2QueryHandl
       {"CreateTags", &Ec2QueryHandler::CreateTags},
       {"DeleteTags", &Ec2QueryHandler::DeleteTags},
       {"CreateFleet", &Ec2QueryHandler::CreateFleet},
+      {"CreateLaunchTemplate", &Ec2QueryHandler::CreateLaunchTemplate},
+      {"DescribeLaunchTemplates", &Ec2QueryHandler::DescribeLaunchTemplates},
       {"DescribeVolumes", &Ec2QueryHandler::DescribeVolumes},
       {"CreateVolume", &Ec2QueryHandler::CreateVolume},
       {"AttachVolume", &Ec2QueryHandler::AttachVolume},
@@ -234,7 +236,10 @@ Status Ec2QueryHandler::RunInstances(const FormParams& params, XmlWriter& xml) {
       .capacity = market == "spot" ? CapacityType::kSpot : CapacityType::kOnDemand,
       .count = static_cast<int32_t>(std::min<int64_t>(*max_count, 1000)),
       .tags = TagSpecificationTags(params, "instance"),
-      .client_token = params.GetOr("ClientToken", "")};
+      .client_token = params.GetOr("ClientToken", ""),
+      .launch_template_id = params.GetOr("LaunchTemplate.LaunchTemplateId", ""),
+      .launch_template_name = params.GetOr("LaunchTemplate.LaunchTemplateName", ""),
+      .launch_template_version = params.GetOr("LaunchTemplate.Version", "")};
   CO_ASSIGN_OR_RETURN(std::vector<Ec2Instance> launched,
                       cloud_.RunInstances(request, clock_.Now()));
   std::string reservation_id = "r-0";

@@ -43,6 +43,9 @@ class Ec2QueryHandler {
   void WriteInstance(XmlWriter& xml, const Ec2Instance& instance, int launch_index);
   // Fleets (ec2_fleet_action.cc).
   Status CreateFleet(const FormParams& params, XmlWriter& xml);
+  // Launch templates (ec2_launch_template_actions.cc).
+  Status CreateLaunchTemplate(const FormParams& params, XmlWriter& xml);
+  Status DescribeLaunchTemplates(const FormParams& params, XmlWriter& xml);
   // Volumes and snapshots (ec2_storage_actions.cc).
   Status DescribeVolumes(const FormParams& params, XmlWriter& xml);
   Status CreateVolume(const FormParams& params, XmlWriter& xml);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "cloudsim/event_bridge_events.h"
 #include "cloudsim/simulated_cloud_state.h"
@@ -108,6 +109,33 @@ void SimulatedCloud::SetInsufficientCapacity(std::string_view instance_type, std
 
 // Checks a launch the way EC2 does, in EC2's order: the type exists, the subnet or zone
 // exists, the type is offered there, there is capacity. Returns the subnet to launch into.
+// The tags of an instance launched by `request`: its template's instance tags, the request's
+// own (which win, as TagSpecifications do), and EC2's record of the template and version.
+static Result<Tags> LaunchTags(const SimulatedCloud::State& state, const LaunchRequest& request) {
+  const SimulatedLaunchTemplate* launch_template =
+      state.FindLaunchTemplate(request.launch_template_id, request.launch_template_name);
+  if (launch_template == nullptr) return request.tags;
+  int64_t version = launch_template->default_version;
+  const std::string& asked = request.launch_template_version;
+  if (asked == "$Latest") {
+    version = launch_template->latest_version;
+  } else if (!asked.empty() && asked != "$Default") {
+    char* end = nullptr;
+    version = std::strtoll(asked.c_str(), &end, 10);
+    if (end == asked.c_str() || *end != '\0' || version < 1 ||
+        version > launch_template->latest_version) {
+      return InvalidArgument("InvalidLaunchTemplateId.VersionNotFound: version '" + asked +
+                             "' of launch template " + launch_template->launch_template_id +
+                             " does not exist");
+    }
+  }
+  Tags tags = launch_template->instance_tags;
+  for (const auto& [key, value] : request.tags) tags[key] = value;
+  tags["aws:ec2launchtemplate:id"] = launch_template->launch_template_id;
+  tags["aws:ec2launchtemplate:version"] = std::to_string(version);
+  return tags;
+}
+
 static Result<const SimulatedCloud::Subnet*> ValidateLaunch(const SimulatedCloud::Options& options,
                                                             const SimulatedCloud::State& state,
                                                             const LaunchRequest& request) {
@@ -183,6 +211,7 @@ Result<std::vector<Ec2Instance>> SimulatedCloud::RunInstances(const LaunchReques
     }
   }
   CO_ASSIGN_OR_RETURN(const Subnet* subnet, ValidateLaunch(options_, state, request));
+  CO_ASSIGN_OR_RETURN(Tags tags, LaunchTags(state, request));
   const std::string reservation_id = state.ids.Next("r-");
   std::vector<Ec2Instance> launched;
   for (int32_t i = 0; i < request.count; ++i) {
@@ -200,7 +229,7 @@ Result<std::vector<Ec2Instance>> SimulatedCloud::RunInstances(const LaunchReques
     instance.capacity = request.capacity;
     instance.state = InstanceState::kPending;
     instance.launch_time = now;
-    instance.tags = request.tags;
+    instance.tags = tags;
     record.reservation_id = reservation_id;
     record.joins_cluster = request.joins_cluster;
     record.launch_sequence = state.next_launch_sequence++;

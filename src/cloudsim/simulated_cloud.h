@@ -41,6 +41,26 @@ struct LaunchRequest {
   // False for instances that never join the cluster (orphans / ghost instances).
   bool joins_cluster = true;
   std::string client_token;  // idempotency: a repeated token returns the first launch
+  // Optional launch template (by id, else by name) and version ("$Default", "$Latest" or a
+  // number). A known template adds its instance tags and, as EC2 does, the
+  // aws:ec2launchtemplate:id / :version tags. An unknown one launches as if from an empty
+  // template, without those tags (the sandbox keeps scripts that name no real template
+  // working).
+  std::string launch_template_id;
+  std::string launch_template_name;
+  std::string launch_template_version;
+};
+
+// A launch template of the simulated account. Only what launches use is kept: the tags its
+// TagSpecifications give instances (an EKS node group's template tags eks:nodegroup-name).
+struct SimulatedLaunchTemplate {
+  std::string launch_template_id;  // "lt-" + 17 hex digits
+  std::string launch_template_name;
+  int64_t default_version = 1;
+  int64_t latest_version = 1;
+  Tags instance_tags;
+  Tags tags;  // the template's own
+  TimePoint create_time{};
 };
 
 class SimulatedCloud {
@@ -112,6 +132,16 @@ class SimulatedCloud {
   // Empty `keys` deletes every tag of the resources, as EC2's DeleteTags without Tag does.
   Status DeleteTags(const std::vector<std::string>& resource_ids,
                     const std::vector<std::string>& keys);
+
+  // Launch templates. CreateLaunchTemplate: AlreadyExists
+  // "InvalidLaunchTemplateName.AlreadyExistsException: ..." for a name in use.
+  Result<SimulatedLaunchTemplate> CreateLaunchTemplate(std::string_view name,
+                                                       const Tags& instance_tags, const Tags& tags,
+                                                       TimePoint now);
+  // The template named `name`, created with `instance_tags` when there is none yet.
+  Result<SimulatedLaunchTemplate> EnsureLaunchTemplate(std::string_view name,
+                                                       const Tags& instance_tags, TimePoint now);
+  std::vector<SimulatedLaunchTemplate> LaunchTemplates() const;  // by id
 
   Result<EbsVolume> CreateVolume(std::string_view zone, int64_t size_gib,
                                  std::string_view volume_type, const Tags& tags, TimePoint now);

@@ -53,6 +53,7 @@ struct SimulatedCloud::State {
   std::map<std::string, InstanceRecord, std::less<>> instances;
   uint64_t next_launch_sequence = 0;
   std::map<std::string, LaunchRecord, std::less<>> launches_by_token;
+  std::map<std::string, SimulatedLaunchTemplate, std::less<>> launch_templates;  // by id
   std::map<std::string, EbsVolume, std::less<>> volumes;
   std::map<std::string, SnapshotRecord, std::less<>> snapshots;
   std::set<std::pair<std::string, std::string>> insufficient_capacity;  // (type, zone)
@@ -60,6 +61,9 @@ struct SimulatedCloud::State {
 
   const Subnet* FindSubnet(std::string_view subnet_id) const;
   const Subnet* SubnetInZone(std::string_view zone) const;
+  // By id when `id` is given, else by name; null when unknown.
+  const SimulatedLaunchTemplate* FindLaunchTemplate(std::string_view id,
+                                                    std::string_view name) const;
   // Queues an EventBridge-shaped body and wakes long pollers.
   std::string Enqueue(std::string body, TimePoint now);
 };

@@ -72,7 +72,7 @@ void ControlPlaneService::StartExecution() {
   connections_ = std::make_unique<ClusterConnections>(*store_, RealClusterConnector(clock_));
   EngineLoop* loop = loop_.get();
   directory_ = std::make_unique<CoreClusterDirectory>([loop] { return loop->Clusters(); },
-                                                      *connections_, &*catalog_);
+                                                      *connections_, &*catalog_, &*store_);
   InterruptionHandlerOptions interruption;
   // Short long-polls: Stop() waits for them, and Ctrl-C should not take 20 s.
   interruption.pollers = 2;

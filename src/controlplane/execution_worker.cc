@@ -6,13 +6,15 @@
 
 namespace cloudoptim::controlplane {
 
-CloudActionsFactory Ec2CloudActionsFactory(std::string launch_template_name) {
-  return [name = std::move(launch_template_name)](
-             ClusterClients& clients) -> std::shared_ptr<CloudActions> {
-    if (!clients.aws) return nullptr;
-    return std::make_shared<Ec2CloudActions>(*clients.aws->ec2,
-                                             Ec2CloudActionsOptions{.launch_template_name = name});
-  };
+CloudActionsFactory Ec2CloudActionsFactory() {
+  return
+      [](const store::Cluster& cluster, ClusterClients& clients) -> std::shared_ptr<CloudActions> {
+        if (!clients.aws) return nullptr;
+        return std::make_shared<Ec2CloudActions>(
+            *clients.aws->ec2,
+            Ec2CloudActionsOptions{.overrides = {.launch_template = cluster.launch_template,
+                                                 .subnet_ids = cluster.subnet_ids}});
+      };
 }
 
 ExecutionWorker::ExecutionWorker(store::Store& store, ClusterSource held_clusters,
@@ -38,7 +40,7 @@ int ExecutionWorker::RunCluster(const store::Cluster& cluster) {
     NoteOnce(cluster, clients.error().ToString());
     return 0;
   }
-  std::shared_ptr<CloudActions> cloud = options_.cloud_actions(**clients);
+  std::shared_ptr<CloudActions> cloud = options_.cloud_actions(cluster, **clients);
   if (!cloud) {
     NoteOnce(cluster, "no AWS access configured");
     return 0;

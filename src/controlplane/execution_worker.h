@@ -27,15 +27,16 @@
 namespace cloudoptim::controlplane {
 
 // The cloud side of a cluster's executor; null when the cluster cannot act (no AWS access).
-using CloudActionsFactory = std::function<std::shared_ptr<CloudActions>(ClusterClients& clients)>;
+using CloudActionsFactory = std::function<std::shared_ptr<CloudActions>(
+    const store::Cluster& cluster, ClusterClients& clients)>;
 
-// The production factory: Ec2CloudActions over the cluster's AWS account, from
-// `launch_template_name`.
-CloudActionsFactory Ec2CloudActionsFactory(std::string launch_template_name);
+// The production factory: Ec2CloudActions over the cluster's AWS account, launching like the
+// replaced node (or the template and subnets the cluster record names).
+CloudActionsFactory Ec2CloudActionsFactory();
 
 struct ExecutionWorkerOptions {
   std::chrono::milliseconds interval = std::chrono::seconds(5);
-  CloudActionsFactory cloud_actions = Ec2CloudActionsFactory("cloudoptim-nodes");
+  CloudActionsFactory cloud_actions = Ec2CloudActionsFactory();
   StepTimeouts timeouts;
   DrainOptions drain;
 };

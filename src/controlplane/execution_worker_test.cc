@@ -57,7 +57,7 @@ class ExecutionWorkerTest : public ::testing::Test {
 
   ExecutionWorker MakeWorker() {
     ExecutionWorkerOptions options;
-    options.cloud_actions = [this](ClusterClients&) { return cloud_; };
+    options.cloud_actions = [this](const store::Cluster&, ClusterClients&) { return cloud_; };
     options.timeouts.ready = std::chrono::minutes(1);
     options.drain.deadline = std::chrono::seconds(30);
     return ExecutionWorker(
@@ -90,7 +90,9 @@ TEST_F(ExecutionWorkerTest, RunsApprovedPlansOfHeldClustersOnly) {
 
 TEST_F(ExecutionWorkerTest, WithoutCloudActionsAClusterIsSkipped) {
   ExecutionWorkerOptions options;
-  options.cloud_actions = [](ClusterClients&) { return std::shared_ptr<CloudActions>(); };
+  options.cloud_actions = [](const store::Cluster&, ClusterClients&) {
+    return std::shared_ptr<CloudActions>();
+  };
   ExecutionWorker worker(
       *store_, [this] { return clusters_; }, [this] { return clusters_; }, *connections_, nullptr,
       clock_, options);

@@ -19,6 +19,7 @@
 // - DeleteVolume of a volume that no longer exists is NotFound.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,14 @@
 
 namespace cloudoptim {
 
+// The node to launch like, and the cluster's other nodes (one instance per zone is enough)
+// whose subnets cover zones the node's group does not run in yet (launch_discovery.h).
+struct LaunchModel {
+  std::string node_name;  // for messages
+  std::string instance_id;
+  std::map<std::string, std::string> peers_by_zone;  // zone -> an instance id of the cluster
+};
+
 struct LaunchSpec {
   std::vector<std::string> instance_types;  // in preference order
   std::string zone;                         // empty: any zone
@@ -34,6 +43,8 @@ struct LaunchSpec {
   int32_t count = 1;
   Tags tags;
   std::string client_token;  // at most 64 ASCII characters, as EC2 requires
+  // What to launch like: the replaced node, or a node of the cluster (same launch template).
+  LaunchModel like;
 };
 
 class CloudActions {

@@ -10,18 +10,25 @@ const std::vector<std::string> kLiveStates = {"pending", "running", "shutting-do
 
 Result<std::vector<std::string>> Ec2CloudActions::Launch(const LaunchSpec& spec) {
   if (spec.instance_types.empty()) return InvalidArgument("launch spec has no instance type");
-  std::vector<aws::Ec2Filter> subnet_filters;
-  if (!spec.zone.empty()) subnet_filters.push_back({"availability-zone", {spec.zone}});
-  CO_ASSIGN_OR_RETURN(std::vector<aws::Subnet> subnets, ec2_.DescribeSubnets(subnet_filters));
+  Ec2LaunchInventory inventory(ec2_);
+  CO_ASSIGN_OR_RETURN(LaunchBlueprint blueprint,
+                      DiscoverLaunchBlueprint(inventory, options_.overrides, spec.like));
+  std::vector<std::string> subnets;
+  for (const auto& [zone, subnet] : blueprint.subnet_by_zone) {
+    if (spec.zone.empty() || zone == spec.zone) subnets.push_back(subnet);
+  }
   if (subnets.empty()) {
-    return FailedPrecondition("no subnet in zone \"" + spec.zone + "\" to launch into");
+    return FailedPrecondition("no subnet in zone \"" + spec.zone + "\" to launch a node like " +
+                              spec.like.node_name +
+                              " into (its template's nodes run elsewhere); "
+                              "set subnet_ids for the cluster");
   }
   aws::FleetRequest request;
-  request.launch_template_id = options_.launch_template_id;
-  request.launch_template_name =
-      options_.launch_template_id.empty() ? options_.launch_template_name : "";
+  request.launch_template_id = blueprint.launch_template_id;
+  request.launch_template_name = blueprint.launch_template_name;
+  request.launch_template_version = blueprint.launch_template_version;
   for (const std::string& type : spec.instance_types) {
-    for (const aws::Subnet& subnet : subnets) request.overrides.push_back({type, subnet.subnet_id});
+    for (const std::string& subnet : subnets) request.overrides.push_back({type, subnet});
   }
   request.capacity = spec.capacity;
   request.count = spec.count;

@@ -1,25 +1,25 @@
 // CloudActions over CloudOptim's EC2 client: launches as an instant fleet (falling back to
-// RunInstances pool by pool) over every subnet of the requested zone, with the launch
-// template the cluster's node group uses and the step's client token.
+// RunInstances pool by pool) like the spec's model node — its launch template and version,
+// the subnet its node group uses in the requested zone (launch_discovery.h) — with the step's
+// client token. The cluster's settings may name the template and subnets instead.
 //
 //   aws::Ec2Client ec2(session.transport(), session.config().Endpoint("ec2"));
-//   Ec2CloudActions cloud(ec2, {.launch_template_name = "eks-nodes"});
+//   Ec2CloudActions cloud(ec2, {});   // or {.overrides = {.launch_template = "lt-0abc"}}
 //   auto ids = cloud.Launch({.instance_types = {"m5.large"}, .zone = "us-east-1a",
-//                            .client_token = token});
+//                            .client_token = token, .like = {"n1", "i-0abc", {}}});
 #pragma once
 
 #include <string>
 
 #include "aws/ec2_client.h"
 #include "execute/cloud_actions.h"
+#include "execute/launch_discovery.h"
 
 namespace cloudoptim {
 
 struct Ec2CloudActionsOptions {
-  // The launch template replacement nodes start from (AMI, security groups, user data that
-  // joins the cluster). One of the two is required by EC2; the sandbox accepts any.
-  std::string launch_template_id;
-  std::string launch_template_name = "cloudoptim-nodes";
+  // Empty: discovered from the model node of each launch.
+  LaunchOverrides overrides;
 };
 
 class Ec2CloudActions final : public CloudActions {

@@ -321,7 +321,7 @@ TEST_F(InterruptionHandlerTest, ALaunchFailureDoesNotHoldUpTheDrain) {
   EXPECT_TRUE(d.deleted);
   EXPECT_FALSE(d.reports.at(0).replacement.has_value());
   EXPECT_FALSE(PodExists(api_a_, "web-1"));
-  EXPECT_THAT(d.note, HasSubstr("failed: ResourceExhausted"));
+  EXPECT_THAT(d.note, HasSubstr("no replacement: ResourceExhausted"));
 }
 
 TEST_F(InterruptionHandlerTest, WithoutASafeSpotPoolTheReplacementIsOnDemand) {

@@ -27,27 +27,56 @@ std::map<PoolKey, TimePoint> UnavailablePools::ActiveAt(TimePoint now) const {
   return active;
 }
 
-Ec2ReplacementLauncher::Ec2ReplacementLauncher(aws::Ec2Client& ec2, std::string launch_template_id,
-                                               std::map<std::string, std::string> subnet_by_zone)
-    : ec2_(ec2),
-      launch_template_id_(std::move(launch_template_id)),
-      subnet_by_zone_(std::move(subnet_by_zone)) {}
+Ec2ReplacementLauncher::Ec2ReplacementLauncher(aws::Ec2Client& ec2, ClusterApi& api,
+                                               LaunchOverrides overrides)
+    : ec2_(ec2), api_(api), overrides_(std::move(overrides)) {}
 
-Result<Replacement> Ec2ReplacementLauncher::Launch(const ReplacementRequest& request) {
-  aws::FleetRequest fleet{.launch_template_id = launch_template_id_,
+Result<aws::FleetRequest> ReplacementFleet(const ReplacementRequest& request,
+                                           const LaunchBlueprint& blueprint) {
+  aws::FleetRequest fleet{.launch_template_id = blueprint.launch_template_id,
+                          .launch_template_name = blueprint.launch_template_name,
+                          .launch_template_version = blueprint.launch_template_version,
                           .capacity = request.capacity,
                           .count = 1,
                           .tags = request.tags,
                           .client_token = request.client_token};
+  std::string zones;
   for (const PoolCandidate& pool : request.pools) {
-    auto subnet = subnet_by_zone_.find(pool.availability_zone);
-    if (subnet == subnet_by_zone_.end()) continue;  // no subnet of the cluster there
+    auto subnet = blueprint.subnet_by_zone.find(pool.availability_zone);
+    if (subnet == blueprint.subnet_by_zone.end()) {
+      if (zones.find(pool.availability_zone) == std::string::npos) {
+        zones += (zones.empty() ? "" : ",") + pool.availability_zone;
+      }
+      continue;  // no subnet of the cluster there
+    }
     fleet.overrides.push_back({pool.instance_type, subnet->second});
   }
   if (fleet.overrides.empty()) {
-    return FailedPrecondition("cluster " + request.cluster_id +
-                              " has no subnet in the zones of the replacement pools");
+    std::string known;
+    for (const auto& [zone, subnet] : blueprint.subnet_by_zone) {
+      known += (known.empty() ? "" : ",") + zone;
+    }
+    return FailedPrecondition("cluster " + request.cluster_id + " has no subnet in zones " + zones +
+                              " of the replacement pools for node " + request.node_name +
+                              " (subnets known in " + known + ")");
   }
+  return fleet;
+}
+
+Result<Replacement> Ec2ReplacementLauncher::Launch(const ReplacementRequest& request) {
+  Snapshot listed;
+  CO_RETURN_IF_ERROR(api_.List(ClusterResource::kNodes, {}, &listed));
+  LaunchModel model{.node_name = request.node_name, .instance_id = request.instance_id};
+  Result<LaunchModel> from_nodes = LaunchModelFromNodes(listed.nodes, request.node_name);
+  if (from_nodes) {
+    model.peers_by_zone = std::move(from_nodes->peers_by_zone);
+  } else if (Result<LaunchModel> any = LaunchModelFromNodes(listed.nodes, ""); any) {
+    model.peers_by_zone = std::move(any->peers_by_zone);  // the node itself is gone already
+  }
+  Ec2LaunchInventory inventory(ec2_);
+  CO_ASSIGN_OR_RETURN(LaunchBlueprint blueprint,
+                      DiscoverLaunchBlueprint(inventory, overrides_, model));
+  CO_ASSIGN_OR_RETURN(aws::FleetRequest fleet, ReplacementFleet(request, blueprint));
   CO_ASSIGN_OR_RETURN(aws::FleetResult launched, ec2_.Launch(fleet));
   if (launched.instance_ids.empty()) {
     return ResourceExhausted("no replacement pool of cluster " + request.cluster_id +
@@ -57,7 +86,7 @@ Result<Replacement> Ec2ReplacementLauncher::Launch(const ReplacementRequest& req
   // The fleet answer does not say which override was filled; ask EC2 (best effort: the
   // launch itself succeeded either way).
   Result<std::vector<Ec2Instance>> described =
-      ec2_.DescribeInstances({}, {replacement.instance_id});
+      ec2_.DescribeInstances({{"instance-id", {replacement.instance_id}}});
   if (described && !described->empty()) {
     replacement.instance_type = described->front().instance_type;
     replacement.availability_zone = described->front().availability_zone;

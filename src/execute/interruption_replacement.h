@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "execute/interruption_directory.h"
 #include "execute/interruption_routing.h"
+#include "execute/launch_discovery.h"
 #include "model/pool.h"
 #include "safety/pool_finder.h"
 
@@ -41,6 +42,10 @@ class UnavailablePools {
 
 struct ReplacementRequest {
   std::string cluster_id;
+  // The node being replaced and its instance: the replacement launches like it (same launch
+  // template, so same node group).
+  std::string node_name;
+  std::string instance_id;
   std::vector<PoolCandidate> pools;  // preference order; never empty when launched
   CapacityType capacity = CapacityType::kSpot;
   std::string client_token;
@@ -63,18 +68,26 @@ class ReplacementLauncher {
 };
 
 // EC2: CreateFleet (instant) over the pools as overrides, falling back to RunInstances pool
-// by pool (Ec2Client::Launch), from the cluster's launch template, one subnet per zone.
+// by pool (Ec2Client::Launch). The launch template and the subnet of each zone are those of
+// the node being replaced (launch_discovery.h), unless the cluster's settings override them;
+// pools in zones without a subnet are left out. Nothing is launched when discovery fails:
+// FailedPrecondition naming the node and what is missing.
 class Ec2ReplacementLauncher final : public ReplacementLauncher {
  public:
-  Ec2ReplacementLauncher(aws::Ec2Client& ec2, std::string launch_template_id,
-                         std::map<std::string, std::string> subnet_by_zone);
+  // `api` lists the cluster's nodes (subnets of zones the node's group does not run in).
+  Ec2ReplacementLauncher(aws::Ec2Client& ec2, ClusterApi& api, LaunchOverrides overrides = {});
   Result<Replacement> Launch(const ReplacementRequest& request) override;
 
  private:
   aws::Ec2Client& ec2_;
-  std::string launch_template_id_;
-  std::map<std::string, std::string> subnet_by_zone_;
+  ClusterApi& api_;
+  LaunchOverrides overrides_;
 };
+
+// The fleet for `request` from `blueprint`: one override per pool whose zone has a subnet.
+// FailedPrecondition naming the zones when none has.
+Result<aws::FleetRequest> ReplacementFleet(const ReplacementRequest& request,
+                                           const LaunchBlueprint& blueprint);
 
 // "co-" + 16 hex digits of a hash of event id and instance id: stable across restarts and
 // replicas, within EC2's 64-character ClientToken limit (Ec2Client adds "-<type>" for

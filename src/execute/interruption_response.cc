@@ -191,7 +191,7 @@ Status InterruptionResponder::Replace(InterruptionCase& context) {
               " min");
   }
   if (cluster.launcher == nullptr) {
-    context.done.push_back("no launcher: no replacement");
+    context.done.push_back("no replacement: the cluster has no launcher (no AWS access)");
     return Ok();
   }
   bool ran = false;  // false: the journal had the launch done already
@@ -208,6 +208,8 @@ Status InterruptionResponder::Replace(InterruptionCase& context) {
               return FailedPrecondition("no safe pool similar to " + node.instance_type +
                                         " outside " + node.availability_zone);
             }
+            request.node_name = node.node_name;
+            request.instance_id = context.instance_id;
             request.client_token = ReplacementClientToken(context.event_key, context.instance_id);
             request.tags = {{"cloudoptim.io/replaces", context.instance_id},
                             {"cloudoptim.io/event", context.event_key},
@@ -221,6 +223,12 @@ Status InterruptionResponder::Replace(InterruptionCase& context) {
           /*failure_is_final=*/true));
   // Launch failures never hold up the drain: the pods must leave the node either way, and
   // the provisioning loop replaces capacity that is still missing.
+  for (std::string_view failed : {"failed earlier: ", "failed: "}) {
+    if (result.starts_with(failed)) {
+      result = "no replacement: " + result.substr(failed.size());
+      break;
+    }
+  }
   if (ran) Audit(context, "instance.launch", result);
   context.done.push_back(result);
   return Ok();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "execute/launch_discovery.h"
+
 namespace cloudoptim {
 namespace {
 
@@ -139,6 +141,14 @@ StepOutcome StepRunner::Launch(const PlanStep& step) {
     }
     spec.tags["cloudoptim.io/replaces"] = replaced;
   }
+  // Launch like the replaced node (its node group), or like a node of the zone; when none can
+  // be read the cloud says what is missing (or uses the cluster's configured template).
+  Snapshot listed;
+  if (cluster_.List(ClusterResource::kNodes, {}, &listed)) {
+    Result<LaunchModel> like = LaunchModelFromNodes(listed.nodes, replaced, spec.zone);
+    if (like) spec.like = std::move(*like);
+  }
+  if (spec.like.node_name.empty()) spec.like.node_name = replaced;
   spec.tags[std::string(kStepTokenTag)] = token;
   Result<std::vector<std::string>> ids = cloud_.Launch(spec);
   if (!ids) return Failed("launch: " + ids.error().ToString());

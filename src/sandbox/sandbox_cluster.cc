@@ -158,7 +158,17 @@ Result<Ec2Instance> SandboxCluster::LaunchInstance(const Ec2Instance& spec,
                         .count = 1,
                         .tags = spec.tags,
                         .joins_cluster = joins_cluster};
-  if (!node_group.empty()) request.tags[std::string(kNodeGroupTag)] = node_group;
+  if (!node_group.empty()) {
+    // As an EKS managed node group does: the group's launch template tags its instances, and
+    // EC2 records the template on each (aws:ec2launchtemplate:id), which is how CloudOptim
+    // launches a replacement into the same group.
+    CO_ASSIGN_OR_RETURN(
+        SimulatedLaunchTemplate launch_template,
+        cloud_->EnsureLaunchTemplate(NodeGroupLaunchTemplateName(node_group),
+                                     {{std::string(kNodeGroupTag), node_group}}, spec.launch_time));
+    request.launch_template_id = launch_template.launch_template_id;
+    request.tags[std::string(kNodeGroupTag)] = node_group;
+  }
   CO_ASSIGN_OR_RETURN(std::vector<Ec2Instance> launched,
                       cloud_->RunInstances(request, spec.launch_time));
   return launched.front();

@@ -37,6 +37,10 @@ namespace cloudoptim::sandbox {
 
 // The EKS tag naming an instance's managed node group.
 inline constexpr std::string_view kNodeGroupTag = "eks:nodegroup-name";
+// The launch template of a node group's instances when a cloud is attached: "eks-<group>".
+inline std::string NodeGroupLaunchTemplateName(std::string_view node_group) {
+  return "eks-" + std::string(node_group);
+}
 
 class SandboxCluster final : public MetricsSource, public SimulatedCloud::Listener {
  public:

@@ -88,6 +88,21 @@ TEST_F(CoreApiTest, OnboardingRegistersAClusterWithEncryptedCredentialsAndStarts
   EXPECT_EQ(again.status, 409);
 }
 
+TEST_F(CoreApiTest, OnboardingKeepsOptionalLaunchOverridesAndChecksTheSubnetIds) {
+  Reply reply = Call("POST", "/api/v1/customer/onboard", admin_a_, R"({
+      "name": "pinned", "region": "us-east-1", "kubeconfig": "k",
+      "launch_template": "lt-0abc", "subnet_ids": ["subnet-1", "subnet-2"]})");
+  ASSERT_EQ(reply.status, 201) << reply.text;
+  EXPECT_EQ(reply.body["cluster"]["launch_template"], "lt-0abc");
+  std::string id = reply.body["cluster"]["id"];
+  store::Cluster stored = store_->clusters().GetCluster(tenant_a_, id).value();
+  EXPECT_EQ(stored.subnet_ids, (std::vector<std::string>{"subnet-1", "subnet-2"}));
+  Reply bad = Call("POST", "/api/v1/customer/onboard", admin_a_,
+                   R"({"name":"bad","region":"us-east-1","kubeconfig":"k","subnet_ids":["sn-1"]})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["error"]["field"], "subnet_ids[0]") << bad.text;
+}
+
 TEST_F(CoreApiTest, OnboardingNeedsAKubeconfigOrAServerAndToken) {
   Reply reply = Call("POST", "/api/v1/customer/onboard", admin_a_,
                      R"({"name":"x","region":"us-east-1","server":"https://h"})");

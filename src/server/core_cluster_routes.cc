@@ -68,7 +68,9 @@ Result<store::ClusterRegistration> ParseOnboarding(const Json& body) {
   store::ClusterRegistration registration{.name = in.String(body, "name", ""),
                                           .region = in.String(body, "region", ""),
                                           .aws_endpoint = in.String(body, "aws_endpoint", ""),
-                                          .queue_url = in.String(body, "queue_url", "")};
+                                          .queue_url = in.String(body, "queue_url", ""),
+                                          .launch_template = in.String(body, "launch_template", ""),
+                                          .subnet_ids = in.StringList(body, "subnet_ids", "")};
   ClusterCredentials credentials{.kubeconfig = in.String(body, "kubeconfig", ""),
                                  .server = in.String(body, "server", ""),
                                  .token = in.String(body, "token", ""),
@@ -97,6 +99,13 @@ Result<store::ClusterRegistration> ParseOnboarding(const Json& body) {
   }
   if (!registration.queue_url.empty() && !IsHttpUrl(registration.queue_url)) {
     return InvalidArgument("queue_url: expected the SQS queue's https:// URL");
+  }
+  for (size_t i = 0; i < registration.subnet_ids.size(); ++i) {
+    const std::string& subnet = registration.subnet_ids[i];
+    if (!subnet.starts_with("subnet-") || subnet.find(',') != std::string::npos) {
+      return InvalidArgument("subnet_ids[" + std::to_string(i) +
+                             "]: expected a subnet id (subnet-...), got \"" + subnet + "\"");
+    }
   }
   if (!credentials.role_arn.empty() && !credentials.role_arn.starts_with("arn:aws:iam::")) {
     return InvalidArgument("role_arn: expected an IAM role ARN (arn:aws:iam::<account>:role/...)");
@@ -280,7 +289,12 @@ std::vector<Route> ClusterRoutes(CoreContext& ctx) {
                 {"aws_endpoint", "string", false, "AWS endpoint override"},
                 {"role_arn", "string", false, "IAM role to assume in the account"},
                 {"external_id", "string", false, "external id of that role"},
-                {"queue_url", "string", false, "SQS queue with the cluster's EC2 events"}},
+                {"queue_url", "string", false, "SQS queue with the cluster's EC2 events"},
+                {"launch_template", "string", false,
+                 "launch template (lt-... or name) for replacement nodes; default: the replaced "
+                 "node's own"},
+                {"subnet_ids", "array", false,
+                 "subnets for replacement nodes; default: those the node group runs in"}},
        .handler = [&ctx](const ApiRequest& r) { return Onboard(ctx, r); }},
       {.method = "POST",
        .path = "/api/v1/optimization/trigger",

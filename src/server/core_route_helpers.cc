@@ -68,6 +68,8 @@ Json ClusterJson(const store::Cluster& c) {
           {"region", c.region},
           {"aws_endpoint", c.aws_endpoint},
           {"queue_url", c.queue_url},
+          {"launch_template", c.launch_template},
+          {"subnet_ids", c.subnet_ids},
           {"created", FormatRfc3339(c.created)}};
 }
 

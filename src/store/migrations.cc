@@ -195,6 +195,13 @@ CREATE INDEX recommendations_by_savings
   ON recommendations (tenant_id, monthly_savings_micros DESC, cluster_id, id);
 )sql";
 
+// A cluster may name the launch template and subnets its replacement nodes use; empty means
+// "discover them from the cluster's own instances" (execute/launch_discovery.h).
+constexpr char kClusterLaunchOverrides[] = R"sql(
+ALTER TABLE clusters ADD COLUMN launch_template TEXT NOT NULL DEFAULT '';
+ALTER TABLE clusters ADD COLUMN subnet_ids TEXT NOT NULL DEFAULT '';
+)sql";
+
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
@@ -244,6 +251,7 @@ const std::vector<Migration>& Migrations() {
       {1, "tenancy_and_journal", kTenancyAndJournal},
       {2, "feedback_and_time_series", kFeedbackAndTimeSeries},
       {3, "recommendations_by_savings", kRecommendationsBySavings},
+      {4, "cluster_launch_overrides", kClusterLaunchOverrides},
   };
   return migrations;
 }

@@ -8,11 +8,38 @@ namespace cloudoptim::store {
 namespace {
 
 constexpr char kClusterColumns[] =
-    "id, tenant_id, name, region, aws_endpoint, queue_url, created_ms";
+    "id, tenant_id, name, region, aws_endpoint, queue_url, created_ms, launch_template, "
+    "subnet_ids";
+
+// Subnet ids are kept as one comma-separated column: they are read and written whole.
+std::string JoinSubnets(const std::vector<std::string>& subnet_ids) {
+  std::string joined;
+  for (const std::string& id : subnet_ids) joined += (joined.empty() ? "" : ",") + id;
+  return joined;
+}
+
+std::vector<std::string> SplitSubnets(const std::string& joined) {
+  std::vector<std::string> ids;
+  size_t start = 0;
+  while (start < joined.size()) {
+    size_t comma = joined.find(',', start);
+    if (comma == std::string::npos) comma = joined.size();
+    if (comma > start) ids.push_back(joined.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return ids;
+}
 
 Cluster ClusterFromRow(const SqlRow& row) {
-  return Cluster{row.Text(0), row.Text(1), row.Text(2),           row.Text(3),
-                 row.Text(4), row.Text(5), FromMillis(row.Int(6))};
+  return Cluster{row.Text(0),
+                 row.Text(1),
+                 row.Text(2),
+                 row.Text(3),
+                 row.Text(4),
+                 row.Text(5),
+                 FromMillis(row.Int(6)),
+                 row.Text(7),
+                 SplitSubnets(row.Text(8))};
 }
 
 // Binds a sealed value to its row, so it cannot be copied into another tenant's cluster.
@@ -39,12 +66,15 @@ Result<Cluster> SqlStore::RegisterCluster(const std::string& tenant_id,
                   registration.region,
                   registration.aws_endpoint,
                   registration.queue_url,
-                  FromMillis(NowMillis())};
+                  FromMillis(NowMillis()),
+                  registration.launch_template,
+                  registration.subnet_ids};
   auto inserted = db_->Exec(
       "INSERT INTO clusters (id, tenant_id, name, region, aws_endpoint, queue_url, credentials, "
-      "created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      "created_ms, launch_template, subnet_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
       {cluster.id, tenant_id, cluster.name, cluster.region, cluster.aws_endpoint, cluster.queue_url,
-       SqlBlob{sealed}, ToMillis(cluster.created)});
+       SqlBlob{sealed}, ToMillis(cluster.created), cluster.launch_template,
+       JoinSubnets(cluster.subnet_ids)});
   if (!inserted && IsAlreadyExists(inserted.error())) {
     return AlreadyExists("cluster \"" + registration.name + "\" already exists");
   }

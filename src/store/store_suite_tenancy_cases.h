@@ -94,6 +94,29 @@ TEST_P(StoreSuite, ApiKeyMethodsNeverReachAnotherTenantsKeys) {
   EXPECT_TRUE(store_->tenants().AuthenticateApiKey(key->plaintext));  // still valid
 }
 
+TEST_P(StoreSuite, AClusterKeepsItsLaunchOverridesAndHasNoneUnlessGiven) {
+  Tenant acme = MakeTenant("acme");
+  ClusterRegistration plain{.name = "plain", .region = "us-east-1", .credentials = "kc"};
+  ClusterRegistration pinned{.name = "pinned",
+                             .region = "us-east-1",
+                             .credentials = "kc",
+                             .launch_template = "lt-0abc",
+                             .subnet_ids = {"subnet-a", "subnet-b"}};
+  auto plain_cluster = store_->clusters().RegisterCluster(acme.id, plain);
+  auto pinned_cluster = store_->clusters().RegisterCluster(acme.id, pinned);
+  ASSERT_TRUE(plain_cluster && pinned_cluster);
+  auto fetched = store_->clusters().GetCluster(acme.id, pinned_cluster->id);
+  ASSERT_TRUE(fetched);
+  EXPECT_EQ(fetched->launch_template, "lt-0abc");
+  EXPECT_THAT(fetched->subnet_ids, ::testing::ElementsAre("subnet-a", "subnet-b"));
+  auto listed = store_->clusters().ListClusters(acme.id);
+  ASSERT_TRUE(listed);
+  ASSERT_THAT(*listed, SizeIs(2));
+  EXPECT_EQ((*listed)[0].name, "pinned");
+  EXPECT_EQ((*listed)[1].launch_template, "");
+  EXPECT_THAT((*listed)[1].subnet_ids, ::testing::IsEmpty());
+}
+
 TEST_P(StoreSuite, ClustersRoundTripWithCredentialsEncryptedAtRest) {
   Tenant acme = MakeTenant("acme");
   ClusterRegistration registration{"prod", "eu-west-1", "http://127.0.0.1:5000",

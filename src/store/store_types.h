@@ -49,6 +49,10 @@ struct ClusterRegistration {
   std::string aws_endpoint;  // empty = the AWS default for the region
   std::string queue_url;     // SQS queue with the cluster's EventBridge events
   std::string credentials;   // kubeconfig / role settings; encrypted before it is stored
+  // Optional: what replacement nodes launch from. Empty = discovered from the node being
+  // replaced (its aws:ec2launchtemplate:id tag, the subnets its node group runs in).
+  std::string launch_template;          // "lt-..." id or a launch template name
+  std::vector<std::string> subnet_ids;  // "subnet-..."
 };
 
 struct Cluster {
@@ -59,6 +63,8 @@ struct Cluster {
   std::string aws_endpoint;
   std::string queue_url;
   TimePoint created;
+  std::string launch_template;  // see ClusterRegistration
+  std::vector<std::string> subnet_ids;
 };
 
 enum class ClusterMode { kRecommendOnly, kApprove, kAutopilot };
