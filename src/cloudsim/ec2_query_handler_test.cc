@@ -327,5 +327,47 @@ TEST_F(Ec2QueryHandlerTest, TheAccountShapeIsDescribed) {
   EXPECT_STREQ(type.child_value("burstablePerformanceSupported"), "true");
 }
 
+TEST_F(Ec2QueryHandlerTest, InstancesLaunchedFromATemplateCarryItsTagsAndEc2sRecordOfIt) {
+  WireResponse created = Send(
+      "Action=CreateLaunchTemplate&LaunchTemplateName=eks-general&"
+      "LaunchTemplateData.ImageId=ami-1&"
+      "LaunchTemplateData.TagSpecification.1.ResourceType=instance&"
+      "LaunchTemplateData.TagSpecification.1.Tag.1.Key=eks%3Anodegroup-name&"
+      "LaunchTemplateData.TagSpecification.1.Tag.1.Value=general");
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string id = Parse(created).child("launchTemplate").child_value("launchTemplateId");
+  EXPECT_TRUE(id.starts_with("lt-")) << created.body;
+  EXPECT_EQ(ErrorCode(Send("Action=CreateLaunchTemplate&LaunchTemplateName=eks-general")),
+            "InvalidLaunchTemplateName.AlreadyExistsException");
+
+  WireResponse described = Send("Action=DescribeLaunchTemplates&LaunchTemplateId.1=" + id);
+  ASSERT_EQ(described.status, 200) << described.body;
+  pugi::xml_node item = Parse(described).child("launchTemplates").child("item");
+  EXPECT_STREQ(item.child_value("launchTemplateName"), "eks-general");
+  EXPECT_STREQ(item.child_value("defaultVersionNumber"), "1");
+  EXPECT_EQ(ErrorCode(Send("Action=DescribeLaunchTemplates&LaunchTemplateId.1=lt-0nope")),
+            "InvalidLaunchTemplateId.NotFound");
+
+  WireResponse fleet = Send(
+      "Action=CreateFleet&Type=instant&TargetCapacitySpecification.TotalTargetCapacity=1&"
+      "TargetCapacitySpecification.DefaultTargetCapacityType=on-demand&"
+      "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateId=" +
+      id +
+      "&LaunchTemplateConfigs.1.LaunchTemplateSpecification.Version=1&"
+      "LaunchTemplateConfigs.1.Overrides.1.InstanceType=m5.large&"
+      "LaunchTemplateConfigs.1.Overrides.1.AvailabilityZone=us-east-1b");
+  ASSERT_EQ(fleet.status, 200) << fleet.body;
+  std::vector<Ec2Instance> instances = cloud_.Instances();
+  ASSERT_THAT(instances, SizeIs(1));
+  EXPECT_EQ(instances[0].tags.at("aws:ec2launchtemplate:id"), id);
+  EXPECT_EQ(instances[0].tags.at("aws:ec2launchtemplate:version"), "1");
+  EXPECT_EQ(instances[0].tags.at("eks:nodegroup-name"), "general");
+
+  EXPECT_EQ(ErrorCode(Send("Action=RunInstances&MinCount=1&MaxCount=1&InstanceType=m5.large&"
+                           "LaunchTemplate.LaunchTemplateName=eks-general&"
+                           "LaunchTemplate.Version=9")),
+            "InvalidLaunchTemplateId.VersionNotFound");
+}
+
 }  // namespace
 }  // namespace cloudoptim

@@ -67,6 +67,28 @@ TEST_F(SandboxCloudTest, LaunchedInstanceBecomesANodeWithTheCloudsInstanceId) {
   EXPECT_EQ(described->tags.at(std::string(kNodeGroupTag)), "general");
 }
 
+// As an EKS managed node group: the group's launch template exists in the account and EC2's
+// aws:ec2launchtemplate tags on every instance name it, so an instance launched from it through
+// the AWS API joins the same group.
+TEST_F(SandboxCloudTest, NodeGroupInstancesComeFromTheGroupsLaunchTemplate) {
+  auto first = cluster_.LaunchInstance(Spec(CapacityType::kOnDemand), "general", true);
+  auto second = cluster_.LaunchInstance(Spec(CapacityType::kSpot), "general", true);
+  ASSERT_TRUE(first && second);
+  std::vector<SimulatedLaunchTemplate> templates = cloud_.LaunchTemplates();
+  ASSERT_EQ(templates.size(), 1u);
+  EXPECT_EQ(templates[0].launch_template_name, "eks-general");
+  for (const Ec2Instance& instance : {*first, *second}) {
+    EXPECT_EQ(instance.tags.at("aws:ec2launchtemplate:id"), templates[0].launch_template_id);
+    EXPECT_EQ(instance.tags.at("aws:ec2launchtemplate:version"), "1");
+  }
+  auto replacement = cloud_.RunInstances({.instance_type = "m5.xlarge",
+                                          .zone = "us-east-1b",
+                                          .launch_template_id = templates[0].launch_template_id},
+                                         clock_.Now());
+  ASSERT_TRUE(replacement) << replacement.error().ToString();
+  EXPECT_EQ(replacement->front().tags.at(std::string(kNodeGroupTag)), "general");
+}
+
 // A StatefulSet's claim is provisioned on first use as an EBS volume of the account, in the
 // zone of the node the pod was bound to and attached to that node's instance.
 TEST_F(SandboxCloudTest, ClaimsBecomeEbsVolumesAttachedToTheNodesInstance) {
