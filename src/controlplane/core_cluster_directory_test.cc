@@ -5,8 +5,10 @@
 #include <atomic>
 #include <thread>
 
+#include "aws/aws_transport.h"
 #include "controlplane/interruption_handlers.h"
 #include "kube/fake_cluster_api.h"
+#include "net/fake_http_client.h"
 #include "store/open_store.h"
 
 namespace cloudoptim::controlplane {
@@ -86,6 +88,42 @@ TEST_F(CoreClusterDirectoryTest, ClustersWithoutQueueOrAwsGetNoInterruptionHandl
   handlers.Sync({good_, queued});
   EXPECT_TRUE(handlers.queues().empty());
   handlers.Stop();
+}
+
+// A cluster with AWS access gets a replacement launcher (kept: handles hold raw pointers),
+// the catalogue's pool scores of its region and its stored thresholds — everything the
+// handler needs to launch a replacement, with nothing configured.
+TEST_F(CoreClusterDirectoryTest, ClustersWithAwsAccessGetALauncherScoresAndTheirThresholds) {
+  Result<Catalog> catalog = Catalog::Load(CO_SOURCE_DIR "/data");
+  ASSERT_TRUE(catalog) << catalog.error().ToString();
+  FakeHttpClient http;  // never called: nothing is launched here
+  aws::AwsTransport transport(http, nullptr, clock_);
+  ClusterConnections with_aws(
+      *store_, [&](const store::Cluster&, const std::string&) -> Result<ClusterClients> {
+        ClusterClients clients;
+        clients.kube = std::make_unique<FakeClusterApi>();
+        clients.aws = std::make_shared<AwsAccount>();
+        clients.aws->ec2 = std::make_unique<aws::Ec2Client>(
+            transport,
+            aws::ServiceEndpoint{
+                .url = "http://127.0.0.1:1", .signing_region = "us-east-1", .signing_name = "ec2"});
+        return clients;
+      });
+  store::ClusterSettings settings;
+  settings.thresholds_json = R"({"min_pool_safety_score": 0.9})";
+  ASSERT_TRUE(store_->clusters().PutSettings(tenant_, good_.id, settings));
+  CoreClusterDirectory directory([this] { return std::vector{good_}; }, with_aws, &*catalog,
+                                 store_.get());
+  std::vector<ClusterHandle> first = directory.Clusters();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_NE(first[0].launcher, nullptr);
+  ASSERT_NE(first[0].scores, nullptr);
+  EXPECT_GT(first[0].scores->size(), 0u);
+  EXPECT_EQ(first[0].catalog, &*catalog);
+  EXPECT_DOUBLE_EQ(first[0].thresholds.min_pool_safety_score, 0.9);
+  std::vector<ClusterHandle> second = directory.Clusters();
+  EXPECT_EQ(second[0].launcher, first[0].launcher);
+  EXPECT_EQ(second[0].scores, first[0].scores);
 }
 
 }  // namespace

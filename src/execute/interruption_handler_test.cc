@@ -179,6 +179,9 @@ TEST_F(InterruptionHandlerTest, ReplacementAvoidsTheInterruptedPoolWithATokenFro
   const ReplacementRequest request = launcher_.requests().front();
   EXPECT_EQ(request.capacity, CapacityType::kSpot);
   EXPECT_EQ(request.client_token, ReplacementClientToken("evt-1", "i-0001"));
+  // The launcher launches like this node (its launch template, its group's subnets).
+  EXPECT_EQ(request.node_name, "n1");
+  EXPECT_EQ(request.instance_id, "i-0001");
   ASSERT_FALSE(request.pools.empty());
   for (const PoolCandidate& pool : request.pools) {
     EXPECT_FALSE(pool.instance_type == "m5.large" && pool.availability_zone == "us-east-1a")
