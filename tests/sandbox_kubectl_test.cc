@@ -69,17 +69,6 @@ class SandboxKubectlTest : public ::testing::Test {
     return Eventually([&] { return Kubectl(args).output.find(wanted) != std::string::npos; });
   }
 
-  // Polls until `args` prints exactly `wanted`; returns the last output.
-  static std::string EventuallyPrints(const std::vector<std::string>& args,
-                                      const std::string& wanted) {
-    std::string output;
-    Eventually([&] {
-      output = Kubectl(args).output;
-      return output == wanted;
-    });
-    return output;
-  }
-
   static std::string FirstNodeOfGroup(const std::string& group) {
     return Kubectl({"get", "nodes", "-l", "eks.amazonaws.com/nodegroup=" + group, "-o",
                     "jsonpath={.items[0].metadata.name}"})
@@ -254,11 +243,9 @@ spec:
   CommandResult status = Kubectl({"rollout", "status", "deployment/rollme", "--timeout=80s"});
   ASSERT_EQ(status.exit_code, 0) << status.output;
   EXPECT_THAT(status.output, HasSubstr("successfully rolled out"));
-  // Rolled out means the old pods are terminating, not gone: their grace period may still
-  // run when the listing comes (at once on a fast machine), so wait for them to go.
-  EXPECT_EQ(EventuallyPrints({"get", "pods", "-l", "app=rollme", "-o",
-                              "jsonpath={.items[*].spec.containers[0].resources.requests.cpu}"},
-                             "80m 80m 80m 80m"),
+  EXPECT_EQ(Kubectl({"get", "pods", "-l", "app=rollme", "-o",
+                     "jsonpath={.items[*].spec.containers[0].resources.requests.cpu}"})
+                .output,
             "80m 80m 80m 80m");
 
   CommandResult patched =
@@ -268,9 +255,9 @@ spec:
   ASSERT_EQ(patched.exit_code, 0) << patched.output;
   status = Kubectl({"rollout", "status", "deployment/rollme", "--timeout=80s"});
   ASSERT_EQ(status.exit_code, 0) << status.output;
-  EXPECT_EQ(EventuallyPrints({"get", "pods", "-l", "app=rollme", "-o",
-                              "jsonpath={.items[*].spec.containers[0].resources.requests.memory}"},
-                             "96Mi 96Mi 96Mi 96Mi"),
+  EXPECT_EQ(Kubectl({"get", "pods", "-l", "app=rollme", "-o",
+                     "jsonpath={.items[*].spec.containers[0].resources.requests.memory}"})
+                .output,
             "96Mi 96Mi 96Mi 96Mi");
   CommandResult sets =
       Kubectl({"get", "rs", "-l", "app=rollme", "-o", "jsonpath={.items[*].spec.replicas}"});
