@@ -10,6 +10,8 @@ find_package(OpenSSL REQUIRED)
 find_package(CURL REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(pugixml REQUIRED)
+# Howard Hinnant's date-tz over the system tzdata: IANA time zones (g++ 12 has no std::chrono::tzdb).
+find_package(date REQUIRED)
 find_package(GTest REQUIRED)
 find_package(benchmark REQUIRED)
 # Debian's cpp-httplib is a compiled library; its .pc adds -DCPPHTTPLIB_OPENSSL_SUPPORT.

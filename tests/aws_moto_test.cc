@@ -47,7 +47,8 @@ class AwsMotoTest : public ::testing::Test {
     home_ = MakeTempDirectory("co-aws-moto");
     moto_ = new ChildProcess(
         ChildProcess::Start({"moto_server", "-p", std::to_string(port_)}, {}, home_ + "/moto.log"));
-    ASSERT_TRUE(WaitForPort(port_, std::chrono::seconds(30))) << "moto_server did not start";
+    // moto_server is a Python program: on a loaded machine its imports alone take many seconds.
+    ASSERT_TRUE(WaitForPort(port_, std::chrono::seconds(120))) << "moto_server did not start";
   }
   static void TearDownTestSuite() {
     delete moto_;

@@ -56,7 +56,17 @@ TEST(CoreCommandTest, ServesReadyReportsRemoteEnginesAndStopsCleanly) {
   {
     CurlHttpClient http;
     std::string api = "http://127.0.0.1:" + std::to_string(port);
+    // The API listens before the loops have started and answers 503 "starting" until then:
+    // readiness is polled, as a load balancer would, with a generous bound for a loaded
+    // machine. (Asking once right after the port opened was a race the fast side could lose.)
     Result<HttpResponse> ready = http.Send({.url = api + "/readyz"});
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (ready.has_value() && ready->status == 503 &&
+           std::chrono::steady_clock::now() < deadline) {
+      EXPECT_THAT(ready->body, HasSubstr("starting"));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      ready = http.Send({.url = api + "/readyz"});
+    }
     ASSERT_TRUE(ready.has_value());
     EXPECT_EQ(ready->status, 200);
     // The operator key (from the environment) makes a tenant; its admin key reads the health.

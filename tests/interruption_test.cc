@@ -48,11 +48,11 @@ class InterruptionTest : public ::testing::Test {
          "--port", std::to_string(sandbox_port_), "--kubeconfig-out", *dir_ + "/kubeconfig",
          "--speed", "20"},
         {}, *dir_ + "/sandbox.log"));
-    ASSERT_TRUE(WaitForPort(moto_port_, std::chrono::seconds(30))) << "moto_server did not start";
-    ASSERT_TRUE(WaitForPort(sandbox_port_, std::chrono::seconds(60))) << "sandbox did not start";
-    for (int i = 0; i < 100 && !std::filesystem::exists(*dir_ + "/kubeconfig"); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    // Generous for a loaded machine (moto_server's Python imports alone take seconds there).
+    ASSERT_TRUE(WaitForPort(moto_port_, std::chrono::seconds(120))) << "moto_server did not start";
+    ASSERT_TRUE(WaitForPort(sandbox_port_, std::chrono::seconds(120))) << "sandbox did not start";
+    Eventually([] { return std::filesystem::exists(*dir_ + "/kubeconfig"); },
+               std::chrono::seconds(60));
   }
   static void TearDownTestSuite() {
     delete sandbox_;
@@ -165,7 +165,7 @@ class InterruptionTest : public ::testing::Test {
   }
 
   template <typename Predicate>
-  static bool Eventually(Predicate done, std::chrono::seconds limit = std::chrono::seconds(90)) {
+  static bool Eventually(Predicate done, std::chrono::seconds limit = std::chrono::seconds(180)) {
     const auto until = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < until) {
       if (done()) return true;

@@ -47,7 +47,9 @@ class Sandbox {
     for (int i = 0; i < 240 && !ready_ && process_.IsRunning(); ++i) {
       ready_ = testing::WaitForPort(port_, std::chrono::milliseconds(500));
     }
-    for (int i = 0; i < 100 && ready_ && !std::filesystem::exists(kubeconfig_); ++i) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (ready_ && !std::filesystem::exists(kubeconfig_) &&
+           std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
@@ -388,8 +390,11 @@ TEST_F(KubeClientTest, ClusterCacheFollowsChanges) {
   ASSERT_TRUE(api_->PatchMetadata({.resource = ClusterResource::kNodes, .name = node},
                                   {{"cloudoptim.io/cache-test", "1"}}, {}, {})
                   .has_value());
+  // The cache's watch thread applies the change whenever it is scheduled: wait for it (up to
+  // 120 s for a loaded machine), never for a fixed time.
   bool seen = false;
-  for (int i = 0; i < 100 && !seen; ++i) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!seen && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     for (const Node& n : cache.snapshot().nodes) {
       seen = seen || (n.meta.name == node && n.meta.Label("cloudoptim.io/cache-test") != nullptr);
@@ -490,7 +495,7 @@ TEST(KubeClientExpiryTest, WatchFromExpiredVersionGetsGoneAndTheCacheRelists) {
   });
   const int port = server.bind_to_any_port("127.0.0.1");
   std::thread serving([&] { server.listen_after_bind(); });
-  ASSERT_TRUE(testing::WaitForPort(port, std::chrono::seconds(10)));
+  ASSERT_TRUE(testing::WaitForPort(port, std::chrono::seconds(60)));
   SystemClock clock;
   KubeClusterApi api(KubeRestClient::Create(
       DirectConnection("http://127.0.0.1:" + std::to_string(port), "t", ""), clock));

@@ -34,7 +34,7 @@ TEST(MlServerTest, AnswersADecisionRequestAndStopsOnSigterm) {
   ChildProcess server =
       ChildProcess::Start({CO_BINARY, "ml-server", "--port", std::to_string(port)},
                           {{"CLOUDOPTIM_DATA_DIR", std::string(CO_SOURCE_DIR) + "/data"}}, log);
-  ASSERT_TRUE(testing::WaitForPort(port, std::chrono::seconds(30)))
+  ASSERT_TRUE(testing::WaitForPort(port, std::chrono::seconds(120)))
       << testing::ReadFileOrEmpty(log);
 
   server::DecisionRequest request;
@@ -62,7 +62,7 @@ TEST(MlServerTest, AnswersADecisionRequestAndStopsOnSigterm) {
 
   client.stop();
   server.Signal(SIGTERM);
-  EXPECT_EQ(server.Wait(std::chrono::seconds(20)), 0);
+  EXPECT_EQ(server.Wait(std::chrono::seconds(60)), 0);
   std::string output = testing::ReadFileOrEmpty(log);
   EXPECT_NE(output.find("\"route\":\"/api/v1/ml/decision/bin-pack\""), std::string::npos) << output;
   EXPECT_NE(output.find("stopping ml-server"), std::string::npos);

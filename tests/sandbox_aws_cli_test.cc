@@ -81,11 +81,9 @@ class SandboxAwsCliTest : public ::testing::Test {
          std::to_string(port_), "--aws-port", std::to_string(aws_port_), "--kubeconfig-out",
          *kubeconfig_, "--speed", "60", "--admin-token", "test-admin-token"},
         {}, *dir_ + "/sandbox.log"));
-    ASSERT_TRUE(WaitForPort(port_, std::chrono::seconds(60)));
-    ASSERT_TRUE(WaitForPort(aws_port_, std::chrono::seconds(60)));
-    for (int i = 0; i < 100 && !std::filesystem::exists(*dir_ + "/sandbox.env"); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    ASSERT_TRUE(WaitForPort(port_, std::chrono::seconds(120)));
+    ASSERT_TRUE(WaitForPort(aws_port_, std::chrono::seconds(120)));
+    Eventually([] { return std::filesystem::exists(*dir_ + "/sandbox.env"); });
     env_ = new std::map<std::string, std::string>(ReadEnvFile(*dir_ + "/sandbox.env"));
   }
   static void TearDownTestSuite() {
@@ -158,13 +156,21 @@ class SandboxAwsCliTest : public ::testing::Test {
                        [&](const json& tag) { return tag.value("Key", "") == key; });
   }
 
-  // Polls (bounded) until the Node set does or does not contain `id`.
-  static bool EventuallyNode(const std::string& id, bool present) {
-    for (int i = 0; i < 150; ++i) {
-      if (NodeInstanceIds().contains(id) == present) return true;
+  // Polls until `done()` holds or 120 s pass: long enough for a loaded machine, and only
+  // ever waited in full when the state never comes.
+  template <typename Predicate>
+  static bool Eventually(Predicate done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (done()) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    return false;
+    return done();
+  }
+
+  // Polls until the Node set does or does not contain `id`.
+  static bool EventuallyNode(const std::string& id, bool present) {
+    return Eventually([&] { return NodeInstanceIds().contains(id) == present; });
   }
 
   static inline std::string* dir_ = nullptr;

@@ -29,8 +29,9 @@ class SandboxKubectlTest : public ::testing::Test {
          "--port", std::to_string(port_), "--kubeconfig-out", *kubeconfig_, "--speed", "20",
          "--admin-token", "test-admin-token"},
         {}, *dir_ + "/sandbox.log"));
-    ASSERT_TRUE(WaitForPort(port_, std::chrono::seconds(60)));
-    for (int i = 0; i < 100 && !std::filesystem::exists(*kubeconfig_); ++i) {
+    ASSERT_TRUE(WaitForPort(port_, std::chrono::seconds(120)));
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
+    while (!std::filesystem::exists(*kubeconfig_) && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
@@ -47,14 +48,25 @@ class SandboxKubectlTest : public ::testing::Test {
     return RunCommand(argv, {}, std::chrono::seconds(90), stdin_text);
   }
 
-  // Polls until `args` prints something containing `wanted` (simulated controllers run on
-  // a loop; tests wait for the state, never for a fixed time).
-  static bool EventuallyContains(const std::vector<std::string>& args, const std::string& wanted) {
-    for (int i = 0; i < 100; ++i) {
-      if (Kubectl(args).output.find(wanted) != std::string::npos) return true;
+  // How long a test waits for a state: long enough for a loaded machine, and only ever
+  // reached when the state never comes (a fast machine returns as soon as it is there).
+  static constexpr std::chrono::seconds kPatience{120};
+
+  // Polls until `done()` holds (simulated controllers run on a loop; tests wait for the
+  // state, never for a fixed time).
+  template <typename Predicate>
+  static bool Eventually(Predicate done) {
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (done()) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    return false;
+    return done();
+  }
+
+  // Polls until `args` prints something containing `wanted`.
+  static bool EventuallyContains(const std::vector<std::string>& args, const std::string& wanted) {
+    return Eventually([&] { return Kubectl(args).output.find(wanted) != std::string::npos; });
   }
 
   static std::string FirstNodeOfGroup(const std::string& group) {
@@ -200,16 +212,13 @@ spec:
   ASSERT_FALSE(victim.empty());
   CommandResult deleted = Kubectl({"delete", "pod", victim});
   ASSERT_EQ(deleted.exit_code, 0) << deleted.output;
-  bool replaced = false;
-  for (int i = 0; i < 100 && !replaced; ++i) {
+  EXPECT_TRUE(Eventually([&] {
     std::string names =
         Kubectl({"get", "pods", "-l", "app=web", "--field-selector=status.phase=Running", "-o",
                  "jsonpath={.items[*].metadata.name}"})
             .output;
-    replaced = names.find(victim) == std::string::npos && names.find(' ') != std::string::npos;
-    if (!replaced) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  EXPECT_TRUE(replaced);
+    return names.find(victim) == std::string::npos && names.find(' ') != std::string::npos;
+  }));
 }
 
 // What the control plane's rightsizing does: change container requests in the template (set
@@ -350,16 +359,22 @@ TEST_F(SandboxKubectlTest, GetPodsWatchStreamsChanges) {
                                            {}, log);
   ASSERT_TRUE(
       EventuallyContains({"get", "pods", "-n", "sock-shop-dev", "-l", "name=payment"}, "Running"));
-  std::this_thread::sleep_for(std::chrono::seconds(2));  // let the watch start
+  // kubectl prints its list before it watches from the list's resourceVersion: once the
+  // running pod is printed, every later change is streamed, however late the watch connects.
+  // (A fixed pause here could end before kubectl had even started on a loaded machine.)
+  ASSERT_TRUE(Eventually([&] {
+    const std::string printed = ReadFileOrEmpty(log);
+    return printed.find("NAME") != std::string::npos &&
+           printed.find("Running") != std::string::npos;
+  })) << ReadFileOrEmpty(log);
   ASSERT_EQ(
       Kubectl({"scale", "deployment", "payment", "-n", "sock-shop-dev", "--replicas=3"}).exit_code,
       0);
   std::string streamed;
-  for (int i = 0; i < 100; ++i) {
+  Eventually([&] {
     streamed = ReadFileOrEmpty(log);
-    if (std::count(streamed.begin(), streamed.end(), '\n') >= 5) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+    return std::count(streamed.begin(), streamed.end(), '\n') >= 5;
+  });
   watch.Stop();
   EXPECT_THAT(streamed, HasSubstr("NAME"));
   EXPECT_THAT(streamed, HasSubstr("Pending"));
@@ -395,12 +410,9 @@ TEST_F(SandboxKubectlTest, AdminEndpointInterruptsASpotNode) {
        "https://127.0.0.1:" + std::to_string(port_) + "/sandbox/v1/interrupt?node=" + node});
   EXPECT_THAT(r.output, HasSubstr("\n202"));
   // 2 simulated minutes at 20x: the node goes within seconds.
-  bool gone = false;
-  for (int i = 0; i < 150 && !gone; ++i) {
-    gone = Kubectl({"get", "node", node}).output.find("NotFound") != std::string::npos;
-    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  EXPECT_TRUE(gone);
+  EXPECT_TRUE(Eventually([&] {
+    return Kubectl({"get", "node", node}).output.find("NotFound") != std::string::npos;
+  }));
 }
 
 }  // namespace

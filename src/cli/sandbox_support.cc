@@ -55,8 +55,10 @@ std::string RandomToken() {
 
 Status WriteSandboxEnv(const std::string& path, const AwsEndpoint& endpoint,
                        const std::string& region) {
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) return Unavailable("sandbox.env: cannot write " + path);
+  // Renamed into place once complete: a reader that waits for the file never sees half of it.
+  const std::string partial = path + ".partial";
+  std::ofstream out(partial, std::ios::trunc);
+  if (!out) return Unavailable("sandbox.env: cannot write " + partial);
   out << "AWS_ENDPOINT_URL=" << endpoint.url() << "\n"
       << "CLOUDOPTIM_QUEUE_URL=" << endpoint.QueueUrl() << "\n"
       << "AWS_REGION=" << region << "\n"
@@ -64,7 +66,10 @@ Status WriteSandboxEnv(const std::string& path, const AwsEndpoint& endpoint,
       << "AWS_ACCESS_KEY_ID=AKIDEXAMPLE\n"
       << "AWS_SECRET_ACCESS_KEY=sandbox-secret\n";
   out.close();
-  if (!out) return Unavailable("sandbox.env: cannot write " + path);
+  if (!out) return Unavailable("sandbox.env: cannot write " + partial);
+  std::error_code error;
+  std::filesystem::rename(partial, path, error);
+  if (error) return Unavailable("sandbox.env: cannot write " + path + ": " + error.message());
   return Ok();
 }
 

@@ -247,8 +247,10 @@ TEST_F(EngineLoopTest, TheBackgroundThreadRunsDueClustersAndStopsCleanly) {
   store::Cluster cluster = Register("prod");
   auto loop = MakeLoop();
   loop->Start();
-  // Polls the store, not the clock: the assertion is on what happened, never on how fast.
-  for (int i = 0; i < 2000 && Recommendations(cluster.id).empty(); ++i) {
+  // Polls the store, not the clock: the assertion is on what happened, never on how fast
+  // (up to 120 s: a cycle under ASan on a loaded machine is slow).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (Recommendations(cluster.id).empty() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   loop->Stop();

@@ -103,7 +103,9 @@ TEST_F(ExecutionWorkerTest, WithoutCloudActionsAClusterIsSkipped) {
 TEST_F(ExecutionWorkerTest, TheThreadRunsPassesAndStops) {
   ExecutionWorker worker = MakeWorker();
   worker.Start();
-  for (int i = 0; i < 500 && Plans().empty(); ++i) {
+  // Waits for what the thread did (up to 120 s under ASan on a loaded machine), not for time.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (Plans().empty() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   worker.Stop();

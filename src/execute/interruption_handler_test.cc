@@ -456,7 +456,8 @@ TEST_F(InterruptionHandlerTest, ConcurrentPollersHandleABurstAndDeleteEveryMessa
     queue_.Send(testutil::SpotWarning("evt-burst-" + std::to_string(i), id, kNow));
     queue_.Send(testutil::SpotWarning("evt-burst-" + std::to_string(i), id, kNow));  // twice
   }
-  for (int i = 0; i < 600 && queue_.deleted() < 60; ++i) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (queue_.deleted() < 60 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   handler->Stop();

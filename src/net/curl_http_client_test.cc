@@ -7,9 +7,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -125,14 +127,26 @@ TEST(CurlHttpClientTest, ConnectionRefusedIsUnavailableNamingTheUrl) {
 }
 
 TEST(CurlHttpClientTest, SlowServerIsDeadlineExceeded) {
+  // The server answers only once the client has given up (or after a minute), not after a
+  // fixed pause: a client thread descheduled past that pause on a loaded machine could
+  // otherwise find the answer there when it wakes.
+  std::mutex mutex;
+  std::condition_variable gave_up_changed;
+  bool gave_up = false;
   LocalServer local(std::make_unique<httplib::Server>());
-  local.server().Get("/slow", [](const httplib::Request&, httplib::Response& res) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  local.server().Get("/slow", [&](const httplib::Request&, httplib::Response& res) {
+    std::unique_lock lock(mutex);
+    gave_up_changed.wait_for(lock, std::chrono::seconds(60), [&] { return gave_up; });
     res.set_content("late", "text/plain");
   });
   CurlHttpClient http;
   Result<HttpResponse> r =
       http.Send({.url = local.Url("http", "/slow"), .timeout = std::chrono::milliseconds(100)});
+  {
+    std::lock_guard lock(mutex);
+    gave_up = true;
+  }
+  gave_up_changed.notify_all();
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, ErrorCode::kDeadlineExceeded);
 }

@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/time_zone.h"
 #include "sandbox/api_status.h"
+#include "sandbox/cron_schedule.h"
 #include "sandbox/disruption_budget.h"
 #include "sandbox/object_filter.h"
 #include "sandbox/object_patch.h"
@@ -61,6 +63,31 @@ Status ValidateWorkload(const ResourceInfo& info, const json& object) {
     return Invalid(info.kind, name,
                    "spec.template.metadata.labels: Invalid value: " + template_labels.dump() +
                        ": `selector` does not match template `labels`");
+  }
+  return Ok();
+}
+
+// The API server refuses a CronJob whose schedule or time zone it cannot read.
+Status ValidateCronJob(const json& object) {
+  std::string name = object["metadata"].value("name", "");
+  const json& spec = object.contains("spec") ? object["spec"] : json();
+  if (!spec.is_object() || !spec.contains("jobTemplate")) {
+    return Invalid("CronJob", name, "spec.jobTemplate: Required value");
+  }
+  if (!spec.contains("schedule") || !spec["schedule"].is_string()) {
+    return Invalid("CronJob", name, "spec.schedule: Required value");
+  }
+  const std::string schedule = spec["schedule"].get<std::string>();
+  if (Result<CronSchedule> parsed = CronSchedule::Parse(schedule); !parsed) {
+    return Invalid("CronJob", name,
+                   "spec.schedule: Invalid value: \"" + schedule + "\": " + parsed.error().message);
+  }
+  if (spec.contains("timeZone") && spec["timeZone"].is_string()) {
+    const std::string zone = spec["timeZone"].get<std::string>();
+    if (!TimeZone::Find(zone)) {
+      return Invalid("CronJob", name,
+                     "spec.timeZone: Invalid value: \"" + zone + "\": unknown time zone " + zone);
+    }
   }
   return Ok();
 }
@@ -203,6 +230,7 @@ Status ApiHandlers::PrepareForCreate(const ResourceInfo& info, const std::string
     CO_RETURN_IF_ERROR(ValidateWorkload(info, object));
     if (info.kind != "DaemonSet" && info.kind != "Job") object["spec"].emplace("replicas", 1);
   }
+  if (info.kind == "CronJob") CO_RETURN_IF_ERROR(ValidateCronJob(object));
   if (info.kind == "Namespace") object["status"] = {{"phase", "Active"}};
   return Ok();
 }

@@ -59,6 +59,31 @@ TEST_F(ApiHandlersTest, MalformedBodiesAreBadRequestsAndInvalidObjectsAre422) {
   EXPECT_EQ(ToApiError(no_namespace.error()).http_code, 404);
 }
 
+TEST_F(ApiHandlersTest, CronJobsWithAnUnreadableScheduleOrTimeZoneAre422) {
+  const std::string path = "/apis/batch/v1/namespaces/default/cronjobs";
+  auto cronjob = [](const std::string& schedule, const std::string& zone) {
+    json spec = {{"schedule", schedule},
+                 {"jobTemplate", {{"spec", {{"template", {{"spec", json::object()}}}}}}}};
+    if (!zone.empty()) spec["timeZone"] = zone;
+    return json{{"metadata", {{"name", "nightly"}}}, {"spec", spec}}.dump();
+  };
+  auto bad_schedule = Call("POST", path, cronjob("0 25 * * *", ""));
+  ASSERT_FALSE(bad_schedule);
+  EXPECT_EQ(ToApiError(bad_schedule.error()).http_code, 422);
+  EXPECT_NE(bad_schedule.error().message.find("spec.schedule: Invalid value: \"0 25 * * *\""),
+            std::string::npos)
+      << bad_schedule.error().message;
+  auto bad_zone = Call("POST", path, cronjob("0 2 * * *", "Mars/Olympus_Mons"));
+  ASSERT_FALSE(bad_zone);
+  EXPECT_EQ(ToApiError(bad_zone.error()).http_code, 422);
+  EXPECT_NE(bad_zone.error().message.find("spec.timeZone: Invalid value: \"Mars/Olympus_Mons\""),
+            std::string::npos)
+      << bad_zone.error().message;
+  auto good = Call("POST", path, cronjob("0 2 * * *", "Europe/Berlin"));
+  ASSERT_TRUE(good) << good.error().ToString();
+  EXPECT_EQ(good->http_code, 201);
+}
+
 TEST_F(ApiHandlersTest, UnknownResourcesAreNotFound) {
   EXPECT_FALSE(ParseApiPath("/api/v1/widgets"));
   EXPECT_FALSE(ParseApiPath("/apis/apps/v1/namespaces/x/deployments/web/logs"));

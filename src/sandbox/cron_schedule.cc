@@ -148,7 +148,7 @@ bool CronSchedule::Matches(TimePoint t) const {
 
 // Skips whole months, days and hours that cannot match, so a yearly schedule costs a few
 // dozen steps rather than half a million minutes.
-std::optional<TimePoint> CronSchedule::Next(TimePoint after) const {
+std::optional<TimePoint> CronSchedule::NextOnWallClock(TimePoint after) const {
   TimePoint t = floor<minutes>(after) + minutes(1);
   const TimePoint limit = t + days(366 * 8);
   while (t < limit) {
@@ -174,6 +174,23 @@ std::optional<TimePoint> CronSchedule::Next(TimePoint after) const {
     }
     if (Matches(t)) return t;
     t += minutes(1);
+  }
+  return std::nullopt;
+}
+
+// The schedule is read on the zone's wall clock: find the next matching local minute, then the
+// instant it happens. A local minute inside a spring-forward gap has no instant (skipped); one
+// in a fall-back hour maps to its first instant, which is not after `after` on the second pass
+// (so it runs once). At most an hour of candidates can be skipped, hence the bound.
+std::optional<TimePoint> CronSchedule::Next(TimePoint after, const TimeZone& zone) const {
+  if (zone.is_utc()) return NextOnWallClock(after);
+  TimePoint local = zone.ToLocal(after);
+  for (int candidates = 0; candidates < 2 * 60 + 1; ++candidates) {
+    std::optional<TimePoint> next_local = NextOnWallClock(local);
+    if (!next_local) return std::nullopt;
+    std::optional<TimePoint> instant = zone.FromLocal(*next_local);
+    if (instant && *instant > after) return instant;
+    local = *next_local;
   }
   return std::nullopt;
 }

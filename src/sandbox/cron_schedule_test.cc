@@ -1,5 +1,6 @@
 #include "sandbox/cron_schedule.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace cloudoptim::sandbox {
@@ -11,10 +12,12 @@ TimePoint At(const char* rfc3339) {
   return t;
 }
 
-std::string NextAfter(const char* schedule, const char* after) {
+std::string NextAfter(const char* schedule, const char* after, const char* zone_name = "") {
   Result<CronSchedule> s = CronSchedule::Parse(schedule);
   if (!s) return s.error().message;
-  std::optional<TimePoint> next = s->Next(At(after));
+  Result<TimeZone> zone = TimeZone::Find(zone_name);
+  if (!zone) return zone.error().message;
+  std::optional<TimePoint> next = s->Next(At(after), *zone);
   return next ? FormatRfc3339(*next) : "never";
 }
 
@@ -47,6 +50,40 @@ TEST(CronScheduleTest, MalformedSchedulesNameTheField) {
             "schedule: month field \"foo\" out of range 1-12");
   EXPECT_EQ(NextAfter("5-1 * * * *", "2026-11-26T00:00:00Z"),
             "schedule: minute range \"5-1\" runs backwards");
+}
+
+TEST(CronScheduleTest, SchedulesFollowTheWallClockOfTheirTimeZone) {
+  // 09:00 in Berlin is 08:00 UTC in winter (CET) and 07:00 UTC in summer (CEST).
+  EXPECT_EQ(NextAfter("0 9 * * *", "2026-11-26T07:00:00Z", "Europe/Berlin"),
+            "2026-11-26T08:00:00Z");
+  EXPECT_EQ(NextAfter("0 9 * * *", "2026-07-01T00:00:00Z", "Europe/Berlin"),
+            "2026-07-01T07:00:00Z");
+  // Weekdays are the zone's: 23:30 on Sunday in Tokyo is still Sunday 14:30 UTC.
+  EXPECT_EQ(NextAfter("30 23 * * sun", "2026-11-26T00:00:00Z", "Asia/Tokyo"),
+            "2026-11-29T14:30:00Z");
+  EXPECT_EQ(NextAfter("0 9 * * *", "2026-11-26T07:00:00Z", "UTC"), "2026-11-26T09:00:00Z");
+}
+
+TEST(CronScheduleTest, ALocalTimeTheClockSkipsDoesNotRun) {
+  // New York springs forward on 2026-03-08 at 02:00 EST: 02:30 does not exist that day.
+  EXPECT_EQ(NextAfter("30 2 * * *", "2026-03-07T08:00:00Z", "America/New_York"),
+            "2026-03-09T06:30:00Z");
+  // Every half hour in Berlin on 2026-03-29: 01:30 CET, then 03:00 CEST (02:xx is skipped).
+  EXPECT_EQ(NextAfter("*/30 * * * *", "2026-03-29T00:30:00Z", "Europe/Berlin"),
+            "2026-03-29T01:00:00Z");
+}
+
+TEST(CronScheduleTest, ALocalTimeTheClockRepeatsRunsOnce) {
+  // New York falls back on 2026-11-01 at 02:00 EDT: 01:30 happens at 05:30Z and at 06:30Z.
+  EXPECT_EQ(NextAfter("30 1 * * *", "2026-11-01T04:00:00Z", "America/New_York"),
+            "2026-11-01T05:30:00Z");
+  EXPECT_EQ(NextAfter("30 1 * * *", "2026-11-01T05:30:00Z", "America/New_York"),
+            "2026-11-02T06:30:00Z");
+}
+
+TEST(CronScheduleTest, AnUnknownTimeZoneIsNamed) {
+  EXPECT_THAT(NextAfter("0 9 * * *", "2026-11-26T00:00:00Z", "Mars/Olympus_Mons"),
+              ::testing::HasSubstr("unknown time zone \"Mars/Olympus_Mons\""));
 }
 
 }  // namespace

@@ -99,12 +99,13 @@ void SyncCronJob(ObjectStore& store, const json& cronjob, const std::vector<cons
   TimePoint last = TimeField(status, "lastScheduleTime",
                              TimeField(cronjob["metadata"], "creationTimestamp", now));
   Result<CronSchedule> schedule = CronSchedule::Parse(spec.value("schedule", ""));
+  Result<TimeZone> zone = TimeZone::Find(spec.value("timeZone", ""));
   // (A plain flag rather than std::optional: g++ 12 warns maybe-uninitialized on the latter.)
   TimePoint due{};
   bool is_due = false;
-  if (schedule && !spec.value("suspend", false)) {
-    for (std::optional<TimePoint> t = schedule->Next(last); t && *t <= now;
-         t = schedule->Next(*t)) {
+  if (schedule && zone && !spec.value("suspend", false)) {
+    for (std::optional<TimePoint> t = schedule->Next(last, *zone); t && *t <= now;
+         t = schedule->Next(*t, *zone)) {
       due = *t;
       is_due = true;
     }

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 
@@ -50,14 +51,22 @@ std::string RenderKubeconfig(const std::string& server_url, const std::string& c
 Status WriteKubeconfig(const std::string& path, const std::string& server_url,
                        const std::string& ca_pem, const std::vector<KubeconfigUser>& users) {
   if (users.empty()) return InvalidArgument("kubeconfig needs at least one user");
+  // Written beside the target and renamed over it: whoever waits for the file to appear (a
+  // test, a script polling for it) never reads a half-written one.
+  const std::string partial = path + ".partial";
   {
-    std::ofstream file(path, std::ios::trunc);
+    std::ofstream file(partial, std::ios::trunc);
     if (!file) {
       return InvalidArgument("cannot write kubeconfig " + path + ": " + std::strerror(errno));
     }
+    ::chmod(partial.c_str(), 0600);
     file << RenderKubeconfig(server_url, ca_pem, users);
+    file.close();
+    if (!file) return InvalidArgument("cannot write kubeconfig " + partial);
   }
-  ::chmod(path.c_str(), 0600);
+  if (std::rename(partial.c_str(), path.c_str()) != 0) {
+    return InvalidArgument("cannot write kubeconfig " + path + ": " + std::strerror(errno));
+  }
   return Ok();
 }
 

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/time_zone.h"
 #include "sandbox/cron_schedule.h"
 #include "sandbox/node_factory.h"
 #include "sandbox/resource_registry.h"
@@ -103,10 +104,14 @@ Result<WorkloadSpec> ParseWorkload(const json& w, const std::string& field) {
   if (w.contains("volumeClaims")) spec.volume_claims = w["volumeClaims"];
   spec.service_port = w.value("servicePort", 0);
   spec.schedule = w.value("schedule", "");
+  spec.time_zone = w.value("timeZone", "");
   spec.run_seconds = w.value("runSeconds", 0);
   if (spec.kind == "CronJob") {
     if (Result<CronSchedule> parsed = CronSchedule::Parse(spec.schedule); !parsed) {
       return InvalidArgument(field + "." + parsed.error().message);
+    }
+    if (Result<TimeZone> zone = TimeZone::Find(spec.time_zone); !zone) {
+      return InvalidArgument(field + ".timeZone: " + zone.error().message);
     }
   }
   return spec;

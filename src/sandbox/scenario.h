@@ -45,6 +45,7 @@ struct WorkloadSpec {
   nlohmann::json volume_claims = nlohmann::json::array();  // StatefulSet claims
   int32_t service_port = 0;  // > 0: a ClusterIP Service in front of it
   std::string schedule;      // CronJob: spec.schedule (5-field cron)
+  std::string time_zone;     // CronJob: spec.timeZone (IANA name; empty = UTC)
   int64_t run_seconds = 0;   // Job/CronJob pods: simulated run time (kRunSecondsAnnotation)
 };
 

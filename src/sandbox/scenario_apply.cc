@@ -85,6 +85,7 @@ json WorkloadObject(const WorkloadSpec& w) {
   }
   if (w.kind == "CronJob") {
     spec = {{"schedule", w.schedule}, {"jobTemplate", {{"spec", spec}}}};
+    if (!w.time_zone.empty()) spec["timeZone"] = w.time_zone;
   }
   return {{"apiVersion", api_version},
           {"kind", w.kind},

@@ -1,5 +1,6 @@
 // Rolling updates, Recreate, CronJobs and Jobs through the whole simulated cluster
 // (controllers, scheduler, kubelets), tick by tick on a fake clock.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -248,6 +249,29 @@ TEST_F(WorkloadRolloutTest, JobFailsAfterItsBackoffLimitAndFailedHistoryIsKept) 
   EXPECT_EQ(failed_jobs, 1);
 }
 
+TEST_F(WorkloadRolloutTest, CronJobScheduleIsReadInItsTimeZone) {
+  // 09:00 in New York (EST, UTC-5 in January) is 14:00 UTC; the clock starts 2027-01-15 08:00Z.
+  json cronjob = json::parse(R"({"apiVersion":"batch/v1","kind":"CronJob",
+    "metadata":{"name":"open","namespace":"default"},
+    "spec":{"schedule":"0 9 * * *","timeZone":"America/New_York",
+      "jobTemplate":{"spec":{"template":{
+        "spec":{"restartPolicy":"Never","containers":[{"name":"r"}]}}}}}})");
+  ASSERT_TRUE(cluster_.store().Create("cronjobs.batch", cronjob));
+  for (int hour = 0; hour < 5; ++hour) {  // 08:00Z .. 12:00Z: 09:00 UTC passes, no run
+    cluster_.Tick();
+    clock_.Advance(std::chrono::hours(1));
+  }
+  EXPECT_TRUE(cluster_.store().ParsedAll("jobs.batch").empty());
+  for (int hour = 0; hour < 2; ++hour) {  // 13:00Z .. 14:00Z
+    cluster_.Tick();
+    clock_.Advance(std::chrono::hours(1));
+  }
+  cluster_.Tick();
+  json status = (*cluster_.store().Get("cronjobs.batch", "default", "open"))["status"];
+  EXPECT_EQ(status["lastScheduleTime"], "2027-01-15T14:00:00Z");
+  EXPECT_EQ(cluster_.store().ParsedAll("jobs.batch").size(), 1u);
+}
+
 TEST_F(WorkloadRolloutTest, ScenarioCronJobsRunWithTheirSimulatedDuration) {
   auto scenario = ParseScenario(R"(
 workloads:
@@ -276,6 +300,12 @@ workloads:
       "workloads:\n- {name: x, kind: CronJob, schedule: '61 * * * *', containers: [{name: c}]}\n");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().message, "workloads[0].schedule: minute field \"61\" out of range 0-59");
+  auto bad_zone = ParseScenario(
+      "workloads:\n- {name: x, kind: CronJob, schedule: '0 2 * * *', timeZone: Nowhere/City,\n"
+      "   containers: [{name: c}]}\n");
+  ASSERT_FALSE(bad_zone);
+  EXPECT_THAT(bad_zone.error().message,
+              ::testing::StartsWith("workloads[0].timeZone: unknown time zone \"Nowhere/City\""));
 }
 
 TEST_F(WorkloadRolloutTest, ServicesGetEndpointsAndSlicesOfTheirReadyPods) {
