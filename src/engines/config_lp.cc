@@ -531,8 +531,8 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
   limits.time_limit_seconds = time_limit_seconds;
   limits.exact_total = total;
   CO_ASSIGN_OR_RETURN(ConfigLpSolution lp, SolveConfigLp(shapes, kept, limits));
-  return ConfigLpBoundResult{Money::FromUsd(lp.lower_bound_usd), lp.converged, lp.iterations,
-                             shapes.size()};
+  return ConfigLpBoundResult{Money::FromUsd(lp.lower_bound_usd), Money::FromUsd(lp.master_usd),
+                             lp.converged, lp.iterations, shapes.size()};
 }
 
 }  // namespace cloudoptim

@@ -77,6 +77,8 @@ Result<ConfigLpSolution> SolveConfigLp(const std::vector<PodShape>& shapes,
 // or an early-stopping (Farley) bound.
 struct ConfigLpBoundResult {
   Money bound;
+  // The restricted master's optimum: the LP optimum lies between `bound` and this.
+  Money master;
   bool converged = false;
   int32_t iterations = 0;
   size_t shapes = 0;
