@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/api_key.h"
+#include "store/comma_list.h"
 #include "store/sql_store.h"
 
 namespace cloudoptim::store {
@@ -10,25 +11,6 @@ namespace {
 constexpr char kClusterColumns[] =
     "id, tenant_id, name, region, aws_endpoint, queue_url, created_ms, launch_template, "
     "subnet_ids";
-
-// Subnet ids are kept as one comma-separated column: they are read and written whole.
-std::string JoinSubnets(const std::vector<std::string>& subnet_ids) {
-  std::string joined;
-  for (const std::string& id : subnet_ids) joined += (joined.empty() ? "" : ",") + id;
-  return joined;
-}
-
-std::vector<std::string> SplitSubnets(const std::string& joined) {
-  std::vector<std::string> ids;
-  size_t start = 0;
-  while (start < joined.size()) {
-    size_t comma = joined.find(',', start);
-    if (comma == std::string::npos) comma = joined.size();
-    if (comma > start) ids.push_back(joined.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return ids;
-}
 
 Cluster ClusterFromRow(const SqlRow& row) {
   return Cluster{row.Text(0),
@@ -39,7 +21,7 @@ Cluster ClusterFromRow(const SqlRow& row) {
                  row.Text(5),
                  FromMillis(row.Int(6)),
                  row.Text(7),
-                 SplitSubnets(row.Text(8))};
+                 SplitCommaList(row.Text(8))};
 }
 
 // Binds a sealed value to its row, so it cannot be copied into another tenant's cluster.
@@ -74,7 +56,7 @@ Result<Cluster> SqlStore::RegisterCluster(const std::string& tenant_id,
       "created_ms, launch_template, subnet_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
       {cluster.id, tenant_id, cluster.name, cluster.region, cluster.aws_endpoint, cluster.queue_url,
        SqlBlob{sealed}, ToMillis(cluster.created), cluster.launch_template,
-       JoinSubnets(cluster.subnet_ids)});
+       JoinCommaList(cluster.subnet_ids)});
   if (!inserted && IsAlreadyExists(inserted.error())) {
     return AlreadyExists("cluster \"" + registration.name + "\" already exists");
   }

@@ -1,26 +1,9 @@
 // Interruption feedback and what the risk model learns from it across customers.
+#include "store/comma_list.h"
 #include "store/sql_store.h"
 
 namespace cloudoptim::store {
 namespace {
-
-std::string JoinWorkloadTypes(const std::vector<std::string>& types) {
-  std::string out;
-  for (const std::string& t : types) out += (out.empty() ? "" : ",") + t;
-  return out;
-}
-
-std::vector<std::string> SplitWorkloadTypes(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
 
 RebalanceJob JobFromRow(const SqlRow& row) {
   return RebalanceJob{row.Int(0),
@@ -55,7 +38,7 @@ Result<RecordOutcome> SqlStore::RecordInterruption(const std::string& tenant_id,
           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
           "ON CONFLICT (event_id) DO NOTHING RETURNING id",
           {record.event_id, tenant_id, record.cluster_id, record.instance_id, record.instance_type,
-           record.availability_zone, record.kind, JoinWorkloadTypes(record.workload_types), at}));
+           record.availability_zone, record.kind, JoinCommaList(record.workload_types), at}));
   return rows.empty() ? RecordOutcome::kDuplicate : RecordOutcome::kRecorded;
 }
 
@@ -71,7 +54,7 @@ Result<std::vector<InterruptionRecord>> SqlStore::ListInterruptions(const std::s
   std::vector<InterruptionRecord> out;
   for (const SqlRow& row : rows) {
     out.push_back(InterruptionRecord{row.Text(0), row.Text(1), row.Text(2), row.Text(3),
-                                     row.Text(4), row.Text(5), SplitWorkloadTypes(row.Text(6)),
+                                     row.Text(4), row.Text(5), SplitCommaList(row.Text(6)),
                                      FromMillis(row.Int(7))});
   }
   return out;
