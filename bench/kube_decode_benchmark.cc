@@ -262,6 +262,8 @@ int main(int argc, char** argv) {
               total_mb / total_cpu);
   std::printf("model memory per pod (RSS growth / pods): %.0f bytes (sizeof(Pod) = %zu)\n",
               pod_model_bytes, sizeof(Pod));
+  std::printf("interned: %zu distinct strings, %zu distinct label sets\n",
+              InternedString::DistinctValues(), Labels::DistinctSets());
   std::printf("watch event (decode + apply to a %zu-pod cache): %.1f us\n",
               cache.snapshot().pods.size(), watch_micros);
   std::printf("peak RSS: %.0f MB\n", static_cast<double>(PeakRssKib()) / 1024.0);

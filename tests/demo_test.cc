@@ -2,7 +2,7 @@
 // the sandbox through the API, and the API then lists recommendations with dollar savings;
 // another tenant sees none of it; SIGINT stops everything with exit code 0. A spot
 // interruption injected through the sandbox reaches the control plane's interruption handler
-// through the cluster's queue, and the node is cordoned.
+// through the cluster's queue: observed in recommend-only, the node cordoned in approve mode.
 #include <signal.h>
 
 #include <filesystem>
@@ -168,7 +168,9 @@ bool WaitForCordon(const std::string& kubeconfig, const std::string& node, int a
   return false;
 }
 
-TEST(DemoTest, ASpotInterruptionOnTheSandboxQueueCordonsTheNodeAndIsAudited) {
+// Recommend-only (the default) only observes an interruption: feedback and an audit entry of
+// what would have been done, the node untouched. In approve mode the next one is acted on.
+TEST(DemoTest, ASpotInterruptionIsObservedInRecommendOnlyAndCordonedInApproveMode) {
   RunningDemo demo = StartDemo("co-demo-interrupt-test");
   ASSERT_FALSE(demo.ready.empty()) << ReadFileOrEmpty(demo.log);
   const std::string kubeconfig = demo.ready["kubeconfig"];
@@ -183,21 +185,39 @@ TEST(DemoTest, ASpotInterruptionOnTheSandboxQueueCordonsTheNodeAndIsAudited) {
   // Only spot instances get an EventBridge warning on the queue.
   ::cloudoptim::testing::CommandResult spot =
       Kubectl(kubeconfig, {"get", "nodes", "-l", "eks.amazonaws.com/capacityType=SPOT", "-o",
-                           "jsonpath={.items[0].metadata.name}"});
+                           "jsonpath={.items[*].metadata.name}"});
   ASSERT_EQ(spot.exit_code, 0) << spot.output;
-  const std::string node = spot.output;
-  ASSERT_FALSE(node.empty());
-  ASSERT_FALSE(WaitForCordon(kubeconfig, node, 1)) << "cordoned before the interruption";
+  std::istringstream names(spot.output);
+  std::string observed_node, node;
+  names >> observed_node >> node;
+  ASSERT_FALSE(node.empty()) << "the demo needs two spot nodes: " << spot.output;
   std::string empty_body = demo.dir + "/empty.json";
   { std::ofstream(empty_body) << "{}"; }
-  ::cloudoptim::testing::CommandResult interrupt = Kubectl(
-      kubeconfig, {"create", "--raw", "/sandbox/v1/interrupt?node=" + node, "-f", empty_body});
-  ASSERT_EQ(interrupt.exit_code, 0) << interrupt.output;
-
-  EXPECT_TRUE(WaitForCordon(kubeconfig, node, 900)) << ReadFileOrEmpty(demo.log);
+  auto interrupt = [&](const std::string& name) {
+    return Kubectl(kubeconfig,
+                   {"create", "--raw", "/sandbox/v1/interrupt?node=" + name, "-f", empty_body});
+  };
   auto http_owner = std::make_unique<CurlHttpClient>();
   const std::string api = demo.ready["api_url"];
   const std::string key = demo.ready["api_key"];
+
+  ASSERT_EQ(interrupt(observed_node).exit_code, 0);
+  bool observed = false;
+  for (int i = 0; i < 1800 && !observed; ++i) {
+    std::string audit = Get(*http_owner, api + "/api/v1/audit", key).body.dump();
+    observed = audit.find("interruption.observe") != std::string::npos &&
+               audit.find(observed_node) != std::string::npos;
+    if (!observed) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(observed) << ReadFileOrEmpty(demo.log);
+  EXPECT_FALSE(WaitForCordon(kubeconfig, observed_node, 1)) << "recommend-only cordoned a node";
+
+  const std::string cluster = api + "/api/v1/clusters/" + demo.ready["cluster_id"];
+  ASSERT_EQ(Send(*http_owner, "PUT", cluster + "/settings", key, R"({"mode":"approve"})").status,
+            200);
+  ASSERT_FALSE(WaitForCordon(kubeconfig, node, 1)) << "cordoned before the interruption";
+  ASSERT_EQ(interrupt(node).exit_code, 0);
+  EXPECT_TRUE(WaitForCordon(kubeconfig, node, 900)) << ReadFileOrEmpty(demo.log);
   bool audited = false;
   bool journaled = false;
   for (int i = 0; i < 1800 && !(audited && journaled); ++i) {

@@ -177,6 +177,15 @@ TEST_F(InterruptionReplacementTest, ASpotInterruptionLaunchesOneReplacementInAno
   ASSERT_TRUE(before.tags.contains("aws:ec2launchtemplate:id"));
   ASSERT_THAT(ReplacementsOf(instance_id), ::testing::IsEmpty());
 
+  // A new cluster is recommend-only, which only observes interruptions: let it act.
+  Result<HttpResponse> approve = http_.Send(
+      {.method = "PUT",
+       .url = ready_["api_url"] + "/api/v1/clusters/" + ready_["cluster_id"] + "/settings",
+       .headers = {{"Authorization", "Bearer " + ready_["api_key"]},
+                   {"Content-Type", "application/json"}},
+       .body = R"({"mode":"approve"})"});
+  ASSERT_TRUE(approve && approve->status == 200) << (approve ? approve->body : "no answer");
+
   std::string empty_body = dir_ + "/empty.json";
   { std::ofstream(empty_body) << "{}"; }
   ::cloudoptim::testing::CommandResult interrupt =

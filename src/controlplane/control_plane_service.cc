@@ -1,5 +1,7 @@
 #include "controlplane/control_plane_service.h"
 
+#include "execute/execution_settings.h"
+
 #include "controlplane/control_plane_log.h"
 #include "controlplane/remote_engine_runner.h"
 #include "store/open_store.h"
@@ -79,6 +81,12 @@ void ControlPlaneService::StartExecution() {
   interruption.long_poll = std::chrono::seconds(5);
   interruption.log = [](std::string_view line) {
     Log(LogLevel::kInfo, "interruption", {{"event", std::string(line)}});
+  };
+  // Mode and kill switch as stored now (one small read per event): recommend-only clusters
+  // are observed, not acted on, and a kill switch stops the very next event.
+  store::Store* store = &*store_;
+  interruption.responder.gate_config = [store](const ClusterHandle& cluster) {
+    return LoadGateConfig(*store, cluster.tenant_id, cluster.cluster_id, cluster.name);
   };
   handlers_ = std::make_unique<InterruptionHandlers>(*store_, *directory_, *connections_, clock_,
                                                      std::move(interruption));

@@ -26,6 +26,9 @@ enum class PackingStrategy {
   kCostAwareBestFit,
   // The shape LP (Clp) assigns every pod a type; pods are packed type by type, then as above.
   kLpGuided,
+  // The configuration LP (column generation, config_lp_guide.h) plans whole nodes; its
+  // floored configurations are opened as planned and the residue is packed as above.
+  kConfigLpGuided,
   // All of the above; keeps the cheapest plan (so it is never worse than the baseline).
   kPortfolio,
 };

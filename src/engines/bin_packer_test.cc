@@ -80,9 +80,9 @@ PackingPlan Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods,
 TEST(BinPackerTest, EveryPodLandsOnceOnANodeWhoseTypeHoldsIt) {
   LaunchCatalog launch = SixFamilies();
   std::vector<Pod> pods = MakePods(RandomRequests(7, 120));
-  for (PackingStrategy strategy :
-       {PackingStrategy::kFirstFitDecreasing, PackingStrategy::kCostAwareBestFit,
-        PackingStrategy::kLpGuided, PackingStrategy::kPortfolio}) {
+  for (PackingStrategy strategy : {PackingStrategy::kFirstFitDecreasing,
+                                   PackingStrategy::kCostAwareBestFit, PackingStrategy::kLpGuided,
+                                   PackingStrategy::kConfigLpGuided, PackingStrategy::kPortfolio}) {
     PackingPlan plan = Pack(launch, pods, strategy);
     EXPECT_TRUE(plan.unschedulable.empty());
     std::vector<int> placed(pods.size(), 0);

@@ -111,6 +111,15 @@ Result<Money> ShapeLpBound(const std::vector<Resources>& pods,
   return Money::FromUsd(lp.objective_usd);
 }
 
+Result<Money> ShapeLpDualBound(const std::vector<Resources>& pods,
+                               const std::vector<PriceOption>& options) {
+  std::vector<PriceOption> kept = NonDominated(options);
+  CO_ASSIGN_OR_RETURN(ShapeLpSolution lp, SolveShapeLp(GroupShapes(pods, kMaxBoundShapes, nullptr,
+                                                                   ShapeRounding::kMean),
+                                                       kept, ShapeLpCuts::kNone));
+  return Money::FromUsd(DualPriceBound(pods, kept, lp.unit_prices));
+}
+
 Result<ExactPacking> ExactOptimum(const std::vector<Resources>& pods,
                                   const std::vector<PriceOption>& options,
                                   double time_limit_seconds) {

@@ -54,6 +54,13 @@ Result<Money> ShapeLpBound(const std::vector<Resources>& pods,
                            const std::vector<PriceOption>& options,
                            ShapeLpCuts cuts = ShapeLpCuts::kNone);
 
+// The shape LP over the exact pods, without grouping them onto a grid: the LP is solved on
+// mean-request shapes, and its duals (unit prices per type) are then charged to every real
+// pod (DualPriceBound in shape_lp.h). Valid for any grouping; close to the exact-pod LP when
+// the mean shapes are close to the pods. No big-pod cuts.
+Result<Money> ShapeLpDualBound(const std::vector<Resources>& pods,
+                               const std::vector<PriceOption>& options);
+
 struct ExactPacking {
   Money hourly;      // the best packing found
   Money best_bound;  // CBC's proven lower bound (== hourly when proven optimal)

@@ -59,26 +59,30 @@ constexpr std::string_view kKarpenterTypeLabelPrefix = "karpenter.k8s.aws/instan
 }  // namespace
 
 Labels LabelsAsType(const InstanceType& type, const Labels& node_labels) {
-  Labels labels = node_labels;
-  std::erase_if(labels,
-                [](const auto& kv) { return kv.first.starts_with(kKarpenterTypeLabelPrefix); });
   const std::string arch(ArchitectureName(type.arch));
-  labels[std::string(labels::kInstanceType)] = type.name;
-  labels[std::string(kBetaInstanceType)] = type.name;
-  labels[std::string(labels::kArch)] = arch;
-  labels["beta.kubernetes.io/arch"] = arch;
   const std::string prefix(kKarpenterTypeLabelPrefix);
-  labels[prefix + "family"] = type.family;
-  labels[prefix + "category"] = type.category;
-  labels[prefix + "generation"] = std::to_string(type.generation);
-  labels[prefix + "size"] = type.size;
-  labels[prefix + "cpu"] = std::to_string(type.vcpus);
-  labels[prefix + "memory"] = std::to_string(type.memory_mib);
+  std::vector<std::pair<std::string, std::string>> type_labels = {
+      {std::string(labels::kInstanceType), type.name},
+      {std::string(kBetaInstanceType), type.name},
+      {std::string(labels::kArch), arch},
+      {"beta.kubernetes.io/arch", arch},
+      {prefix + "family", type.family},
+      {prefix + "category", type.category},
+      {prefix + "generation", std::to_string(type.generation)},
+      {prefix + "size", type.size},
+      {prefix + "cpu", std::to_string(type.vcpus)},
+      {prefix + "memory", std::to_string(type.memory_mib)}};
   if (type.gpus > 0) {
-    labels[prefix + "gpu-count"] = std::to_string(type.gpus);
-    labels[prefix + "gpu-name"] = type.gpu_name;
+    type_labels.emplace_back(prefix + "gpu-count", std::to_string(type.gpus));
+    type_labels.emplace_back(prefix + "gpu-name", type.gpu_name);
   }
-  return labels;
+  // The node's labels minus its own type's, then the type's (later pairs win): one new set.
+  std::vector<std::pair<std::string_view, std::string_view>> pairs;
+  for (const auto& [key, value] : node_labels) {
+    if (!key.starts_with(kKarpenterTypeLabelPrefix)) pairs.emplace_back(key, value);
+  }
+  for (const auto& [key, value] : type_labels) pairs.emplace_back(key, value);
+  return Labels::FromPairs(std::move(pairs));
 }
 
 bool PodAcceptsNodeLabels(const Pod& pod, const Labels& node_labels) {

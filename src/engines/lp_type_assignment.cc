@@ -108,6 +108,11 @@ std::vector<size_t> CandidateOptions(const std::vector<PodShape>& shapes,
 
 }  // namespace
 
+std::vector<size_t> CandidateOptionIndices(const std::vector<PodShape>& shapes,
+                                           const std::vector<PriceOption>& options) {
+  return CandidateOptions(shapes, options, NonDominatedIndices(options));
+}
+
 std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
                                           const std::vector<PriceOption>& options,
                                           size_t max_shapes) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engines/cost_lower_bound.h"
+#include "engines/shape_lp.h"
 #include "model/resources.h"
 
 namespace cloudoptim {
@@ -16,6 +17,11 @@ namespace cloudoptim {
 // Indices of the options no other option dominates (at least as much of every resource, no
 // dearer; among equal ones the first), cheapest first.
 std::vector<size_t> NonDominatedIndices(const std::vector<PriceOption>& options);
+
+// The options worth offering an LP over these shapes: for every shape the few cheapest per
+// pod, and the few cheapest for the whole batch, among the non-dominated ones.
+std::vector<size_t> CandidateOptionIndices(const std::vector<PodShape>& shapes,
+                                           const std::vector<PriceOption>& options);
 
 // Per pod, the index into `options` the shape LP (with big-pod cuts) sends it to, or -1 for
 // every pod when the LP cannot be solved (the caller then packs without a guide). Pods are

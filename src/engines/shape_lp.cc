@@ -1,6 +1,8 @@
 #include "engines/shape_lp.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 #include <tuple>
@@ -74,11 +76,22 @@ std::vector<PodShape> GroupShapes(const std::vector<Resources>& pods, size_t max
         shapes.push_back({{std::get<0>(k), std::get<1>(k), 0, std::get<2>(k), 0}, count});
       }
       std::vector<Resources> sums(shapes.size());
+      std::vector<Resources> mins(shapes.size(),
+                                  Resources{std::numeric_limits<int64_t>::max(),
+                                            std::numeric_limits<int64_t>::max(), 0, 0, 0});
       if (shape_of != nullptr) shape_of->clear();
       for (const Resources& r : pods) {
         int32_t s = index.at(key(r));
         if (shape_of != nullptr) shape_of->push_back(s);
         sums[s] += r;
+        mins[s].cpu_millis = std::min(mins[s].cpu_millis, r.cpu_millis);
+        mins[s].memory_bytes = std::min(mins[s].memory_bytes, r.memory_bytes);
+      }
+      if (rounding == ShapeRounding::kMin) {
+        for (size_t s = 0; s < shapes.size(); ++s) {
+          shapes[s].requests.cpu_millis = mins[s].cpu_millis;
+          shapes[s].requests.memory_bytes = mins[s].memory_bytes;
+        }
       }
       if (rounding == ShapeRounding::kMean) {
         for (size_t s = 0; s < shapes.size(); ++s) {
@@ -177,6 +190,20 @@ Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
   }
   ShapeLpSolution solution;
   solution.objective_usd = model.objectiveValue();
+  const double* duals = model.dualRowSolution();
+  for (int t = 0; t < types; ++t) {
+    std::array<double, 3> w{};
+    double value = 0;
+    for (int r = 0; r < 3; ++r) {
+      w[r] = std::max(-duals[shape_rows + 3 * t + r], 0.0);
+      value += w[r] * kDims[r](options[t].allocatable);
+    }
+    double price = options[t].hourly.usd();
+    if (value > price && value > 0) {
+      for (double& v : w) v *= price / value;
+    }
+    solution.unit_prices.push_back(w);
+  }
   const double* x = model.primalColumnSolution();
   solution.nodes.assign(x, x + types);
   solution.placements.resize(shapes.size());
@@ -185,6 +212,24 @@ Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
     if (pods > 1e-7) solution.placements[y_columns[c].first].push_back({y_columns[c].second, pods});
   }
   return solution;
+}
+
+double DualPriceBound(const std::vector<Resources>& pods, const std::vector<PriceOption>& options,
+                      const std::vector<std::array<double, 3>>& unit_prices) {
+  double bound = 0;
+  for (const Resources& pod : pods) {
+    Resources d = pod;
+    d.pods = std::max<int64_t>(d.pods, 1);
+    double cheapest = std::numeric_limits<double>::infinity();
+    for (size_t t = 0; t < options.size() && t < unit_prices.size(); ++t) {
+      if (!d.FitsIn(options[t].allocatable)) continue;
+      double value = 0;
+      for (int r = 0; r < 3; ++r) value += unit_prices[t][r] * kDims[r](d);
+      cheapest = std::min(cheapest, value);
+    }
+    if (std::isfinite(cheapest)) bound += cheapest;
+  }
+  return bound;
 }
 
 }  // namespace cloudoptim

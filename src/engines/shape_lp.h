@@ -8,6 +8,7 @@
 //   for (auto [option, pods] : lp->placements[s]) ... pods of shape s on options[option] ...
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -26,6 +27,10 @@ struct PodShape {
 
 struct ShapeLpSolution {
   double objective_usd = 0;
+  // Per option: what the LP's duals charge for a unit of CPU (vCPU), memory (GiB) and a pod
+  // slot on that type, scaled so a whole node never costs more than its price. Any such
+  // prices give a lower bound on every packing (see ShapeLpDualBound).
+  std::vector<std::array<double, 3>> unit_prices;
   std::vector<double> nodes;  // per option: the fractional number of nodes
   // Per shape: (option, fractional pod count) for every option the LP sends pods to.
   std::vector<std::vector<std::pair<int32_t, double>>> placements;
@@ -35,8 +40,9 @@ struct ShapeLpSolution {
 // grid (10m CPU, 16 MiB memory, doubled until there are at most `max_shapes`). kDown gives
 // each shape the grid cell's lower corner, which keeps the LP a lower bound (any packing of
 // the real pods also packs the smaller ones); kMean gives it its pods' mean request, a
-// better guide for packing when the grid is coarse.
-enum class ShapeRounding { kDown, kMean };
+// better guide for packing when the grid is coarse; kMin gives it the least CPU and the least
+// memory among its pods, a lower bound like kDown but never below it.
+enum class ShapeRounding { kDown, kMean, kMin };
 std::vector<PodShape> GroupShapes(const std::vector<Resources>& pods, size_t max_shapes,
                                   std::vector<int32_t>* shape_of = nullptr,
                                   ShapeRounding rounding = ShapeRounding::kDown);
@@ -55,5 +61,13 @@ Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
                                      const std::vector<PriceOption>& options,
                                      ShapeLpCuts cuts = ShapeLpCuts::kBigPods,
                                      const std::optional<Resources>& exact_total = std::nullopt);
+
+// A lower bound on packing the exact `pods`, from any per-type unit prices w_t ≥ 0 with
+// capacity_t · w_t ≤ price_t: every node of type t costs at least the w_t-value of its pods,
+// so every packing costs at least Σ_pods min over the types that hold the pod of its value.
+// Valid whatever produced the prices; the shape LP's duals (on mean shapes, where rounding
+// would otherwise cost the bound) make it close to the LP over the exact pods.
+double DualPriceBound(const std::vector<Resources>& pods, const std::vector<PriceOption>& options,
+                      const std::vector<std::array<double, 3>>& unit_prices);
 
 }  // namespace cloudoptim

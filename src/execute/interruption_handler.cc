@@ -65,9 +65,10 @@ void InterruptionHandler::Stop() {
 }
 
 InterruptionStats InterruptionHandler::stats() const {
-  return InterruptionStats{counters_.received, counters_.handled, counters_.duplicates,
-                           counters_.not_ours, counters_.ignored, counters_.malformed,
-                           counters_.skipped,  counters_.failed,  counters_.deleted};
+  return InterruptionStats{counters_.received,  counters_.handled, counters_.duplicates,
+                           counters_.not_ours,  counters_.ignored, counters_.observed,
+                           counters_.malformed, counters_.skipped, counters_.failed,
+                           counters_.deleted};
 }
 
 std::optional<aws::InstanceEvent> InterruptionHandler::Decode(const aws::SqsMessage& message,
@@ -106,6 +107,9 @@ bool InterruptionHandler::Count(const std::string& instance_id,
       break;
     case ResponseOutcome::kIgnored:
       ++counters_.ignored;
+      break;
+    case ResponseOutcome::kObserved:
+      ++counters_.observed;
       break;
   }
   *note += instance_id + " " + std::string(ResponseOutcomeName(report->outcome)) + ": " +

@@ -58,6 +58,7 @@ struct InterruptionStats {
   int64_t duplicates = 0;  // instances whose event was handled before
   int64_t not_ours = 0;
   int64_t ignored = 0;
+  int64_t observed = 0;   // recorded only: recommend-only or a kill switch
   int64_t malformed = 0;  // messages that are not a decodable event
   int64_t skipped = 0;    // well-formed events of a kind we do not act on
   int64_t failed = 0;     // instances whose handling failed (message kept)
@@ -129,7 +130,7 @@ class InterruptionHandler {
 
   struct Counters {
     std::atomic<int64_t> received{0}, handled{0}, duplicates{0}, not_ours{0}, ignored{0},
-        malformed{0}, skipped{0}, failed{0}, deleted{0};
+        observed{0}, malformed{0}, skipped{0}, failed{0}, deleted{0};
   };
   Counters counters_;
 };

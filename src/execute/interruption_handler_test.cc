@@ -442,6 +442,72 @@ TEST_F(InterruptionHandlerTest, AnEngagedKillSwitchStopsActionsButKeepsTheFeedba
   EXPECT_THAT(d.note, HasSubstr("incident 4711"));
   EXPECT_FALSE(NodeOf(api_a_, "n1")->unschedulable);
   EXPECT_EQ(Feedback(tenant_a_).size(), 1u);
+  EXPECT_EQ(handler.stats().observed, 1);
+}
+
+// The stored settings are read at every event: recommend-only observes, a kill switch engaged
+// between two events stops the second, and autopilot acts.
+TEST_F(InterruptionHandlerTest, TheClustersStoredModeAndKillSwitchDecideWhetherItActs) {
+  GateConfig config;  // recommend-only, as a new cluster is
+  int reads = 0;
+  directory_ = std::make_unique<StaticClusterDirectory>(
+      std::vector<ClusterHandle>{Handle(tenant_a_, cluster_a_, "prod", &api_a_)});
+  InterruptionHandlerOptions options;
+  options.responder.gate_config = [&](const ClusterHandle& cluster) -> Result<GateConfig> {
+    EXPECT_EQ(cluster.cluster_id, cluster_a_);
+    ++reads;
+    return config;
+  };
+  options.log = [](std::string_view) {};
+  InterruptionHandler handler(*store_, *directory_, queue_, clock_, std::move(options));
+
+  MessageDisposition observed = Deliver(handler, testutil::SpotWarning("evt-1", "i-0001", kNow));
+  EXPECT_TRUE(observed.deleted);
+  EXPECT_THAT(observed.note, HasSubstr("recommend-only"));
+  EXPECT_FALSE(NodeOf(api_a_, "n1")->unschedulable);
+  EXPECT_EQ(launcher_.launches(), 0u);
+  EXPECT_EQ(Feedback(tenant_a_).size(), 1u);
+  auto observe_entries = [&] {
+    size_t n = 0;
+    for (const store::AuditEntry& entry : Audit(tenant_a_))
+      n += entry.action == "interruption.observe";
+    return n;
+  };
+  EXPECT_EQ(observe_entries(), 1u);
+  // A redelivery records and audits nothing more.
+  Deliver(handler, testutil::SpotWarning("evt-1", "i-0001", kNow));
+  EXPECT_EQ(Feedback(tenant_a_).size(), 1u);
+  EXPECT_EQ(observe_entries(), 1u);
+
+  config.cluster_modes["prod"] = ExecutionMode::kAutopilot;
+  config.kill_switches.Engage("prod", "cluster kill switch");
+  MessageDisposition stopped = Deliver(handler, testutil::SpotWarning("evt-2", "i-0002", kNow));
+  EXPECT_THAT(stopped.note, HasSubstr("cluster kill switch"));
+  EXPECT_FALSE(NodeOf(api_a_, "n2")->unschedulable);
+
+  config.kill_switches.Release("prod");
+  MessageDisposition acted = Deliver(handler, testutil::SpotWarning("evt-3", "i-0002", kNow));
+  EXPECT_TRUE(acted.deleted);
+  EXPECT_TRUE(NodeOf(api_a_, "n2")->unschedulable);
+  EXPECT_EQ(launcher_.launches(), 1u);
+  EXPECT_EQ(handler.stats().observed, 3);
+  EXPECT_EQ(handler.stats().handled, 1);
+  EXPECT_EQ(reads, 4);
+}
+
+TEST_F(InterruptionHandlerTest, UnreadableSettingsKeepTheMessageForARetry) {
+  directory_ = std::make_unique<StaticClusterDirectory>(
+      std::vector<ClusterHandle>{Handle(tenant_a_, cluster_a_, "prod", &api_a_)});
+  InterruptionHandlerOptions options;
+  options.responder.gate_config = [](const ClusterHandle&) -> Result<GateConfig> {
+    return Unavailable("database is locked");
+  };
+  options.log = [](std::string_view) {};
+  InterruptionHandler handler(*store_, *directory_, queue_, clock_, std::move(options));
+  MessageDisposition d = Deliver(handler, testutil::SpotWarning("evt-1", "i-0001", kNow));
+  EXPECT_FALSE(d.deleted);
+  EXPECT_FALSE(NodeOf(api_a_, "n1")->unschedulable);
+  EXPECT_EQ(handler.stats().failed, 1);
 }
 
 TEST_F(InterruptionHandlerTest, ConcurrentPollersHandleABurstAndDeleteEveryMessage) {

@@ -65,6 +65,8 @@ std::string_view ResponseOutcomeName(ResponseOutcome outcome) {
       return "not-ours";
     case ResponseOutcome::kIgnored:
       return "ignored";
+    case ResponseOutcome::kObserved:
+      return "observed";
   }
   return "unknown";
 }
@@ -234,9 +236,9 @@ Status InterruptionResponder::Replace(InterruptionCase& context) {
   return Ok();
 }
 
-Status InterruptionResponder::RecordFeedback(InterruptionCase& context) {
+Result<bool> InterruptionResponder::RecordFeedback(InterruptionCase& context) {
   const std::string kind = FeedbackKind(context.event.kind);
-  if (kind.empty()) return Ok();
+  if (kind.empty()) return true;
   const NodeLocation& node = context.where.node;
   Snapshot pods;
   std::vector<Pod> on_node;
@@ -259,10 +261,30 @@ Status InterruptionResponder::RecordFeedback(InterruptionCase& context) {
       .at = context.event.time == TimePoint{} ? clock_.Now() : context.event.time};
   CO_ASSIGN_OR_RETURN(store::RecordOutcome outcome,
                       store_.feedback().RecordInterruption(context.tenant(), record));
-  if (outcome == store::RecordOutcome::kRecorded) {
-    Audit(context, "interruption.record", record.instance_type + "/" + record.availability_zone);
+  if (outcome != store::RecordOutcome::kRecorded) return false;
+  Audit(context, "interruption.record", record.instance_type + "/" + record.availability_zone);
+  return true;
+}
+
+Result<bool> InterruptionResponder::MayAct(InterruptionCase& context) {
+  const ClusterHandle& cluster = context.where.cluster;
+  std::optional<std::string> why_not;
+  if (options_.kill_switches != nullptr) why_not = options_.kill_switches->Blocking(cluster.name);
+  if (!why_not && options_.gate_config) {
+    CO_ASSIGN_OR_RETURN(GateConfig config, options_.gate_config(cluster));
+    why_not = config.kill_switches.Blocking(cluster.name);
+    if (!why_not && ExecutionGate(config).ModeFor(cluster.name) == ExecutionMode::kRecommendOnly) {
+      why_not =
+          "the cluster is recommend-only: CloudOptim would cordon, taint, drain and "
+          "replace the node; set the cluster's mode to approve or autopilot to let it";
+    }
   }
-  return Ok();
+  if (!why_not) return true;
+  CO_ASSIGN_OR_RETURN(bool first_delivery, RecordFeedback(context));
+  if (first_delivery) Audit(context, "interruption.observe", *why_not);
+  context.report.outcome = ResponseOutcome::kObserved;
+  context.report.note = "not acting on " + context.report.node + ": " + *why_not;
+  return false;
 }
 
 TimePoint InterruptionResponder::DrainDeadline(const aws::InstanceEvent& event) const {
@@ -368,15 +390,8 @@ Status InterruptionResponder::ContainOnNode(InterruptionCase& context) {
       return Ok();
     }
   }
-  if (options_.kill_switches != nullptr) {
-    if (auto why = options_.kill_switches->Blocking(cluster.name)) {
-      CO_RETURN_IF_ERROR(RecordFeedback(context));
-      Audit(context, "interruption.skip", *why);
-      context.report.outcome = ResponseOutcome::kIgnored;
-      context.report.note = "not acting on " + context.report.node + ": " + *why;
-      return Ok();
-    }
-  }
+  CO_ASSIGN_OR_RETURN(bool may_act, MayAct(context));
+  if (!may_act) return Ok();
   if (cluster.api == nullptr) {
     return FailedPrecondition("cluster " + cluster.cluster_id + " has no ClusterApi");
   }

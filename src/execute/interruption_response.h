@@ -11,6 +11,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -26,6 +27,7 @@
 #include "execute/interruption_routing.h"
 #include "model/taint.h"
 #include "safety/execution_controls.h"
+#include "safety/execution_gate.h"
 #include "store/store.h"
 
 namespace cloudoptim {
@@ -57,6 +59,12 @@ struct ResponderOptions {
   const KillSwitches* kill_switches = nullptr;
   // Passed to the drain (see DrainOptions::gate). Not owned.
   const ExecutionGate* gate = nullptr;
+  // The cluster's stored mode and kill switches, read at every event (both change at run time
+  // through the API, and a kill switch must stop the very next event). An engaged switch stops
+  // everything but the feedback; recommend-only observes: the feedback plus an audit entry of
+  // what would have been done, nothing on the cluster. Null: act in every mode (tests and
+  // tools that own their cluster); a read error keeps the message for a retry.
+  std::function<Result<GateConfig>(const ClusterHandle&)> gate_config;
 };
 
 enum class ResponseOutcome {
@@ -64,6 +72,7 @@ enum class ResponseOutcome {
   kDuplicate,  // this event was already handled for this instance: nothing done
   kNotOurs,    // no registered cluster has the instance
   kIgnored,    // a kind or state we do not act on (rebalance with policy ignore, "running")
+  kObserved,   // recorded only: the cluster is recommend-only or a kill switch is engaged
 };
 std::string_view ResponseOutcomeName(ResponseOutcome outcome);
 
@@ -119,7 +128,11 @@ class InterruptionResponder {
   Status Cordon(InterruptionCase& context, bool journal);
   Status Taint(InterruptionCase& context);
   Status Replace(InterruptionCase& context);
-  Status RecordFeedback(InterruptionCase& context);
+  // True when the event was new to the feedback store (a redelivery records nothing).
+  Result<bool> RecordFeedback(InterruptionCase& context);
+  // Whether the cluster's settings let the handler act on this event; when not, records the
+  // feedback, audits why (once per event) and fills the report.
+  Result<bool> MayAct(InterruptionCase& context);
   Status Drain(InterruptionCase& context);
   Status Finish(InterruptionCase& context);
   TimePoint DrainDeadline(const aws::InstanceEvent& event) const;

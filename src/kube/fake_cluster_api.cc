@@ -321,20 +321,25 @@ Status FakeClusterApi::PatchContainerResources(WorkloadKind kind, std::string_vi
                             std::string(container) + (options.dry_run ? " dry-run" : "")));
   Workload* found = FindWorkload(kind, namespace_name, name);
   if (found == nullptr) return NotFound(std::string(name) + " not found");
-  for (Container& c : found->pod_template.containers) {
-    if (c.name != container) continue;
-    if (options.dry_run) return Ok();
-    auto merge = [](const Resources& from, Resources* into) {
-      if (from.cpu_millis > 0) into->cpu_millis = from.cpu_millis;
-      if (from.memory_bytes > 0) into->memory_bytes = from.memory_bytes;
-      if (from.ephemeral_storage_bytes > 0)
-        into->ephemeral_storage_bytes = from.ephemeral_storage_bytes;
-    };
-    merge(resources.requests, &c.resources.requests);
-    merge(resources.limits, &c.resources.limits);
-    return Ok();
+  const auto it =
+      std::find_if(found->pod_template.containers.begin(), found->pod_template.containers.end(),
+                   [&](const Container& c) { return c.name == container; });
+  if (it == found->pod_template.containers.end()) {
+    return NotFound("container " + std::string(container) + " not in " + std::string(name));
   }
-  return NotFound("container " + std::string(container) + " not in " + std::string(name));
+  if (options.dry_run) return Ok();
+  auto merge = [](const Resources& from, Resources* into) {
+    if (from.cpu_millis > 0) into->cpu_millis = from.cpu_millis;
+    if (from.memory_bytes > 0) into->memory_bytes = from.memory_bytes;
+    if (from.ephemeral_storage_bytes > 0)
+      into->ephemeral_storage_bytes = from.ephemeral_storage_bytes;
+  };
+  const size_t index = static_cast<size_t>(it - found->pod_template.containers.begin());
+  found->pod_template.containers.Edit([&](std::vector<Container>& containers) {
+    merge(resources.requests, &containers[index].resources.requests);
+    merge(resources.limits, &containers[index].resources.limits);
+  });
+  return Ok();
 }
 
 }  // namespace cloudoptim

@@ -40,15 +40,26 @@ Status ReadOwnerReference(JsonValue value, OwnerReference* out) {
   });
 }
 
-Status ReadAnnotations(JsonValue value, Labels* out) {
-  return ForEachField(value, [&](std::string_view key, JsonValue v) -> Status {
-    // A full copy of the applied manifest: large, and nothing here reads it.
-    if (key == kLastAppliedAnnotation) return Ok();
-    std::string text;
-    CO_RETURN_IF_ERROR(ReadString(v, &text));
-    out->insert_or_assign(std::string(key), std::move(text));
+// Keys and values are views into the parser's string buffer, valid until the next document:
+// the set is interned (copied once per distinct string) before ForEachField returns.
+Status ReadStringPairs(JsonValue value, Labels* out, std::string_view skipped_key) {
+  std::vector<std::pair<std::string_view, std::string_view>> pairs;
+  CO_RETURN_IF_ERROR(ForEachField(value, [&](std::string_view key, JsonValue v) -> Status {
+    if (!skipped_key.empty() && key == skipped_key) return Ok();
+    std::string_view text;
+    CO_RETURN_IF_ERROR(ReadStringView(v, &text));
+    pairs.emplace_back(key, text);
     return Ok();
-  });
+  }));
+  if (pairs.empty()) return Ok();
+  for (const auto& [key, text] : *out) pairs.insert(pairs.begin(), {key, text});
+  *out = Labels::FromPairs(std::move(pairs));
+  return Ok();
+}
+
+// A full copy of the applied manifest: large, and nothing here reads it.
+Status ReadAnnotations(JsonValue value, Labels* out) {
+  return ReadStringPairs(value, out, kLastAppliedAnnotation);
 }
 
 Status ParseQuantity(JsonValue value, Quantity* out) {
@@ -101,6 +112,13 @@ Status ReadString(JsonValue value, std::string* out) {
   return Ok();
 }
 
+Status ReadString(JsonValue value, InternedString* out) {
+  std::string_view text;
+  CO_RETURN_IF_ERROR(ReadStringView(value, &text));
+  *out = InternedString(text);
+  return Ok();
+}
+
 Status ReadBool(JsonValue value, bool* out) {
   if (IsNull(value)) return Ok();
   if (auto code = value.get_bool().get(*out)) return std::unexpected(JsonError(code, "a boolean"));
@@ -148,14 +166,7 @@ Status ReadIntOrString(JsonValue value, std::string* out) {
   return ReadString(value, out);
 }
 
-Status ReadStringMap(JsonValue value, Labels* out) {
-  return ForEachField(value, [&](std::string_view key, JsonValue v) -> Status {
-    std::string text;
-    CO_RETURN_IF_ERROR(ReadString(v, &text));
-    out->insert_or_assign(std::string(key), std::move(text));
-    return Ok();
-  });
-}
+Status ReadStringMap(JsonValue value, Labels* out) { return ReadStringPairs(value, out, {}); }
 
 Status ReadStringList(JsonValue value, std::vector<std::string>* out) {
   return ReadArray(value, out, [](JsonValue v, std::string* s) { return ReadString(v, s); });

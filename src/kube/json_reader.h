@@ -88,7 +88,17 @@ Status ReadArray(JsonValue value, std::vector<T>* out, Fn&& decode) {
   });
 }
 
+// Decodes the whole array into a scratch vector and interns it once (see interned_list.h).
+template <typename T, typename Fn>
+Status ReadArray(JsonValue value, InternedList<T>* out, Fn&& decode) {
+  std::vector<T> items = out->vector();
+  CO_RETURN_IF_ERROR(ReadArray(value, &items, std::forward<Fn>(decode)));
+  *out = std::move(items);
+  return Ok();
+}
+
 Status ReadString(JsonValue value, std::string* out);
+Status ReadString(JsonValue value, InternedString* out);
 Status ReadStringView(JsonValue value, std::string_view* out);  // valid while the doc lives
 Status ReadBool(JsonValue value, bool* out);
 Status ReadInt64(JsonValue value, int64_t* out);

@@ -47,8 +47,8 @@ Status ReadWeightedTerm(JsonValue value, WeightedPodAffinityTerm* out) {
   });
 }
 
-Status ReadPodAffinity(JsonValue value, std::vector<PodAffinityTerm>* required,
-                       std::vector<WeightedPodAffinityTerm>* preferred) {
+Status ReadPodAffinity(JsonValue value, InternedList<PodAffinityTerm>* required,
+                       InternedList<WeightedPodAffinityTerm>* preferred) {
   return ForEachField(value, [&](std::string_view key, JsonValue v) -> Status {
     if (key == "requiredDuringSchedulingIgnoredDuringExecution") {
       return ReadArray(v, required, ReadPodAffinityTerm);
@@ -82,8 +82,9 @@ Status ReadAffinity(JsonValue value, Affinity* out) {
 
 // A toleration whose effect this version does not know tolerates nothing (it is dropped):
 // keeping it with "every effect" would let pods onto nodes they must avoid.
-Status ReadTolerations(JsonValue value, std::vector<Toleration>* out) {
-  return ForEachElement(value, [&](size_t, JsonValue element) -> Status {
+Status ReadTolerations(JsonValue value, InternedList<Toleration>* out) {
+  std::vector<Toleration> tolerations = out->vector();
+  CO_RETURN_IF_ERROR(ForEachElement(value, [&](size_t, JsonValue element) -> Status {
     Toleration toleration;
     std::string op, effect;
     CO_RETURN_IF_ERROR(ForEachField(element, [&](std::string_view key, JsonValue v) -> Status {
@@ -104,9 +105,11 @@ Status ReadTolerations(JsonValue value, std::vector<Toleration>* out) {
       toleration.effect = ParseTaintEffect(effect);
       if (!toleration.effect) return Ok();
     }
-    out->push_back(std::move(toleration));
+    tolerations.push_back(std::move(toleration));
     return Ok();
-  });
+  }));
+  *out = std::move(tolerations);
+  return Ok();
 }
 
 Status ReadSpreadConstraint(JsonValue value, TopologySpreadConstraint* out) {
@@ -144,6 +147,19 @@ Status ReadVolume(JsonValue value, Volume* out) {
     if (key == "hostPath") out->host_path = !IsNull(v);
     return Ok();
   });
+}
+
+// Only volumes something reads are kept: claims (zones, drain) and local storage (eviction
+// safety). The rest (the projected service-account token every pod gets, configMaps,
+// secrets) would make each pod's list unique by name and cost ~200 bytes a pod.
+Status ReadVolumes(JsonValue value, InternedList<Volume>* out) {
+  std::vector<Volume> volumes = out->vector();
+  CO_RETURN_IF_ERROR(ReadArray(value, &volumes, ReadVolume));
+  std::erase_if(volumes, [](const Volume& v) {
+    return v.pvc_claim_name.empty() && !v.empty_dir && !v.host_path;
+  });
+  *out = std::move(volumes);
+  return Ok();
 }
 
 Status ReadContainerState(JsonValue value, ContainerState* out) {
@@ -220,7 +236,7 @@ Status ReadPodSpec(JsonValue value, Pod* out) {
     if (key == "topologySpreadConstraints") {
       return ReadArray(v, &out->topology_spread, ReadSpreadConstraint);
     }
-    if (key == "volumes") return ReadArray(v, &out->volumes, ReadVolume);
+    if (key == "volumes") return ReadVolumes(v, &out->volumes);
     if (key == "priority") return ReadInt32(v, &out->priority);
     if (key == "priorityClassName") return ReadString(v, &out->priority_class_name);
     if (key == "overhead") return ReadResources(v, &out->overhead);

@@ -32,6 +32,7 @@ struct SelectorRequirement {
   SelectorOperator op = SelectorOperator::kIn;
   std::vector<std::string> values;
 
+  bool operator==(const SelectorRequirement&) const = default;
   bool Matches(const Labels& labels) const;
   // "app=web", "env in (prod,staging)", "!canary", "cores>4".
   std::string ToString() const;
@@ -47,6 +48,7 @@ Status ValidateRequirement(const SelectorRequirement& requirement);
 struct LabelSelector {
   std::vector<SelectorRequirement> requirements;  // all must match (AND)
 
+  bool operator==(const LabelSelector&) const = default;
   bool Matches(const Labels& labels) const;
   bool IsEmpty() const { return requirements.empty(); }
 
@@ -57,5 +59,8 @@ struct LabelSelector {
   // Builds from matchLabels alone.
   static LabelSelector FromMatchLabels(const Labels& match_labels);
 };
+
+size_t HashValue(const SelectorRequirement& requirement);
+size_t HashValue(const LabelSelector& selector);
 
 }  // namespace cloudoptim

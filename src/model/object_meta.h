@@ -1,16 +1,15 @@
 // The metadata every Kubernetes object carries, reduced to what CloudOptim reads.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
+#include "model/interned_list.h"
+#include "model/labels.h"
 
 namespace cloudoptim {
-
-using Labels = std::map<std::string, std::string, std::less<>>;
 
 struct OwnerReference {
   std::string api_version;  // "apps/v1"
@@ -18,16 +17,19 @@ struct OwnerReference {
   std::string name;
   std::string uid;
   bool controller = false;
+  bool operator==(const OwnerReference&) const = default;
 };
+size_t HashValue(const OwnerReference& ref);
 
 struct ObjectMeta {
   std::string name;
   std::string namespace_name;  // empty for cluster-scoped objects
   std::string uid;
   std::string resource_version;
+  // Interned (see labels.h, interned_list.h): pods of one workload share one copy.
   Labels labels;
   Labels annotations;
-  std::vector<OwnerReference> owner_references;
+  InternedList<OwnerReference> owner_references;
   TimePoint creation_timestamp{};
   std::optional<TimePoint> deletion_timestamp;
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "model/interned_list.h"
+#include "model/interned_string.h"
 #include "model/label_selector.h"
 #include "model/object_meta.h"
 #include "model/resources.h"
@@ -17,6 +19,7 @@ namespace cloudoptim {
 struct ContainerResources {
   Resources requests;  // pods dimension unused
   Resources limits;    // zero in a dimension = no limit
+  bool operator==(const ContainerResources&) const = default;
 };
 
 struct ContainerState {
@@ -25,6 +28,7 @@ struct ContainerState {
   std::string reason;
   int32_t exit_code = 0;
   std::optional<TimePoint> finished_at;
+  bool operator==(const ContainerState&) const = default;
 };
 
 struct ContainerStatus {
@@ -34,6 +38,7 @@ struct ContainerStatus {
   ContainerState current;
   std::optional<ContainerState> last_state;  // lastState.terminated when present
 
+  bool operator==(const ContainerStatus&) const = default;
   bool LastTerminationWasOomKilled() const {
     return last_state && last_state->reason == "OOMKilled";
   }
@@ -46,6 +51,7 @@ struct Container {
   // An init container with restartPolicy: Always is a sidecar (Kubernetes 1.29+): it keeps
   // running beside the app containers, so its requests add to theirs.
   bool restart_policy_always = false;
+  bool operator==(const Container&) const = default;
 };
 
 // nodeSelectorTerms: terms are ORed, requirements inside a term are ANDed. Requirements on
@@ -53,24 +59,27 @@ struct Container {
 struct NodeSelectorTerm {
   std::vector<SelectorRequirement> match_expressions;
   std::vector<SelectorRequirement> match_fields;
+  bool operator==(const NodeSelectorTerm&) const = default;
 };
 
 struct PodAffinityTerm {
   LabelSelector label_selector;
   std::vector<std::string> namespaces;  // empty: the pod's own namespace
   std::string topology_key;             // "kubernetes.io/hostname", "topology.kubernetes.io/zone"
+  bool operator==(const PodAffinityTerm&) const = default;
 };
 
 struct WeightedPodAffinityTerm {
   int32_t weight = 0;
   PodAffinityTerm term;
+  bool operator==(const WeightedPodAffinityTerm&) const = default;
 };
 
 struct Affinity {
-  std::vector<NodeSelectorTerm> required_node_terms;  // requiredDuringScheduling...
-  std::vector<PodAffinityTerm> required_pod_affinity;
-  std::vector<PodAffinityTerm> required_pod_anti_affinity;
-  std::vector<WeightedPodAffinityTerm> preferred_pod_anti_affinity;
+  InternedList<NodeSelectorTerm> required_node_terms;  // requiredDuringScheduling...
+  InternedList<PodAffinityTerm> required_pod_affinity;
+  InternedList<PodAffinityTerm> required_pod_anti_affinity;
+  InternedList<WeightedPodAffinityTerm> preferred_pod_anti_affinity;
 };
 
 enum class UnsatisfiableAction { kDoNotSchedule, kScheduleAnyway };
@@ -81,6 +90,7 @@ struct TopologySpreadConstraint {
   UnsatisfiableAction when_unsatisfiable = UnsatisfiableAction::kDoNotSchedule;
   LabelSelector label_selector;
   std::optional<int32_t> min_domains;
+  bool operator==(const TopologySpreadConstraint&) const = default;
 };
 
 enum class PodPhase { kPending, kRunning, kSucceeded, kFailed, kUnknown };
@@ -91,24 +101,36 @@ struct Volume {
   std::string pvc_claim_name;  // persistentVolumeClaim.claimName, if that kind
   bool empty_dir = false;
   bool host_path = false;
+  bool operator==(const Volume&) const = default;
 };
 
+// Content hashes for interning (pod_hash.cc).
+size_t HashValue(const ContainerStatus& status);
+size_t HashValue(const Container& container);
+size_t HashValue(const NodeSelectorTerm& term);
+size_t HashValue(const PodAffinityTerm& term);
+size_t HashValue(const WeightedPodAffinityTerm& term);
+size_t HashValue(const TopologySpreadConstraint& constraint);
+size_t HashValue(const Volume& volume);
+
+// Lists and label sets are interned (interned_list.h, labels.h): pods of one workload share
+// one copy of each, which keeps a pod near 0.5 KB (docs/design/pod-memory.md).
 struct Pod {
   ObjectMeta meta;
-  std::vector<Container> containers;
-  std::vector<Container> init_containers;
+  InternedList<Container> containers;
+  InternedList<Container> init_containers;
   std::string node_name;
-  std::string scheduler_name;
+  InternedString scheduler_name;
   Labels node_selector;
   Affinity affinity;
-  std::vector<Toleration> tolerations;
-  std::vector<TopologySpreadConstraint> topology_spread;
-  std::vector<Volume> volumes;
+  InternedList<Toleration> tolerations;
+  InternedList<TopologySpreadConstraint> topology_spread;
+  InternedList<Volume> volumes;
   int32_t priority = 0;
-  std::string priority_class_name;
-  Resources overhead;  // spec.overhead (RuntimeClass)
   PodPhase phase = PodPhase::kPending;
-  std::vector<ContainerStatus> container_statuses;
+  InternedString priority_class_name;
+  Resources overhead;  // spec.overhead (RuntimeClass)
+  InternedList<ContainerStatus> container_statuses;
 
   // What the scheduler counts: max(sum of containers, max of init containers) + overhead,
   // with pods = 1; sidecar init containers count with the app containers (see pod.cc).

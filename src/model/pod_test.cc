@@ -104,9 +104,9 @@ TEST(PodTest, DetectsDaemonSetPodsByControllerReference) {
   EXPECT_FALSE(pod.IsDaemonSetPod());
   pod.meta.owner_references = {{"apps/v1", "DaemonSet", "aws-node", "uid-1", false}};
   EXPECT_FALSE(pod.IsDaemonSetPod());  // an owner, but not the controller
-  pod.meta.owner_references[0].controller = true;
+  pod.meta.owner_references.Edit([](auto& refs) { refs[0].controller = true; });
   EXPECT_TRUE(pod.IsDaemonSetPod());
-  pod.meta.owner_references[0].kind = "ReplicaSet";
+  pod.meta.owner_references.Edit([](auto& refs) { refs[0].kind = "ReplicaSet"; });
   EXPECT_FALSE(pod.IsDaemonSetPod());
 }
 

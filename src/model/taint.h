@@ -2,6 +2,8 @@
 // (an empty key with operator Exists tolerates everything; an empty effect matches all effects).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,11 +26,14 @@ struct Toleration {
   std::optional<TaintEffect> effect;  // empty: every effect
   std::optional<int64_t> toleration_seconds;
 
+  bool operator==(const Toleration&) const = default;
   bool Tolerates(const Taint& taint) const;
 };
 
 // True when every NoSchedule/NoExecute taint is tolerated (PreferNoSchedule never blocks).
 bool ToleratesAll(const std::vector<Toleration>& tolerations, const std::vector<Taint>& taints);
+
+size_t HashValue(const Toleration& toleration);
 
 std::string_view TaintEffectName(TaintEffect effect);
 // "NoSchedule" | "PreferNoSchedule" | "NoExecute"; nullopt for anything else.

@@ -32,9 +32,11 @@ struct GateConfig {
 };
 
 // Why an action is asked for. An interruption response (AWS reclaims the instance within two
-// minutes whatever we do) is damage control, not optimisation: it runs in every mode and past
-// do-not-disrupt and the concurrency cap, since holding back only loses the pods' grace. The
-// kill switches and PodDisruptionBudgets still apply.
+// minutes whatever we do) is damage control, not optimisation: the gate lets it past
+// do-not-disrupt and the concurrency cap, since holding back only loses the pods' grace, and
+// needs no approval. Kill switches and PodDisruptionBudgets still apply; whether to respond at
+// all in a recommend-only cluster is the responder's decision (it observes, see
+// interruption_response.h).
 enum class ActionOrigin { kRecommendation, kInterruption };
 
 struct ActionRequest {

@@ -1,6 +1,6 @@
 #include "sandbox/api_handlers.h"
 
-#include <regex>
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -18,9 +18,14 @@ namespace {
 
 using nlohmann::json;
 
+// The API server's RFC 1123 subdomain rule, [a-z0-9]([-a-z0-9.]*[a-z0-9])? in at most 253
+// characters, checked by hand: std::regex cost this file 3 s of compile time per build.
 bool IsDnsSubdomain(const std::string& name) {
-  static const std::regex kPattern("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
-  return !name.empty() && name.size() <= 253 && std::regex_match(name, kPattern);
+  auto alphanumeric = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (name.empty() || name.size() > 253) return false;
+  if (!alphanumeric(name.front()) || !alphanumeric(name.back())) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [&](char c) { return alphanumeric(c) || c == '-' || c == '.'; });
 }
 
 auto Invalid(const std::string& kind, const std::string& name, const std::string& what) {

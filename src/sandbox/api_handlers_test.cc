@@ -1,5 +1,8 @@
 #include "sandbox/api_handlers.h"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -41,6 +44,22 @@ TEST_F(ApiHandlersTest, CreateDefaultsTheNamespaceAndReturns201) {
   EXPECT_EQ(pod["status"]["phase"], "Pending");
   auto again = Call("POST", "/api/v1/namespaces/default/pods", kPod);
   EXPECT_EQ(ToApiError(again.error()).http_code, 409);
+}
+
+TEST_F(ApiHandlersTest, ObjectNamesFollowTheRfc1123SubdomainRule) {
+  auto pod = [](const std::string& name) {
+    return R"({"metadata":{"name":")" + name + R"("},"spec":{"containers":[{"name":"a"}]}})";
+  };
+  for (const std::string& name :
+       std::vector<std::string>{"a", "9", "web-1", "a.b-c.9", std::string(253, 'x')}) {
+    EXPECT_TRUE(Call("POST", "/api/v1/namespaces/default/pods", pod(name)).has_value()) << name;
+  }
+  for (const std::string& name : std::vector<std::string>{"-web", "web-", ".web", "web.", "web_1",
+                                                          "Web", "w b", std::string(254, 'x')}) {
+    auto reply = Call("POST", "/api/v1/namespaces/default/pods", pod(name));
+    ASSERT_FALSE(reply.has_value()) << name;
+    EXPECT_EQ(ToApiError(reply.error()).body["reason"], "Invalid") << name;
+  }
 }
 
 TEST_F(ApiHandlersTest, MalformedBodiesAreBadRequestsAndInvalidObjectsAre422) {

@@ -116,14 +116,14 @@ Result<ObjectFilter> ObjectFilter::Parse(std::string_view label_selector,
 
 bool ObjectFilter::Matches(const json& object) const {
   if (!labels_.IsEmpty()) {
-    Labels labels;
+    std::vector<std::pair<std::string_view, std::string_view>> pairs;
     if (object.contains("metadata") && object["metadata"].contains("labels") &&
         object["metadata"]["labels"].is_object()) {
       for (const auto& [key, value] : object["metadata"]["labels"].items()) {
-        if (value.is_string()) labels.emplace(key, value.get<std::string>());
+        if (value.is_string()) pairs.emplace_back(key, value.get_ref<const std::string&>());
       }
     }
-    if (!labels_.Matches(labels)) return false;
+    if (!labels_.Matches(Labels::FromPairs(std::move(pairs)))) return false;
   }
   for (const FieldRequirement& f : fields_) {
     if ((FieldValue(object, f.path) == f.value) != f.equals) return false;

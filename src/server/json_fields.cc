@@ -135,16 +135,16 @@ Money FieldReader::Usd(const Json& object, const char* key, const std::string& p
 }
 
 Labels FieldReader::StringMap(const Json& object, const char* key, const std::string& path) {
-  Labels out;
+  std::vector<std::pair<std::string_view, std::string_view>> pairs;
   const Json& map = Object(object, key, path);
   for (auto it = map.begin(); it != map.end(); ++it) {
     if (!it->is_string()) {
       Fail(Child(path, key) + "." + it.key(), "expected a string");
-      return out;
+      return Labels::FromPairs(std::move(pairs));
     }
-    out.emplace(it.key(), it->get<std::string>());
+    pairs.emplace_back(it.key(), it->get_ref<const std::string&>());
   }
-  return out;
+  return Labels::FromPairs(std::move(pairs));
 }
 
 std::vector<std::string> FieldReader::StringList(const Json& object, const char* key,

@@ -1,0 +1,538 @@
+#include "engines/config_lp.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "coin/ClpSimplex.hpp"
+
+namespace cloudoptim {
+namespace {
+
+// Why column generation. The shape LP lets a node hold 1.5 pods; on small burstable types
+// (2 vCPU) that hold one or two of a batch's pods, that fraction is most of the gap between
+// the LP and any real packing. The configuration LP buys whole node configurations instead,
+// so its only relaxation is how many nodes of each configuration (its integrality gap for
+// bin packing is famously small, under one bin in practice). There are far too many
+// configurations to list, so we start from one homogeneous configuration per shape and add
+// configurations that the current dual prices say would lower the cost: for each type, the
+// pods whose duals sum highest on one node (a bounded knapsack in CPU, memory and pod
+// slots, solved by depth-first branch and bound). Stopping early still gives a valid bound:
+// scaling the duals down by the largest ratio of a column's dual value to its price (known
+// from the knapsacks' upper bounds) makes them feasible for the full LP (Farley 1990).
+
+constexpr double kEpsilon = 1e-9;
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
+double Memory(const Resources& r) { return static_cast<double>(r.memory_bytes) / kGiB; }
+double Slots(const Resources& r) { return static_cast<double>(r.pods); }
+double (*const kDims[])(const Resources&) = {Cpu, Memory, Slots};
+
+int64_t Dim(const Resources& r, int d) {
+  return d == 0 ? r.cpu_millis : d == 1 ? r.memory_bytes : r.pods;
+}
+
+// How many pods of `d` fit in `free`, at most `cap`.
+int64_t FitCount(const Resources& d, const Resources& free, int64_t cap) {
+  int64_t n = cap;
+  for (int r = 0; r < 3; ++r) {
+    if (Dim(d, r) > 0) n = std::min(n, Dim(free, r) / Dim(d, r));
+    if (Dim(free, r) < 0) return 0;
+  }
+  return std::max<int64_t>(n, 0);
+}
+
+struct Item {
+  int32_t shape = 0;
+  double value = 0;  // the shape's dual price
+  Resources size;
+  int64_t max_count = 0;
+  double ratio = 0;  // value per unit of normalised size (the search order)
+};
+
+// The bounded knapsack of one type: max Σ value_i a_i with Σ size_i a_i ≤ capacity,
+// 0 ≤ a_i ≤ max_count_i integer. `upper_bound` is exact when the search finished.
+class Knapsack {
+ public:
+  Knapsack(std::vector<Item> items, const Resources& capacity, int64_t max_nodes,
+           const std::array<double, 3>* unit_prices = nullptr)
+      : items_(std::move(items)), capacity_(capacity), max_nodes_(max_nodes) {
+    if (unit_prices != nullptr) {
+      hint_ = {(*unit_prices)[0] / 1000.0, (*unit_prices)[1] / kGiB, (*unit_prices)[2]};
+    }
+    for (int r = 0; r < 3; ++r) {
+      weight_[r] = Dim(capacity, r) > 0 ? 1.0 / static_cast<double>(Dim(capacity, r)) : 0.0;
+    }
+    for (Item& item : items_) item.ratio = item.value / std::max(Normalised(item.size), 1e-12);
+    std::stable_sort(items_.begin(), items_.end(),
+                     [](const Item& a, const Item& b) { return a.ratio > b.ratio; });
+    // Suffix maxima of value per unit of each single resource, and suffix sums of value.
+    suffix_.assign(items_.size() + 1, {0, 0, 0, 0});
+    for (size_t k = items_.size(); k-- > 0;) {
+      for (int r = 0; r < 3; ++r) {
+        double per = Dim(items_[k].size, r) > 0
+                         ? items_[k].value / static_cast<double>(Dim(items_[k].size, r))
+                         : std::numeric_limits<double>::infinity();
+        suffix_[k][r] = std::max(suffix_[k + 1][r], per);
+      }
+      suffix_[k][3] =
+          suffix_[k + 1][3] + items_[k].value * static_cast<double>(items_[k].max_count);
+    }
+    counts_.assign(items_.size(), 0);
+    best_counts_ = counts_;
+  }
+
+  void Solve() {
+    Search(0, capacity_, 0.0);
+    exact_ = nodes_ <= max_nodes_;
+    upper_bound_ = exact_ ? best_ : std::max(best_, RootBound());
+  }
+
+  // A valid bound on the knapsack's optimum without searching: the cheap bounds of the
+  // search, and the Lagrangian bound (see LagrangianBound) at a few multipliers.
+  double RootBound() const {
+    if (items_.empty()) return 0.0;
+    double bound = Bound(0, capacity_);
+    std::array<double, 3> best = hint_;
+    double best_value = hint_ == std::array<double, 3>{} ? bound : LagrangianBound(hint_);
+    if (best_value >= bound) {  // no hint: start from the surrogate's critical ratio
+      best = weight_;
+      double ratio = CriticalRatio();
+      for (double& l : best) l *= ratio;
+      best_value = LagrangianBound(best);
+    }
+    // Coordinate search: the bound is convex and piecewise linear in the multipliers.
+    for (double step : {2.0, 1.25, 1.05}) {
+      for (int round = 0; round < 3; ++round) {
+        for (int r = 0; r < 3; ++r) {
+          for (double f : {step, 1.0 / step}) {
+            std::array<double, 3> trial = best;
+            trial[r] = trial[r] > 0 ? trial[r] * f : weight_[r] * CriticalRatio() * (f - 1);
+            double value = LagrangianBound(trial);
+            if (value < best_value) {
+              best_value = value;
+              best = trial;
+            }
+          }
+        }
+      }
+    }
+    return std::min(bound, best_value);
+  }
+  double best() const { return best_; }
+  double upper_bound() const { return upper_bound_; }
+  bool exact() const { return exact_; }
+  std::vector<std::pair<int32_t, int32_t>> BestConfig() const {
+    std::vector<std::pair<int32_t, int32_t>> pods;
+    for (size_t k = 0; k < items_.size(); ++k) {
+      if (best_counts_[k] > 0) {
+        pods.push_back({items_[k].shape, static_cast<int32_t>(best_counts_[k])});
+      }
+    }
+    std::sort(pods.begin(), pods.end());
+    return pods;
+  }
+
+ private:
+  double Normalised(const Resources& r) const {
+    double sum = 0;
+    for (int d = 0; d < 3; ++d) sum += weight_[d] * static_cast<double>(Dim(r, d));
+    return sum;
+  }
+
+  // Bound on what items k.. can add in `free`: the fractional knapsack on the surrogate
+  // constraint (the sum of the normalised resources; items are in its ratio order, so the
+  // greedy fill is its LP optimum), each single resource alone, and the value of everything
+  // left. All three are valid since any feasible fill satisfies each of those constraints.
+  double Bound(size_t k, const Resources& free) const {
+    double bound = suffix_[k][3];
+    for (int r = 0; r < 3; ++r) {
+      if (std::isfinite(suffix_[k][r])) {
+        bound = std::min(bound, static_cast<double>(Dim(free, r)) * suffix_[k][r]);
+      }
+    }
+    double room = Normalised(free), value = 0;
+    for (size_t j = k; j < items_.size() && room > 0 && value < bound; ++j) {
+      double size = std::max(Normalised(items_[j].size), 1e-12);
+      double take = std::min(static_cast<double>(items_[j].max_count), room / size);
+      value += take * items_[j].value;
+      room -= take * size;
+    }
+    return std::min(bound, value);
+  }
+
+  void Search(size_t k, const Resources& free, double value) {
+    if (++nodes_ > max_nodes_) return;
+    if (value > best_ + kEpsilon) {
+      best_ = value;
+      best_counts_ = counts_;
+    }
+    if (k == items_.size() || value + Bound(k, free) <= best_ + kEpsilon) return;
+    const Item& item = items_[k];
+    for (int64_t c = FitCount(item.size, free, item.max_count); c >= 0; --c) {
+      counts_[k] = c;
+      Search(k + 1, free - item.size * c, value + static_cast<double>(c) * item.value);
+      if (nodes_ > max_nodes_) break;
+    }
+    counts_[k] = 0;
+  }
+
+  // The knapsack LP's dual: for multipliers λ ≥ 0 per resource, capacity·λ plus what every
+  // item earns above its λ-cost (each up to its count) bounds every fill. Valid for any λ.
+  double LagrangianBound(const std::array<double, 3>& lambda) const {
+    double value = 0;
+    for (int r = 0; r < 3; ++r) value += lambda[r] * static_cast<double>(Dim(capacity_, r));
+    for (const Item& item : items_) {
+      double cost = 0;
+      for (int r = 0; r < 3; ++r) cost += lambda[r] * static_cast<double>(Dim(item.size, r));
+      if (item.value > cost) value += (item.value - cost) * static_cast<double>(item.max_count);
+    }
+    return value;
+  }
+
+  // The ratio of the last item the fractional surrogate fill takes.
+  double CriticalRatio() const {
+    double room = Normalised(capacity_);
+    for (const Item& item : items_) {
+      room -= Normalised(item.size) * static_cast<double>(item.max_count);
+      if (room <= 0) return item.ratio;
+    }
+    return 0.0;
+  }
+
+  std::array<double, 3> hint_{};
+  std::vector<Item> items_;
+  Resources capacity_;
+  int64_t max_nodes_;
+  std::array<double, 3> weight_{};
+  std::vector<std::array<double, 4>> suffix_;
+  std::vector<int64_t> counts_, best_counts_;
+  int64_t nodes_ = 0;
+  double best_ = 0, upper_bound_ = 0;
+  bool exact_ = false;
+};
+
+struct Column {
+  int32_t option = 0;
+  std::vector<std::pair<int32_t, int32_t>> pods;
+  double reduced_cost = 0;
+};
+
+class ColumnGeneration {
+ public:
+  ColumnGeneration(const std::vector<PodShape>& shapes, const std::vector<PriceOption>& options,
+                   const ConfigLpLimits& limits)
+      : shapes_(shapes), options_(options), limits_(limits) {}
+
+  Result<ConfigLpSolution> Run() {
+    const std::clock_t start = std::clock();
+    CO_RETURN_IF_ERROR(Initialise());
+    if (limits_.initial_duals.size() == shapes_.size()) {
+      center_ = Duals{limits_.initial_duals, {0, 0, 0}};
+      for (double& pi : center_->pi) pi = std::max(pi, 0.0);
+      center_bound_ = -1;
+    }
+    ConfigLpSolution solution;
+    for (int32_t it = 0; it < limits_.max_iterations; ++it) {
+      model_.primal();
+      if (!model_.isProvenOptimal()) {
+        return MakeError(ErrorCode::kInternal, "Clp did not solve the configuration LP (status " +
+                                                   std::to_string(model_.status()) + ")");
+      }
+      solution.iterations = it + 1;
+      solution.master_usd = model_.objectiveValue();
+      bool all_exact = true;
+      double lower = 0;
+      std::vector<Column> improving = Price(&all_exact, &lower);
+      solution.lower_bound_usd = std::max(solution.lower_bound_usd, lower);
+      if (improving.empty()) {
+        solution.converged = all_exact;
+        if (all_exact) solution.lower_bound_usd = std::max(solution.lower_bound_usd, lower);
+        break;
+      }
+      bool out_of_time =
+          limits_.time_limit_seconds &&
+          static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC > *limits_.time_limit_seconds;
+      if (out_of_time || it + 1 == limits_.max_iterations) break;
+      if (AddColumns(std::move(improving), limits_.max_columns_per_iteration) == 0) break;
+    }
+    solution.lower_bound_usd = std::min(solution.lower_bound_usd, solution.master_usd);
+    const double* x = model_.primalColumnSolution();
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      if (x[c] > 1e-9) solution.configs.push_back({columns_[c].option, columns_[c].pods, x[c]});
+    }
+    return solution;
+  }
+
+ private:
+  int TotalRows() const { return limits_.exact_total ? 3 : 0; }
+
+  // One homogeneous column per shape (its cheapest type per pod), and with exact totals one
+  // empty node of the cheapest type per unit of each resource, so the master is feasible.
+  Status Initialise() {
+    if (options_.empty()) return InvalidArgument("no instance types to pack onto");
+    const int rows = static_cast<int>(shapes_.size()) + TotalRows();
+    std::vector<double> row_lower(rows, 0.0), row_upper(rows, COIN_DBL_MAX);
+    for (size_t s = 0; s < shapes_.size(); ++s) {
+      row_lower[s] = static_cast<double>(shapes_[s].count);
+    }
+    for (int r = 0; r < TotalRows(); ++r) {
+      row_lower[shapes_.size() + r] = kDims[r](*limits_.exact_total);
+    }
+    model_.setLogLevel(0);
+    model_.resize(rows, 0);
+    for (int r = 0; r < rows; ++r) {
+      model_.setRowLower(r, row_lower[r]);
+      model_.setRowUpper(r, row_upper[r]);
+    }
+    std::vector<Column> initial;
+    for (size_t s = 0; s < shapes_.size(); ++s) {
+      if (shapes_[s].count <= 0) continue;
+      int32_t best = -1;
+      int64_t best_count = 0;
+      double best_per_pod = std::numeric_limits<double>::max();
+      for (size_t t = 0; t < options_.size(); ++t) {
+        int64_t n = FitCount(shapes_[s].requests, options_[t].allocatable, shapes_[s].count);
+        if (n <= 0) continue;
+        double per_pod = options_[t].hourly.usd() / static_cast<double>(n);
+        if (per_pod < best_per_pod) {
+          best_per_pod = per_pod;
+          best = static_cast<int32_t>(t);
+          best_count = n;
+        }
+      }
+      if (best < 0) {
+        return InvalidArgument("a pod of " + shapes_[s].requests.ToString() +
+                               " fits no instance type");
+      }
+      initial.push_back({best, {{static_cast<int32_t>(s), static_cast<int32_t>(best_count)}}, 0});
+    }
+    for (int r = 0; r < TotalRows(); ++r) {
+      int32_t best = -1;
+      double best_per_unit = std::numeric_limits<double>::max();
+      for (size_t t = 0; t < options_.size(); ++t) {
+        double units = kDims[r](options_[t].allocatable);
+        if (units > 0 && options_[t].hourly.usd() / units < best_per_unit) {
+          best_per_unit = options_[t].hourly.usd() / units;
+          best = static_cast<int32_t>(t);
+        }
+      }
+      if (best >= 0) initial.push_back({best, {}, 0});
+    }
+    AddColumns(std::move(initial), std::numeric_limits<size_t>::max());
+    return Ok();
+  }
+
+  // Adds the columns not already in the master, most negative reduced cost first; returns
+  // how many were added.
+  size_t AddColumns(std::vector<Column> columns, size_t limit) {
+    std::stable_sort(columns.begin(), columns.end(), [](const Column& a, const Column& b) {
+      return a.reduced_cost < b.reduced_cost;
+    });
+    std::vector<CoinBigIndex> starts{0};
+    std::vector<int> rows;
+    std::vector<double> values, lower, upper, cost;
+    size_t added = 0;
+    for (Column& c : columns) {
+      if (added >= limit) break;
+      if (!seen_.insert({c.option, c.pods}).second) continue;
+      for (const auto& [shape, count] : c.pods) {
+        rows.push_back(shape);
+        values.push_back(static_cast<double>(count));
+      }
+      for (int r = 0; r < TotalRows(); ++r) {
+        rows.push_back(static_cast<int>(shapes_.size()) + r);
+        values.push_back(kDims[r](options_[c.option].allocatable));
+      }
+      starts.push_back(static_cast<CoinBigIndex>(rows.size()));
+      lower.push_back(0.0);
+      upper.push_back(COIN_DBL_MAX);
+      cost.push_back(options_[c.option].hourly.usd());
+      columns_.push_back(std::move(c));
+      ++added;
+    }
+    if (added > 0) {
+      model_.addColumns(static_cast<int>(added), lower.data(), upper.data(), cost.data(),
+                        starts.data(), rows.data(), values.data());
+    }
+    return added;
+  }
+
+  struct Duals {
+    std::vector<double> pi;    // per shape
+    double mu[3] = {0, 0, 0};  // per unit of capacity on the exact-total rows
+  };
+
+  Duals MasterDuals() const {
+    const double* duals = model_.dualRowSolution();
+    Duals d;
+    for (size_t s = 0; s < shapes_.size(); ++s) d.pi.push_back(std::max(duals[s], 0.0));
+    for (int r = 0; r < TotalRows(); ++r) d.mu[r] = std::max(duals[shapes_.size() + r], 0.0);
+    return d;
+  }
+
+  static Duals Blend(const Duals& a, const Duals& b, double alpha) {
+    Duals d = b;
+    for (size_t s = 0; s < d.pi.size(); ++s) d.pi[s] = alpha * a.pi[s] + (1 - alpha) * b.pi[s];
+    for (int r = 0; r < 3; ++r) d.mu[r] = alpha * a.mu[r] + (1 - alpha) * b.mu[r];
+    return d;
+  }
+
+  // Why smoothing. The restricted master's duals swing wildly in the first hundreds of
+  // iterations (they price each shape by the few columns there are), so pricing at them
+  // gives a poor Farley bound and columns that are soon useless. Wentges' smoothing prices
+  // at a point between them and the duals that gave the best bound so far (the "center"),
+  // which keeps the bound monotone and converges in far fewer iterations; when that point
+  // yields no column that improves the master, we price at the master's duals themselves.
+  std::vector<Column> Price(bool* all_exact, double* lower_bound) {
+    Duals master = MasterDuals();
+    std::vector<Column> improving;
+    if (center_ && center_bound_ < 0) {  // the initial duals: their bound, and columns there
+      improving = PriceAt(*center_, master, all_exact, lower_bound);
+      if (!improving.empty()) return improving;
+    }
+    if (center_) {
+      improving = PriceAt(Blend(*center_, master, kSmoothing), master, all_exact, lower_bound);
+      if (!improving.empty()) return improving;
+    }
+    double plain_bound = 0;
+    *all_exact = true;
+    improving = PriceAt(master, master, all_exact, &plain_bound);
+    *lower_bound = std::max(*lower_bound, plain_bound);
+    return improving;
+  }
+
+  // Prices every type at `at`: the Farley bound there (and a new center when it is the best
+  // so far), and the knapsack solutions that are improving columns for the master's duals.
+  // Only the most promising types (by the knapsack's root bound) are searched; the others
+  // count as exact when their root bound shows they cannot improve.
+  std::vector<Column> PriceAt(const Duals& at, const Duals& master, bool* all_exact,
+                              double* lower_bound) {
+    double dual_objective = 0;
+    for (size_t s = 0; s < shapes_.size(); ++s) {
+      dual_objective += at.pi[s] * static_cast<double>(shapes_[s].count);
+    }
+    for (int r = 0; r < TotalRows(); ++r) {
+      dual_objective += at.mu[r] * kDims[r](*limits_.exact_total);
+    }
+    struct Candidate {
+      double ratio;
+      size_t option;
+      std::unique_ptr<Knapsack> knapsack;
+      double fixed;
+    };
+    std::vector<Candidate> candidates;
+    double theta = 0;  // the largest dual value per dollar of any column
+    for (size_t t = 0; t < options_.size(); ++t) {
+      const PriceOption& o = options_[t];
+      std::vector<Item> items;
+      for (size_t s = 0; s < shapes_.size(); ++s) {
+        if (at.pi[s] <= kEpsilon || shapes_[s].count <= 0) continue;
+        if (!shapes_[s].requests.FitsIn(o.allocatable)) continue;
+        items.push_back({static_cast<int32_t>(s), at.pi[s], shapes_[s].requests, shapes_[s].count});
+      }
+      double fixed = 0;  // what the node's capacity earns on the exact-total rows
+      for (int r = 0; r < TotalRows(); ++r) fixed += at.mu[r] * kDims[r](o.allocatable);
+      const std::array<double, 3>* hint =
+          t < limits_.unit_prices.size() ? &limits_.unit_prices[t] : nullptr;
+      auto knapsack = std::make_unique<Knapsack>(std::move(items), o.allocatable,
+                                                 limits_.max_knapsack_nodes, hint);
+      double ratio = (knapsack->RootBound() + fixed) / o.hourly.usd();
+      if (ratio <= 1 + 1e-9) {
+        theta = std::max(theta, ratio);
+        continue;
+      }
+      candidates.push_back({ratio, t, std::move(knapsack), fixed});
+    }
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.ratio > b.ratio; });
+    std::vector<Column> improving;
+    for (size_t k = 0; k < candidates.size(); ++k) {
+      Candidate& c = candidates[k];
+      if (k >= kSearchedTypes) {
+        theta = std::max(theta, c.ratio);
+        *all_exact = false;
+        continue;
+      }
+      c.knapsack->Solve();
+      *all_exact = *all_exact && c.knapsack->exact();
+      const double price = options_[c.option].hourly.usd();
+      theta = std::max(theta, (c.knapsack->upper_bound() + c.fixed) / price);
+      std::vector<std::pair<int32_t, int32_t>> config = c.knapsack->BestConfig();
+      double reduced = price;  // at the master's duals
+      for (const auto& [shape, count] : config) reduced -= master.pi[shape] * count;
+      for (int r = 0; r < TotalRows(); ++r) {
+        reduced -= master.mu[r] * kDims[r](options_[c.option].allocatable);
+      }
+      if (reduced < -1e-7 * std::max(price, 1e-6)) {
+        improving.push_back({static_cast<int32_t>(c.option), std::move(config), reduced / price});
+      }
+    }
+    double bound = dual_objective / std::max(theta, 1.0);
+    if (bound > *lower_bound) *lower_bound = bound;
+    if (!center_ || center_bound_ < 0 || bound > center_bound_) {
+      center_ = at;
+      center_bound_ = bound;
+    }
+    return improving;
+  }
+
+  static constexpr double kSmoothing = 0.7;
+  static constexpr size_t kSearchedTypes = 24;
+  std::optional<Duals> center_;
+  double center_bound_ = 0;
+
+  const std::vector<PodShape>& shapes_;
+  const std::vector<PriceOption>& options_;
+  const ConfigLpLimits& limits_;
+  ClpSimplex model_;
+  std::vector<Column> columns_;
+  std::set<std::pair<int32_t, std::vector<std::pair<int32_t, int32_t>>>> seen_;
+};
+
+}  // namespace
+
+Result<ConfigLpSolution> SolveConfigLp(const std::vector<PodShape>& shapes,
+                                       const std::vector<PriceOption>& options,
+                                       const ConfigLpLimits& limits) {
+  return ColumnGeneration(shapes, options, limits).Run();
+}
+
+Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
+                                          const std::vector<PriceOption>& options,
+                                          size_t max_shapes, double time_limit_seconds) {
+  Resources total;
+  for (const Resources& r : pods) {
+    total += r;
+    total.pods += r.pods > 0 ? 0 : 1;  // a pod takes a slot even when it does not say so
+  }
+  std::vector<PodShape> shapes = GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMin);
+  std::vector<PriceOption> kept = NonDominated(options);
+  ConfigLpLimits limits;
+  // Start from the shape LP's unit prices (solved on mean shapes), charged to each shape at
+  // its cheapest type: feasible for the configuration LP's dual, so the first bound is
+  // already the shape LP's.
+  Result<ShapeLpSolution> shape_lp = SolveShapeLp(
+      GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMean), kept, ShapeLpCuts::kNone);
+  if (shape_lp) {
+    limits.unit_prices = shape_lp->unit_prices;
+    for (const PodShape& s : shapes) {
+      limits.initial_duals.push_back(DualPriceBound({s.requests}, kept, shape_lp->unit_prices));
+    }
+  }
+  limits.max_iterations = 1000;
+  limits.time_limit_seconds = time_limit_seconds;
+  limits.exact_total = total;
+  CO_ASSIGN_OR_RETURN(ConfigLpSolution lp, SolveConfigLp(shapes, kept, limits));
+  return ConfigLpBoundResult{Money::FromUsd(lp.lower_bound_usd), Money::FromUsd(lp.master_usd),
+                             lp.converged, lp.iterations, shapes.size()};
+}
+
+}  // namespace cloudoptim

@@ -1,0 +1,90 @@
+// The configuration LP (Gilmore–Gomory) over node configurations — an instance type with a
+// multiset of pod shapes that fits on it — solved by column generation with Clp and a
+// bounded-knapsack pricing per type. It is a far tighter lower bound than the shape LP (a
+// fraction of a configuration still holds whole pods) and a packing guide: its fractional
+// configuration counts, floored, are nodes the packer can open as they are.
+//
+//   ConfigLpLimits limits;
+//   limits.time_limit_seconds = 5.0;
+//   Result<ConfigLpSolution> lp = SolveConfigLp(GroupShapes(pods, 2000), NonDominated(options),
+//                                               limits);
+//   double valid_bound = lp->lower_bound_usd;  // whether or not it converged
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+#include "engines/cost_lower_bound.h"
+#include "engines/shape_lp.h"
+#include "model/resources.h"
+
+namespace cloudoptim {
+
+// Work and time limits. The work limits make the outcome deterministic (the packer relies on
+// that: the same pods give the same plan); the time limit, when set, is a safety net.
+struct ConfigLpLimits {
+  int32_t max_iterations = 200;
+  // Search nodes of one knapsack (one type, one iteration); past it the type's pricing is a
+  // heuristic and its value only bounded, not exact.
+  int64_t max_knapsack_nodes = 20000;
+  // Columns added per iteration (the most negative reduced costs first).
+  int32_t max_columns_per_iteration = 40;
+  std::optional<double> time_limit_seconds;  // CPU seconds of this thread
+  // The pods' true total request: the nodes bought must cover it on every resource. Valid
+  // for any packing of the real pods; it gives back part of what rounding shapes down took.
+  std::optional<Resources> exact_total;
+  // Dual prices per shape to start from (any non-negative prices are valid; good ones, such
+  // as the shape LP's unit prices charged to each shape, make the first bounds strong).
+  std::vector<double> initial_duals;
+  // Per option, unit prices (vCPU, GiB, slot) whose value of a node is at most its price,
+  // such as the shape LP's (ShapeLpSolution::unit_prices): the knapsack bounds start there.
+  std::vector<std::array<double, 3>> unit_prices;
+};
+
+// One node configuration: the type (index into the options) and how many pods of each shape.
+struct NodeConfig {
+  int32_t option = 0;
+  std::vector<std::pair<int32_t, int32_t>> pods;  // (shape, count), count > 0
+  double nodes = 0;                               // in the LP's solution
+};
+
+struct ConfigLpSolution {
+  // A proven lower bound on every integer packing of the shapes: the LP optimum when
+  // `converged`, else the Farley bound of the best iteration (restricted master's value
+  // divided by the largest ratio of a column's dual value to its price, from knapsack upper
+  // bounds), never above `master_usd`.
+  double lower_bound_usd = 0;
+  double master_usd = 0;   // the restricted master's optimum (≥ the LP optimum)
+  bool converged = false;  // exact pricing found no improving column
+  int32_t iterations = 0;
+  std::vector<NodeConfig> configs;  // columns with a positive value in the last master
+};
+
+// InvalidArgument when there are no options or a shape fits none of them; Internal when Clp
+// fails. Shapes with count 0 are ignored.
+Result<ConfigLpSolution> SolveConfigLp(const std::vector<PodShape>& shapes,
+                                       const std::vector<PriceOption>& options,
+                                       const ConfigLpLimits& limits = {});
+
+// The configuration LP's proven lower bound on packing `pods` (requests only) onto
+// `options`: pods are grouped on a grid rounded down (at most `max_shapes` shapes; any
+// packing of the real pods packs the smaller ones), dominated options are dropped, and the
+// nodes must cover the exact total request. `converged` says whether it is the LP optimum
+// or an early-stopping (Farley) bound.
+struct ConfigLpBoundResult {
+  Money bound;
+  // The restricted master's optimum: the LP optimum lies between `bound` and this.
+  Money master;
+  bool converged = false;
+  int32_t iterations = 0;
+  size_t shapes = 0;
+};
+Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
+                                          const std::vector<PriceOption>& options,
+                                          size_t max_shapes, double time_limit_seconds);
+
+}  // namespace cloudoptim
