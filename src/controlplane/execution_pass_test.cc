@@ -1,5 +1,6 @@
 #include "controlplane/execution_pass.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "execute/execute_test_util.h"
@@ -133,6 +134,29 @@ TEST_F(ExecutionPassTest, KillSwitchHoldsThePlanAndALaterPassResumesIt) {
   SetMode(store::ClusterMode::kApprove, /*kill_switch=*/false);
   ExecutionPassResult resumed = Pass();
   ASSERT_EQ(resumed.reports.size(), 1u);  // resumed, not submitted a second time
+  EXPECT_EQ(resumed.submitted, 0);
+  EXPECT_EQ(resumed.reports[0].state, PlanState::kDone) << resumed.reports[0].reason;
+  EXPECT_EQ(cloud_.Instance("i-old1")->state, InstanceState::kTerminated);
+}
+
+TEST_F(ExecutionPassTest, TheGlobalKillSwitchHoldsAnApprovedPlanInAutopilotNamingItself) {
+  SetMode(store::ClusterMode::kAutopilot);
+  Recommend("rec-1", /*approved=*/true);
+  ASSERT_TRUE(store_->service_settings().PutGlobalKillSwitch(
+      {.engaged = true, .reason = "incident 4711", .changed_by = "api-key:operator"}));
+  ExecutionPassResult held = Pass();
+  ASSERT_EQ(held.reports.size(), 1u);
+  EXPECT_TRUE(held.reports[0].held);
+  EXPECT_THAT(held.reports[0].reason, ::testing::HasSubstr("global kill switch"));
+  EXPECT_THAT(held.reports[0].reason, ::testing::HasSubstr("incident 4711"));
+  EXPECT_FALSE(kube_.GetNode("n1")->unschedulable);
+  EXPECT_EQ(cloud_.Instance("i-old1")->state, InstanceState::kRunning);
+
+  // Released, the next pass resumes the held plan: nothing is lost, nothing runs twice.
+  ASSERT_TRUE(store_->service_settings().PutGlobalKillSwitch(
+      {.engaged = false, .changed_by = "api-key:operator"}));
+  ExecutionPassResult resumed = Pass();
+  ASSERT_EQ(resumed.reports.size(), 1u);
   EXPECT_EQ(resumed.submitted, 0);
   EXPECT_EQ(resumed.reports[0].state, PlanState::kDone) << resumed.reports[0].reason;
   EXPECT_EQ(cloud_.Instance("i-old1")->state, InstanceState::kTerminated);

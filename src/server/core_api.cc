@@ -19,7 +19,8 @@ class CoreApiServer::Impl {
     if (!options_.operator_key.empty())
       operator_key_hash_ = store::HashApiKey(options_.operator_key);
     std::vector<Route> routes = ServiceRoutes();
-    for (auto group : {ClusterRoutes, RecommendationRoutes, RecordRoutes, TenantRoutes}) {
+    for (auto group :
+         {ClusterRoutes, RecommendationRoutes, RecordRoutes, TenantRoutes, KillSwitchRoutes}) {
       for (Route& route : group(context_)) routes.push_back(std::move(route));
     }
     openapi_ = BuildOpenApiDocument("CloudOptim core API", CoreApiVersion(), routes);

@@ -140,6 +140,13 @@ std::vector<RouteCase> Cases() {
        .bad_body = R"({"name":""})",
        .bad_field = "name"},
       {"GET", "/api/v1/service/clusters", Access::kService},
+      {"GET", "/api/v1/service/kill-switch", Access::kService},
+      {.method = "PUT",
+       .path = "/api/v1/service/kill-switch",
+       .access = Access::kService,
+       .body = R"({"engaged":true,"reason":"incident 4711"})",
+       .bad_body = R"({"engaged":"yes"})",
+       .bad_field = "engaged"},
   };
 }
 

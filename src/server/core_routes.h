@@ -1,7 +1,7 @@
 // The core API's route table, in groups (one file each): clusters and onboarding,
 // recommendations, records (savings, actions, audit, safety violations), keys and tenants,
-// and service routes (health, metrics, OpenAPI). Internal to src/server; CoreApiServer
-// registers them. Helpers shared by the handlers are declared here too.
+// the global kill switch, and service routes (health, metrics, OpenAPI). Internal to src/server;
+// CoreApiServer registers them. Helpers shared by the handlers are declared here too.
 #pragma once
 
 #include <string>
@@ -27,6 +27,7 @@ std::vector<Route> ClusterRoutes(CoreContext& context);
 std::vector<Route> RecommendationRoutes(CoreContext& context);
 std::vector<Route> RecordRoutes(CoreContext& context);
 std::vector<Route> TenantRoutes(CoreContext& context);
+std::vector<Route> KillSwitchRoutes(CoreContext& context);
 
 // ---- helpers for handlers ----
 ApiReply JsonReply(const Json& body, int status = 200);

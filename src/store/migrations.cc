@@ -202,6 +202,17 @@ ALTER TABLE clusters ADD COLUMN launch_template TEXT NOT NULL DEFAULT '';
 ALTER TABLE clusters ADD COLUMN subnet_ids TEXT NOT NULL DEFAULT '';
 )sql";
 
+// One row (id = 1) for the whole service: the global kill switch and who set it, why and when.
+constexpr char kServiceKillSwitch[] = R"sql(
+CREATE TABLE service_kill_switch (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  engaged INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_ms BIGINT NOT NULL
+);
+)sql";
+
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
@@ -252,6 +263,7 @@ const std::vector<Migration>& Migrations() {
       {2, "feedback_and_time_series", kFeedbackAndTimeSeries},
       {3, "recommendations_by_savings", kRecommendationsBySavings},
       {4, "cluster_launch_overrides", kClusterLaunchOverrides},
+      {5, "service_kill_switch", kServiceKillSwitch},
   };
   return migrations;
 }

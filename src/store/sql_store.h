@@ -26,7 +26,8 @@ class SqlStore final : public Store,
                        public AuditStore,
                        public FeedbackStore,
                        public TimeSeriesStore,
-                       public LeaseStore {
+                       public LeaseStore,
+                       public ServiceSettingsStore {
  public:
   SqlStore(std::unique_ptr<SqlDatabase> db, std::optional<SecretBox> secret_box, Clock* clock);
 
@@ -38,6 +39,7 @@ class SqlStore final : public Store,
   FeedbackStore& feedback() override { return *this; }
   TimeSeriesStore& time_series() override { return *this; }
   LeaseStore& leases() override { return *this; }
+  ServiceSettingsStore& service_settings() override { return *this; }
 
   // TenantStore (sql_store_tenants.cc)
   Result<Tenant> CreateTenant(const std::string& name) override;
@@ -146,6 +148,10 @@ class SqlStore final : public Store,
   Status RenewLease(const std::string& name, const std::string& holder,
                     std::chrono::milliseconds ttl) override;
   Status ReleaseLease(const std::string& name, const std::string& holder) override;
+
+  // ServiceSettingsStore (sql_store_service_settings.cc)
+  Result<GlobalKillSwitch> GetGlobalKillSwitch() override;
+  Result<GlobalKillSwitch> PutGlobalKillSwitch(const GlobalKillSwitch& kill_switch) override;
 
  private:
   int64_t NowMillis() const { return ToMillis(clock_->Now()); }

@@ -217,6 +217,18 @@ class LeaseStore {
   virtual Status ReleaseLease(const std::string& name, const std::string& holder) = 0;
 };
 
+// Settings of the whole service, set by the service operator (never by a tenant).
+class ServiceSettingsStore {
+ public:
+  virtual ~ServiceSettingsStore() = default;
+  // Released (engaged=false, changed at epoch) when never put.
+  virtual Result<GlobalKillSwitch> GetGlobalKillSwitch() = 0;
+  // Stamps `changed` with the store's clock and returns what was stored. InvalidArgument when
+  // changed_by is empty, or when engaging without a reason (whoever reads it later must be
+  // able to tell why nothing acts).
+  virtual Result<GlobalKillSwitch> PutGlobalKillSwitch(const GlobalKillSwitch& kill_switch) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -228,6 +240,7 @@ class Store {
   virtual FeedbackStore& feedback() = 0;
   virtual TimeSeriesStore& time_series() = 0;
   virtual LeaseStore& leases() = 0;
+  virtual ServiceSettingsStore& service_settings() = 0;
 };
 
 }  // namespace cloudoptim::store

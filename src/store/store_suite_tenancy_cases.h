@@ -225,6 +225,49 @@ TEST_P(StoreSuite, SettingsDefaultToRecommendOnlyAndRoundTrip) {
   EXPECT_THAT(bad.error().message, HasSubstr("thresholds_json"));
 }
 
+TEST_P(StoreSuite, TheGlobalKillSwitchIsReleasedUntilPutAndSeenByEveryConnection) {
+  auto never_put = store_->service_settings().GetGlobalKillSwitch();
+  ASSERT_TRUE(never_put) << never_put.error().ToString();
+  EXPECT_FALSE(never_put->engaged);
+  EXPECT_EQ(never_put->changed, TimePoint{});
+
+  clock_.Advance(std::chrono::minutes(5));
+  auto engaged = store_->service_settings().PutGlobalKillSwitch(
+      {.engaged = true, .reason = "incident 4711", .changed_by = "api-key:operator"});
+  ASSERT_TRUE(engaged) << engaged.error().ToString();
+  EXPECT_EQ(engaged->changed, clock_.Now());
+
+  // Another replica (another connection) stops too: the switch lives in the database.
+  std::unique_ptr<Store> replica = OpenAgain();
+  ASSERT_NE(replica, nullptr);
+  auto seen = replica->service_settings().GetGlobalKillSwitch();
+  ASSERT_TRUE(seen);
+  EXPECT_TRUE(seen->engaged);
+  EXPECT_EQ(seen->reason, "incident 4711");
+  EXPECT_EQ(seen->changed_by, "api-key:operator");
+  EXPECT_EQ(seen->changed, clock_.Now());
+
+  ASSERT_TRUE(replica->service_settings().PutGlobalKillSwitch(
+      {.engaged = false, .reason = "", .changed_by = "api-key:k2"}));
+  auto released = store_->service_settings().GetGlobalKillSwitch();
+  ASSERT_TRUE(released);
+  EXPECT_FALSE(released->engaged);
+  EXPECT_EQ(released->changed_by, "api-key:k2");
+}
+
+TEST_P(StoreSuite, EngagingTheGlobalKillSwitchNeedsAReasonAndAnActor) {
+  auto no_reason = store_->service_settings().PutGlobalKillSwitch(
+      {.engaged = true, .reason = "", .changed_by = "api-key:operator"});
+  ASSERT_FALSE(no_reason);
+  EXPECT_TRUE(IsInvalidArgument(no_reason.error()));
+  EXPECT_THAT(no_reason.error().message, HasSubstr("reason"));
+  auto no_actor =
+      store_->service_settings().PutGlobalKillSwitch({.engaged = false, .reason = "done"});
+  ASSERT_FALSE(no_actor);
+  EXPECT_THAT(no_actor.error().message, HasSubstr("changed_by"));
+  EXPECT_FALSE(store_->service_settings().GetGlobalKillSwitch()->engaged);
+}
+
 inline StoredRecommendation Rec(const std::string& id, int64_t savings_micros,
                                 const std::string& engine = "bin-pack") {
   StoredRecommendation r;

@@ -78,6 +78,15 @@ struct ClusterSettings {
   TimePoint updated;
 };
 
+// The service-wide kill switch: while engaged nothing acts in any cluster of any tenant. One
+// row for the whole service; never put reads as released.
+struct GlobalKillSwitch {
+  bool engaged = false;
+  std::string reason;      // "incident 4711"
+  std::string changed_by;  // the audit actor who last set it, "api-key:operator"
+  TimePoint changed;       // when it was last set; epoch when never put
+};
+
 // ---- recommendations ----
 enum class RecommendationStatus { kPending, kApproved, kRejected, kApplied, kSuperseded };
 std::string_view RecommendationStatusName(RecommendationStatus status);

@@ -1,0 +1,71 @@
+// LoadGateConfig: the cluster's stored mode and kill switch, and the service's global kill
+// switch, become the gate's configuration.
+#include "execute/execution_settings.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/clock.h"
+#include "store/open_store.h"
+
+namespace cloudoptim {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ExecutionSettingsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(*store::OpenInMemoryStore({.clock = &clock_}));
+    acme_ = store_->tenants().CreateTenant("acme")->id;
+    globex_ = store_->tenants().CreateTenant("globex")->id;
+    acme_prod_ = store_->clusters().RegisterCluster(acme_, {"prod", "us-east-1", "", "", "k"})->id;
+    globex_prod_ =
+        store_->clusters().RegisterCluster(globex_, {"prod", "eu-west-1", "", "", "k"})->id;
+  }
+  void Engage(const std::string& reason) {
+    ASSERT_TRUE(store_->service_settings().PutGlobalKillSwitch(
+        {.engaged = true, .reason = reason, .changed_by = "api-key:operator"}));
+  }
+  std::optional<std::string> Blocking(const std::string& tenant, const std::string& cluster) {
+    Result<GateConfig> config = LoadGateConfig(*store_, tenant, cluster, "prod");
+    EXPECT_TRUE(config) << config.error().ToString();
+    return config ? config->kill_switches.Blocking("prod") : std::nullopt;
+  }
+
+  FakeClock clock_{TimePoint(std::chrono::seconds(1'790'000'000))};
+  std::unique_ptr<store::Store> store_;
+  std::string acme_, globex_, acme_prod_, globex_prod_;
+};
+
+TEST_F(ExecutionSettingsTest, NothingBlocksWhileNoSwitchIsEngaged) {
+  EXPECT_EQ(Blocking(acme_, acme_prod_), std::nullopt);
+  Result<GateConfig> config = LoadGateConfig(*store_, acme_, acme_prod_, "prod");
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->cluster_modes.at("prod"), ExecutionMode::kRecommendOnly);
+}
+
+TEST_F(ExecutionSettingsTest, TheGlobalSwitchBlocksEveryClusterOfEveryTenantWithItsReason) {
+  Engage("incident 4711");
+  for (const auto& [tenant, cluster] : {std::pair{acme_, acme_prod_}, {globex_, globex_prod_}}) {
+    std::optional<std::string> why = Blocking(tenant, cluster);
+    ASSERT_TRUE(why.has_value());
+    EXPECT_THAT(*why, HasSubstr("global kill switch"));
+    EXPECT_THAT(*why, HasSubstr("incident 4711"));
+  }
+  ASSERT_TRUE(store_->service_settings().PutGlobalKillSwitch(
+      {.engaged = false, .changed_by = "api-key:operator"}));
+  EXPECT_EQ(Blocking(acme_, acme_prod_), std::nullopt);
+}
+
+TEST_F(ExecutionSettingsTest, WithBothSwitchesEngagedTheGlobalOneIsNamed) {
+  store::ClusterSettings settings = *store_->clusters().GetSettings(acme_, acme_prod_);
+  settings.kill_switch = true;
+  ASSERT_TRUE(store_->clusters().PutSettings(acme_, acme_prod_, settings));
+  EXPECT_THAT(Blocking(acme_, acme_prod_).value_or(""), HasSubstr("cluster kill switch"));
+  Engage("incident 4711");
+  EXPECT_THAT(Blocking(acme_, acme_prod_).value_or(""), HasSubstr("global kill switch"));
+}
+
+}  // namespace
+}  // namespace cloudoptim
