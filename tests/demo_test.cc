@@ -31,13 +31,7 @@ using Json = nlohmann::json;
 
 // The key=value lines the demo prints once ready, or an empty map while it is not.
 std::map<std::string, std::string> ReadyLines(const std::string& log) {
-  std::map<std::string, std::string> values;
-  std::istringstream lines(log);
-  for (std::string line; std::getline(lines, line);) {
-    size_t equals = line.find('=');
-    if (equals == std::string::npos || line.find(' ') < equals) continue;
-    values[line.substr(0, equals)] = line.substr(equals + 1);
-  }
+  std::map<std::string, std::string> values = ::cloudoptim::testing::ParseKeyValueLines(log);
   if (values["ready"] != "1") return {};
   return values;
 }

@@ -35,23 +35,12 @@ namespace {
 using ::cloudoptim::testing::ChildProcess;
 using ::cloudoptim::testing::FreeLoopbackPort;
 using ::cloudoptim::testing::MakeTempDirectory;
+using ::cloudoptim::testing::ParseKeyValueLines;
 using ::cloudoptim::testing::ReadFileOrEmpty;
 using ::cloudoptim::testing::RunCommand;
 using Json = nlohmann::json;
 
 constexpr std::chrono::seconds kPatience{300};
-
-// key=value lines of a file (the demo's ready block, sandbox.env).
-std::map<std::string, std::string> KeyValues(const std::string& text) {
-  std::map<std::string, std::string> values;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    size_t equals = line.find('=');
-    if (equals == std::string::npos || line.find(' ') < equals) continue;
-    values[line.substr(0, equals)] = line.substr(equals + 1);
-  }
-  return values;
-}
 
 template <typename Predicate>
 bool Eventually(Predicate done, std::chrono::seconds limit = kPatience) {
@@ -73,7 +62,7 @@ class InterruptionReplacementTest : public ::testing::Test {
                              std::to_string(FreeLoopbackPort()), "--data-dir", dir_},
                             {}, log_));
     ASSERT_TRUE(Eventually([&] {
-      ready_ = KeyValues(ReadFileOrEmpty(log_));
+      ready_ = ParseKeyValueLines(ReadFileOrEmpty(log_));
       return ready_["ready"] == "1" || !demo_->IsRunning();
     })) << ReadFileOrEmpty(log_);
     ASSERT_EQ(ready_["ready"], "1") << ReadFileOrEmpty(log_);
@@ -83,7 +72,8 @@ class InterruptionReplacementTest : public ::testing::Test {
     kube_ = std::make_unique<KubeClusterApi>(KubeRestClient::Create(*connection, clock_));
 
     // The AWS side exactly as a customer's script would reach it: sandbox.env.
-    std::map<std::string, std::string> env = KeyValues(ReadFileOrEmpty(dir_ + "/sandbox.env"));
+    std::map<std::string, std::string> env =
+        ParseKeyValueLines(ReadFileOrEmpty(dir_ + "/sandbox.env"));
     queue_url_ = env["CLOUDOPTIM_QUEUE_URL"];
     ASSERT_FALSE(queue_url_.empty()) << ReadFileOrEmpty(dir_ + "/sandbox.env");
     aws::Environment aws_env = {{"HOME", dir_}};

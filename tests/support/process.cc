@@ -223,4 +223,15 @@ std::string ReadFileOrEmpty(const std::string& path) {
   return ss.str();
 }
 
+std::map<std::string, std::string> ParseKeyValueLines(const std::string& text) {
+  std::map<std::string, std::string> values;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    size_t equals = line.find('=');
+    if (equals == std::string::npos || line.find(' ') < equals) continue;
+    values[line.substr(0, equals)] = line.substr(equals + 1);
+  }
+  return values;
+}
+
 }  // namespace cloudoptim::testing

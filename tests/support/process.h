@@ -60,5 +60,7 @@ bool WaitForPort(int port, std::chrono::milliseconds timeout);
 // A fresh directory under $TMPDIR (or /tmp), removed by the caller if it wishes.
 std::string MakeTempDirectory(const std::string& prefix);
 std::string ReadFileOrEmpty(const std::string& path);
+// The `key=value` lines of a text (the demo's ready block, sandbox.env); other lines skipped.
+std::map<std::string, std::string> ParseKeyValueLines(const std::string& text);
 
 }  // namespace cloudoptim::testing
