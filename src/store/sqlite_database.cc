@@ -1,9 +1,14 @@
 #include "store/sqlite_database.h"
 
+#include <algorithm>
 #include <string>
+#include <thread>
 
 namespace cloudoptim::store {
 namespace {
+
+// The longest pause between two attempts to take a lock SQLite refused at once.
+constexpr std::chrono::milliseconds kMaxBusyPause{100};
 
 // Maps SQLite's extended result codes onto the canonical codes of SqlDatabase's contract.
 ErrorCode CodeFor(int extended_code) {
@@ -50,8 +55,20 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
   // WAL: readers do not block the writer; NORMAL sync is durable across process crashes
   // (only an OS crash may lose the last transactions), which suits a journal that is replayed.
   // The first statement also reads the header, so a file that is not a database fails here.
-  Status setup =
-      db->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  // Switching a fresh file to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at
+  // once (without the busy handler) to a connection that loses that race: several processes
+  // opening a new database together. Retried within the busy timeout, like any other lock.
+  const auto deadline = std::chrono::steady_clock::now() + options.busy_timeout;
+  Status setup;
+  for (std::chrono::milliseconds pause{5};; pause = std::min(pause * 2, kMaxBusyPause)) {
+    setup = db->ExecScript(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    if (setup || (sqlite3_extended_errcode(raw) & 0xff) != SQLITE_BUSY ||
+        std::chrono::steady_clock::now() + pause > deadline) {
+      break;
+    }
+    std::this_thread::sleep_for(pause);
+  }
   if (!setup) return std::unexpected(Annotate(setup.error(), "sqlite: opening \"" + path + "\""));
   return db;
 }
