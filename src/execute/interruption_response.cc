@@ -98,25 +98,26 @@ namespace {
 
 // Runs `action` as step `index` of the plan unless the journal says it is done already (then
 // its stored result is returned and nothing runs). An action error leaves the entry started,
-// so the retried event starts it again; `final_failure` errors are marked failed instead and
-// returned as a value "failed: ..." (the caller continues without them).
+// so the retried event starts it again. With a `final_failure` note, errors are marked failed
+// instead and returned as a value, the note followed by the error (the caller continues
+// without the step); a step that failed before returns its stored error the same way.
 Result<std::string> RunStep(store::JournalStore& journal, const std::string& tenant,
                             const store::IntentRequest& intent,
                             const std::function<Result<std::string>()>& action,
-                            bool failure_is_final = false) {
+                            std::string_view final_failure = "") {
   CO_ASSIGN_OR_RETURN(store::IntentOutcome recorded, journal.RecordIntent(tenant, intent));
   const store::JournalEntry& entry = recorded.entry;
   if (entry.state == store::ActionState::kDone) return entry.result;
   if (entry.state == store::ActionState::kFailed ||
       entry.state == store::ActionState::kRolledBack) {
-    return "failed earlier: " + entry.result;
+    return (final_failure.empty() ? "failed earlier: " : std::string(final_failure)) + entry.result;
   }
   CO_RETURN_IF_ERROR(journal.MarkStarted(tenant, entry.id));
   Result<std::string> result = action();
   if (!result) {
-    if (!failure_is_final) return std::unexpected(result.error());
+    if (final_failure.empty()) return std::unexpected(result.error());
     CO_RETURN_IF_ERROR(journal.MarkFailed(tenant, entry.id, result.error().ToString()));
-    return "failed: " + result.error().ToString();
+    return std::string(final_failure) + result.error().ToString();
   }
   CO_RETURN_IF_ERROR(journal.MarkDone(tenant, entry.id, *result));
   return *result;
@@ -222,15 +223,9 @@ Status InterruptionResponder::Replace(InterruptionCase& context) {
                    launched.availability_zone + " " +
                    std::string(CapacityTypeName(request.capacity));
           },
-          /*failure_is_final=*/true));
-  // Launch failures never hold up the drain: the pods must leave the node either way, and
-  // the provisioning loop replaces capacity that is still missing.
-  for (std::string_view failed : {"failed earlier: ", "failed: "}) {
-    if (result.starts_with(failed)) {
-      result = "no replacement: " + result.substr(failed.size());
-      break;
-    }
-  }
+          // Launch failures never hold up the drain: the pods must leave the node either
+          // way, and the provisioning loop replaces capacity that is still missing.
+          /*final_failure=*/"no replacement: "));
   if (ran) Audit(context, "instance.launch", result);
   context.done.push_back(result);
   return Ok();
