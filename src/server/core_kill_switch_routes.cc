@@ -45,14 +45,7 @@ void AuditEveryTenant(CoreContext& ctx, const Principal& principal,
   const std::string action =
       kill_switch.engaged ? "service.kill-switch.engage" : "service.kill-switch.release";
   for (const store::Tenant& tenant : *tenants) {
-    store::AuditEntry entry{.actor = principal.Actor(),
-                            .action = action,
-                            .target = "service/kill-switch",
-                            .reason = kill_switch.reason,
-                            .at = kill_switch.changed};
-    if (!ctx.store.audit().AppendAudit(tenant.id, entry)) {
-      ctx.metrics.Increment("cloudoptim_audit_failures_total");
-    }
+    AuditTenant(ctx, tenant.id, principal, action, "service/kill-switch", kill_switch.reason);
   }
 }
 

@@ -52,12 +52,17 @@ Result<store::Cluster> OwnCluster(CoreContext& context, const std::string& tenan
 
 void Audit(CoreContext& context, const Principal& principal, const std::string& action,
            const std::string& target, const std::string& reason) {
+  AuditTenant(context, principal.tenant_id, principal, action, target, reason);
+}
+
+void AuditTenant(CoreContext& context, const std::string& tenant_id, const Principal& principal,
+                 const std::string& action, const std::string& target, const std::string& reason) {
   store::AuditEntry entry{.actor = principal.Actor(),
                           .action = action,
                           .target = target,
                           .reason = reason,
                           .at = context.clock.Now()};
-  if (!context.store.audit().AppendAudit(principal.tenant_id, entry)) {
+  if (!context.store.audit().AppendAudit(tenant_id, entry)) {
     context.metrics.Increment("cloudoptim_audit_failures_total");
   }
 }

@@ -45,6 +45,9 @@ Result<store::Cluster> OwnCluster(CoreContext& context, const std::string& tenan
 // they are counted in cloudoptim_audit_failures_total.
 void Audit(CoreContext& context, const Principal& principal, const std::string& action,
            const std::string& target, const std::string& reason);
+// The same in `tenant_id`'s log (the service operator acting on what every tenant sees).
+void AuditTenant(CoreContext& context, const std::string& tenant_id, const Principal& principal,
+                 const std::string& action, const std::string& target, const std::string& reason);
 
 Json ClusterJson(const store::Cluster& cluster);
 Json SettingsJson(const store::ClusterSettings& settings);
