@@ -1,12 +1,13 @@
 #include "cli/sandbox_support.h"
 
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 #include <string_view>
 
 #include "cloudsim/aws_endpoint.h"
+#include "common/file_replace.h"
 #include "sandbox/scenario.h"
 
 namespace cloudoptim::cli {
@@ -56,20 +57,15 @@ std::string RandomToken() {
 Status WriteSandboxEnv(const std::string& path, const AwsEndpoint& endpoint,
                        const std::string& region) {
   // Renamed into place once complete: a reader that waits for the file never sees half of it.
-  const std::string partial = path + ".partial";
-  std::ofstream out(partial, std::ios::trunc);
-  if (!out) return Unavailable("sandbox.env: cannot write " + partial);
+  std::ostringstream out;
   out << "AWS_ENDPOINT_URL=" << endpoint.url() << "\n"
       << "CLOUDOPTIM_QUEUE_URL=" << endpoint.QueueUrl() << "\n"
       << "AWS_REGION=" << region << "\n"
       << "AWS_DEFAULT_REGION=" << region << "\n"  // what AWS CLI v1 reads
       << "AWS_ACCESS_KEY_ID=AKIDEXAMPLE\n"
       << "AWS_SECRET_ACCESS_KEY=sandbox-secret\n";
-  out.close();
-  if (!out) return Unavailable("sandbox.env: cannot write " + partial);
-  std::error_code error;
-  std::filesystem::rename(partial, path, error);
-  if (error) return Unavailable("sandbox.env: cannot write " + path + ": " + error.message());
+  Status written = ReplaceFileContents(path, out.str());
+  if (!written) return Unavailable("sandbox.env: " + written.error().message);
   return Ok();
 }
 

@@ -1,14 +1,8 @@
 #include "sandbox/kubeconfig_writer.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-
 #include <yaml-cpp/yaml.h>
 
+#include "common/file_replace.h"
 #include "sandbox/base64.h"
 
 namespace cloudoptim::sandbox {
@@ -52,21 +46,9 @@ Status WriteKubeconfig(const std::string& path, const std::string& server_url,
                        const std::string& ca_pem, const std::vector<KubeconfigUser>& users) {
   if (users.empty()) return InvalidArgument("kubeconfig needs at least one user");
   // Written beside the target and renamed over it: whoever waits for the file to appear (a
-  // test, a script polling for it) never reads a half-written one.
-  const std::string partial = path + ".partial";
-  {
-    std::ofstream file(partial, std::ios::trunc);
-    if (!file) {
-      return InvalidArgument("cannot write kubeconfig " + path + ": " + std::strerror(errno));
-    }
-    ::chmod(partial.c_str(), 0600);
-    file << RenderKubeconfig(server_url, ca_pem, users);
-    file.close();
-    if (!file) return InvalidArgument("cannot write kubeconfig " + partial);
-  }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) {
-    return InvalidArgument("cannot write kubeconfig " + path + ": " + std::strerror(errno));
-  }
+  // test, a script polling for it) never reads a half-written one. Only its owner reads it.
+  Status written = ReplaceFileContents(path, RenderKubeconfig(server_url, ca_pem, users), 0600);
+  if (!written) return InvalidArgument("kubeconfig: " + written.error().message);
   return Ok();
 }
 
