@@ -1,9 +1,11 @@
 #include "engines/bin_packer.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -12,6 +14,7 @@
 #include "engines/bin_index.h"
 #include "engines/config_lp_guide.h"
 #include "engines/lp_type_assignment.h"
+#include "engines/repack_search.h"
 #include "scheduling/node_constraints.h"
 
 namespace cloudoptim {
@@ -55,6 +58,14 @@ constexpr int32_t kConfigLpIterations = 30;
 constexpr int64_t kConfigLpKnapsackNodes = 2000;
 constexpr double kMergeUtilization = 0.75;
 constexpr size_t kMaxMergeCandidates = 24;
+// The improvement pass (RepackPass): passes over the nodes at most (the search budget,
+// PackingOptions::search_steps_per_pod, usually ends it first), pods per neighbourhood,
+// partners per node.
+constexpr int kMaxRepackPasses = 16;
+constexpr size_t kMaxRepackPods = 32;
+constexpr size_t kRepackWastePartners = 3;
+constexpr size_t kRepackLeanPartners = 3;
+constexpr size_t kRepackTriplePartners = 4;
 
 struct Ranked {
   const LaunchType* type = nullptr;
@@ -71,6 +82,7 @@ struct Bin {
   CapacityType capacity = CapacityType::kOnDemand;
   std::vector<size_t> pods;
   bool emptied = false;
+  int64_t version = 0;  // changes whenever the improvement pass replaces the node
 };
 
 double Share(int64_t part, int64_t whole) {
@@ -96,6 +108,12 @@ class Packer {
         shared_lp_types_(lp_types) {}
 
   PackingPlan Run() {
+    Pack();
+    return Finish();
+  }
+
+  // Places every pod (new nodes as needed) and tidies up; Finish() then closes the nodes.
+  void Pack() {
     existing_count_ = static_cast<NodeId>(state_.NodeCount());
     IndexTypes();
     for (const Pod* pod : pods_) prepared_.push_back(state_.Prepare(*pod));
@@ -117,7 +135,38 @@ class Packer {
       EmptyLeastFilledBins();
       MergePairs();
     }
-    return Finish();
+  }
+
+  // What Finish() would cost, to choose which attempt to improve: unschedulable pods, the
+  // price of every node shrunk to its cheapest holder, the number of nodes.
+  std::tuple<size_t, Money, size_t> Estimate() {
+    Money hourly;
+    size_t nodes = 0;
+    for (const Bin& bin : bins_) {
+      if (bin.emptied) continue;
+      hourly += ClosingPrice(bin);
+      ++nodes;
+    }
+    return {unschedulable_.size(), hourly, nodes};
+  }
+
+  // The improvement pass (see "Why repack" below).
+  void Improve() {
+    budget_ = options_.search_steps_per_pod * static_cast<int64_t>(prepared_.size());
+    for (const Ranked& r : ranking_) {
+      const Resources& a = r.type->allocatable;
+      auto per = [&](int64_t amount) { return amount > 0 ? r.hourly.usd() / double(amount) : 0.0; };
+      unit_prices_[r.capacity == CapacityType::kSpot ? 1 : 0].push_back(
+          {per(a.cpu_millis), per(a.memory_bytes), per(a.pods)});
+    }
+    scores_.assign(bins_.size(), BinScore{});
+    for (size_t b = 0; b < bins_.size(); ++b) Rescore(b);
+    // Pairs first (they find most moves for little work), triples with what is left.
+    for (int pass = 0; pass < kMaxRepackPasses && budget_ > 0; ++pass) {
+      bool improved = RepackPass(2);
+      if (budget_ > 0) improved |= RepackPass(3);
+      if (!improved) break;
+    }
   }
 
  private:
@@ -718,6 +767,224 @@ class Packer {
     return true;
   }
 
+  // Why repack. The packing above decides each pod once, and emptying and pairwise merging
+  // only take nodes away; the cheapest plans (the configuration LP's, and CBC's optima on small
+  // instances) differ from ours in the mix of types, a few nodes at a time. So this pass takes
+  // the nodes that cost most over what their pods are worth (price against the pods' cost at
+  // the cheapest rate for their shape) and solves a small neighbourhood of each exactly
+  // (CheaperRepacking): the node alone on up to two nodes, with one partner on up to two, with
+  // two partners on up to three. Partners are the other most wasteful nodes and the nodes whose
+  // pods lean the other way (CPU against memory), since those pair up on a general-purpose
+  // type. A move replaces nodes only when every pod passes the simulator on the new ones (and
+  // spot nodes keep enough flexible types), so constraints still hold. The work is bounded per
+  // pod, so the plan does not depend on the machine's speed.
+  bool RepackPass(size_t group_size) {
+    std::map<std::pair<std::string, CapacityType>, std::vector<size_t>> groups;
+    for (size_t b = 0; b < bins_.size(); ++b) {
+      if (!bins_[b].emptied) groups[{bins_[b].zone, bins_[b].capacity}].push_back(b);
+    }
+    bool improved = false;
+    for (auto& [group, by_waste] : groups) {
+      std::stable_sort(by_waste.begin(), by_waste.end(),
+                       [&](size_t a, size_t b) { return scores_[a].waste > scores_[b].waste; });
+      std::vector<size_t> by_lean = by_waste;
+      std::stable_sort(by_lean.begin(), by_lean.end(),
+                       [&](size_t a, size_t b) { return scores_[a].lean < scores_[b].lean; });
+      budget_ -= static_cast<int64_t>(by_waste.size());  // the pass's own bookkeeping
+      for (size_t seed : by_waste) {
+        if (budget_ <= 0) return improved;
+        if (bins_[seed].emptied) continue;
+        std::vector<size_t> partners = Partners(seed, scores_[seed].lean, by_waste, by_lean);
+        improved |= RepackAround(seed, partners, group_size);
+      }
+    }
+    return improved;
+  }
+
+  // A node's price shrunk to its cheapest holder, the share of that price its pods are not
+  // worth at the cheapest rate for their shape, and which way its pods lean (CPU > 0 > memory).
+  void Rescore(size_t b) {
+    const Bin& bin = bins_[b];
+    if (bin.emptied) {
+      scores_[b] = BinScore{};
+      return;
+    }
+    Resources used = state_.Requested(bin.id);
+    BinScore& score = scores_[b];
+    score.closing = ClosingPrice(bin);
+    double price = std::max(score.closing.usd(), 1e-9);
+    score.waste = (price - FractionalCost(used, bin.capacity)) / price;
+    double cpu = Share(used.cpu_millis, demand_.cpu_millis);
+    double memory = Share(used.memory_bytes, demand_.memory_bytes);
+    score.lean = cpu + memory > 0 ? (cpu - memory) / (cpu + memory) : 0.0;
+  }
+
+  bool RepackAround(size_t seed, const std::vector<size_t>& partners, size_t group_size) {
+    if (group_size == 2) {
+      if (TryRepack({seed}, 2)) return true;
+      for (size_t p : partners) {
+        if (TryRepack({seed, p}, 2)) return true;
+      }
+      return false;
+    }
+    size_t triples = std::min(partners.size(), kRepackTriplePartners);
+    for (size_t x = 0; x < triples; ++x) {
+      for (size_t y = x + 1; y < triples; ++y) {
+        if (TryRepack({seed, partners[x], partners[y]}, 3)) return true;
+      }
+    }
+    return false;
+  }
+
+  // The most wasteful other nodes, then those leaning most the other way.
+  std::vector<size_t> Partners(size_t seed, double seed_lean, const std::vector<size_t>& by_waste,
+                               const std::vector<size_t>& by_lean) const {
+    std::vector<size_t> partners;
+    auto take = [&](size_t b, size_t until) {
+      if (partners.size() >= until || b == seed || bins_[b].emptied) return;
+      if (std::find(partners.begin(), partners.end(), b) == partners.end()) partners.push_back(b);
+    };
+    for (size_t k = 0; k < by_waste.size() && partners.size() < kRepackWastePartners; ++k) {
+      take(by_waste[k], kRepackWastePartners);
+    }
+    size_t until = kRepackWastePartners + kRepackLeanPartners;
+    for (size_t k = 0; k < by_lean.size() && partners.size() < until; ++k) {
+      take(seed_lean >= 0 ? by_lean[k] : by_lean[by_lean.size() - 1 - k], until);
+    }
+    return partners;
+  }
+
+  // What `used` costs at the cheapest rate any type offers for its shape (a fraction of a
+  // node): the part of a node's price its pods are worth.
+  double FractionalCost(const Resources& used, CapacityType capacity) const {
+    double best = std::numeric_limits<double>::max();
+    for (const std::array<double, 3>& unit :
+         unit_prices_[capacity == CapacityType::kSpot ? 1 : 0]) {
+      best = std::min(best, std::max({static_cast<double>(used.cpu_millis) * unit[0],
+                                      static_cast<double>(used.memory_bytes) * unit[1],
+                                      static_cast<double>(used.pods) * unit[2]}));
+    }
+    return best == std::numeric_limits<double>::max() ? 0.0 : best;
+  }
+
+  struct RepackTypes {
+    std::vector<const LaunchType*> types;
+    std::vector<RepackType> priced;  // the same types with their price in the zone
+  };
+
+  // The non-dominated types that every pod of the bins may run on, in their zone, cheapest
+  // first; cached by zone, capacity type and the pods' placement classes.
+  const RepackTypes& TypesFor(const std::vector<size_t>& group) {
+    const Bin& first = bins_[group.front()];
+    std::map<int32_t, size_t> classes;  // placement class -> a pod of it
+    for (size_t b : group) {
+      for (size_t i : bins_[b].pods) classes.try_emplace(prepared_[i].placement_class, i);
+    }
+    std::vector<int32_t> key_classes;
+    for (const auto& [c, pod] : classes) key_classes.push_back(c);
+    auto key = std::make_tuple(ZoneIndex(first.zone), first.capacity, key_classes);
+    auto cached = repack_types_.find(key);
+    if (cached != repack_types_.end()) return cached->second;
+    std::vector<std::pair<Money, const LaunchType*>> found;
+    for (size_t e : efficient_) {
+      const Ranked& r = ranking_[e];
+      if (r.capacity != first.capacity) continue;
+      Money hourly = r.type->Hourly(first.capacity, first.zone);
+      if (hourly.IsZero()) continue;
+      bool all = std::all_of(classes.begin(), classes.end(), [&](const auto& c) {
+        return Compatible(prepared_[c.second], *r.type, first.zone, first.capacity);
+      });
+      if (all) found.push_back({hourly, r.type});
+    }
+    std::stable_sort(found.begin(), found.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    RepackTypes entry;
+    for (const auto& [hourly, t] : found) {
+      entry.types.push_back(t);
+      entry.priced.push_back({t->allocatable, hourly});
+    }
+    return repack_types_.emplace(key, std::move(entry)).first->second;
+  }
+
+  bool TryRepack(const std::vector<size_t>& group, int32_t max_nodes) {
+    std::vector<size_t> pods;
+    Money current;
+    for (size_t b : group) {
+      pods.insert(pods.end(), bins_[b].pods.begin(), bins_[b].pods.end());
+      current += scores_[b].closing;
+    }
+    if (pods.empty() || pods.size() > kMaxRepackPods) return false;
+    // A neighbourhood whose nodes are unchanged since it last failed fails again.
+    std::vector<std::pair<size_t, int64_t>> key;
+    for (size_t b : group) key.push_back({b, bins_[b].version});
+    std::sort(key.begin(), key.end());
+    if (failed_.contains(key)) return false;
+    std::vector<Resources> requests;
+    for (size_t i : pods) requests.push_back(prepared_[i].requests);
+    const RepackTypes& types = TypesFor(group);
+    std::optional<Repacking> better =
+        CheaperRepacking(requests, types.priced, current, max_nodes, budget_);
+    bool ok = better && ApplyRepacking(group, pods, types.types, *better);
+    if (!ok && budget_ > 0) failed_.insert(std::move(key));
+    return ok;
+  }
+
+  // Replaces the group's nodes by the repacking's, when every pod passes the simulator there;
+  // otherwise leaves everything as it was.
+  bool ApplyRepacking(const std::vector<size_t>& group, const std::vector<size_t>& pods,
+                      const std::vector<const LaunchType*>& types, const Repacking& repacking) {
+    const std::string zone = bins_[group.front()].zone;
+    const CapacityType capacity = bins_[group.front()].capacity;
+    for (size_t b : group) {
+      SetBinRemoved(bins_[b], true);
+      index_.Remove(static_cast<int32_t>(b));
+    }
+    std::vector<Bin> made;
+    bool ok = true;
+    for (const RepackedNode& n : repacking.nodes) {
+      std::string name = options_.node_name_prefix + std::to_string(next_name_++);
+      NodeId id = state_.AddNode(launch_.TemplateNode(*types[n.type], zone, capacity, name));
+      made.push_back(Bin{id, types[n.type], zone, capacity, {}, false, ++last_version_});
+      for (int32_t k : n.pods) {
+        ok = ok && state_.Fits(prepared_[pods[k]], id) == FitFailure::kNone;
+        if (!ok) break;
+        state_.Bind(prepared_[pods[k]], id);
+        made.back().pods.push_back(pods[k]);
+      }
+      if (!ok) break;
+    }
+    size_t min_flexible = static_cast<size_t>(std::max(options_.min_flexible_types, 0));
+    for (size_t m = 0; ok && capacity == CapacityType::kSpot && m < made.size(); ++m) {
+      ok = Holders(made[m], capacity, min_flexible).size() >= min_flexible;
+    }
+    if (!ok) {
+      for (const Bin& m : made) SetBinRemoved(m, true);
+      for (size_t b : group) {
+        SetBinRemoved(bins_[b], false);
+        Reindex(b);
+      }
+      return false;
+    }
+    for (size_t k = 0; k < std::max(made.size(), group.size()); ++k) {
+      if (k >= made.size()) {
+        bins_[group[k]].pods.clear();
+        bins_[group[k]].emptied = true;
+        scores_[group[k]] = BinScore{};
+        continue;
+      }
+      size_t slot = k < group.size() ? group[k] : bins_.size();
+      if (slot == bins_.size()) {
+        bins_.push_back(made[k]);
+        scores_.push_back(BinScore{});
+      } else {
+        bins_[slot] = made[k];
+      }
+      Rescore(slot);
+      Reindex(slot);
+    }
+    return true;
+  }
+
   // Takes a bin's node (and its pods) out of the simulation, or puts them back.
   void SetBinRemoved(const Bin& bin, bool removed) {
     if (removed) {
@@ -789,6 +1056,7 @@ class Packer {
     return node;
   }
 
+ public:
   PackingPlan Finish() {
     PackingPlan plan;
     for (Bin& bin : bins_) {
@@ -805,6 +1073,7 @@ class Packer {
     return plan;
   }
 
+ private:
   ClusterState& state_;
   const LaunchCatalog& launch_;
   const std::vector<const Pod*>& pods_;
@@ -830,6 +1099,17 @@ class Packer {
   std::vector<std::pair<size_t, NodeId>> on_existing_;
   std::vector<std::pair<size_t, FitFailure>> unschedulable_;
   int64_t next_name_ = 0;
+  int64_t budget_ = 0;  // the improvement pass's search steps left
+  struct BinScore {
+    Money closing;
+    double waste = 0, lean = 0;
+  };
+  std::vector<BinScore> scores_;  // per bin (Rescore)
+  // Per capacity type (on-demand, spot), every ranked type's price per millicore, byte, slot.
+  std::array<std::vector<std::array<double, 3>>, 2> unit_prices_;
+  int64_t last_version_ = 0;
+  std::set<std::vector<std::pair<size_t, int64_t>>> failed_;  // (bin, version) neighbourhoods
+  std::map<std::tuple<int32_t, CapacityType, std::vector<int32_t>>, RepackTypes> repack_types_;
 };
 
 // Fewer unschedulable pods first, then cost; plans within 0.1% of each other's cost count as
@@ -872,17 +1152,41 @@ PackingPlan PackPods(ClusterState& state, const LaunchCatalog& launch,
     attempts.push_back({PackingStrategy::kConfigLpGuided, LpSizing::kWholeNodes});
   }
   if (attempts.empty()) return Packer(state, launch, pods, options, options.strategy).Run();
-  // Every attempt packs a copy of the state; the cheapest plan (and its state) is kept.
-  std::optional<ClusterState> best_state;
-  PackingPlan best;
+  // Every attempt packs a copy of the state. The one that promises the cheapest plan is
+  // improved (the pass costs more than an attempt, so only one gets it) and then compared with
+  // the first-fit-decreasing baseline, so the result is never worse than the baseline.
+  struct Run {
+    std::unique_ptr<ClusterState> state;
+    std::unique_ptr<Packer> packer;
+  };
+  std::vector<Run> runs;
   std::vector<int32_t> lp_types;
+  std::optional<size_t> chosen;
+  std::tuple<size_t, Money, size_t> chosen_estimate;
   for (const auto& [strategy, sizing] : attempts) {
-    ClusterState candidate_state = state.Clone();
-    PackingPlan candidate =
-        Packer(candidate_state, launch, pods, options, strategy, sizing, &lp_types).Run();
-    if (!best_state || Better(candidate, best)) {
-      best = std::move(candidate);
-      best_state = std::move(candidate_state);
+    Run run{std::make_unique<ClusterState>(state.Clone()), nullptr};
+    run.packer =
+        std::make_unique<Packer>(*run.state, launch, pods, options, strategy, sizing, &lp_types);
+    run.packer->Pack();
+    std::tuple<size_t, Money, size_t> estimate = run.packer->Estimate();
+    if (strategy != PackingStrategy::kFirstFitDecreasing &&
+        (!chosen || estimate < chosen_estimate)) {
+      chosen = runs.size();
+      chosen_estimate = estimate;
+    }
+    runs.push_back(std::move(run));
+  }
+  if (options.strategy == PackingStrategy::kPortfolio && options.search_steps_per_pod > 0) {
+    runs[*chosen].packer->Improve();
+  }
+  PackingPlan best = runs[*chosen].packer->Finish();
+  ClusterState* best_state = runs[*chosen].state.get();
+  for (size_t r = 0; r < runs.size(); ++r) {
+    if (r == *chosen || attempts[r].first != PackingStrategy::kFirstFitDecreasing) continue;
+    PackingPlan baseline = runs[r].packer->Finish();
+    if (Better(baseline, best)) {
+      best = std::move(baseline);
+      best_state = runs[r].state.get();
     }
   }
   state = std::move(*best_state);

@@ -53,6 +53,9 @@ struct PackingPlan {
   int32_t spot_fallbacks = 0;  // spot nodes turned on-demand for lack of diversified pools
 };
 
+inline constexpr int64_t kDefaultSearchStepsPerPod = 200;
+inline constexpr int64_t kThoroughSearchStepsPerPod = 4000;
+
 struct PackingOptions {
   PackingStrategy strategy = PackingStrategy::kPortfolio;
   bool use_existing_nodes = true;
@@ -63,6 +66,11 @@ struct PackingOptions {
   // Hostname spread counts an empty node as a domain, since the plan can always add one
   // (as Karpenter does). Off for consolidation, which only uses existing nodes.
   bool new_hostname_domain = true;
+  // kPortfolio only: after packing, a local search repacks groups of one to three nodes
+  // more cheaply (RepackPass in bin_packer.cc) for at most this many search steps per pod;
+  // 0 turns it off. The default costs a few milliseconds per 1,000 pods; plans made off the
+  // provisioning path can afford kThoroughSearchStepsPerPod (bench/RESULTS.md has both).
+  int64_t search_steps_per_pod = kDefaultSearchStepsPerPod;
 };
 
 // Leaves `state` with the plan applied: new nodes added and every placed pod bound.

@@ -67,13 +67,15 @@ std::vector<Resources> RandomRequests(uint32_t seed, int count) {
 }
 
 PackingPlan Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods,
-                 PackingStrategy strategy) {
+                 PackingStrategy strategy,
+                 int64_t search_steps_per_pod = kDefaultSearchStepsPerPod) {
   std::vector<const Pod*> pointers;
   for (const Pod& p : pods) pointers.push_back(&p);
   ClusterState state;
   PackingOptions options;
   options.strategy = strategy;
   options.use_existing_nodes = false;
+  options.search_steps_per_pod = search_steps_per_pod;
   return PackPods(state, launch, pointers, options);
 }
 
@@ -144,6 +146,46 @@ TEST(BinPackerTest, SmallInstancesAreAtOrNearTheExactOptimum) {
     if (ours.micros() <= exact->hourly.micros() + 10) ++optimal;
   }
   EXPECT_GE(optimal, 2);
+}
+
+// The search only takes moves that make the plan cheaper, in the same order whatever its
+// budget, so more search never costs more; and it does find cheaper plans on mixed batches.
+TEST(BinPackerTest, MoreSearchNeverCostsMoreAndFindsCheaperPlans) {
+  Policy policy;
+  LaunchCatalog launch =
+      LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+  int cheaper = 0;
+  for (uint32_t seed = 1; seed <= 4; ++seed) {
+    std::vector<Pod> pods = MakePods(RandomRequests(seed, 150));
+    Money off = Pack(launch, pods, PackingStrategy::kPortfolio, 0).hourly_cost;
+    Money fast = Pack(launch, pods, PackingStrategy::kPortfolio).hourly_cost;
+    Money thorough =
+        Pack(launch, pods, PackingStrategy::kPortfolio, kThoroughSearchStepsPerPod).hourly_cost;
+    EXPECT_LE(fast, off) << "seed " << seed;
+    EXPECT_LE(thorough, fast) << "seed " << seed;
+    if (thorough < off) ++cheaper;
+  }
+  EXPECT_GE(cheaper, 3);
+}
+
+// Pods that repel each other per host stay one per node however much cheaper sharing would
+// be: every move of the search is checked by the simulator.
+TEST(BinPackerTest, SearchKeepsHostnameAntiAffinity) {
+  LaunchCatalog launch = SixFamilies();
+  std::vector<Pod> pods = MakePods(RandomRequests(3, 40));
+  LabelSelector guards = LabelSelector::FromMatchLabels(Labels{{"app", "guard"}});
+  for (size_t i = 0; i < pods.size(); i += 4) {
+    pods[i].meta.labels = Labels{{"app", "guard"}};
+    pods[i].affinity.required_pod_anti_affinity = {
+        PodAffinityTerm{guards, {}, "kubernetes.io/hostname"}};
+  }
+  PackingPlan plan = Pack(launch, pods, PackingStrategy::kPortfolio, kThoroughSearchStepsPerPod);
+  EXPECT_TRUE(plan.unschedulable.empty());
+  for (const NewNode& node : plan.new_nodes) {
+    int guards_here = 0;
+    for (size_t i : node.pods) guards_here += i % 4 == 0 ? 1 : 0;
+    EXPECT_LE(guards_here, 1) << node.type->type->name;
+  }
 }
 
 }  // namespace

@@ -60,6 +60,7 @@ ProvisioningPlan PlanProvisioning(const EngineInput& input, const LaunchCatalog&
   ClusterState state = ClusterState::FromSnapshot(input.snapshot);
   PackingOptions options;
   options.min_flexible_types = input.policy.min_flexible_instance_types;
+  options.search_steps_per_pod = input.policy.packing_search_steps_per_pod;
   PackingPlan plan = PackPods(state, launch, pointers, options);
 
   result.pods_on_existing_nodes = static_cast<int32_t>(plan.on_existing.size());

@@ -22,6 +22,7 @@ Json EncodePolicy(const Policy& p) {
           {"min_savings_percent_of_node_cost", p.min_savings_percent_of_node_cost},
           {"min_monthly_savings_usd", MoneyToUsdText(p.min_monthly_savings)},
           {"min_flexible_instance_types", p.min_flexible_instance_types},
+          {"packing_search_steps_per_pod", p.packing_search_steps_per_pod},
           {"rightsize_buffer", p.rightsize_buffer},
           {"allowed_families", p.allowed_families},
           {"excluded_families", p.excluded_families},
@@ -58,6 +59,11 @@ Policy DecodePolicy(const Json& object, const std::string& path, FieldReader& in
   }
   p.min_flexible_instance_types = static_cast<int32_t>(
       in.Int(object, "min_flexible_instance_types", path, p.min_flexible_instance_types));
+  p.packing_search_steps_per_pod =
+      in.Int(object, "packing_search_steps_per_pod", path, p.packing_search_steps_per_pod);
+  if (p.packing_search_steps_per_pod < 0 || p.packing_search_steps_per_pod > 1000000) {
+    in.Fail(Child(path, "packing_search_steps_per_pod"), "expected an integer in [0, 1000000]");
+  }
   p.rightsize_buffer = in.Number(object, "rightsize_buffer", path, p.rightsize_buffer);
   p.allowed_families = in.StringList(object, "allowed_families", path);
   p.excluded_families = in.StringList(object, "excluded_families", path);

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engines/bin_packer.h"
+
 namespace cloudoptim::server {
 namespace {
 
@@ -167,6 +169,7 @@ TEST(DecisionRequestTest, AMinimalRequestTakesThePolicyDefaults) {
   ASSERT_TRUE(d.has_value()) << d.error().ToString();
   EXPECT_EQ(d->policy.min_monthly_savings, Policy{}.min_monthly_savings);
   EXPECT_EQ(d->policy.spot_excluded_namespaces, Policy{}.spot_excluded_namespaces);
+  EXPECT_EQ(d->policy.packing_search_steps_per_pod, kDefaultSearchStepsPerPod);
   EXPECT_FALSE(d->pool_scores.has_value());
 }
 
@@ -190,6 +193,8 @@ TEST(DecisionRequestTest, ErrorsNameTheFieldPath) {
            "snapshot.now: expected an RFC 3339"},
           {R"({"snapshot":{"region":"r"},"policy":{"safety":{"min_on_demand_share":3}}})",
            "policy.safety.min_on_demand_share: expected a number in [0, 1]"},
+          {R"({"snapshot":{"region":"r"},"policy":{"packing_search_steps_per_pod":-1}})",
+           "policy.packing_search_steps_per_pod: expected an integer in [0, 1000000]"},
           {R"({"snapshot":{"region":"r"},"spot_prices":[{"instance_type":"m5.large","zone":"a","usd_per_hour":0.1}]})",
            "spot_prices[0].usd_per_hour: expected US dollars"},
           {R"({"snapshot":{"region":"r","pods":[{"meta":{"labels":{"a":1}}}]}})",
