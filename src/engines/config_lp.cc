@@ -114,7 +114,10 @@ class Knapsack {
         for (int r = 0; r < 3; ++r) {
           for (double f : {step, 1.0 / step}) {
             std::array<double, 3> trial = best;
-            trial[r] = trial[r] > 0 ? trial[r] * f : weight_[r] * CriticalRatio() * (f - 1);
+            // Multipliers stay non-negative: with a negative one the Lagrangian value is no
+            // bound on a ≤ constraint, and pricing would miss improving columns.
+            trial[r] =
+                trial[r] > 0 ? trial[r] * f : weight_[r] * CriticalRatio() * std::max(f - 1, 0.0);
             double value = LagrangianBound(trial);
             if (value < best_value) {
               best_value = value;
