@@ -190,6 +190,11 @@ Row Measure(const char* name, const LaunchCatalog& launch, const std::vector<Pri
         ++count;
         cpu += double(used.cpu_millis) / double(n.type->allocatable.cpu_millis);
         memory += double(used.memory_bytes) / double(n.type->allocatable.memory_bytes);
+        if (pods.size() < 20) {  // small snapshots: every node
+          std::printf("  node %s $%.4f holds %s of %s\n", n.type->type->name.c_str(),
+                      n.hourly.usd(), used.ToString().c_str(),
+                      n.type->allocatable.ToString().c_str());
+        }
       }
       std::printf("  strategy %d $%.3f:", static_cast<int>(strategy), plan.hourly_cost.usd());
       for (const auto& [type, t] : types) {
