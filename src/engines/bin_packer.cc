@@ -62,6 +62,8 @@ constexpr size_t kMaxMergeCandidates = 24;
 // PackingOptions::search_steps_per_pod, usually ends it first), pods per neighbourhood,
 // partners per node.
 constexpr int kMaxRepackPasses = 16;
+// From this search effort on, the two most promising attempts are searched, not one.
+constexpr int64_t kSearchTwoAttemptsStepsPerPod = 1000;
 constexpr size_t kMaxRepackPods = 32;
 constexpr size_t kRepackWastePartners = 3;
 constexpr size_t kRepackLeanPartners = 3;
@@ -791,6 +793,12 @@ class Packer {
       std::stable_sort(by_lean.begin(), by_lean.end(),
                        [&](size_t a, size_t b) { return scores_[a].lean < scores_[b].lean; });
       budget_ -= static_cast<int64_t>(by_waste.size());  // the pass's own bookkeeping
+      // A zone with one or two nodes has no triples: its nodes are re-arranged as a whole on
+      // up to one node more (two nodes may run more cheaply as three).
+      if (group_size == 3 && by_waste.size() < 3) {
+        improved |= TryRepack(by_waste, static_cast<int32_t>(by_waste.size()) + 1);
+        continue;
+      }
       for (size_t seed : by_waste) {
         if (budget_ <= 0) return improved;
         if (bins_[seed].emptied) continue;
@@ -1161,31 +1169,37 @@ PackingPlan PackPods(ClusterState& state, const LaunchCatalog& launch,
   };
   std::vector<Run> runs;
   std::vector<int32_t> lp_types;
-  std::optional<size_t> chosen;
-  std::tuple<size_t, Money, size_t> chosen_estimate;
+  std::vector<std::pair<std::tuple<size_t, Money, size_t>, size_t>> promise;  // non-FFD runs
   for (const auto& [strategy, sizing] : attempts) {
     Run run{std::make_unique<ClusterState>(state.Clone()), nullptr};
     run.packer =
         std::make_unique<Packer>(*run.state, launch, pods, options, strategy, sizing, &lp_types);
     run.packer->Pack();
-    std::tuple<size_t, Money, size_t> estimate = run.packer->Estimate();
-    if (strategy != PackingStrategy::kFirstFitDecreasing &&
-        (!chosen || estimate < chosen_estimate)) {
-      chosen = runs.size();
-      chosen_estimate = estimate;
+    if (strategy != PackingStrategy::kFirstFitDecreasing) {
+      promise.push_back({run.packer->Estimate(), runs.size()});
     }
     runs.push_back(std::move(run));
   }
-  if (options.strategy == PackingStrategy::kPortfolio && options.search_steps_per_pod > 0) {
-    runs[*chosen].packer->Improve();
+  std::stable_sort(promise.begin(), promise.end());
+  // The plan that looks best before the search is not always the best after it (a plan of
+  // mixed shapes leaves the search more to improve), so a thorough search improves two.
+  size_t improved = options.search_steps_per_pod >= kSearchTwoAttemptsStepsPerPod ? 2 : 1;
+  std::vector<size_t> finished;
+  for (size_t k = 0; k < promise.size() && k < improved; ++k) {
+    if (options.strategy == PackingStrategy::kPortfolio && options.search_steps_per_pod > 0) {
+      runs[promise[k].second].packer->Improve();
+    }
+    finished.push_back(promise[k].second);
   }
-  PackingPlan best = runs[*chosen].packer->Finish();
-  ClusterState* best_state = runs[*chosen].state.get();
   for (size_t r = 0; r < runs.size(); ++r) {
-    if (r == *chosen || attempts[r].first != PackingStrategy::kFirstFitDecreasing) continue;
-    PackingPlan baseline = runs[r].packer->Finish();
-    if (Better(baseline, best)) {
-      best = std::move(baseline);
+    if (attempts[r].first == PackingStrategy::kFirstFitDecreasing) finished.push_back(r);
+  }
+  PackingPlan best;
+  ClusterState* best_state = nullptr;
+  for (size_t r : finished) {
+    PackingPlan plan = runs[r].packer->Finish();
+    if (best_state == nullptr || Better(plan, best)) {
+      best = std::move(plan);
       best_state = runs[r].state.get();
     }
   }
