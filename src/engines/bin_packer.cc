@@ -12,7 +12,6 @@
 #include "engines/bin_index.h"
 #include "engines/config_lp_guide.h"
 #include "engines/lp_type_assignment.h"
-#include "engines/ranked_order.h"
 #include "scheduling/node_constraints.h"
 
 namespace cloudoptim {
@@ -517,10 +516,18 @@ class Packer {
                                Share(d.memory_bytes, a.memory_bytes), Share(d.pods, a.pods)});
       scored.push_back({efficient_usd_[k] * std::max(share, 1e-9), efficient_[k]});
     }
-    // The best 2 × kMaxRankedTypesTried; near-ties (within 2%): prefer more CPU, i.e. bigger
-    // nodes.
-    OrderByScoreThenSize(scored, 2 * kMaxRankedTypesTried, 0.02,
-                         [&](size_t e) { return ranking_[e].type->allocatable.cpu_millis; });
+    size_t keep = std::min<size_t>(scored.size(), 2 * kMaxRankedTypesTried);
+    std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
+    scored.resize(keep);
+    // Near-ties (within 2%): prefer more CPU, i.e. bigger nodes.
+    std::stable_sort(scored.begin(), scored.end(), [&](const auto& a, const auto& b) {
+      if (std::abs(a.first - b.first) > 0.02 * std::min(a.first, b.first)) {
+        return a.first < b.first;
+      }
+      return ranking_[a.second].type->allocatable.cpu_millis >
+             ranking_[b.second].type->allocatable.cpu_millis;
+    });
     std::vector<Ranked> ranked;
     ranked.reserve(scored.size());
     for (const auto& [score, e] : scored) {
