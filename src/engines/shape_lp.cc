@@ -109,7 +109,8 @@ std::vector<PodShape> GroupShapes(const std::vector<Resources>& pods, size_t max
 
 Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
                                      const std::vector<PriceOption>& options, ShapeLpCuts with_cuts,
-                                     const std::optional<Resources>& exact_total) {
+                                     const std::optional<Resources>& exact_total,
+                                     ShapeLpAlgorithm algorithm) {
   if (options.empty()) return InvalidArgument("no instance types to pack onto");
   const int types = static_cast<int>(options.size());
   const int shape_rows = static_cast<int>(shapes.size());
@@ -183,7 +184,12 @@ Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
   model.loadProblem(static_cast<int>(cost.size()), next_row, starts.data(), rows.data(),
                     values.data(), lower.data(), upper.data(), cost.data(), row_lower.data(),
                     row_upper.data());
-  model.dual();
+  if (algorithm == ShapeLpAlgorithm::kCrashPrimal) {
+    model.crash(1000.0, 2);  // a basis that already places most pods, for the primal simplex
+    model.primal();
+  } else {
+    model.dual();
+  }
   if (!model.isProvenOptimal()) {
     return MakeError(ErrorCode::kInternal, "Clp did not solve the shape LP (status " +
                                                std::to_string(model.status()) + ")");
