@@ -14,15 +14,25 @@ std::vector<size_t> NonDominatedIndices(const std::vector<PriceOption>& options)
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return options[a].hourly < options[b].hourly; });
+  // Whether an option is dominated does not depend on the order the kept ones are tried in;
+  // the last dominating one is tried first, since a catalogue's dominated types are mostly
+  // dominated by the same few cheap, large ones (this is called once per packing attempt).
   std::vector<size_t> kept;
+  size_t last_dominating = 0;
   for (size_t o : order) {
     const Resources& mine = options[o].allocatable;
-    bool dominated = std::any_of(kept.begin(), kept.end(), [&](size_t k) {
+    auto dominates = [&](size_t k) {
       return mine.cpu_millis <= options[k].allocatable.cpu_millis &&
              mine.memory_bytes <= options[k].allocatable.memory_bytes &&
              mine.pods <= options[k].allocatable.pods;
-    });
-    if (!dominated) kept.push_back(o);
+    };
+    if (last_dominating < kept.size() && dominates(kept[last_dominating])) continue;
+    auto it = std::find_if(kept.begin(), kept.end(), dominates);
+    if (it == kept.end()) {
+      kept.push_back(o);
+    } else {
+      last_dominating = static_cast<size_t>(it - kept.begin());
+    }
   }
   return kept;
 }
