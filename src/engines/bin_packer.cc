@@ -462,18 +462,18 @@ class Packer {
   }
 
   std::vector<std::string> ZonesByLoad(const Ranked& r) const {
-    std::vector<std::string> zones;
+    // Each zone's count is looked up once, then the zones stably sorted by it.
+    std::vector<std::pair<int, const std::string*>> counted;
     for (const LaunchZone& z : r.type->zones) {
       if (r.capacity == CapacityType::kSpot && !z.safe_spot_hourly) continue;
-      zones.push_back(z.zone);
+      auto it = bins_per_zone_.find(z.zone);
+      counted.push_back({it == bins_per_zone_.end() ? 0 : it->second, &z.zone});
     }
-    std::stable_sort(zones.begin(), zones.end(), [&](const std::string& a, const std::string& b) {
-      auto count = [&](const std::string& z) {
-        auto it = bins_per_zone_.find(z);
-        return it == bins_per_zone_.end() ? 0 : it->second;
-      };
-      return count(a) < count(b);
-    });
+    std::stable_sort(counted.begin(), counted.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> zones;
+    zones.reserve(counted.size());
+    for (const auto& [count, zone] : counted) zones.push_back(*zone);
     return zones;
   }
 
