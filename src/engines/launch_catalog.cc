@@ -57,24 +57,41 @@ LaunchCatalog LaunchCatalog::Build(const EngineInput& input) {
   const std::string& region = input.snapshot.region;
   LaunchCatalog launch = ForTypes(input.catalog, region, input.catalog.Zones(region), input.policy);
   launch.label_cache_.reset();  // types_ and zones_ change below; the cache is made after
+  // Built once per provisioning call over every type: a template node (sixteen interned
+  // labels) per type is only needed when some DaemonSet selects nodes by label; otherwise
+  // every DaemonSet lands on every new node (they carry no taints) and the overhead is the
+  // same for all. The spot estimate is read once per type, when some pool of it is safe.
+  const std::vector<Workload>& workloads = input.snapshot.workloads;
+  const bool per_type_overhead =
+      std::any_of(workloads.begin(), workloads.end(), [](const Workload& w) {
+        return w.kind == WorkloadKind::kDaemonSet &&
+               (!w.pod_template.node_selector.empty() ||
+                !w.pod_template.affinity.required_node_terms.empty());
+      });
+  const Resources same_overhead = DaemonSetOverhead(workloads, Node{});
   std::vector<LaunchType> kept;
   for (LaunchType& t : launch.types_) {
     std::vector<LaunchZone> zones;
+    std::optional<Result<Money>> spot;
     for (const std::string& zone : input.catalog.ZonesOffering(region, t.type->name)) {
       LaunchZone z{zone};
       const PoolScore* score =
           input.pool_scores ? input.pool_scores->Find(t.type->name, zone) : nullptr;
-      Result<Money> spot = input.catalog.SpotPriceEstimate(region, t.type->name);
       if (input.policy.spot_enabled && score &&
-          score->safety_score >= input.policy.safety.min_pool_safety_score && spot) {
-        z.safe_spot_hourly = *spot;
+          score->safety_score >= input.policy.safety.min_pool_safety_score) {
+        if (!spot) spot = input.catalog.SpotPriceEstimate(region, t.type->name);
+        if (*spot) z.safe_spot_hourly = **spot;
       }
       zones.push_back(std::move(z));
     }
     if (zones.empty()) continue;
     t.zones = std::move(zones);
-    Node node = launch.TemplateNode(t, t.zones.front().zone, CapacityType::kOnDemand, "template");
-    t.allocatable = (t.allocatable - DaemonSetOverhead(input.snapshot.workloads, node));
+    Resources overhead = same_overhead;
+    if (per_type_overhead) {
+      Node node = launch.TemplateNode(t, t.zones.front().zone, CapacityType::kOnDemand, "template");
+      overhead = DaemonSetOverhead(workloads, node);
+    }
+    t.allocatable = t.allocatable - overhead;
     if (t.allocatable.cpu_millis <= 0 || t.allocatable.memory_bytes <= 0 ||
         t.allocatable.pods <= 0) {
       continue;  // the DaemonSets alone would not fit

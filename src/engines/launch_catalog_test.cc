@@ -42,5 +42,41 @@ TEST(LaunchCatalogTest, CachedTemplateLabelsMatchFreshOnesAndKeepEachHostname) {
             launch.types().front().type->name);
 }
 
+Workload DaemonSet(const std::string& name, int64_t cpu_millis, const std::string& arch) {
+  Workload w;
+  w.kind = WorkloadKind::kDaemonSet;
+  w.meta.name = name;
+  Container c;
+  c.resources.requests.cpu_millis = cpu_millis;
+  w.pod_template.containers.push_back(c);
+  if (!arch.empty()) w.pod_template.node_selector.emplace(std::string(labels::kArch), arch);
+  return w;
+}
+
+// DaemonSet overhead comes off every type's allocatable; one that selects arm64 nodes only
+// off the arm64 types (Build reads labels per type only when some DaemonSet selects by them).
+TEST(LaunchCatalogTest, BuildSubtractsDaemonSetsThatLandOnEachType) {
+  Result<Catalog> catalog = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
+  ASSERT_TRUE(catalog.has_value()) << catalog.error().ToString();
+  Snapshot snapshot;
+  snapshot.region = "us-east-1";
+  Policy policy;
+  policy.allowed_families = {"m5", "m6g"};
+  auto allocatable_cpu = [&](const std::string& name) {
+    LaunchCatalog launch = LaunchCatalog::Build({snapshot, policy, *catalog, nullptr});
+    const LaunchType* t = launch.Find(name);
+    return t == nullptr ? int64_t{-1} : t->allocatable.cpu_millis;
+  };
+  const int64_t m5 = allocatable_cpu("m5.xlarge"), m6g = allocatable_cpu("m6g.xlarge");
+  ASSERT_GT(m5, 0);
+  ASSERT_GT(m6g, 0);
+  snapshot.workloads = {DaemonSet("agent", 200, "")};
+  EXPECT_EQ(allocatable_cpu("m5.xlarge"), m5 - 200);
+  EXPECT_EQ(allocatable_cpu("m6g.xlarge"), m6g - 200);
+  snapshot.workloads.push_back(DaemonSet("arm-agent", 300, "arm64"));
+  EXPECT_EQ(allocatable_cpu("m5.xlarge"), m5 - 200);
+  EXPECT_EQ(allocatable_cpu("m6g.xlarge"), m6g - 500);
+}
+
 }  // namespace
 }  // namespace cloudoptim
