@@ -189,7 +189,11 @@ class Packer {
     if (shared_lp_types_ != nullptr && !shared_lp_types_->empty()) {
       lp_type_ = *shared_lp_types_;
     } else {
-      lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes);
+      bool constrained = std::any_of(prepared_.begin(), prepared_.end(), [](const PreparedPod& p) {
+        return !p.pod->topology_spread.empty() || !p.pod->affinity.required_pod_affinity.empty() ||
+               !p.pod->affinity.required_pod_anti_affinity.empty();
+      });
+      lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes, constrained);
       if (shared_lp_types_ != nullptr) *shared_lp_types_ = lp_type_;
     }
     SizeLpGroups();

@@ -128,7 +128,7 @@ std::vector<size_t> CandidateOptionIndices(const std::vector<PodShape>& shapes,
 
 std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
                                           const std::vector<PriceOption>& options,
-                                          size_t max_shapes) {
+                                          size_t max_shapes, bool constrained) {
   std::vector<int32_t> type_of(pods.size(), -1);
   std::vector<int32_t> shape_of;
   std::vector<PodShape> shapes = GroupShapes(pods, max_shapes, &shape_of, ShapeRounding::kMean);
@@ -138,13 +138,14 @@ std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
   // Why two ways to solve the LP. The LP is degenerate: many vertices share its optimum, and
   // which one Clp returns moves a plan by a few percent either way. Its solve is a fixed cost
   // of 20-30 ms with up to 120 shapes, which dominated batches of 100-500 pods. A crash basis
-  // and the primal simplex need 1.5-3x fewer iterations. On 78 generated and Karpenter-mix
-  // batches of 31-999 pods their plans cost 0.16% less in total than the dual simplex's (31
-  // cheaper, 21 dearer); from 1,000 pods on the dual simplex's vertices packed cheaper
-  // (Karpenter mix of 1,000-20,000 pods: 0.1-3.8%), and below 31 pods the LP takes well under
-  // a millisecond. So the crash start is used only between those sizes.
+  // and the primal simplex need 1.5-3x fewer iterations. On 78 batches of 31-999 plain pods
+  // (generated clusters, Karpenter mix) their plans cost 0.16% less in total than the dual
+  // simplex's (31 cheaper, 21 dearer); on 22 batches of the constrained Karpenter mix (spread,
+  // affinity) 0.4-0.8% more, and from 1,000 pods on the dual simplex's vertices packed cheaper
+  // (0.1-3.8%); below 31 pods the LP takes well under a millisecond. So the crash start is
+  // used only for unconstrained batches between those sizes.
   ShapeLpAlgorithm algorithm =
-      pods.size() >= kMinPodsForCrashStart && pods.size() <= kMaxPodsForCrashStart
+      !constrained && pods.size() >= kMinPodsForCrashStart && pods.size() <= kMaxPodsForCrashStart
           ? ShapeLpAlgorithm::kCrashPrimal
           : ShapeLpAlgorithm::kDual;
   Result<ShapeLpSolution> lp =
