@@ -220,6 +220,10 @@ class Packer {
       for (size_t kept : NonDominatedIndices(options)) efficient_.push_back(index[kept]);
     }
     std::sort(efficient_.begin(), efficient_.end());
+    for (size_t e : efficient_) {  // contiguous copies for RankingFor's scan
+      efficient_allocatable_.push_back(ranking_[e].type->allocatable);
+      efficient_usd_.push_back(ranking_[e].hourly.usd());
+    }
   }
 
   // The LP-guided packing: the shape LP says which type each pod should run on (pods of
@@ -236,7 +240,11 @@ class Packer {
     if (shared_lp_types_ != nullptr && !shared_lp_types_->empty()) {
       lp_type_ = *shared_lp_types_;
     } else {
-      lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes);
+      bool constrained = std::any_of(prepared_.begin(), prepared_.end(), [](const PreparedPod& p) {
+        return !p.pod->topology_spread.empty() || !p.pod->affinity.required_pod_affinity.empty() ||
+               !p.pod->affinity.required_pod_anti_affinity.empty();
+      });
+      lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes, constrained);
       if (shared_lp_types_ != nullptr) *shared_lp_types_ = lp_type_;
     }
     SizeLpGroups();
@@ -509,18 +517,18 @@ class Packer {
   }
 
   std::vector<std::string> ZonesByLoad(const Ranked& r) const {
-    std::vector<std::string> zones;
+    // Each zone's count is looked up once, then the zones stably sorted by it.
+    std::vector<std::pair<int, const std::string*>> counted;
     for (const LaunchZone& z : r.type->zones) {
       if (r.capacity == CapacityType::kSpot && !z.safe_spot_hourly) continue;
-      zones.push_back(z.zone);
+      auto it = bins_per_zone_.find(z.zone);
+      counted.push_back({it == bins_per_zone_.end() ? 0 : it->second, &z.zone});
     }
-    std::stable_sort(zones.begin(), zones.end(), [&](const std::string& a, const std::string& b) {
-      auto count = [&](const std::string& z) {
-        auto it = bins_per_zone_.find(z);
-        return it == bins_per_zone_.end() ? 0 : it->second;
-      };
-      return count(a) < count(b);
-    });
+    std::stable_sort(counted.begin(), counted.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> zones;
+    zones.reserve(counted.size());
+    for (const auto& [count, zone] : counted) zones.push_back(*zone);
     return zones;
   }
 
@@ -552,27 +560,35 @@ class Packer {
     auto key = std::make_pair(d.cpu_millis / kRankingCpuCell, d.memory_bytes / kRankingMemoryCell);
     auto cached = shape_rankings_.find(key);
     if (cached != shape_rankings_.end()) return cached->second;
-    std::vector<Ranked> ranked;
-    for (size_t e : efficient_) {
-      const Ranked& r = ranking_[e];
-      const Resources& a = r.type->allocatable;
+    // Scores are sorted as (score, ranking_ index) pairs and only the kept ones become Ranked
+    // entries: the same comparisons as sorting the entries themselves, so the same order.
+    std::vector<std::pair<double, size_t>>& scored = scored_;
+    scored.clear();
+    for (size_t k = 0; k < efficient_.size(); ++k) {
+      const Resources& a = efficient_allocatable_[k];
       if (!d.FitsIn(a)) continue;
       double share = std::max({Share(d.cpu_millis, a.cpu_millis),
                                Share(d.memory_bytes, a.memory_bytes), Share(d.pods, a.pods)});
-      ranked.push_back(
-          {r.type, r.capacity, r.hourly.usd() * std::max(share, 1e-9), r.nodes, r.hourly});
+      scored.push_back({efficient_usd_[k] * std::max(share, 1e-9), efficient_[k]});
     }
-    size_t keep = std::min<size_t>(ranked.size(), 2 * kMaxRankedTypesTried);
-    std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end(),
-                      [](const Ranked& a, const Ranked& b) { return a.score < b.score; });
-    ranked.resize(keep);
+    size_t keep = std::min<size_t>(scored.size(), 2 * kMaxRankedTypesTried);
+    std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
+    scored.resize(keep);
     // Near-ties (within 2%): prefer more CPU, i.e. bigger nodes.
-    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
-      if (std::abs(a.score - b.score) > 0.02 * std::min(a.score, b.score)) {
-        return a.score < b.score;
+    std::stable_sort(scored.begin(), scored.end(), [&](const auto& a, const auto& b) {
+      if (std::abs(a.first - b.first) > 0.02 * std::min(a.first, b.first)) {
+        return a.first < b.first;
       }
-      return a.type->allocatable.cpu_millis > b.type->allocatable.cpu_millis;
+      return ranking_[a.second].type->allocatable.cpu_millis >
+             ranking_[b.second].type->allocatable.cpu_millis;
     });
+    std::vector<Ranked> ranked;
+    ranked.reserve(scored.size());
+    for (const auto& [score, e] : scored) {
+      const Ranked& r = ranking_[e];
+      ranked.push_back({r.type, r.capacity, score, r.nodes, r.hourly});
+    }
     return shape_rankings_.emplace(key, std::move(ranked)).first->second;
   }
 
@@ -1095,6 +1111,9 @@ class Packer {
   std::vector<Ranked> ranking_;
   std::vector<int32_t> lp_type_;   // per pod, its type in ranking_ by the shape LP; -1 none
   std::vector<size_t> efficient_;  // ranking_ entries no other entry dominates, in rank order
+  std::vector<Resources> efficient_allocatable_;   // per efficient_ entry
+  std::vector<double> efficient_usd_;              // per efficient_ entry
+  std::vector<std::pair<double, size_t>> scored_;  // RankingFor's scratch
   std::map<std::pair<int64_t, int64_t>, std::vector<Ranked>> shape_rankings_;
   std::vector<Bin> bins_;
   BinIndex index_;

@@ -1,11 +1,24 @@
 #include "engines/launch_catalog.h"
 
 #include <algorithm>
+#include <functional>
+#include <mutex>
 #include <set>
 
 #include "scheduling/daemonset_overhead.h"
 
 namespace cloudoptim {
+
+// Packers open thousands of hypothetical nodes per call, and interning a node's sixteen labels
+// was a tenth of a provisioning call's time. Labels depend only on the type, zone and capacity
+// type, except the hostname; they are built once per catalogue and the hostname set on a copy.
+// Slots are indexed by the type's position in types_ (fixed once built), so copies of the
+// catalogue may share the cache; the mutex makes concurrent packers on one catalogue safe.
+struct LaunchCatalog::LabelCache {
+  std::mutex mutex;
+  std::vector<std::optional<Labels>> slots;  // [type][zone][capacity]
+};
+
 namespace {
 
 // A policy names whole families ("m5" means m5.*, not m5a or m5n).
@@ -43,24 +56,42 @@ bool PolicyAllowsType(const Policy& policy, const InstanceType& type) {
 LaunchCatalog LaunchCatalog::Build(const EngineInput& input) {
   const std::string& region = input.snapshot.region;
   LaunchCatalog launch = ForTypes(input.catalog, region, input.catalog.Zones(region), input.policy);
+  launch.label_cache_.reset();  // types_ and zones_ change below; the cache is made after
+  // Built once per provisioning call over every type: a template node (sixteen interned
+  // labels) per type is only needed when some DaemonSet selects nodes by label; otherwise
+  // every DaemonSet lands on every new node (they carry no taints) and the overhead is the
+  // same for all. The spot estimate is read once per type, when some pool of it is safe.
+  const std::vector<Workload>& workloads = input.snapshot.workloads;
+  const bool per_type_overhead =
+      std::any_of(workloads.begin(), workloads.end(), [](const Workload& w) {
+        return w.kind == WorkloadKind::kDaemonSet &&
+               (!w.pod_template.node_selector.empty() ||
+                !w.pod_template.affinity.required_node_terms.empty());
+      });
+  const Resources same_overhead = DaemonSetOverhead(workloads, Node{});
   std::vector<LaunchType> kept;
   for (LaunchType& t : launch.types_) {
     std::vector<LaunchZone> zones;
+    std::optional<Result<Money>> spot;
     for (const std::string& zone : input.catalog.ZonesOffering(region, t.type->name)) {
       LaunchZone z{zone};
       const PoolScore* score =
           input.pool_scores ? input.pool_scores->Find(t.type->name, zone) : nullptr;
-      Result<Money> spot = input.catalog.SpotPriceEstimate(region, t.type->name);
       if (input.policy.spot_enabled && score &&
-          score->safety_score >= input.policy.safety.min_pool_safety_score && spot) {
-        z.safe_spot_hourly = *spot;
+          score->safety_score >= input.policy.safety.min_pool_safety_score) {
+        if (!spot) spot = input.catalog.SpotPriceEstimate(region, t.type->name);
+        if (*spot) z.safe_spot_hourly = **spot;
       }
       zones.push_back(std::move(z));
     }
     if (zones.empty()) continue;
     t.zones = std::move(zones);
-    Node node = launch.TemplateNode(t, t.zones.front().zone, CapacityType::kOnDemand, "template");
-    t.allocatable = (t.allocatable - DaemonSetOverhead(input.snapshot.workloads, node));
+    Resources overhead = same_overhead;
+    if (per_type_overhead) {
+      Node node = launch.TemplateNode(t, t.zones.front().zone, CapacityType::kOnDemand, "template");
+      overhead = DaemonSetOverhead(workloads, node);
+    }
+    t.allocatable = t.allocatable - overhead;
     if (t.allocatable.cpu_millis <= 0 || t.allocatable.memory_bytes <= 0 ||
         t.allocatable.pods <= 0) {
       continue;  // the DaemonSets alone would not fit
@@ -73,6 +104,7 @@ LaunchCatalog LaunchCatalog::Build(const EngineInput& input) {
     for (const LaunchZone& z : t.zones) zones.insert(z.zone);
   }
   launch.zones_.assign(zones.begin(), zones.end());
+  launch.label_cache_ = std::make_shared<LabelCache>();
   return launch;
 }
 
@@ -93,6 +125,7 @@ LaunchCatalog LaunchCatalog::ForTypes(const Catalog& catalog, const std::string&
                    [](const LaunchType& a, const LaunchType& b) {
                      return a.on_demand_hourly < b.on_demand_hourly;
                    });
+  launch.label_cache_ = std::make_shared<LabelCache>();
   return launch;
 }
 
@@ -107,9 +140,36 @@ Node LaunchCatalog::TemplateNode(const LaunchType& t, const std::string& zone,
                                  CapacityType capacity, const std::string& name) const {
   Node node;
   node.meta.name = name;
+  node.capacity = t.type->allocatable;
+  node.allocatable = t.allocatable;
+  auto zone_at = std::find(zones_.begin(), zones_.end(), zone);
+  std::less<const LaunchType*> before;
+  bool cached = label_cache_ != nullptr && !types_.empty() && !before(&t, types_.data()) &&
+                before(&t, types_.data() + types_.size()) && zone_at != zones_.end();
+  if (!cached) {
+    node.meta.labels = BuildLabels(t, zone, capacity, name);
+    return node;
+  }
+  size_t slot = ((static_cast<size_t>(&t - types_.data()) * zones_.size()) +
+                 static_cast<size_t>(zone_at - zones_.begin())) *
+                    2 +
+                (capacity == CapacityType::kSpot ? 1 : 0);
+  {
+    std::lock_guard<std::mutex> lock(label_cache_->mutex);
+    std::vector<std::optional<Labels>>& slots = label_cache_->slots;
+    if (slots.empty()) slots.resize(types_.size() * zones_.size() * 2);
+    if (!slots[slot]) slots[slot] = BuildLabels(t, zone, capacity, "");
+    node.meta.labels = *slots[slot];
+  }
+  node.meta.labels.insert_or_assign(labels::kHostname, name);
+  return node;
+}
+
+Labels LaunchCatalog::BuildLabels(const LaunchType& t, const std::string& zone,
+                                  CapacityType capacity, const std::string& name) const {
   const InstanceType& type = *t.type;
   std::string capacity_name(CapacityTypeName(capacity));
-  node.meta.labels = {
+  return {
       {std::string(labels::kHostname), name},
       {std::string(labels::kInstanceType), type.name},
       {"beta.kubernetes.io/instance-type", type.name},
@@ -128,9 +188,6 @@ Node LaunchCatalog::TemplateNode(const LaunchType& t, const std::string& zone,
       {"karpenter.k8s.aws/instance-cpu", std::to_string(type.vcpus)},
       {"karpenter.k8s.aws/instance-memory", std::to_string(type.memory_mib)},
   };
-  node.capacity = type.allocatable;
-  node.allocatable = t.allocatable;
-  return node;
 }
 
 }  // namespace cloudoptim

@@ -8,6 +8,7 @@
 //   Node n = launch.TemplateNode(t, "us-east-1a", CapacityType::kSpot, "new-1");
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,9 +57,14 @@ class LaunchCatalog {
                     const std::string& name) const;
 
  private:
+  struct LabelCache;  // template labels per (type, zone, capacity); see TemplateNode
+  Labels BuildLabels(const LaunchType& t, const std::string& zone, CapacityType capacity,
+                     const std::string& name) const;
+
   std::string region_;
   std::vector<std::string> zones_;
   std::vector<LaunchType> types_;
+  std::shared_ptr<LabelCache> label_cache_;
 };
 
 // Whether the policy allows a type at all: its family is allowed (exact family names, "m5"

@@ -27,9 +27,11 @@ std::vector<size_t> CandidateOptionIndices(const std::vector<PodShape>& shapes,
 // every pod when the LP cannot be solved (the caller then packs without a guide). Pods are
 // grouped into at most `max_shapes` shapes; the LP's fractional pod counts per (shape, type)
 // are rounded by largest remainder so that every pod gets exactly one type, and within a
-// shape the largest pods go first to the type with the largest share.
+// shape the largest pods go first to the type with the largest share. `constrained` says
+// whether some pod has topology spread or pod (anti-)affinity (the LP is then solved as
+// before; see the .cc for why).
 std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
                                           const std::vector<PriceOption>& options,
-                                          size_t max_shapes);
+                                          size_t max_shapes, bool constrained = true);
 
 }  // namespace cloudoptim

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <string>
 #include <tuple>
 
@@ -61,27 +60,36 @@ std::vector<PodShape> GroupShapes(const std::vector<Resources>& pods, size_t max
                                   std::vector<int32_t>* shape_of, ShapeRounding rounding) {
   using Key = std::tuple<int64_t, int64_t, int64_t>;
   int64_t cpu_grid = 10, memory_grid = int64_t{16} << 20;
+  std::vector<Key> keys(pods.size()), distinct;
   while (true) {
-    std::map<Key, int64_t> counts;
-    auto key = [&](const Resources& r) {
-      return Key{r.cpu_millis / cpu_grid * cpu_grid, r.memory_bytes / memory_grid * memory_grid,
-                 std::max<int64_t>(r.pods, 1)};
-    };
-    for (const Resources& r : pods) ++counts[key(r)];
-    if (counts.size() <= std::max<size_t>(max_shapes, 1) || cpu_grid > (int64_t{1} << 40)) {
+    // Sorted distinct keys (the order a std::map would give), without a tree per grid step.
+    for (size_t i = 0; i < pods.size(); ++i) {
+      const Resources& r = pods[i];
+      keys[i] = Key{r.cpu_millis / cpu_grid * cpu_grid, r.memory_bytes / memory_grid * memory_grid,
+                    std::max<int64_t>(r.pods, 1)};
+    }
+    distinct = keys;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (distinct.size() <= std::max<size_t>(max_shapes, 1) || cpu_grid > (int64_t{1} << 40)) {
       std::vector<PodShape> shapes;
-      std::map<Key, int32_t> index;
-      for (const auto& [k, count] : counts) {
-        index.emplace(k, static_cast<int32_t>(shapes.size()));
-        shapes.push_back({{std::get<0>(k), std::get<1>(k), 0, std::get<2>(k), 0}, count});
+      for (const Key& k : distinct) {
+        shapes.push_back({{std::get<0>(k), std::get<1>(k), 0, std::get<2>(k), 0}, 0});
+      }
+      std::vector<int32_t> index(pods.size());
+      for (size_t i = 0; i < pods.size(); ++i) {
+        index[i] = static_cast<int32_t>(
+            std::lower_bound(distinct.begin(), distinct.end(), keys[i]) - distinct.begin());
+        ++shapes[index[i]].count;
       }
       std::vector<Resources> sums(shapes.size());
       std::vector<Resources> mins(shapes.size(),
                                   Resources{std::numeric_limits<int64_t>::max(),
                                             std::numeric_limits<int64_t>::max(), 0, 0, 0});
       if (shape_of != nullptr) shape_of->clear();
-      for (const Resources& r : pods) {
-        int32_t s = index.at(key(r));
+      for (size_t i = 0; i < pods.size(); ++i) {
+        const Resources& r = pods[i];
+        int32_t s = index[i];
         if (shape_of != nullptr) shape_of->push_back(s);
         sums[s] += r;
         mins[s].cpu_millis = std::min(mins[s].cpu_millis, r.cpu_millis);
@@ -109,7 +117,8 @@ std::vector<PodShape> GroupShapes(const std::vector<Resources>& pods, size_t max
 
 Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
                                      const std::vector<PriceOption>& options, ShapeLpCuts with_cuts,
-                                     const std::optional<Resources>& exact_total) {
+                                     const std::optional<Resources>& exact_total,
+                                     ShapeLpAlgorithm algorithm) {
   if (options.empty()) return InvalidArgument("no instance types to pack onto");
   const int types = static_cast<int>(options.size());
   const int shape_rows = static_cast<int>(shapes.size());
@@ -183,7 +192,12 @@ Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
   model.loadProblem(static_cast<int>(cost.size()), next_row, starts.data(), rows.data(),
                     values.data(), lower.data(), upper.data(), cost.data(), row_lower.data(),
                     row_upper.data());
-  model.dual();
+  if (algorithm == ShapeLpAlgorithm::kCrashPrimal) {
+    model.crash(1000.0, 2);  // a basis that already places most pods, for the primal simplex
+    model.primal();
+  } else {
+    model.dual();
+  }
   if (!model.isProvenOptimal()) {
     return MakeError(ErrorCode::kInternal, "Clp did not solve the shape LP (status " +
                                                std::to_string(model.status()) + ")");

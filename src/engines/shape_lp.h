@@ -57,10 +57,17 @@ std::vector<PodShape> GroupShapes(const std::vector<Resources>& pods, size_t max
 // `exact_total`, when given, is the pods' true total request: the nodes bought must cover it
 // on every resource (Σ_t c_tr x_t ≥ total_r), which gives back what rounding shapes down
 // took away (on a coarse grid the shapes alone can fall below the aggregate LP bound).
+// `algorithm` says how Clp gets there (see ShapeLpAlgorithm); the optimum is the same, the
+// vertex (which pods go to which types when several placements cost the same) may differ.
+enum class ShapeLpAlgorithm {
+  kDual,         // dual simplex from the slack basis
+  kCrashPrimal,  // Clp's crash basis, then primal simplex: 1.5-3x faster on 100-1,000 pods
+};
 Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
                                      const std::vector<PriceOption>& options,
                                      ShapeLpCuts cuts = ShapeLpCuts::kBigPods,
-                                     const std::optional<Resources>& exact_total = std::nullopt);
+                                     const std::optional<Resources>& exact_total = std::nullopt,
+                                     ShapeLpAlgorithm algorithm = ShapeLpAlgorithm::kDual);
 
 // A lower bound on packing the exact `pods`, from any per-type unit prices w_t ≥ 0 with
 // capacity_t · w_t ≤ price_t: every node of type t costs at least the w_t-value of its pods,

@@ -83,6 +83,31 @@ TEST(ShapeLpTest, PlacementsAccountForEveryPodOfEveryShape) {
   EXPECT_NEAR(cost, lp->objective_usd, 1e-6);
 }
 
+// The crash start reaches the same optimum by another path; its placements still account for
+// every pod (the vertex may differ, the objective may not).
+TEST(ShapeLpTest, CrashPrimalReachesTheDualsOptimum) {
+  std::vector<PriceOption> options = {{"cpu", {4000, 4 * kGi, 0, 100, 0}, Money::FromUsd(0.10)},
+                                      {"mem", {2000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.12)},
+                                      {"gen", {4000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.19)}};
+  std::mt19937 rng(3);
+  std::vector<PodShape> shapes;
+  for (int s = 0; s < 40; ++s) {
+    int64_t cpu = 100 + static_cast<int64_t>(rng() % 1900);
+    int64_t memory = (128 + static_cast<int64_t>(rng() % 6000)) * kMi;
+    shapes.push_back({{cpu, memory, 0, 1, 0}, 1 + static_cast<int64_t>(rng() % 5)});
+  }
+  Result<ShapeLpSolution> dual = SolveShapeLp(shapes, options);
+  Result<ShapeLpSolution> crash = SolveShapeLp(shapes, options, ShapeLpCuts::kBigPods, std::nullopt,
+                                               ShapeLpAlgorithm::kCrashPrimal);
+  ASSERT_TRUE(dual.has_value() && crash.has_value());
+  EXPECT_NEAR(crash->objective_usd, dual->objective_usd, 1e-6 * dual->objective_usd);
+  for (size_t s = 0; s < shapes.size(); ++s) {
+    double pods = 0;
+    for (const auto& [option, count] : crash->placements[s]) pods += count;
+    EXPECT_NEAR(pods, static_cast<double>(shapes[s].count), 1e-6) << s;
+  }
+}
+
 TEST(ShapeLpTest, AShapeNoTypeHoldsIsAnError) {
   std::vector<PodShape> shapes = {{{8000, kGi, 0, 1, 0}, 1}};
   Result<ShapeLpSolution> lp = SolveShapeLp(shapes, OneType());
