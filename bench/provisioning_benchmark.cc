@@ -90,6 +90,10 @@ double Median(std::vector<double> values) {
 void Run(const Catalog& catalog, int count, bool mixed) {
   Snapshot snapshot = MakeSnapshot(count, mixed, 42);
   Policy policy;
+  // BENCH_SEARCH_STEPS sets the packer's local-search effort (steps per pod; default 100).
+  if (const char* steps = std::getenv("BENCH_SEARCH_STEPS")) {
+    policy.packing_search_steps_per_pod = std::atoll(steps);
+  }
   EngineInput input{snapshot, policy, catalog, nullptr};
   std::clock_t build_start = std::clock();
   LaunchCatalog launch = LaunchCatalog::Build(input);

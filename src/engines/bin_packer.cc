@@ -155,7 +155,8 @@ class Packer {
   // The improvement pass (see "Why repack" below).
   void Improve() {
     budget_ = options_.search_steps_per_pod * static_cast<int64_t>(prepared_.size());
-    for (const Ranked& r : ranking_) {
+    for (size_t e : efficient_) {  // a dominated type never has the cheapest rate
+      const Ranked& r = ranking_[e];
       const Resources& a = r.type->allocatable;
       auto per = [&](int64_t amount) { return amount > 0 ? r.hourly.usd() / double(amount) : 0.0; };
       unit_prices_[r.capacity == CapacityType::kSpot ? 1 : 0].push_back(
@@ -500,6 +501,8 @@ class Packer {
                   CapacityType capacity) {
     int32_t z = ZoneIndex(zone);
     if (z < 0) return false;
+    // Nothing to match (most pods): no template node to build.
+    if (p.pod->node_selector.empty() && p.pod->affinity.required_node_terms.empty()) return true;
     size_t option = OptionIndex(t, z, capacity);
     if (compatible_.size() <= static_cast<size_t>(p.placement_class)) {
       compatible_.resize(p.placement_class + 1);
@@ -900,15 +903,27 @@ class Packer {
   // first; cached by zone, capacity type and the pods' placement classes.
   const RepackTypes& TypesFor(const std::vector<size_t>& group) {
     const Bin& first = bins_[group.front()];
-    std::map<int32_t, size_t> classes;  // placement class -> a pod of it
+    std::vector<std::pair<int32_t, size_t>> classes;  // placement class, a pod of it; sorted
     for (size_t b : group) {
-      for (size_t i : bins_[b].pods) classes.try_emplace(prepared_[i].placement_class, i);
+      for (size_t i : bins_[b].pods) {
+        int32_t c = prepared_[i].placement_class;
+        auto at = std::lower_bound(classes.begin(), classes.end(), std::make_pair(c, size_t{0}));
+        if (at == classes.end() || at->first != c) classes.insert(at, {c, i});
+      }
     }
     std::vector<int32_t> key_classes;
     for (const auto& [c, pod] : classes) key_classes.push_back(c);
+    // Consecutive neighbourhoods nearly always share zone, capacity type and classes.
+    if (last_types_ != nullptr && last_types_key_ == key_classes &&
+        last_types_capacity_ == first.capacity && last_types_zone_ == first.zone) {
+      return *last_types_;
+    }
+    last_types_key_ = key_classes;
+    last_types_capacity_ = first.capacity;
+    last_types_zone_ = first.zone;
     auto key = std::make_tuple(ZoneIndex(first.zone), first.capacity, key_classes);
     auto cached = repack_types_.find(key);
-    if (cached != repack_types_.end()) return cached->second;
+    if (cached != repack_types_.end()) return *(last_types_ = &cached->second);
     std::vector<std::pair<Money, const LaunchType*>> found;
     for (size_t e : efficient_) {
       const Ranked& r = ranking_[e];
@@ -927,11 +942,12 @@ class Packer {
       entry.types.push_back(t);
       entry.priced.push_back({t->allocatable, hourly});
     }
-    return repack_types_.emplace(key, std::move(entry)).first->second;
+    return *(last_types_ = &repack_types_.emplace(key, std::move(entry)).first->second);
   }
 
   bool TryRepack(const std::vector<size_t>& group, int32_t max_nodes) {
-    std::vector<size_t> pods;
+    std::vector<size_t>& pods = scratch_pods_;
+    pods.clear();
     Money current;
     for (size_t b : group) {
       pods.insert(pods.end(), bins_[b].pods.begin(), bins_[b].pods.end());
@@ -939,17 +955,20 @@ class Packer {
     }
     if (pods.empty() || pods.size() > kMaxRepackPods) return false;
     // A neighbourhood whose nodes are unchanged since it last failed fails again.
-    std::vector<std::pair<size_t, int64_t>> key;
-    for (size_t b : group) key.push_back({b, bins_[b].version});
+    NeighbourhoodKey key{};  // bins numbered from 1, so unused entries stay apart
+    for (size_t k = 0; k < group.size() && k < key.size(); ++k) {
+      key[k] = {group[k] + 1, bins_[group[k]].version};
+    }
     std::sort(key.begin(), key.end());
     if (failed_.contains(key)) return false;
-    std::vector<Resources> requests;
+    std::vector<Resources>& requests = scratch_requests_;
+    requests.clear();
     for (size_t i : pods) requests.push_back(prepared_[i].requests);
     const RepackTypes& types = TypesFor(group);
     std::optional<Repacking> better =
         CheaperRepacking(requests, types.priced, current, max_nodes, budget_);
     bool ok = better && ApplyRepacking(group, pods, types.types, *better);
-    if (!ok && budget_ > 0) failed_.insert(std::move(key));
+    if (!ok && budget_ > 0) failed_.insert(key);
     return ok;
   }
 
@@ -1135,7 +1154,15 @@ class Packer {
   // Per capacity type (on-demand, spot), every ranked type's price per millicore, byte, slot.
   std::array<std::vector<std::array<double, 3>>, 2> unit_prices_;
   int64_t last_version_ = 0;
-  std::set<std::vector<std::pair<size_t, int64_t>>> failed_;  // (bin, version) neighbourhoods
+  // Neighbourhoods (bin + 1, version), sorted, unused entries zero, that found nothing cheaper.
+  using NeighbourhoodKey = std::array<std::pair<size_t, int64_t>, 4>;
+  std::set<NeighbourhoodKey> failed_;
+  std::vector<size_t> scratch_pods_;
+  std::vector<Resources> scratch_requests_;
+  const RepackTypes* last_types_ = nullptr;  // TypesFor's last answer and its key
+  std::vector<int32_t> last_types_key_;
+  CapacityType last_types_capacity_ = CapacityType::kOnDemand;
+  std::string last_types_zone_;
   std::map<std::tuple<int32_t, CapacityType, std::vector<int32_t>>, RepackTypes> repack_types_;
 };
 
