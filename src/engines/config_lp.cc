@@ -114,6 +114,8 @@ class Knapsack {
         for (int r = 0; r < 3; ++r) {
           for (double f : {step, 1.0 / step}) {
             std::array<double, 3> trial = best;
+            // From zero only upwards: a negative multiplier does not give a valid bound.
+            if (trial[r] <= 0 && f < 1) continue;
             trial[r] = trial[r] > 0 ? trial[r] * f : weight_[r] * CriticalRatio() * (f - 1);
             double value = LagrangianBound(trial);
             if (value < best_value) {

@@ -1,0 +1,155 @@
+#include "engines/exact_partition.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <limits>
+#include <random>
+
+#include "engines/config_lp.h"
+
+namespace cloudoptim {
+namespace {
+
+constexpr int64_t kGi = int64_t{1} << 30;
+constexpr int64_t kMi = int64_t{1} << 20;
+
+std::vector<PriceOption> FourTypes() {
+  return {{"s", {2000, 4 * kGi, 0, 20, 0}, Money::FromUsd(0.08)},
+          {"c", {4000, 6 * kGi, 0, 30, 0}, Money::FromUsd(0.14)},
+          {"r", {2000, 14 * kGi, 0, 30, 0}, Money::FromUsd(0.13)},
+          {"l", {8000, 30 * kGi, 0, 60, 0}, Money::FromUsd(0.38)}};
+}
+
+std::vector<Resources> RandomPods(uint32_t seed, int n) {
+  std::mt19937 rng(seed);
+  std::vector<Resources> pods;
+  for (int i = 0; i < n; ++i) {
+    pods.push_back({std::uniform_int_distribution<int64_t>(200, 3000)(rng),
+                    std::uniform_int_distribution<int64_t>(256, 9000)(rng) * kMi, 0, 1, 0});
+  }
+  return pods;
+}
+
+// The cheapest type holding `group`, or "none" as a huge cost.
+int64_t GroupCost(const std::vector<Resources>& group, const std::vector<PriceOption>& options) {
+  Resources sum;
+  for (const Resources& r : group) sum += r;
+  int64_t best = std::numeric_limits<int64_t>::max() / 4;
+  for (const PriceOption& o : options) {
+    if (sum.cpu_millis <= o.allocatable.cpu_millis &&
+        sum.memory_bytes <= o.allocatable.memory_bytes && sum.pods <= o.allocatable.pods) {
+      best = std::min(best, o.hourly.micros());
+    }
+  }
+  return best;
+}
+
+// Brute force: every set partition of the pods (restricted growth strings).
+int64_t BruteForce(const std::vector<Resources>& pods, const std::vector<PriceOption>& options) {
+  int64_t best = std::numeric_limits<int64_t>::max();
+  std::vector<std::vector<Resources>> groups;
+  std::function<void(size_t)> place = [&](size_t i) {
+    if (i == pods.size()) {
+      int64_t total = 0;
+      for (const auto& g : groups) total += GroupCost(g, options);
+      best = std::min(best, total);
+      return;
+    }
+    for (size_t g = 0; g < groups.size(); ++g) {  // by index: deeper calls grow `groups`
+      groups[g].push_back(pods[i]);
+      place(i + 1);
+      groups[g].pop_back();
+    }
+    groups.push_back({pods[i]});
+    place(i + 1);
+    groups.pop_back();
+  };
+  place(0);
+  return best;
+}
+
+// The partition it returns is a real packing: every pod once, each node's pods fit its
+// type, and the types' prices sum to the optimum it reports.
+void ExpectValidPacking(const PartitionOptimum& best, const std::vector<Resources>& pods,
+                        const std::vector<PriceOption>& options) {
+  std::vector<int> seen(pods.size(), 0);
+  int64_t total = 0;
+  for (const PartitionOptimum::Node& node : best.nodes) {
+    ASSERT_GE(node.option, 0);
+    Resources sum;
+    for (int32_t p : node.pods) {
+      ++seen[p];
+      sum += pods[p];
+    }
+    EXPECT_TRUE(sum.FitsIn(options[node.option].allocatable)) << sum.ToString();
+    total += options[node.option].hourly.micros();
+  }
+  for (int s : seen) EXPECT_EQ(s, 1);
+  EXPECT_EQ(total, best.hourly.micros());
+}
+
+TEST(ExactPartitionTest, MatchesBruteForceOnTinyInstances) {
+  for (uint32_t seed = 1; seed <= 10; ++seed) {
+    std::vector<Resources> pods = RandomPods(seed, 7);
+    Result<PartitionOptimum> best = ExactPartitionOptimum(pods, FourTypes());
+    ASSERT_TRUE(best.has_value()) << best.error().ToString();
+    EXPECT_EQ(best->hourly.micros(), BruteForce(pods, FourTypes())) << seed;
+    ExpectValidPacking(*best, pods, FourTypes());
+  }
+}
+
+TEST(ExactPartitionTest, MatchesCbcAndLiesAboveTheConfigurationLp) {
+  for (uint32_t seed = 11; seed <= 14; ++seed) {
+    std::vector<Resources> pods = RandomPods(seed, 9);
+    Result<PartitionOptimum> best = ExactPartitionOptimum(pods, FourTypes());
+    Result<ExactPacking> cbc = ExactOptimum(pods, FourTypes(), 60.0);
+    Result<ConfigLpBoundResult> lp = ConfigLpBound(pods, FourTypes(), 400, 10.0);
+    ASSERT_TRUE(best.has_value() && cbc.has_value() && lp.has_value()) << seed;
+    ASSERT_TRUE(cbc->proven_optimal) << seed;
+    EXPECT_EQ(best->hourly.micros(), cbc->hourly.micros()) << seed;
+    EXPECT_GE(best->hourly.micros() + 1, lp->bound.micros()) << seed;
+    ExpectValidPacking(*best, pods, FourTypes());
+  }
+}
+
+TEST(ExactPartitionTest, IdenticalPodsMakeLargeBatchesCheap) {
+  // 40 pods of two shapes: 21 × 21 states instead of 2^40 subsets. Three 1.5-vCPU pods and
+  // one 2.5-vCPU pod (7 vCPU, 12 GiB) fill an "l" box; 30 of the one and 10 of the other
+  // fill ten of them ($3.80), cheaper than any mix with the small types.
+  std::vector<Resources> pods(30, Resources{1500, 3 * kGi, 0, 1, 0});
+  pods.resize(40, Resources{2500, 3 * kGi, 0, 1, 0});
+  Result<PartitionOptimum> best = ExactPartitionOptimum(pods, FourTypes());
+  ASSERT_TRUE(best.has_value()) << best.error().ToString();
+  EXPECT_EQ(best->states, 31 * 11);
+  ExpectValidPacking(*best, pods, FourTypes());
+  Result<ConfigLpBoundResult> lp = ConfigLpBound(pods, FourTypes(), 400, 10.0);
+  ASSERT_TRUE(lp.has_value());
+  EXPECT_GE(best->hourly.micros() + 1, lp->bound.micros());
+  EXPECT_LE(best->hourly.micros(), Money::FromUsd(3.80).micros());
+}
+
+TEST(ExactPartitionTest, RefusesInstancesBeyondItsLimits) {
+  PartitionLimits limits;
+  limits.max_states = 1000;
+  Result<PartitionOptimum> best = ExactPartitionOptimum(RandomPods(3, 12), FourTypes(), limits);
+  ASSERT_FALSE(best.has_value());
+  EXPECT_TRUE(IsResourceExhausted(best.error()));
+}
+
+TEST(ExactPartitionTest, APodNoTypeHoldsIsAnError) {
+  Result<PartitionOptimum> best =
+      ExactPartitionOptimum({Resources{9000, kGi, 0, 1, 0}}, FourTypes());
+  ASSERT_FALSE(best.has_value());
+  EXPECT_TRUE(IsInvalidArgument(best.error()));
+}
+
+TEST(ExactPartitionTest, NoPodsCostNothing) {
+  Result<PartitionOptimum> best = ExactPartitionOptimum({}, FourTypes());
+  ASSERT_TRUE(best.has_value());
+  EXPECT_EQ(best->hourly.micros(), 0);
+  EXPECT_TRUE(best->nodes.empty());
+}
+
+}  // namespace
+}  // namespace cloudoptim
