@@ -129,6 +129,33 @@ TEST(ExactPartitionTest, IdenticalPodsMakeLargeBatchesCheap) {
   EXPECT_LE(best->hourly.micros(), Money::FromUsd(3.80).micros());
 }
 
+// Types of very different shapes and sizes (like hpc7g next to m6g on the trace), where the
+// configuration LP's pricing bounds once went wrong: its bound must never exceed the proven
+// integer optimum, whatever the pods.
+std::vector<PriceOption> MixedTypes() {
+  return {{"hpc", {63770, 116 * kGi, 0, 198, 0}, Money::FromUsd(1.68)},
+          {"m.8x", {31850, 115 * kGi, 0, 234, 0}, Money::FromUsd(1.2384)},
+          {"c.4x", {15890, 28 * kGi, 0, 234, 0}, Money::FromUsd(0.544)},
+          {"r.2x", {7910, 58 * kGi, 0, 58, 0}, Money::FromUsd(0.4032)},
+          {"t.med", {1930, 3 * kGi, 0, 8, 0}, Money::FromUsd(0.0336)}};
+}
+
+TEST(ExactPartitionTest, TheConfigurationLpNeverExceedsTheOptimum) {
+  std::mt19937 rng(7);
+  for (int instance = 0; instance < 40; ++instance) {
+    std::vector<Resources> pods;
+    for (int i = 0; i < 6 + instance % 9; ++i) {
+      pods.push_back({std::uniform_int_distribution<int64_t>(1, 32)(rng) * 1000,
+                      std::uniform_int_distribution<int64_t>(1, 64)(rng) * kGi, 0, 1, 0});
+    }
+    Result<PartitionOptimum> best = ExactPartitionOptimum(pods, MixedTypes());
+    Result<ConfigLpBoundResult> lp = ConfigLpBound(pods, MixedTypes(), 400, 10.0);
+    ASSERT_TRUE(best.has_value() && lp.has_value()) << instance;
+    EXPECT_LE(lp->bound.micros(), best->hourly.micros() + 1) << instance;
+    ExpectValidPacking(*best, pods, MixedTypes());
+  }
+}
+
 TEST(ExactPartitionTest, RefusesInstancesBeyondItsLimits) {
   PartitionLimits limits;
   limits.max_states = 1000;
