@@ -87,10 +87,15 @@ class Knapsack {
     }
     counts_.assign(items_.size(), 0);
     best_counts_ = counts_;
+    suffix_value_.assign(items_.size() + 1, 0.0);
+    for (size_t k = items_.size(); k-- > 0;) {
+      suffix_value_[k] = std::max(suffix_value_[k + 1], items_[k].value);
+    }
+    max_pods_ = MaxPods();
   }
 
   void Solve() {
-    Search(0, capacity_, 0.0);
+    Search(0, capacity_, 0.0, 0);
     exact_ = nodes_ <= max_nodes_;
     upper_bound_ = exact_ ? best_ : std::max(best_, RootBound());
   }
@@ -99,24 +104,24 @@ class Knapsack {
   // search, and the Lagrangian bound (see LagrangianBound) at a few multipliers.
   double RootBound() const {
     if (items_.empty()) return 0.0;
-    double bound = Bound(0, capacity_);
-    std::array<double, 3> best = hint_;
-    double best_value = hint_ == std::array<double, 3>{} ? bound : LagrangianBound(hint_);
+    double bound = Bound(0, capacity_, 0);
+    std::array<double, 4> best = {hint_[0], hint_[1], hint_[2], 0.0};
+    double best_value = hint_ == std::array<double, 3>{} ? bound : LagrangianBound(best);
     if (best_value >= bound) {  // no hint: start from the surrogate's critical ratio
-      best = weight_;
       double ratio = CriticalRatio();
-      for (double& l : best) l *= ratio;
+      best = {weight_[0] * ratio, weight_[1] * ratio, weight_[2] * ratio, 0.0};
       best_value = LagrangianBound(best);
     }
     // Coordinate search: the bound is convex and piecewise linear in the multipliers.
     for (double step : {2.0, 1.25, 1.05}) {
       for (int round = 0; round < 3; ++round) {
-        for (int r = 0; r < 3; ++r) {
+        for (int r = 0; r < 4; ++r) {
           for (double f : {step, 1.0 / step}) {
-            std::array<double, 3> trial = best;
+            std::array<double, 4> trial = best;
             // From zero only upwards: a negative multiplier does not give a valid bound.
             if (trial[r] <= 0 && f < 1) continue;
-            trial[r] = trial[r] > 0 ? trial[r] * f : weight_[r] * CriticalRatio() * (f - 1);
+            double from_zero = r < 3 ? weight_[r] * CriticalRatio() : 0.25 * suffix_value_[0];
+            trial[r] = trial[r] > 0 ? trial[r] * f : from_zero * (f - 1);
             double value = LagrangianBound(trial);
             if (value < best_value) {
               best_value = value;
@@ -153,8 +158,9 @@ class Knapsack {
   // constraint (the sum of the normalised resources; items are in its ratio order, so the
   // greedy fill is its LP optimum), each single resource alone, and the value of everything
   // left. All three are valid since any feasible fill satisfies each of those constraints.
-  double Bound(size_t k, const Resources& free) const {
+  double Bound(size_t k, const Resources& free, int64_t used) const {
     double bound = suffix_[k][3];
+    bound = std::min(bound, static_cast<double>(max_pods_ - used) * suffix_value_[k]);
     for (int r = 0; r < 3; ++r) {
       if (std::isfinite(suffix_[k][r])) {
         bound = std::min(bound, static_cast<double>(Dim(free, r)) * suffix_[k][r]);
@@ -170,17 +176,17 @@ class Knapsack {
     return std::min(bound, value);
   }
 
-  void Search(size_t k, const Resources& free, double value) {
+  void Search(size_t k, const Resources& free, double value, int64_t used) {
     if (++nodes_ > max_nodes_) return;
     if (value > best_ + kEpsilon) {
       best_ = value;
       best_counts_ = counts_;
     }
-    if (k == items_.size() || value + Bound(k, free) <= best_ + kEpsilon) return;
+    if (k == items_.size() || value + Bound(k, free, used) <= best_ + kEpsilon) return;
     const Item& item = items_[k];
     for (int64_t c = FitCount(item.size, free, item.max_count); c >= 0; --c) {
       counts_[k] = c;
-      Search(k + 1, free - item.size * c, value + static_cast<double>(c) * item.value);
+      Search(k + 1, free - item.size * c, value + static_cast<double>(c) * item.value, used + c);
       if (nodes_ > max_nodes_) break;
     }
     counts_[k] = 0;
@@ -188,15 +194,40 @@ class Knapsack {
 
   // The knapsack LP's dual: for multipliers λ ≥ 0 per resource, capacity·λ plus what every
   // item earns above its λ-cost (each up to its count) bounds every fill. Valid for any λ.
-  double LagrangianBound(const std::array<double, 3>& lambda) const {
-    double value = 0;
+  // lambda[3] prices the cardinality constraint (at most max_pods_ pods; see MaxPods).
+  double LagrangianBound(const std::array<double, 4>& lambda) const {
+    double value = lambda[3] * static_cast<double>(max_pods_);
     for (int r = 0; r < 3; ++r) value += lambda[r] * static_cast<double>(Dim(capacity_, r));
     for (const Item& item : items_) {
-      double cost = 0;
+      double cost = lambda[3];
       for (int r = 0; r < 3; ++r) cost += lambda[r] * static_cast<double>(Dim(item.size, r));
       if (item.value > cost) value += (item.value - cost) * static_cast<double>(item.max_count);
     }
     return value;
+  }
+
+  // Why a cardinality bound. On small types (2-vCPU burstables holding one to three pods)
+  // the LP bounds let a node hold a fraction of one more pod, which is most of their slack.
+  // Any fill of m pods uses at least the m smallest requests of each resource, so m is at
+  // most the longest prefix of the smallest requests that fits: a constraint Σ a_i ≤ K that
+  // every fill satisfies, used by Bound (K − used pods, each worth at most the largest value
+  // left) and priced in the Lagrangian bound.
+  int64_t MaxPods() const {
+    int64_t most = std::numeric_limits<int64_t>::max();
+    for (int r = 0; r < 3; ++r) {
+      std::vector<std::pair<int64_t, int64_t>> sizes;  // (size, count), smallest first
+      for (const Item& item : items_) sizes.push_back({Dim(item.size, r), item.max_count});
+      std::sort(sizes.begin(), sizes.end());
+      int64_t room = Dim(capacity_, r), fits = 0;
+      for (const auto& [size, count] : sizes) {
+        int64_t take = size > 0 ? std::min(count, room / size) : count;
+        fits += take;
+        room -= take * size;
+        if (take < count) break;
+      }
+      most = std::min(most, fits);
+    }
+    return most;
   }
 
   // The ratio of the last item the fractional surrogate fill takes.
@@ -216,6 +247,8 @@ class Knapsack {
   std::array<double, 3> weight_{};
   std::vector<std::array<double, 4>> suffix_;
   std::vector<int64_t> counts_, best_counts_;
+  std::vector<double> suffix_value_;  // the largest value among items k..
+  int64_t max_pods_ = 0;
   int64_t nodes_ = 0;
   double best_ = 0, upper_bound_ = 0;
   bool exact_ = false;
@@ -268,7 +301,8 @@ class ColumnGeneration {
     solution.lower_bound_usd = std::min(solution.lower_bound_usd, solution.master_usd);
     const double* x = model_.primalColumnSolution();
     for (size_t c = 0; c < columns_.size(); ++c) {
-      if (x[c] > 1e-9) solution.configs.push_back({columns_[c].option, columns_[c].pods, x[c]});
+      if (x[c] > 1e-9 && columns_[c].option >= 0)
+        solution.configs.push_back({columns_[c].option, columns_[c].pods, x[c]});
     }
     return solution;
   }
@@ -329,7 +363,54 @@ class ColumnGeneration {
       if (best >= 0) initial.push_back({best, {}, 0});
     }
     AddColumns(std::move(initial), std::numeric_limits<size_t>::max());
+    if (limits_.dual_inequalities) AddDualInequalities();
     return Ok();
+  }
+
+  // Why only the nearest dominating shapes. Every dominance pair would be up to n²/2
+  // columns; π_i ≥ π_j for the few shapes nearest above each j (by normalised distance)
+  // already implies most of the rest by transitivity, and keeps the master small.
+  void AddDualInequalities() {
+    constexpr size_t kPerShape = 3;
+    Resources scale;
+    for (const PodShape& s : shapes_) scale = scale.Max(s.requests);
+    auto distance = [&](const Resources& a, const Resources& b) {
+      double d = 0;
+      for (int r = 0; r < 3; ++r) {
+        if (Dim(scale, r) > 0) {
+          d += static_cast<double>(Dim(a, r) - Dim(b, r)) / static_cast<double>(Dim(scale, r));
+        }
+      }
+      return d;
+    };
+    std::vector<CoinBigIndex> starts{0};
+    std::vector<int> rows;
+    std::vector<double> values;
+    for (size_t j = 0; j < shapes_.size(); ++j) {
+      if (shapes_[j].count <= 0) continue;
+      std::vector<std::pair<double, size_t>> above;
+      for (size_t i = 0; i < shapes_.size(); ++i) {
+        if (i == j || shapes_[i].count <= 0) continue;
+        if (!shapes_[j].requests.FitsIn(shapes_[i].requests)) continue;
+        above.push_back({distance(shapes_[i].requests, shapes_[j].requests), i});
+      }
+      size_t keep = std::min(kPerShape, above.size());
+      std::partial_sort(above.begin(), above.begin() + static_cast<std::ptrdiff_t>(keep),
+                        above.end());
+      for (size_t k = 0; k < keep; ++k) {
+        rows.push_back(static_cast<int>(j));
+        values.push_back(1.0);
+        rows.push_back(static_cast<int>(above[k].second));
+        values.push_back(-1.0);
+        starts.push_back(static_cast<CoinBigIndex>(rows.size()));
+        columns_.push_back({-1, {}, 0});
+      }
+    }
+    const int added = static_cast<int>(starts.size()) - 1;
+    if (added == 0) return;
+    std::vector<double> lower(added, 0.0), upper(added, COIN_DBL_MAX), cost(added, 0.0);
+    model_.addColumns(added, lower.data(), upper.data(), cost.data(), starts.data(), rows.data(),
+                      values.data());
   }
 
   // Adds the columns not already in the master, most negative reduced cost first; returns
@@ -532,6 +613,7 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
   limits.max_iterations = 1000;
   limits.time_limit_seconds = time_limit_seconds;
   limits.exact_total = total;
+  limits.dual_inequalities = true;
   CO_ASSIGN_OR_RETURN(ConfigLpSolution lp, SolveConfigLp(shapes, kept, limits));
   return ConfigLpBoundResult{Money::FromUsd(lp.lower_bound_usd), Money::FromUsd(lp.master_usd),
                              lp.converged, lp.iterations, shapes.size()};

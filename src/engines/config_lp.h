@@ -40,6 +40,11 @@ struct ConfigLpLimits {
   // Dual prices per shape to start from (any non-negative prices are valid; good ones, such
   // as the shape LP's unit prices charged to each shape, make the first bounds strong).
   std::vector<double> initial_duals;
+  // Dual-optimal inequalities: when shape i is at least as large as shape j in every
+  // resource, π_i ≥ π_j at some optimum, so the master may use a cover of i for j (a zero-cost
+  // column). Same LP optimum, far fewer iterations (Ben Amor, Desrosiers, Valério de Carvalho
+  // 2006). Their columns are not configurations and are not reported in `configs`.
+  bool dual_inequalities = false;
   // Per option, unit prices (vCPU, GiB, slot) whose value of a node is at most its price,
   // such as the shape LP's (ShapeLpSolution::unit_prices): the knapsack bounds start there.
   std::vector<std::array<double, 3>> unit_prices;

@@ -156,6 +156,40 @@ TEST(ExactPartitionTest, TheConfigurationLpNeverExceedsTheOptimum) {
   }
 }
 
+// With one search node per knapsack, pricing is all bounds (surrogate, cardinality,
+// Lagrangian): the Farley bound must still lie below the optimum; with dual-optimal
+// inequalities the converged LP optimum must be the same as without.
+TEST(ExactPartitionTest, ConfigurationLpVariantsStayBelowTheOptimum) {
+  std::mt19937 rng(11);
+  for (int instance = 0; instance < 20; ++instance) {
+    std::vector<Resources> pods;
+    std::vector<PodShape> shapes;
+    for (int i = 0; i < 5 + instance % 6; ++i) {
+      Resources r{std::uniform_int_distribution<int64_t>(1, 20)(rng) * 1000,
+                  std::uniform_int_distribution<int64_t>(1, 40)(rng) * kGi, 0, 1, 0};
+      int64_t count = std::uniform_int_distribution<int64_t>(1, 2)(rng);
+      for (int64_t k = 0; k < count; ++k) pods.push_back(r);
+      shapes.push_back({r, count});
+    }
+    Result<PartitionOptimum> best = ExactPartitionOptimum(pods, MixedTypes());
+    ASSERT_TRUE(best.has_value()) << instance;
+    ConfigLpLimits bounds_only;
+    bounds_only.max_knapsack_nodes = 1;
+    bounds_only.max_iterations = 5;
+    ConfigLpLimits plain, with_doi;
+    with_doi.dual_inequalities = true;
+    Result<ConfigLpSolution> rough = SolveConfigLp(shapes, MixedTypes(), bounds_only);
+    Result<ConfigLpSolution> exact = SolveConfigLp(shapes, MixedTypes(), plain);
+    Result<ConfigLpSolution> doi = SolveConfigLp(shapes, MixedTypes(), with_doi);
+    ASSERT_TRUE(rough.has_value() && exact.has_value() && doi.has_value()) << instance;
+    EXPECT_LE(rough->lower_bound_usd, best->hourly.usd() + 1e-6) << instance;
+    ASSERT_TRUE(exact->converged && doi->converged) << instance;
+    EXPECT_NEAR(exact->lower_bound_usd, doi->lower_bound_usd, 1e-6) << instance;
+    EXPECT_LE(doi->lower_bound_usd, best->hourly.usd() + 1e-6) << instance;
+    for (const NodeConfig& c : doi->configs) EXPECT_GE(c.option, 0);
+  }
+}
+
 TEST(ExactPartitionTest, RefusesInstancesBeyondItsLimits) {
   PartitionLimits limits;
   limits.max_states = 1000;
