@@ -11,6 +11,7 @@
 #include <string>
 
 #include "coin/ClpSimplex.hpp"
+#include "engines/knapsack_grid_bound.h"
 
 namespace cloudoptim {
 namespace {
@@ -28,6 +29,7 @@ namespace {
 // from the knapsacks' upper bounds) makes them feasible for the full LP (Farley 1990).
 
 constexpr double kEpsilon = 1e-9;
+constexpr int32_t kGridCells = 64;  // per resource, for GridKnapsackBound
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
 double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
@@ -62,8 +64,11 @@ struct Item {
 class Knapsack {
  public:
   Knapsack(std::vector<Item> items, const Resources& capacity, int64_t max_nodes,
-           const std::array<double, 3>* unit_prices = nullptr)
-      : items_(std::move(items)), capacity_(capacity), max_nodes_(max_nodes) {
+           const std::array<double, 3>* unit_prices, bool grid_bound)
+      : items_(std::move(items)),
+        capacity_(capacity),
+        max_nodes_(max_nodes),
+        grid_bound_(grid_bound) {
     if (unit_prices != nullptr) {
       hint_ = {(*unit_prices)[0] / 1000.0, (*unit_prices)[1] / kGiB, (*unit_prices)[2]};
     }
@@ -98,6 +103,15 @@ class Knapsack {
     Search(0, capacity_, 0.0, 0);
     exact_ = nodes_ <= max_nodes_;
     upper_bound_ = exact_ ? best_ : std::max(best_, RootBound());
+    if (!exact_ && grid_bound_) {
+      // The search gave up (hundreds of shapes on a small type): the grid DP's relaxation
+      // is far tighter than the LP bounds there, and proves the best fill when it meets it.
+      std::vector<KnapsackItem> grid;
+      for (const Item& item : items_) grid.push_back({item.size, item.value, item.max_count});
+      double at_most = GridKnapsackBound(grid, capacity_, kGridCells);
+      upper_bound_ = std::max(best_, std::min(upper_bound_, at_most));
+      if (at_most <= best_ + kEpsilon) exact_ = true;
+    }
   }
 
   // A valid bound on the knapsack's optimum without searching: the cheap bounds of the
@@ -244,6 +258,7 @@ class Knapsack {
   std::vector<Item> items_;
   Resources capacity_;
   int64_t max_nodes_;
+  bool grid_bound_ = false;
   std::array<double, 3> weight_{};
   std::vector<std::array<double, 4>> suffix_;
   std::vector<int64_t> counts_, best_counts_;
@@ -525,8 +540,9 @@ class ColumnGeneration {
       for (int r = 0; r < TotalRows(); ++r) fixed += at.mu[r] * kDims[r](o.allocatable);
       const std::array<double, 3>* hint =
           t < limits_.unit_prices.size() ? &limits_.unit_prices[t] : nullptr;
-      auto knapsack = std::make_unique<Knapsack>(std::move(items), o.allocatable,
-                                                 limits_.max_knapsack_nodes, hint);
+      auto knapsack =
+          std::make_unique<Knapsack>(std::move(items), o.allocatable, limits_.max_knapsack_nodes,
+                                     hint, limits_.grid_knapsack_bound);
       double ratio = (knapsack->RootBound() + fixed) / o.hourly.usd();
       if (ratio <= 1 + 1e-9) {
         theta = std::max(theta, ratio);
@@ -614,6 +630,7 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
   limits.time_limit_seconds = time_limit_seconds;
   limits.exact_total = total;
   limits.dual_inequalities = true;
+  limits.grid_knapsack_bound = true;
   CO_ASSIGN_OR_RETURN(ConfigLpSolution lp, SolveConfigLp(shapes, kept, limits));
   return ConfigLpBoundResult{Money::FromUsd(lp.lower_bound_usd), Money::FromUsd(lp.master_usd),
                              lp.converged, lp.iterations, shapes.size()};

@@ -178,7 +178,13 @@ TEST(ExactPartitionTest, ConfigurationLpVariantsStayBelowTheOptimum) {
     bounds_only.max_iterations = 5;
     ConfigLpLimits plain, with_doi;
     with_doi.dual_inequalities = true;
+    ConfigLpLimits grid_only = bounds_only;
+    grid_only.grid_knapsack_bound = true;
     Result<ConfigLpSolution> rough = SolveConfigLp(shapes, MixedTypes(), bounds_only);
+    Result<ConfigLpSolution> grid = SolveConfigLp(shapes, MixedTypes(), grid_only);
+    ASSERT_TRUE(grid.has_value()) << instance;
+    EXPECT_LE(grid->lower_bound_usd, best->hourly.usd() + 1e-6) << instance;
+    EXPECT_GE(grid->lower_bound_usd + 1e-9, rough->lower_bound_usd) << instance;
     Result<ConfigLpSolution> exact = SolveConfigLp(shapes, MixedTypes(), plain);
     Result<ConfigLpSolution> doi = SolveConfigLp(shapes, MixedTypes(), with_doi);
     ASSERT_TRUE(rough.has_value() && exact.has_value() && doi.has_value()) << instance;
