@@ -160,6 +160,7 @@ Row Measure(const char* name, const LaunchCatalog& launch, const std::vector<Pri
       100.0 * (ours.usd() - ffd.usd()) / ffd.usd(), unplaced ? "  (some pods unplaceable)" : "");
   if (std::getenv("BENCH_DEBUG") != nullptr) {
     std::vector<PriceOption> kept = NonDominated(options);
+    if (!partition) std::printf("  exact: %s\n", partition.error().ToString().c_str());
     if (partition) {
       std::printf("  exact $%.4f:", partition->hourly.usd());
       for (const PartitionOptimum::Node& n : partition->nodes) {

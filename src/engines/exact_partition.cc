@@ -51,16 +51,10 @@ class PartitionDp {
   }
 
   int64_t States() const { return stride_.back(); }
-  int64_t TransitionEstimate() const {
-    int64_t n = 1;
-    for (const Shape& s : shapes_) {
-      int64_t c = static_cast<int64_t>(s.pods.size());
-      n = Times(n, (c + 1) * (c + 2) / 2);
-    }
-    return n;
-  }
 
-  void Solve() {
+  // False when the work limit was hit before the optimum was known.
+  bool Solve(int64_t max_transitions) {
+    max_transitions_ = max_transitions;
     const int64_t states = States();
     cpu_.assign(states, 0);
     memory_.assign(states, 0);
@@ -89,7 +83,9 @@ class PartitionDp {
         if (cost_[group] >= kInfeasible) break;
         Extend(s, 0, group);
       }
+      if (transitions_ > max_transitions_) return false;
     }
+    return true;
   }
 
   int64_t Optimum() const { return best_[States() - 1]; }
@@ -136,6 +132,7 @@ class PartitionDp {
   // raised until the group fits no type.
   void Extend(int64_t s, size_t k, int64_t group) {
     if (k == digits_.size()) {
+      ++transitions_;
       int64_t value = cost_[group] + best_[s - group];
       if (value < best_[s]) {
         best_[s] = value;
@@ -159,6 +156,7 @@ class PartitionDp {
   std::vector<int64_t> stride_;
   std::vector<int64_t> cpu_, memory_, slots_, cost_, best_, choice_;
   std::vector<size_t> digits_;
+  int64_t transitions_ = 0, max_transitions_ = 0;
 };
 
 }  // namespace
@@ -189,12 +187,16 @@ Result<PartitionOptimum> ExactPartitionOptimum(const std::vector<Resources>& pod
     shapes.push_back(std::move(shape));
   }
   PartitionDp dp(std::move(shapes), options);
-  if (dp.States() > limits.max_states || dp.TransitionEstimate() > limits.max_transitions) {
+  if (dp.States() > limits.max_states) {
     return ResourceExhausted("exact partition of " + std::to_string(pods.size()) + " pods needs " +
-                             std::to_string(dp.States()) + " states and ~" +
-                             std::to_string(dp.TransitionEstimate()) + " transitions");
+                             std::to_string(dp.States()) + " states, over " +
+                             std::to_string(limits.max_states));
   }
-  dp.Solve();
+  if (!dp.Solve(limits.max_transitions)) {
+    return ResourceExhausted("exact partition of " + std::to_string(pods.size()) +
+                             " pods needs over " + std::to_string(limits.max_transitions) +
+                             " transitions");
+  }
   PartitionOptimum optimum;
   optimum.hourly = Money::FromMicros(dp.Optimum());
   optimum.nodes = dp.Nodes();

@@ -21,10 +21,11 @@
 namespace cloudoptim {
 
 struct PartitionLimits {
-  // States of the DP (Π over shapes of count + 1); each holds ~40 bytes.
-  int64_t max_states = int64_t{1} << 20;
-  // Transitions (Π over shapes of (count + 1)(count + 2) / 2, before pruning).
-  int64_t max_transitions = int64_t{400} << 20;
+  // States of the DP (Π over shapes of count + 1); each holds 56 bytes.
+  int64_t max_states = int64_t{1} << 21;
+  // Groups tried (pairs of a state and a group of its pods that fits a type): the work.
+  // Checked after each state, so it may be exceeded by one state's groups.
+  int64_t max_transitions = int64_t{1} << 29;
 };
 
 struct PartitionOptimum {
@@ -37,7 +38,8 @@ struct PartitionOptimum {
   int64_t states = 0;  // the DP's size, for reports
 };
 
-// ResourceExhausted when the instance exceeds `limits` (nothing is computed then);
+// ResourceExhausted when the instance exceeds `limits` (states are checked before, work
+// during the computation);
 // InvalidArgument when there are no options or a pod fits none of them. Only CPU, memory and
 // pod slots count (a pod takes one slot even when its requests say 0).
 Result<PartitionOptimum> ExactPartitionOptimum(const std::vector<Resources>& pods,

@@ -202,6 +202,11 @@ TEST(ExactPartitionTest, RefusesInstancesBeyondItsLimits) {
   Result<PartitionOptimum> best = ExactPartitionOptimum(RandomPods(3, 12), FourTypes(), limits);
   ASSERT_FALSE(best.has_value());
   EXPECT_TRUE(IsResourceExhausted(best.error()));
+  PartitionLimits little_work;
+  little_work.max_transitions = 100;
+  best = ExactPartitionOptimum(RandomPods(3, 12), FourTypes(), little_work);
+  ASSERT_FALSE(best.has_value());
+  EXPECT_TRUE(IsResourceExhausted(best.error()));
 }
 
 TEST(ExactPartitionTest, APodNoTypeHoldsIsAnError) {
