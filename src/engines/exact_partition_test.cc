@@ -196,6 +196,32 @@ TEST(ExactPartitionTest, ConfigurationLpVariantsStayBelowTheOptimum) {
   }
 }
 
+// The shape LP's duals with the big-pod cuts' duals, charged to the exact pods: below the
+// optimum on random pods, and on pods too big to pair up it sees what the plain LP cannot.
+TEST(ExactPartitionTest, CutDualBoundStaysBelowTheOptimum) {
+  std::mt19937 rng(13);
+  for (int instance = 0; instance < 30; ++instance) {
+    std::vector<Resources> pods;
+    for (int i = 0; i < 5 + instance % 8; ++i) {
+      pods.push_back({std::uniform_int_distribution<int64_t>(1, 40)(rng) * 500,
+                      std::uniform_int_distribution<int64_t>(1, 60)(rng) * kGi, 0, 1, 0});
+    }
+    Result<PartitionOptimum> best = ExactPartitionOptimum(pods, MixedTypes());
+    Result<Money> cut = ShapeLpDualBound(pods, MixedTypes(), ShapeLpCuts::kBigPods);
+    ASSERT_TRUE(best.has_value() && cut.has_value()) << instance;
+    EXPECT_LE(cut->micros(), best->hourly.micros() + 1) << instance;
+  }
+  // Three pods of 2.4 vCPU, and the only type has 4: one pod per node, $0.60; the plain LP
+  // buys 1.8 nodes ($0.36).
+  std::vector<PriceOption> box = {{"box", {4000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.20)}};
+  std::vector<Resources> big(3, Resources{2400, 2 * kGi, 0, 1, 0});
+  Result<Money> plain = ShapeLpDualBound(big, box);
+  Result<Money> cut = ShapeLpDualBound(big, box, ShapeLpCuts::kBigPods);
+  ASSERT_TRUE(plain.has_value() && cut.has_value());
+  EXPECT_NEAR(plain->usd(), 0.36, 1e-6);
+  EXPECT_NEAR(cut->usd(), 0.60, 1e-6);
+}
+
 TEST(ExactPartitionTest, RefusesInstancesBeyondItsLimits) {
   PartitionLimits limits;
   limits.max_states = 1000;
