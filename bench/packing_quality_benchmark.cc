@@ -9,8 +9,10 @@
 //      compute and memory families (so the MIP stays small).
 // All on-demand prices, us-east-1, one zone, plain pods (no placement constraints).
 // Bounds: the plain shape LP, and the shape LP with big-pod cuts (tighter, still valid); for
-// instances of at most 20 pods also CBC's proven bound (10 s); the shape LP's duals charged to
-// the exact pods (ShapeLpDualBound); and the configuration LP by column generation (5 CPU s;
+// instances of few pods (few distinct shapes) the exact optimum by the partition DP
+// (ExactPartitionOptimum), else for at most 20 pods CBC's proven bound (10 s); the shape LP's
+// duals, with and without the big-pod cuts' duals, charged to the exact pods
+// (ShapeLpDualBound); and the configuration LP by column generation (5 CPU s;
 // its optimum when it converges, else its Farley bound). The largest valid bound is used. Ratios
 // are given against the best bound and against the plain shape LP (raised to CBC's bound where
 // there is one).

@@ -81,9 +81,9 @@ Result<ConfigLpSolution> SolveConfigLp(const std::vector<PodShape>& shapes,
 
 // The configuration LP's proven lower bound on packing `pods` (requests only) onto
 // `options`: pods are grouped on a grid rounded down (at most `max_shapes` shapes; any
-// packing of the real pods packs the smaller ones), dominated options are dropped, and the
-// nodes must cover the exact total request. `converged` says whether it is the LP optimum
-// or an early-stopping (Farley) bound.
+// packing of the real pods packs the smaller ones), dominated options are dropped, the
+// nodes must cover the exact total request, and dual-optimal inequalities are on. `converged` says
+// whether it is the LP optimum or an early-stopping (Farley) bound.
 struct ConfigLpBoundResult {
   Money bound;
   // The restricted master's optimum: the LP optimum lies between `bound` and this.
