@@ -9,8 +9,10 @@
 //      compute and memory families (so the MIP stays small).
 // All on-demand prices, us-east-1, one zone, plain pods (no placement constraints).
 // Bounds: the plain shape LP, and the shape LP with big-pod cuts (tighter, still valid); for
-// instances of at most 20 pods also CBC's proven bound (10 s); the shape LP's duals charged to
-// the exact pods (ShapeLpDualBound); and the configuration LP by column generation (5 CPU s;
+// instances of few pods (few distinct shapes) the exact optimum by the partition DP
+// (ExactPartitionOptimum), else for at most 20 pods CBC's proven bound (10 s); the shape LP's
+// duals, with and without the big-pod cuts' duals, charged to the exact pods
+// (ShapeLpDualBound); and the configuration LP by column generation (5 CPU s;
 // its optimum when it converges, else its Farley bound). The largest valid bound is used. Ratios
 // are given against the best bound and against the plain shape LP (raised to CBC's bound where
 // there is one).
@@ -35,6 +37,7 @@
 #include "engines/bin_packer.h"
 #include "engines/config_lp.h"
 #include "engines/cost_lower_bound.h"
+#include "engines/exact_partition.h"
 #include "engines/shape_lp.h"
 
 namespace cloudoptim {
@@ -130,8 +133,12 @@ Row Measure(const char* name, const LaunchCatalog& launch, const std::vector<Pri
   double bound = cut_lp ? cut_lp->usd() : plain;
   // On a few pods every LP splits pods across fractions of nodes; CBC's proven bound (the
   // optimum itself when it finishes) is a lower bound too, and the honest one there.
+  // The exact optimum by the partition DP where the instance is small enough (few distinct
+  // pod shapes): the tightest bound there is, proven. CBC is then not needed.
+  Result<PartitionOptimum> partition = ExactPartitionOptimum(requests, NonDominated(options));
+  double exact_bound = partition ? partition->hourly.usd() : 0.0;
   double cbc_bound = 0;
-  if (requests.size() <= kMaxPodsForCbcBound) {
+  if (!partition && requests.size() <= kMaxPodsForCbcBound) {
     Result<ExactPacking> exact = ExactOptimum(requests, NonDominated(options), 10.0);
     if (exact) cbc_bound = exact->best_bound.usd();
   }
@@ -141,28 +148,43 @@ Row Measure(const char* name, const LaunchCatalog& launch, const std::vector<Pri
       ConfigLpBound(requests, options, kMaxConfigLpShapes, config_lp_seconds);
   double config_bound = config ? config->bound.usd() : 0.0;
   Result<Money> dual = ShapeLpDualBound(requests, options);
-  double dual_bound = dual ? dual->usd() : 0.0;
-  bound = std::max({bound, cbc_bound, config_bound, dual_bound});
-  plain = std::max(plain, cbc_bound);
+  Result<Money> cut_dual = ShapeLpDualBound(requests, options, ShapeLpCuts::kBigPods);
+  double dual_bound = std::max(dual ? dual->usd() : 0.0, cut_dual ? cut_dual->usd() : 0.0);
+  bound = std::max({bound, cbc_bound, config_bound, dual_bound, exact_bound});
+  plain = std::max({plain, cbc_bound, exact_bound});
   Row row{ffd.usd() / bound, ours.usd() / bound, ffd.usd() / plain, ours.usd() / plain,
           ours_default.usd() / bound};
   std::printf(
       "%-28s %6zu pods  bound $%9.3f/h (config-LP $%9.3f %s %d it master $%.3f, exact-pod shape LP "
       "$%9.3f, "
       "shape-LP $%9.3f, aggregate LP $%9.3f, per-resource "
-      "$%9.3f, CBC $%.3f)  FFD $%9.3f (%.4f)  cost-aware $%9.3f  LP-guided $%9.3f  ours $%9.3f "
+      "$%9.3f, CBC $%.3f, exact %s)  FFD $%9.3f (%.4f)  cost-aware $%9.3f  LP-guided $%9.3f  ours "
+      "$%9.3f "
       "(%.4f; "
       "%.4f vs shape-LP)  %+.2f%% vs FFD%s\n",
       name, pods.size(), bound, config_bound,
       config ? (config->converged ? "optimal" : "Farley") : "failed",
       config ? config->iterations : 0, config ? config->master.usd() : 0.0, dual_bound, raw_plain,
-      lp ? lp->usd() : 0.0, per_resource.usd(), cbc_bound, ffd.usd(), row.ffd_ratio,
+      lp ? lp->usd() : 0.0, per_resource.usd(), cbc_bound,
+      partition ? ("$" + std::to_string(exact_bound)).c_str() : "-", ffd.usd(), row.ffd_ratio,
       cost_aware.usd(), lp_guided.usd(), ours.usd(), row.ours_ratio, row.ours_plain_ratio,
       100.0 * (ours.usd() - ffd.usd()) / ffd.usd(), unplaced ? "  (some pods unplaceable)" : "");
   std::printf("%-28s at the default search effort: ours $%9.3f (%.4f)\n", name, ours_default.usd(),
               row.ours_default_ratio);
   if (std::getenv("BENCH_DEBUG") != nullptr) {
     std::vector<PriceOption> kept = NonDominated(options);
+    if (!partition) std::printf("  exact: %s\n", partition.error().ToString().c_str());
+    if (partition) {
+      std::printf("  exact $%.4f:", partition->hourly.usd());
+      for (const PartitionOptimum::Node& n : partition->nodes) {
+        Resources used;
+        for (int32_t i : n.pods) used += requests[i];
+        std::printf(" %s %s[%zu pods %s]", kept[n.option].name.c_str(),
+                    kept[n.option].allocatable.ToString().c_str(), n.pods.size(),
+                    used.ToString().c_str());
+      }
+      std::printf("\n");
+    }
     Result<ShapeLpSolution> solved =
         SolveShapeLp(GroupShapes(requests, 120, nullptr, ShapeRounding::kMean), kept);
     if (solved) {

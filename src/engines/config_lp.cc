@@ -11,6 +11,7 @@
 #include <string>
 
 #include "coin/ClpSimplex.hpp"
+#include "engines/knapsack_grid_bound.h"
 
 namespace cloudoptim {
 namespace {
@@ -28,6 +29,7 @@ namespace {
 // from the knapsacks' upper bounds) makes them feasible for the full LP (Farley 1990).
 
 constexpr double kEpsilon = 1e-9;
+constexpr int32_t kGridCells = 64;  // per resource, for GridKnapsackBound
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
 double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
@@ -62,8 +64,11 @@ struct Item {
 class Knapsack {
  public:
   Knapsack(std::vector<Item> items, const Resources& capacity, int64_t max_nodes,
-           const std::array<double, 3>* unit_prices = nullptr)
-      : items_(std::move(items)), capacity_(capacity), max_nodes_(max_nodes) {
+           const std::array<double, 3>* unit_prices, bool grid_bound)
+      : items_(std::move(items)),
+        capacity_(capacity),
+        max_nodes_(max_nodes),
+        grid_bound_(grid_bound) {
     if (unit_prices != nullptr) {
       hint_ = {(*unit_prices)[0] / 1000.0, (*unit_prices)[1] / kGiB, (*unit_prices)[2]};
     }
@@ -87,37 +92,50 @@ class Knapsack {
     }
     counts_.assign(items_.size(), 0);
     best_counts_ = counts_;
+    suffix_value_.assign(items_.size() + 1, 0.0);
+    for (size_t k = items_.size(); k-- > 0;) {
+      suffix_value_[k] = std::max(suffix_value_[k + 1], items_[k].value);
+    }
+    max_pods_ = MaxPods();
   }
 
   void Solve() {
-    Search(0, capacity_, 0.0);
+    Search(0, capacity_, 0.0, 0);
     exact_ = nodes_ <= max_nodes_;
     upper_bound_ = exact_ ? best_ : std::max(best_, RootBound());
+    if (!exact_ && grid_bound_) {
+      // The search gave up (hundreds of shapes on a small type): the grid DP's relaxation
+      // is far tighter than the LP bounds there, and proves the best fill when it meets it.
+      std::vector<KnapsackItem> grid;
+      for (const Item& item : items_) grid.push_back({item.size, item.value, item.max_count});
+      double at_most = GridKnapsackBound(grid, capacity_, kGridCells);
+      upper_bound_ = std::max(best_, std::min(upper_bound_, at_most));
+      if (at_most <= best_ + kEpsilon) exact_ = true;
+    }
   }
 
   // A valid bound on the knapsack's optimum without searching: the cheap bounds of the
   // search, and the Lagrangian bound (see LagrangianBound) at a few multipliers.
   double RootBound() const {
     if (items_.empty()) return 0.0;
-    double bound = Bound(0, capacity_);
-    std::array<double, 3> best = hint_;
-    double best_value = hint_ == std::array<double, 3>{} ? bound : LagrangianBound(hint_);
+    double bound = Bound(0, capacity_, 0);
+    std::array<double, 4> best = {hint_[0], hint_[1], hint_[2], 0.0};
+    double best_value = hint_ == std::array<double, 3>{} ? bound : LagrangianBound(best);
     if (best_value >= bound) {  // no hint: start from the surrogate's critical ratio
-      best = weight_;
       double ratio = CriticalRatio();
-      for (double& l : best) l *= ratio;
+      best = {weight_[0] * ratio, weight_[1] * ratio, weight_[2] * ratio, 0.0};
       best_value = LagrangianBound(best);
     }
     // Coordinate search: the bound is convex and piecewise linear in the multipliers.
     for (double step : {2.0, 1.25, 1.05}) {
       for (int round = 0; round < 3; ++round) {
-        for (int r = 0; r < 3; ++r) {
+        for (int r = 0; r < 4; ++r) {
           for (double f : {step, 1.0 / step}) {
-            std::array<double, 3> trial = best;
-            // Multipliers stay non-negative: with a negative one the Lagrangian value is no
-            // bound on a ≤ constraint, and pricing would miss improving columns.
-            trial[r] =
-                trial[r] > 0 ? trial[r] * f : weight_[r] * CriticalRatio() * std::max(f - 1, 0.0);
+            std::array<double, 4> trial = best;
+            // From zero only upwards: a negative multiplier does not give a valid bound.
+            if (trial[r] <= 0 && f < 1) continue;
+            double from_zero = r < 3 ? weight_[r] * CriticalRatio() : 0.25 * suffix_value_[0];
+            trial[r] = trial[r] > 0 ? trial[r] * f : from_zero * (f - 1);
             double value = LagrangianBound(trial);
             if (value < best_value) {
               best_value = value;
@@ -154,8 +172,9 @@ class Knapsack {
   // constraint (the sum of the normalised resources; items are in its ratio order, so the
   // greedy fill is its LP optimum), each single resource alone, and the value of everything
   // left. All three are valid since any feasible fill satisfies each of those constraints.
-  double Bound(size_t k, const Resources& free) const {
+  double Bound(size_t k, const Resources& free, int64_t used) const {
     double bound = suffix_[k][3];
+    bound = std::min(bound, static_cast<double>(max_pods_ - used) * suffix_value_[k]);
     for (int r = 0; r < 3; ++r) {
       if (std::isfinite(suffix_[k][r])) {
         bound = std::min(bound, static_cast<double>(Dim(free, r)) * suffix_[k][r]);
@@ -171,17 +190,17 @@ class Knapsack {
     return std::min(bound, value);
   }
 
-  void Search(size_t k, const Resources& free, double value) {
+  void Search(size_t k, const Resources& free, double value, int64_t used) {
     if (++nodes_ > max_nodes_) return;
     if (value > best_ + kEpsilon) {
       best_ = value;
       best_counts_ = counts_;
     }
-    if (k == items_.size() || value + Bound(k, free) <= best_ + kEpsilon) return;
+    if (k == items_.size() || value + Bound(k, free, used) <= best_ + kEpsilon) return;
     const Item& item = items_[k];
     for (int64_t c = FitCount(item.size, free, item.max_count); c >= 0; --c) {
       counts_[k] = c;
-      Search(k + 1, free - item.size * c, value + static_cast<double>(c) * item.value);
+      Search(k + 1, free - item.size * c, value + static_cast<double>(c) * item.value, used + c);
       if (nodes_ > max_nodes_) break;
     }
     counts_[k] = 0;
@@ -189,15 +208,40 @@ class Knapsack {
 
   // The knapsack LP's dual: for multipliers λ ≥ 0 per resource, capacity·λ plus what every
   // item earns above its λ-cost (each up to its count) bounds every fill. Valid for any λ.
-  double LagrangianBound(const std::array<double, 3>& lambda) const {
-    double value = 0;
+  // lambda[3] prices the cardinality constraint (at most max_pods_ pods; see MaxPods).
+  double LagrangianBound(const std::array<double, 4>& lambda) const {
+    double value = lambda[3] * static_cast<double>(max_pods_);
     for (int r = 0; r < 3; ++r) value += lambda[r] * static_cast<double>(Dim(capacity_, r));
     for (const Item& item : items_) {
-      double cost = 0;
+      double cost = lambda[3];
       for (int r = 0; r < 3; ++r) cost += lambda[r] * static_cast<double>(Dim(item.size, r));
       if (item.value > cost) value += (item.value - cost) * static_cast<double>(item.max_count);
     }
     return value;
+  }
+
+  // Why a cardinality bound. On small types (2-vCPU burstables holding one to three pods)
+  // the LP bounds let a node hold a fraction of one more pod, which is most of their slack.
+  // Any fill of m pods uses at least the m smallest requests of each resource, so m is at
+  // most the longest prefix of the smallest requests that fits: a constraint Σ a_i ≤ K that
+  // every fill satisfies, used by Bound (K − used pods, each worth at most the largest value
+  // left) and priced in the Lagrangian bound.
+  int64_t MaxPods() const {
+    int64_t most = std::numeric_limits<int64_t>::max();
+    for (int r = 0; r < 3; ++r) {
+      std::vector<std::pair<int64_t, int64_t>> sizes;  // (size, count), smallest first
+      for (const Item& item : items_) sizes.push_back({Dim(item.size, r), item.max_count});
+      std::sort(sizes.begin(), sizes.end());
+      int64_t room = Dim(capacity_, r), fits = 0;
+      for (const auto& [size, count] : sizes) {
+        int64_t take = size > 0 ? std::min(count, room / size) : count;
+        fits += take;
+        room -= take * size;
+        if (take < count) break;
+      }
+      most = std::min(most, fits);
+    }
+    return most;
   }
 
   // The ratio of the last item the fractional surrogate fill takes.
@@ -214,9 +258,12 @@ class Knapsack {
   std::vector<Item> items_;
   Resources capacity_;
   int64_t max_nodes_;
+  bool grid_bound_ = false;
   std::array<double, 3> weight_{};
   std::vector<std::array<double, 4>> suffix_;
   std::vector<int64_t> counts_, best_counts_;
+  std::vector<double> suffix_value_;  // the largest value among items k..
+  int64_t max_pods_ = 0;
   int64_t nodes_ = 0;
   double best_ = 0, upper_bound_ = 0;
   bool exact_ = false;
@@ -269,7 +316,8 @@ class ColumnGeneration {
     solution.lower_bound_usd = std::min(solution.lower_bound_usd, solution.master_usd);
     const double* x = model_.primalColumnSolution();
     for (size_t c = 0; c < columns_.size(); ++c) {
-      if (x[c] > 1e-9) solution.configs.push_back({columns_[c].option, columns_[c].pods, x[c]});
+      if (x[c] > 1e-9 && columns_[c].option >= 0)
+        solution.configs.push_back({columns_[c].option, columns_[c].pods, x[c]});
     }
     return solution;
   }
@@ -330,7 +378,54 @@ class ColumnGeneration {
       if (best >= 0) initial.push_back({best, {}, 0});
     }
     AddColumns(std::move(initial), std::numeric_limits<size_t>::max());
+    if (limits_.dual_inequalities) AddDualInequalities();
     return Ok();
+  }
+
+  // Why only the nearest dominating shapes. Every dominance pair would be up to n²/2
+  // columns; π_i ≥ π_j for the few shapes nearest above each j (by normalised distance)
+  // already implies most of the rest by transitivity, and keeps the master small.
+  void AddDualInequalities() {
+    constexpr size_t kPerShape = 3;
+    Resources scale;
+    for (const PodShape& s : shapes_) scale = scale.Max(s.requests);
+    auto distance = [&](const Resources& a, const Resources& b) {
+      double d = 0;
+      for (int r = 0; r < 3; ++r) {
+        if (Dim(scale, r) > 0) {
+          d += static_cast<double>(Dim(a, r) - Dim(b, r)) / static_cast<double>(Dim(scale, r));
+        }
+      }
+      return d;
+    };
+    std::vector<CoinBigIndex> starts{0};
+    std::vector<int> rows;
+    std::vector<double> values;
+    for (size_t j = 0; j < shapes_.size(); ++j) {
+      if (shapes_[j].count <= 0) continue;
+      std::vector<std::pair<double, size_t>> above;
+      for (size_t i = 0; i < shapes_.size(); ++i) {
+        if (i == j || shapes_[i].count <= 0) continue;
+        if (!shapes_[j].requests.FitsIn(shapes_[i].requests)) continue;
+        above.push_back({distance(shapes_[i].requests, shapes_[j].requests), i});
+      }
+      size_t keep = std::min(kPerShape, above.size());
+      std::partial_sort(above.begin(), above.begin() + static_cast<std::ptrdiff_t>(keep),
+                        above.end());
+      for (size_t k = 0; k < keep; ++k) {
+        rows.push_back(static_cast<int>(j));
+        values.push_back(1.0);
+        rows.push_back(static_cast<int>(above[k].second));
+        values.push_back(-1.0);
+        starts.push_back(static_cast<CoinBigIndex>(rows.size()));
+        columns_.push_back({-1, {}, 0});
+      }
+    }
+    const int added = static_cast<int>(starts.size()) - 1;
+    if (added == 0) return;
+    std::vector<double> lower(added, 0.0), upper(added, COIN_DBL_MAX), cost(added, 0.0);
+    model_.addColumns(added, lower.data(), upper.data(), cost.data(), starts.data(), rows.data(),
+                      values.data());
   }
 
   // Adds the columns not already in the master, most negative reduced cost first; returns
@@ -445,8 +540,9 @@ class ColumnGeneration {
       for (int r = 0; r < TotalRows(); ++r) fixed += at.mu[r] * kDims[r](o.allocatable);
       const std::array<double, 3>* hint =
           t < limits_.unit_prices.size() ? &limits_.unit_prices[t] : nullptr;
-      auto knapsack = std::make_unique<Knapsack>(std::move(items), o.allocatable,
-                                                 limits_.max_knapsack_nodes, hint);
+      auto knapsack =
+          std::make_unique<Knapsack>(std::move(items), o.allocatable, limits_.max_knapsack_nodes,
+                                     hint, limits_.grid_knapsack_bound);
       double ratio = (knapsack->RootBound() + fixed) / o.hourly.usd();
       if (ratio <= 1 + 1e-9) {
         theta = std::max(theta, ratio);
@@ -533,6 +629,9 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
   limits.max_iterations = 1000;
   limits.time_limit_seconds = time_limit_seconds;
   limits.exact_total = total;
+  // Not the grid knapsack bound: measured, it halves the iterations within the budget and
+  // did not raise the bound on any benchmark instance (docs/design/packing-bounds.md).
+  limits.dual_inequalities = true;
   CO_ASSIGN_OR_RETURN(ConfigLpSolution lp, SolveConfigLp(shapes, kept, limits));
   return ConfigLpBoundResult{Money::FromUsd(lp.lower_bound_usd), Money::FromUsd(lp.master_usd),
                              lp.converged, lp.iterations, shapes.size()};

@@ -40,6 +40,15 @@ struct ConfigLpLimits {
   // Dual prices per shape to start from (any non-negative prices are valid; good ones, such
   // as the shape LP's unit prices charged to each shape, make the first bounds strong).
   std::vector<double> initial_duals;
+  // Dual-optimal inequalities: when shape i is at least as large as shape j in every
+  // resource, π_i ≥ π_j at some optimum, so the master may use a cover of i for j (a zero-cost
+  // column). Same LP optimum, far fewer iterations (Ben Amor, Desrosiers, Valério de Carvalho
+  // 2006). Their columns are not configurations and are not reported in `configs`.
+  bool dual_inequalities = false;
+  // When a type's branch and bound gives up, bound its knapsack by a DP on a grid of
+  // 64 × 64 cells (GridKnapsackBound): a much tighter Farley bound on small types, and a
+  // proof of optimality when it meets the best fill found. Costs ~4,000 cells per item.
+  bool grid_knapsack_bound = false;
   // Per option, unit prices (vCPU, GiB, slot) whose value of a node is at most its price,
   // such as the shape LP's (ShapeLpSolution::unit_prices): the knapsack bounds start there.
   std::vector<std::array<double, 3>> unit_prices;
@@ -72,9 +81,9 @@ Result<ConfigLpSolution> SolveConfigLp(const std::vector<PodShape>& shapes,
 
 // The configuration LP's proven lower bound on packing `pods` (requests only) onto
 // `options`: pods are grouped on a grid rounded down (at most `max_shapes` shapes; any
-// packing of the real pods packs the smaller ones), dominated options are dropped, and the
-// nodes must cover the exact total request. `converged` says whether it is the LP optimum
-// or an early-stopping (Farley) bound.
+// packing of the real pods packs the smaller ones), dominated options are dropped, the
+// nodes must cover the exact total request, and dual-optimal inequalities are on. `converged` says
+// whether it is the LP optimum or an early-stopping (Farley) bound.
 struct ConfigLpBoundResult {
   Money bound;
   // The restricted master's optimum: the LP optimum lies between `bound` and this.

@@ -112,12 +112,12 @@ Result<Money> ShapeLpBound(const std::vector<Resources>& pods,
 }
 
 Result<Money> ShapeLpDualBound(const std::vector<Resources>& pods,
-                               const std::vector<PriceOption>& options) {
+                               const std::vector<PriceOption>& options, ShapeLpCuts cuts) {
   std::vector<PriceOption> kept = NonDominated(options);
-  CO_ASSIGN_OR_RETURN(ShapeLpSolution lp, SolveShapeLp(GroupShapes(pods, kMaxBoundShapes, nullptr,
-                                                                   ShapeRounding::kMean),
-                                                       kept, ShapeLpCuts::kNone));
-  return Money::FromUsd(DualPriceBound(pods, kept, lp.unit_prices));
+  CO_ASSIGN_OR_RETURN(
+      ShapeLpSolution lp,
+      SolveShapeLp(GroupShapes(pods, kMaxBoundShapes, nullptr, ShapeRounding::kMean), kept, cuts));
+  return Money::FromUsd(DualPriceBound(pods, kept, lp.unit_prices, lp.cut_prices));
 }
 
 Result<ExactPacking> ExactOptimum(const std::vector<Resources>& pods,

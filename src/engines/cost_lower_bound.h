@@ -58,8 +58,11 @@ Result<Money> ShapeLpBound(const std::vector<Resources>& pods,
 // mean-request shapes, and its duals (unit prices per type) are then charged to every real
 // pod (DualPriceBound in shape_lp.h). Valid for any grouping; close to the exact-pod LP when
 // the mean shapes are close to the pods. No big-pod cuts.
+// With ShapeLpCuts::kBigPods the LP has the big-pod cuts and each pod is also charged the
+// cuts' duals of the type that counts it as big (still valid: see DualPriceBound).
 Result<Money> ShapeLpDualBound(const std::vector<Resources>& pods,
-                               const std::vector<PriceOption>& options);
+                               const std::vector<PriceOption>& options,
+                               ShapeLpCuts cuts = ShapeLpCuts::kNone);
 
 struct ExactPacking {
   Money hourly;      // the best packing found

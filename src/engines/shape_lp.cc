@@ -27,7 +27,7 @@ struct Cut {
   int k = 1;
   int row = 0;
   bool Counts(const Resources& pod, const Resources& capacity) const {
-    return kDims[dim](pod) * (k + 1) > kDims[dim](capacity) + 1e-9;
+    return CutPrice{dim, k, 0}.Counts(pod, capacity);
   }
 };
 
@@ -55,6 +55,10 @@ std::vector<Cut> CutsFor(const Resources& capacity, const std::vector<PodShape>&
 }
 
 }  // namespace
+
+bool CutPrice::Counts(const Resources& pod, const Resources& capacity) const {
+  return kDims[dim](pod) * (k + 1) > kDims[dim](capacity) + 1e-9;
+}
 
 std::vector<PodShape> GroupShapes(const std::vector<Resources>& pods, size_t max_shapes,
                                   std::vector<int32_t>* shape_of, ShapeRounding rounding) {
@@ -212,11 +216,18 @@ Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
       w[r] = std::max(-duals[shape_rows + 3 * t + r], 0.0);
       value += w[r] * kDims[r](options[t].allocatable);
     }
+    std::vector<CutPrice> cut_prices;
+    for (const Cut& cut : cuts[t]) {
+      cut_prices.push_back({cut.dim, cut.k, std::max(-duals[cut.row], 0.0)});
+      value += cut.k * cut_prices.back().usd;
+    }
     double price = options[t].hourly.usd();
     if (value > price && value > 0) {
       for (double& v : w) v *= price / value;
+      for (CutPrice& c : cut_prices) c.usd *= price / value;
     }
     solution.unit_prices.push_back(w);
+    solution.cut_prices.push_back(std::move(cut_prices));
   }
   const double* x = model.primalColumnSolution();
   solution.nodes.assign(x, x + types);
@@ -230,6 +241,12 @@ Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
 
 double DualPriceBound(const std::vector<Resources>& pods, const std::vector<PriceOption>& options,
                       const std::vector<std::array<double, 3>>& unit_prices) {
+  return DualPriceBound(pods, options, unit_prices, {});
+}
+
+double DualPriceBound(const std::vector<Resources>& pods, const std::vector<PriceOption>& options,
+                      const std::vector<std::array<double, 3>>& unit_prices,
+                      const std::vector<std::vector<CutPrice>>& cut_prices) {
   double bound = 0;
   for (const Resources& pod : pods) {
     Resources d = pod;
@@ -239,6 +256,11 @@ double DualPriceBound(const std::vector<Resources>& pods, const std::vector<Pric
       if (!d.FitsIn(options[t].allocatable)) continue;
       double value = 0;
       for (int r = 0; r < 3; ++r) value += unit_prices[t][r] * kDims[r](d);
+      if (t < cut_prices.size()) {
+        for (const CutPrice& c : cut_prices[t]) {
+          if (c.Counts(d, options[t].allocatable)) value += c.usd;
+        }
+      }
       cheapest = std::min(cheapest, value);
     }
     if (std::isfinite(cheapest)) bound += cheapest;

@@ -25,12 +25,24 @@ struct PodShape {
   int64_t count = 0;
 };
 
+// What the LP's dual charges a pod for counting in one big-pod cut of a type: the cut says a
+// node holds at most k pods above 1/(k+1) of its CPU (dim 0) or memory (dim 1).
+struct CutPrice {
+  int dim = 0;
+  int k = 1;
+  double usd = 0;
+  bool Counts(const Resources& pod, const Resources& capacity) const;
+};
+
 struct ShapeLpSolution {
   double objective_usd = 0;
   // Per option: what the LP's duals charge for a unit of CPU (vCPU), memory (GiB) and a pod
   // slot on that type, scaled so a whole node never costs more than its price. Any such
   // prices give a lower bound on every packing (see ShapeLpDualBound).
   std::vector<std::array<double, 3>> unit_prices;
+  // Per option, the cuts' prices, scaled with unit_prices so that capacity · unit price plus
+  // Σ k · cut price never exceeds the node's price (empty without cuts).
+  std::vector<std::vector<CutPrice>> cut_prices;
   std::vector<double> nodes;  // per option: the fractional number of nodes
   // Per shape: (option, fractional pod count) for every option the LP sends pods to.
   std::vector<std::vector<std::pair<int32_t, double>>> placements;
@@ -76,5 +88,11 @@ Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
 // would otherwise cost the bound) make it close to the LP over the exact pods.
 double DualPriceBound(const std::vector<Resources>& pods, const std::vector<PriceOption>& options,
                       const std::vector<std::array<double, 3>>& unit_prices);
+// The same with the cuts' prices too: a pod is also charged every cut of the type that counts
+// it. Valid since a node of type t holds at most k pods any cut (dim, k) counts, so its pods'
+// charges sum to at most capacity · unit price + Σ k · cut price ≤ price.
+double DualPriceBound(const std::vector<Resources>& pods, const std::vector<PriceOption>& options,
+                      const std::vector<std::array<double, 3>>& unit_prices,
+                      const std::vector<std::vector<CutPrice>>& cut_prices);
 
 }  // namespace cloudoptim

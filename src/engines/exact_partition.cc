@@ -1,0 +1,207 @@
+#include "engines/exact_partition.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <string>
+#include <tuple>
+
+namespace cloudoptim {
+namespace {
+
+// Why a dynamic program. CBC's slot MIP for a few pods is symmetric (any permutation of the
+// slots is the same packing) and its LP relaxation is weak, so it often cannot prove the
+// optimum of 8-17 pods in seconds. Over groups of pods, though, the problem is a set
+// partition with a closed-form cost per group (the cheapest type that holds the group), and
+// for a few pods every group can be listed. best[S] = min over groups T ⊆ S that contain one
+// fixed pod of S of cost[T] + best[S \ T] is then the exact optimum: every packing is such a
+// partition, and fixing which group holds that one pod removes the order of the groups.
+// Pods with identical requests are interchangeable, so S ranges over sub-multisets of the
+// distinct shapes (a mixed-radix number), which keeps batches of many identical pods small.
+// A group that fits no type has no feasible superset, which prunes the enumeration of T.
+
+constexpr int64_t kInfeasible = std::numeric_limits<int64_t>::max() / 4;
+
+struct Shape {
+  int64_t cpu = 0, memory = 0, slots = 0;
+  std::vector<int32_t> pods;  // the pods with these requests
+};
+
+// Saturating product, so an absurd instance reports "too large" instead of overflowing.
+int64_t Times(int64_t a, int64_t b) {
+  if (a > 0 && b > std::numeric_limits<int64_t>::max() / 4 / a) {
+    return std::numeric_limits<int64_t>::max() / 4;
+  }
+  return a * b;
+}
+
+class PartitionDp {
+ public:
+  PartitionDp(std::vector<Shape> shapes, const std::vector<PriceOption>& options)
+      : shapes_(std::move(shapes)), options_(options) {
+    by_price_.resize(options_.size());
+    std::iota(by_price_.begin(), by_price_.end(), 0);
+    std::stable_sort(by_price_.begin(), by_price_.end(),
+                     [&](int32_t a, int32_t b) { return options_[a].hourly < options_[b].hourly; });
+    stride_.push_back(1);
+    for (const Shape& s : shapes_) {
+      stride_.push_back(Times(stride_.back(), static_cast<int64_t>(s.pods.size()) + 1));
+    }
+  }
+
+  int64_t States() const { return stride_.back(); }
+
+  // False when the work limit was hit before the optimum was known.
+  bool Solve(int64_t max_transitions) {
+    max_transitions_ = max_transitions;
+    const int64_t states = States();
+    cpu_.assign(states, 0);
+    memory_.assign(states, 0);
+    slots_.assign(states, 0);
+    cost_.assign(states, kInfeasible);
+    best_.assign(states, kInfeasible);
+    choice_.assign(states, 0);
+    cost_[0] = best_[0] = 0;
+    for (int64_t s = 1; s < states; ++s) {
+      size_t d = LowestDigit(s);
+      int64_t rest = s - stride_[d];
+      cpu_[s] = cpu_[rest] + shapes_[d].cpu;
+      memory_[s] = memory_[rest] + shapes_[d].memory;
+      slots_[s] = slots_[rest] + shapes_[d].slots;
+      if (int32_t o = Cheapest(s); o >= 0) cost_[s] = options_[o].hourly.micros();
+    }
+    for (int64_t s = 1; s < states; ++s) {
+      digits_.clear();
+      size_t first = LowestDigit(s);
+      for (size_t d = first + 1; d < shapes_.size(); ++d) {
+        if (Digit(s, d) > 0) digits_.push_back(d);
+      }
+      // Groups holding 1..count pods of the first shape, then any of the others.
+      for (int64_t t = 1; t <= Digit(s, first); ++t) {
+        int64_t group = t * stride_[first];
+        if (cost_[group] >= kInfeasible) break;
+        Extend(s, 0, group);
+      }
+      if (transitions_ > max_transitions_) return false;
+    }
+    return true;
+  }
+
+  int64_t Optimum() const { return best_[States() - 1]; }
+
+  std::vector<PartitionOptimum::Node> Nodes() const {
+    std::vector<std::vector<int32_t>> left;
+    for (const Shape& s : shapes_) left.push_back(s.pods);
+    std::vector<PartitionOptimum::Node> nodes;
+    for (int64_t s = States() - 1; s > 0; s -= choice_[s]) {
+      int64_t group = choice_[s];
+      PartitionOptimum::Node node{Cheapest(group), {}};
+      for (size_t d = 0; d < shapes_.size(); ++d) {
+        for (int64_t k = 0; k < Digit(group, d); ++k) {
+          node.pods.push_back(left[d].back());
+          left[d].pop_back();
+        }
+      }
+      nodes.push_back(std::move(node));
+    }
+    return nodes;
+  }
+
+ private:
+  int64_t Digit(int64_t s, size_t d) const {
+    return (s / stride_[d]) % (static_cast<int64_t>(shapes_[d].pods.size()) + 1);
+  }
+  size_t LowestDigit(int64_t s) const {
+    size_t d = 0;
+    while (Digit(s, d) == 0) ++d;
+    return d;
+  }
+
+  int32_t Cheapest(int64_t s) const {
+    for (int32_t o : by_price_) {
+      const Resources& a = options_[o].allocatable;
+      if (cpu_[s] <= a.cpu_millis && memory_[s] <= a.memory_bytes && slots_[s] <= a.pods) {
+        return o;
+      }
+    }
+    return -1;
+  }
+
+  // Every group `group` + (some of digits_[k..]) of state s: a depth-first walk, each digit
+  // raised until the group fits no type.
+  void Extend(int64_t s, size_t k, int64_t group) {
+    if (k == digits_.size()) {
+      ++transitions_;
+      int64_t value = cost_[group] + best_[s - group];
+      if (value < best_[s]) {
+        best_[s] = value;
+        choice_[s] = group;
+      }
+      return;
+    }
+    const size_t d = digits_[k];
+    Extend(s, k + 1, group);
+    const int64_t available = Digit(s, d);
+    for (int64_t t = 1; t <= available; ++t) {
+      int64_t bigger = group + t * stride_[d];
+      if (cost_[bigger] >= kInfeasible) break;
+      Extend(s, k + 1, bigger);
+    }
+  }
+
+  std::vector<Shape> shapes_;
+  const std::vector<PriceOption>& options_;
+  std::vector<int32_t> by_price_;
+  std::vector<int64_t> stride_;
+  std::vector<int64_t> cpu_, memory_, slots_, cost_, best_, choice_;
+  std::vector<size_t> digits_;
+  int64_t transitions_ = 0, max_transitions_ = 0;
+};
+
+}  // namespace
+
+Result<PartitionOptimum> ExactPartitionOptimum(const std::vector<Resources>& pods,
+                                               const std::vector<PriceOption>& options,
+                                               const PartitionLimits& limits) {
+  if (options.empty()) return InvalidArgument("no instance types to pack onto");
+  std::map<std::tuple<int64_t, int64_t, int64_t>, Shape> grouped;
+  for (size_t i = 0; i < pods.size(); ++i) {
+    const Resources& r = pods[i];
+    Shape& s = grouped[{r.cpu_millis, r.memory_bytes, std::max<int64_t>(r.pods, 1)}];
+    s.cpu = r.cpu_millis;
+    s.memory = r.memory_bytes;
+    s.slots = std::max<int64_t>(r.pods, 1);
+    s.pods.push_back(static_cast<int32_t>(i));
+  }
+  std::vector<Shape> shapes;
+  for (auto& [key, shape] : grouped) {
+    bool fits = std::any_of(options.begin(), options.end(), [&](const PriceOption& o) {
+      return shape.cpu <= o.allocatable.cpu_millis && shape.memory <= o.allocatable.memory_bytes &&
+             shape.slots <= o.allocatable.pods;
+    });
+    if (!fits) {
+      return InvalidArgument("a pod of cpu=" + std::to_string(shape.cpu) +
+                             "m memory=" + std::to_string(shape.memory) + " fits no instance type");
+    }
+    shapes.push_back(std::move(shape));
+  }
+  PartitionDp dp(std::move(shapes), options);
+  if (dp.States() > limits.max_states) {
+    return ResourceExhausted("exact partition of " + std::to_string(pods.size()) + " pods needs " +
+                             std::to_string(dp.States()) + " states, over " +
+                             std::to_string(limits.max_states));
+  }
+  if (!dp.Solve(limits.max_transitions)) {
+    return ResourceExhausted("exact partition of " + std::to_string(pods.size()) +
+                             " pods needs over " + std::to_string(limits.max_transitions) +
+                             " transitions");
+  }
+  PartitionOptimum optimum;
+  optimum.hourly = Money::FromMicros(dp.Optimum());
+  optimum.nodes = dp.Nodes();
+  optimum.states = dp.States();
+  return optimum;
+}
+
+}  // namespace cloudoptim
