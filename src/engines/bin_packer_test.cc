@@ -8,6 +8,7 @@
 #include <random>
 
 #include "catalog/catalog.h"
+#include "engines/config_lp.h"
 #include "engines/cost_lower_bound.h"
 
 namespace cloudoptim {
@@ -185,6 +186,41 @@ TEST(BinPackerTest, SearchKeepsHostnameAntiAffinity) {
     int guards_here = 0;
     for (size_t i : node.pods) guards_here += i % 4 == 0 ? 1 : 0;
     EXPECT_LE(guards_here, 1) << node.type->type->name;
+  }
+}
+
+// A packing that exists bounds the configuration LP's bound from above. A regression test
+// for a knapsack bound that tried negative Lagrange multipliers (invalid for ≤ constraints):
+// pricing missed improving columns and the LP claimed an optimum above a real packing (an
+// Alibaba trace snapshot of 14 pods: $4.639 against a $4.598 plan; the LP optimum is $4.5015).
+TEST(BinPackerTest, NoPackingCostsLessThanTheConfigurationLpBound) {
+  Policy policy;
+  LaunchCatalog launch =
+      LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+  std::vector<PriceOption> options = OnDemandOptions(launch);
+  // The trace snapshot that exposed the bug: (millicores, MiB) of the pods alive at 13/21.
+  const int64_t snapshot[14][2] = {{12000, 16384}, {6000, 12288},  {12000, 24576}, {6000, 12288},
+                                   {12000, 16384}, {20000, 65536}, {4000, 16384},  {12000, 16384},
+                                   {12000, 16384}, {12000, 16384}, {16000, 49152}, {6000, 8192},
+                                   {8000, 32768},  {8000, 16384}};
+  std::vector<std::vector<Resources>> instances(1);
+  for (const auto& p : snapshot) instances[0].push_back({p[0], p[1] * kMi, 0, 1, 0});
+  std::mt19937 rng(17);
+  for (int k = 0; k < 4; ++k) {
+    std::vector<Resources> pods;
+    for (int i = 0; i < 12 + 6 * k; ++i) {
+      pods.push_back({1000 * std::uniform_int_distribution<int64_t>(1, 20)(rng),
+                      1024 * std::uniform_int_distribution<int64_t>(1, 64)(rng) * kMi, 0, 1, 0});
+    }
+    instances.push_back(std::move(pods));
+  }
+  for (size_t k = 0; k < instances.size(); ++k) {
+    Result<ConfigLpBoundResult> bound = ConfigLpBound(instances[k], options, 1000, 30.0);
+    ASSERT_TRUE(bound.has_value()) << bound.error().ToString();
+    PackingPlan plan = Pack(launch, MakePods(instances[k]), PackingStrategy::kPortfolio,
+                            kThoroughSearchStepsPerPod);
+    EXPECT_TRUE(plan.unschedulable.empty());
+    EXPECT_LE(bound->bound, plan.hourly_cost) << "instance " << k;
   }
 }
 
