@@ -64,6 +64,8 @@ constexpr size_t kMaxMergeCandidates = 24;
 constexpr int kMaxRepackPasses = 16;
 // From this search effort on, the two most promising attempts are searched, not one.
 constexpr int64_t kSearchTwoAttemptsStepsPerPod = 1000;
+// The search budget is at least that of a batch of this many pods.
+constexpr int64_t kMinSearchPods = 250;
 constexpr size_t kMaxRepackPods = 32;
 constexpr size_t kRepackWastePartners = 3;
 constexpr size_t kRepackLeanPartners = 3;
@@ -154,7 +156,10 @@ class Packer {
 
   // The improvement pass (see "Why repack" below).
   void Improve() {
-    budget_ = options_.search_steps_per_pod * static_cast<int64_t>(prepared_.size());
+    // Small batches get a floor: their neighbourhoods are whole zones, and a few milliseconds
+    // buy the exact answer there.
+    budget_ = options_.search_steps_per_pod *
+              std::max<int64_t>(static_cast<int64_t>(prepared_.size()), kMinSearchPods);
     for (size_t e : efficient_) {  // a dominated type never has the cheapest rate
       const Ranked& r = ranking_[e];
       const Resources& a = r.type->allocatable;
@@ -813,9 +818,9 @@ class Packer {
                        [&](size_t a, size_t b) { return scores_[a].lean < scores_[b].lean; });
       budget_ -= static_cast<int64_t>(by_waste.size());  // the pass's own bookkeeping
       // A zone with one or two nodes has no triples: its nodes are re-arranged as a whole on
-      // up to one node more (two nodes may run more cheaply as three).
+      // up to two nodes more (two nodes may run more cheaply as three or four).
       if (group_size == 3 && by_waste.size() < 3) {
-        improved |= TryRepack(by_waste, static_cast<int32_t>(by_waste.size()) + 1);
+        improved |= TryRepack(by_waste, static_cast<int32_t>(by_waste.size()) + 2);
         continue;
       }
       for (size_t seed : by_waste) {
@@ -848,7 +853,7 @@ class Packer {
 
   bool RepackAround(size_t seed, const std::vector<size_t>& partners, size_t group_size) {
     if (group_size == 2) {
-      if (TryRepack({seed}, 2)) return true;
+      if (TryRepack({seed}, 3)) return true;
       for (size_t p : partners) {
         if (TryRepack({seed, p}, 2)) return true;
       }

@@ -88,6 +88,8 @@ enum class Outcome { kPlaced, kImpossible, kOutOfBudget };
 // multiset with room to spare is filled in one pass, and one that is nearly too small can
 // otherwise take exponential time to refute.
 constexpr int64_t kStepsPerPod = 8;
+// ... but never fewer than this: a few pods are cheap to assign exhaustively.
+constexpr int64_t kMinStepsPerMultiset = 512;
 
 class Assigner {
  public:
@@ -108,7 +110,8 @@ class Assigner {
       room_ += types[t].allocatable;
     }
     node_of_.assign(order_.size(), -1);
-    steps_left_ = kStepsPerPod * static_cast<int64_t>(order_.size());
+    steps_left_ =
+        std::max(kStepsPerPod * static_cast<int64_t>(order_.size()), kMinStepsPerMultiset);
     return Place(0);
   }
 
