@@ -13,6 +13,7 @@
 
 #include "engines/bin_index.h"
 #include "engines/config_lp_guide.h"
+#include "engines/exact_partition.h"
 #include "engines/lp_type_assignment.h"
 #include "engines/repack_search.h"
 #include "scheduling/node_constraints.h"
@@ -64,6 +65,9 @@ constexpr size_t kMaxMergeCandidates = 24;
 constexpr int kMaxRepackPasses = 16;
 // From this search effort on, the two most promising attempts are searched, not one.
 constexpr int64_t kSearchTwoAttemptsStepsPerPod = 1000;
+// Zones of at most this many pods are first solved exactly, within this many DP states.
+constexpr size_t kMaxExactPods = 24;
+constexpr int64_t kMaxExactStates = int64_t{1} << 16;
 // The search budget is at least that of a batch of this many pods.
 constexpr int64_t kMinSearchPods = 250;
 constexpr size_t kMaxRepackPods = 32;
@@ -169,6 +173,7 @@ class Packer {
     }
     scores_.assign(bins_.size(), BinScore{});
     for (size_t b = 0; b < bins_.size(); ++b) Rescore(b);
+    SolveSmallZonesExactly();
     // Pairs first (they find most moves for little work), triples with what is left.
     for (int pass = 0; pass < kMaxRepackPasses && budget_ > 0; ++pass) {
       bool improved = RepackPass(2);
@@ -849,6 +854,60 @@ class Packer {
     double cpu = Share(used.cpu_millis, demand_.cpu_millis);
     double memory = Share(used.memory_bytes, demand_.memory_bytes);
     score.lean = cpu + memory > 0 ? (cpu - memory) / (cpu + memory) : 0.0;
+  }
+
+  // A zone holding few pods is solved exactly (ExactPartitionOptimum: the proven cheapest
+  // packing onto its types), which local moves over at most three nodes cannot always reach:
+  // the cheapest plan for eight trace pods is five nodes, ours two. The dynamic program gets
+  // at most half the search budget, so a zone too large for it leaves the rest to the moves.
+  void SolveSmallZonesExactly() {
+    std::map<std::pair<std::string, CapacityType>, std::vector<size_t>> zones;
+    std::map<std::pair<std::string, CapacityType>, size_t> pods_in_zone;
+    for (size_t b = 0; b < bins_.size(); ++b) {
+      if (bins_[b].emptied) continue;
+      zones[{bins_[b].zone, bins_[b].capacity}].push_back(b);
+      pods_in_zone[{bins_[b].zone, bins_[b].capacity}] += bins_[b].pods.size();
+    }
+    for (const auto& [zone, group] : zones) {
+      if (pods_in_zone[zone] <= kMaxExactPods && budget_ > 0) SolveExactly(group);
+    }
+  }
+
+  bool SolveExactly(const std::vector<size_t>& group) {
+    std::vector<size_t> pods;
+    std::vector<Resources> requests;
+    Money current;
+    for (size_t b : group) {
+      for (size_t i : bins_[b].pods) {
+        pods.push_back(i);
+        requests.push_back(prepared_[i].requests);
+      }
+      current += scores_[b].closing;
+    }
+    // The DP's size is the product over distinct requests of (count + 1): checked here, since
+    // a refusal for size costs nothing while one for work has used the work.
+    std::map<std::tuple<int64_t, int64_t, int64_t>, int64_t> counts;
+    for (const Resources& r : requests) ++counts[{r.cpu_millis, r.memory_bytes, r.pods}];
+    int64_t states = 1;
+    for (const auto& [request, count] : counts) {
+      states *= count + 1;
+      if (states > kMaxExactStates) return false;
+    }
+    const RepackTypes& types = TypesFor(group);
+    std::vector<PriceOption> options;
+    for (const RepackType& t : types.priced) options.push_back({"", t.allocatable, t.hourly});
+    PartitionLimits limits;
+    limits.max_states = kMaxExactStates;
+    limits.max_transitions = budget_ / 2;
+    Result<PartitionOptimum> best = ExactPartitionOptimum(requests, options, limits);
+    budget_ -= best ? best->transitions : limits.max_transitions;
+    if (!best || best->hourly >= current) return false;
+    Repacking repacking;
+    repacking.hourly = best->hourly;
+    for (const PartitionOptimum::Node& node : best->nodes) {
+      repacking.nodes.push_back({node.option, node.pods});
+    }
+    return ApplyRepacking(group, pods, types.types, repacking);
   }
 
   bool RepackAround(size_t seed, const std::vector<size_t>& partners, size_t group_size) {

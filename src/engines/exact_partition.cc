@@ -89,6 +89,7 @@ class PartitionDp {
   }
 
   int64_t Optimum() const { return best_[States() - 1]; }
+  int64_t Transitions() const { return transitions_; }
 
   std::vector<PartitionOptimum::Node> Nodes() const {
     std::vector<std::vector<int32_t>> left;
@@ -201,6 +202,7 @@ Result<PartitionOptimum> ExactPartitionOptimum(const std::vector<Resources>& pod
   optimum.hourly = Money::FromMicros(dp.Optimum());
   optimum.nodes = dp.Nodes();
   optimum.states = dp.States();
+  optimum.transitions = dp.Transitions();
   return optimum;
 }
 

@@ -35,7 +35,8 @@ struct PartitionOptimum {
     std::vector<int32_t> pods;  // indices into the pods
   };
   std::vector<Node> nodes;
-  int64_t states = 0;  // the DP's size, for reports
+  int64_t states = 0;       // the DP's size, for reports
+  int64_t transitions = 0;  // the work it took (groups tried)
 };
 
 // ResourceExhausted when the instance exceeds `limits` (states are checked before, work

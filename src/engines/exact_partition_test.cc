@@ -7,29 +7,15 @@
 #include <random>
 
 #include "engines/config_lp.h"
+#include "engines/packing_test_fixtures.h"
 
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kGi = int64_t{1} << 30;
-constexpr int64_t kMi = int64_t{1} << 20;
-
-std::vector<PriceOption> FourTypes() {
-  return {{"s", {2000, 4 * kGi, 0, 20, 0}, Money::FromUsd(0.08)},
-          {"c", {4000, 6 * kGi, 0, 30, 0}, Money::FromUsd(0.14)},
-          {"r", {2000, 14 * kGi, 0, 30, 0}, Money::FromUsd(0.13)},
-          {"l", {8000, 30 * kGi, 0, 60, 0}, Money::FromUsd(0.38)}};
-}
-
-std::vector<Resources> RandomPods(uint32_t seed, int n) {
-  std::mt19937 rng(seed);
-  std::vector<Resources> pods;
-  for (int i = 0; i < n; ++i) {
-    pods.push_back({std::uniform_int_distribution<int64_t>(200, 3000)(rng),
-                    std::uniform_int_distribution<int64_t>(256, 9000)(rng) * kMi, 0, 1, 0});
-  }
-  return pods;
-}
+using packing_test::FourTypes;
+using packing_test::kGi;
+using packing_test::kMi;
+using packing_test::RandomPods;
 
 // The cheapest type holding `group`, or "none" as a huge cost.
 int64_t GroupCost(const std::vector<Resources>& group, const std::vector<PriceOption>& options) {

@@ -1,0 +1,39 @@
+// Test fixtures shared by the packing bounds' tests: four small types of different shapes and
+// random pods that fit them.
+//
+//   std::vector<PriceOption> options = FourTypes();
+//   std::vector<Resources> pods = RandomPods(/*seed=*/3, /*n=*/12);
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "engines/cost_lower_bound.h"
+#include "model/resources.h"
+
+namespace cloudoptim::packing_test {
+
+inline constexpr int64_t kGi = int64_t{1} << 30;
+inline constexpr int64_t kMi = int64_t{1} << 20;
+
+// A small, a compute, a memory and a large type.
+inline std::vector<PriceOption> FourTypes() {
+  return {{"s", {2000, 4 * kGi, 0, 20, 0}, Money::FromUsd(0.08)},
+          {"c", {4000, 6 * kGi, 0, 30, 0}, Money::FromUsd(0.14)},
+          {"r", {2000, 14 * kGi, 0, 30, 0}, Money::FromUsd(0.13)},
+          {"l", {8000, 30 * kGi, 0, 60, 0}, Money::FromUsd(0.38)}};
+}
+
+// Pods of 200-3,000 millicores and 256-9,000 MiB, one slot each.
+inline std::vector<Resources> RandomPods(uint32_t seed, int n) {
+  std::mt19937 rng(seed);
+  std::vector<Resources> pods;
+  for (int i = 0; i < n; ++i) {
+    pods.push_back({std::uniform_int_distribution<int64_t>(200, 3000)(rng),
+                    std::uniform_int_distribution<int64_t>(256, 9000)(rng) * kMi, 0, 1, 0});
+  }
+  return pods;
+}
+
+}  // namespace cloudoptim::packing_test
