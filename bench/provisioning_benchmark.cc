@@ -90,7 +90,7 @@ double Median(std::vector<double> values) {
 void Run(const Catalog& catalog, int count, bool mixed) {
   Snapshot snapshot = MakeSnapshot(count, mixed, 42);
   Policy policy;
-  // BENCH_SEARCH_STEPS sets the packer's local-search effort (steps per pod; default 100).
+  // BENCH_SEARCH_STEPS sets the packer's local-search effort (steps per pod; default 50).
   if (const char* steps = std::getenv("BENCH_SEARCH_STEPS")) {
     policy.packing_search_steps_per_pod = std::atoll(steps);
   }

@@ -53,7 +53,7 @@ struct PackingPlan {
   int32_t spot_fallbacks = 0;  // spot nodes turned on-demand for lack of diversified pools
 };
 
-inline constexpr int64_t kDefaultSearchStepsPerPod = 100;
+inline constexpr int64_t kDefaultSearchStepsPerPod = 50;
 inline constexpr int64_t kThoroughSearchStepsPerPod = 4000;
 
 struct PackingOptions {
