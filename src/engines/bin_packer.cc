@@ -68,6 +68,8 @@ constexpr int64_t kSearchTwoAttemptsStepsPerPod = 1000;
 // Zones of at most this many pods are first solved exactly, within this many DP states.
 constexpr size_t kMaxExactPods = 24;
 constexpr int64_t kMaxExactStates = int64_t{1} << 16;
+// ... and at least this much DP work, whatever the search effort (about a millisecond).
+constexpr int64_t kMinExactTransitions = 200000;
 // The search budget is at least that of a batch of this many pods.
 constexpr int64_t kMinSearchPods = 250;
 constexpr size_t kMaxRepackPods = 32;
@@ -859,7 +861,8 @@ class Packer {
   // A zone holding few pods is solved exactly (ExactPartitionOptimum: the proven cheapest
   // packing onto its types), which local moves over at most three nodes cannot always reach:
   // the cheapest plan for eight trace pods is five nodes, ours two. The dynamic program gets
-  // at most half the search budget, so a zone too large for it leaves the rest to the moves.
+  // half the search budget (at least kMinExactTransitions), so a zone too large for it leaves
+  // the rest to the moves.
   void SolveSmallZonesExactly() {
     std::map<std::pair<std::string, CapacityType>, std::vector<size_t>> zones;
     std::map<std::pair<std::string, CapacityType>, size_t> pods_in_zone;
@@ -898,7 +901,7 @@ class Packer {
     for (const RepackType& t : types.priced) options.push_back({"", t.allocatable, t.hourly});
     PartitionLimits limits;
     limits.max_states = kMaxExactStates;
-    limits.max_transitions = budget_ / 2;
+    limits.max_transitions = std::max(budget_ / 2, kMinExactTransitions);
     Result<PartitionOptimum> best = ExactPartitionOptimum(requests, options, limits);
     budget_ -= best ? best->transitions : limits.max_transitions;
     if (!best || best->hourly >= current) return false;
