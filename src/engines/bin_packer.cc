@@ -805,19 +805,24 @@ class Packer {
   // instances) differ from ours in the mix of types, a few nodes at a time. So this pass takes
   // the nodes that cost most over what their pods are worth (price against the pods' cost at
   // the cheapest rate for their shape) and solves a small neighbourhood of each exactly
-  // (CheaperRepacking): the node alone on up to two nodes, with one partner on up to two, with
-  // two partners on up to three. Partners are the other most wasteful nodes and the nodes whose
-  // pods lean the other way (CPU against memory), since those pair up on a general-purpose
-  // type. A move replaces nodes only when every pod passes the simulator on the new ones (and
-  // spot nodes keep enough flexible types), so constraints still hold. The work is bounded per
-  // pod, so the plan does not depend on the machine's speed.
-  bool RepackPass(size_t group_size) {
-    std::map<std::pair<std::string, CapacityType>, std::vector<size_t>> groups;
+  // (CheaperRepacking): the node alone on up to three nodes, with one partner on up to two, with
+  // two partners on up to three (a zone of one or two nodes as a whole). Partners are the other
+  // most wasteful nodes and the nodes whose pods lean the other way (CPU against memory), since
+  // those pair up on a general-purpose type. A move replaces nodes only when every pod passes the
+  // simulator on the new ones (and spot nodes keep enough flexible types), so constraints still
+  // hold. The work is bounded per pod, so the plan does not depend on the machine's speed. The live
+  // bins per (zone, capacity type): the search only moves pods within one.
+  std::map<std::pair<std::string, CapacityType>, std::vector<size_t>> BinsByZone() const {
+    std::map<std::pair<std::string, CapacityType>, std::vector<size_t>> zones;
     for (size_t b = 0; b < bins_.size(); ++b) {
-      if (!bins_[b].emptied) groups[{bins_[b].zone, bins_[b].capacity}].push_back(b);
+      if (!bins_[b].emptied) zones[{bins_[b].zone, bins_[b].capacity}].push_back(b);
     }
+    return zones;
+  }
+
+  bool RepackPass(size_t group_size) {
     bool improved = false;
-    for (auto& [group, by_waste] : groups) {
+    for (auto& [zone, by_waste] : BinsByZone()) {
       std::stable_sort(by_waste.begin(), by_waste.end(),
                        [&](size_t a, size_t b) { return scores_[a].waste > scores_[b].waste; });
       std::vector<size_t> by_lean = by_waste;
@@ -864,29 +869,28 @@ class Packer {
   // half the search budget (at least kMinExactTransitions), so a zone too large for it leaves
   // the rest to the moves.
   void SolveSmallZonesExactly() {
-    std::map<std::pair<std::string, CapacityType>, std::vector<size_t>> zones;
-    std::map<std::pair<std::string, CapacityType>, size_t> pods_in_zone;
-    for (size_t b = 0; b < bins_.size(); ++b) {
-      if (bins_[b].emptied) continue;
-      zones[{bins_[b].zone, bins_[b].capacity}].push_back(b);
-      pods_in_zone[{bins_[b].zone, bins_[b].capacity}] += bins_[b].pods.size();
+    for (const auto& [zone, group] : BinsByZone()) {
+      size_t pods = 0;
+      for (size_t b : group) pods += bins_[b].pods.size();
+      if (pods <= kMaxExactPods && budget_ > 0) SolveExactly(group);
     }
-    for (const auto& [zone, group] : zones) {
-      if (pods_in_zone[zone] <= kMaxExactPods && budget_ > 0) SolveExactly(group);
+  }
+
+  // The group's pods (appended to `pods`) and what its nodes cost now.
+  Money GroupPods(const std::vector<size_t>& group, std::vector<size_t>& pods) const {
+    Money current;
+    for (size_t b : group) {
+      pods.insert(pods.end(), bins_[b].pods.begin(), bins_[b].pods.end());
+      current += scores_[b].closing;
     }
+    return current;
   }
 
   bool SolveExactly(const std::vector<size_t>& group) {
     std::vector<size_t> pods;
+    Money current = GroupPods(group, pods);
     std::vector<Resources> requests;
-    Money current;
-    for (size_t b : group) {
-      for (size_t i : bins_[b].pods) {
-        pods.push_back(i);
-        requests.push_back(prepared_[i].requests);
-      }
-      current += scores_[b].closing;
-    }
+    for (size_t i : pods) requests.push_back(prepared_[i].requests);
     // The DP's size is the product over distinct requests of (count + 1): checked here, since
     // a refusal for size costs nothing while one for work has used the work.
     std::map<std::tuple<int64_t, int64_t, int64_t>, int64_t> counts;
@@ -1015,11 +1019,7 @@ class Packer {
   bool TryRepack(const std::vector<size_t>& group, int32_t max_nodes) {
     std::vector<size_t>& pods = scratch_pods_;
     pods.clear();
-    Money current;
-    for (size_t b : group) {
-      pods.insert(pods.end(), bins_[b].pods.begin(), bins_[b].pods.end());
-      current += scores_[b].closing;
-    }
+    Money current = GroupPods(group, pods);
     if (pods.empty() || pods.size() > kMaxRepackPods) return false;
     // A neighbourhood whose nodes are unchanged since it last failed fails again.
     NeighbourhoodKey key{};  // bins numbered from 1, so unused entries stay apart
@@ -1218,7 +1218,8 @@ class Packer {
     double waste = 0, lean = 0;
   };
   std::vector<BinScore> scores_;  // per bin (Rescore)
-  // Per capacity type (on-demand, spot), every ranked type's price per millicore, byte, slot.
+  // Per capacity type (on-demand, spot), every non-dominated type's price per millicore, byte
+  // and slot.
   std::array<std::vector<std::array<double, 3>>, 2> unit_prices_;
   int64_t last_version_ = 0;
   // Neighbourhoods (bin + 1, version), sorted, unused entries zero, that found nothing cheaper.
@@ -1273,9 +1274,9 @@ PackingPlan PackPods(ClusterState& state, const LaunchCatalog& launch,
     attempts.push_back({PackingStrategy::kConfigLpGuided, LpSizing::kWholeNodes});
   }
   if (attempts.empty()) return Packer(state, launch, pods, options, options.strategy).Run();
-  // Every attempt packs a copy of the state. The one that promises the cheapest plan is
-  // improved (the pass costs more than an attempt, so only one gets it) and then compared with
-  // the first-fit-decreasing baseline, so the result is never worse than the baseline.
+  // Every attempt packs a copy of the state. The one that promises the cheapest plan (two at
+  // the thorough effort) is improved — the search costs more than an attempt — and finished,
+  // then compared with the first-fit-decreasing baseline, so the result is never worse than it.
   struct Run {
     std::unique_ptr<ClusterState> state;
     std::unique_ptr<Packer> packer;
@@ -1296,9 +1297,9 @@ PackingPlan PackPods(ClusterState& state, const LaunchCatalog& launch,
   std::stable_sort(promise.begin(), promise.end());
   // The plan that looks best before the search is not always the best after it (a plan of
   // mixed shapes leaves the search more to improve), so a thorough search improves two.
-  size_t improved = options.search_steps_per_pod >= kSearchTwoAttemptsStepsPerPod ? 2 : 1;
+  size_t searched = options.search_steps_per_pod >= kSearchTwoAttemptsStepsPerPod ? 2 : 1;
   std::vector<size_t> finished;
-  for (size_t k = 0; k < promise.size() && k < improved; ++k) {
+  for (size_t k = 0; k < promise.size() && k < searched; ++k) {
     if (options.strategy == PackingStrategy::kPortfolio && options.search_steps_per_pod > 0) {
       runs[promise[k].second].packer->Improve();
     }
