@@ -462,10 +462,29 @@ TEST_F(KubeClientTest, AnalyzeReportMatchesTheScenario) {
   EXPECT_GE(savings[1]["recommendations"].get<int>(), 1) << savings.dump();
   EXPECT_GT(std::stod(savings[1]["monthly_savings_usd"].get<std::string>()), 0.0);
 
+  // The repack what-if: every node priced on demand today; the same pods packed from scratch
+  // (thorough search) cost less on a cluster with idle nodes, and never less than the floor.
+  const nlohmann::json& repack = report["repack"];
+  Money on_demand_hourly;
+  for (const auto& node : nodes["items"]) {
+    std::string type = node["metadata"]["labels"].value("node.kubernetes.io/instance-type", "");
+    if (Result<Money> price = catalog->OnDemandPrice("us-east-1", type)) on_demand_hourly += *price;
+  }
+  EXPECT_EQ(repack["current_usd_per_month"].get<std::string>(),
+            on_demand_hourly.PerHourToMonthly().ToDecimalString(2));
+  EXPECT_GT(repack["pods"].get<int>(), 0) << repack.dump();
+  EXPECT_EQ(repack["search_steps_per_pod"].get<int>(), 4000);
+  const double repacked = std::stod(repack["repacked_usd_per_month"].get<std::string>());
+  EXPECT_LT(repacked, std::stod(repack["current_usd_per_month"].get<std::string>()));
+  EXPECT_LE(std::stod(repack["lower_bound_usd_per_month"].get<std::string>()), repacked);
+  EXPECT_FALSE(repack["new_node_types"].empty());
+
   CommandResult table = RunCommand({CO_BINARY, "analyze", "--kubeconfig", sandbox_->kubeconfig()});
   ASSERT_EQ(table.exit_code, 0) << table.output;
   EXPECT_THAT(table.output, HasSubstr("INSTANCE TYPE"));
   EXPECT_THAT(table.output, HasSubstr("SAVINGS THE ENGINES FOUND"));
+  EXPECT_THAT(table.output, HasSubstr("THE SAME PODS PACKED FROM SCRATCH"));
+  EXPECT_THAT(table.output, HasSubstr("proven floor"));
   CommandResult markdown =
       RunCommand({CO_BINARY, "analyze", "--kubeconfig", sandbox_->kubeconfig(), "-o", "markdown"});
   EXPECT_THAT(markdown.output, HasSubstr("| INSTANCE TYPE"));

@@ -9,6 +9,7 @@
 
 #include "catalog/catalog.h"
 #include "cli/commands.h"
+#include "engines/cluster_repack.h"
 #include "engines/engine_cycle.h"
 #include "kube/cluster_cache.h"
 #include "kube/cluster_connection.h"
@@ -72,6 +73,61 @@ std::string RenderSavings(const EngineCycleResult& cycle, ReportFormat format) {
   return out;
 }
 
+// The repack what-if: today's nodes against the same pods packed from scratch, and the floor.
+std::string RenderRepack(const RepackEstimate& e, ReportFormat format) {
+  const bool markdown = format == ReportFormat::kMarkdown;
+  std::string types;
+  for (const auto& [type, count] : e.repacked_types) {
+    types += fmt::format("{}{} {}", types.empty() ? "" : ", ", count, type);
+  }
+  const Money today = e.current_hourly.PerHourToMonthly();
+  const Money repacked = e.repacked_hourly.PerHourToMonthly();
+  const Money floor = e.lower_bound_hourly.PerHourToMonthly();
+  const double saved_percent =
+      e.current_hourly > Money() ? 100.0 * (1.0 - e.repacked_hourly.usd() / e.current_hourly.usd())
+                                 : 0.0;
+  const double above_floor_percent =
+      e.lower_bound_hourly > Money()
+          ? 100.0 * (e.repacked_hourly.usd() / e.lower_bound_hourly.usd() - 1.0)
+          : 0.0;
+  std::string out = markdown
+                        ? "\n## The same pods packed from scratch (what-if, on-demand prices)\n\n"
+                        : "\nTHE SAME PODS PACKED FROM SCRATCH (what-if, on-demand prices)\n";
+  const std::string indent = markdown ? "- " : "  ";
+  out += fmt::format("{}today: {} nodes, {}/month on demand\n", indent, e.current_nodes,
+                     today.ToString());
+  const std::string kept = e.kept_nodes > 0 ? fmt::format(" + {} kept", e.kept_nodes) : "";
+  out += fmt::format("{}repacked: {} pods on {} new nodes ({}){}, {}/month, {:.1f}% less\n", indent,
+                     e.pods, e.repacked_nodes - e.kept_nodes, types, kept, repacked.ToString(),
+                     saved_percent);
+  out += fmt::format("{}proven floor for these pods: {}/month; the plan is {:.1f}% above it\n",
+                     indent, floor.ToString(), above_floor_percent);
+  if (!e.pinned_pods.empty()) {
+    out += fmt::format(
+        "{}{} pods select labels only today's nodes carry; their {} nodes are "
+        "kept (e.g. {})\n",
+        indent, e.pinned_pods.size(), e.kept_nodes, e.pinned_pods.front());
+  }
+  return out;
+}
+
+nlohmann::json RepackJson(const RepackEstimate& e) {
+  nlohmann::json types = nlohmann::json::array();
+  for (const auto& [type, count] : e.repacked_types) {
+    types.push_back({{"instance_type", type}, {"nodes", count}});
+  }
+  return {{"pods", e.pods},
+          {"current_nodes", e.current_nodes},
+          {"current_usd_per_month", e.current_hourly.PerHourToMonthly().ToDecimalString(2)},
+          {"repacked_nodes", e.repacked_nodes},
+          {"repacked_usd_per_month", e.repacked_hourly.PerHourToMonthly().ToDecimalString(2)},
+          {"lower_bound_usd_per_month", e.lower_bound_hourly.PerHourToMonthly().ToDecimalString(2)},
+          {"new_node_types", types},
+          {"pinned_pods", e.pinned_pods},
+          {"kept_nodes", e.kept_nodes},
+          {"search_steps_per_pod", e.search_steps_per_pod}};
+}
+
 nlohmann::json SavingsJson(const EngineCycleResult& cycle) {
   nlohmann::json engines = nlohmann::json::array();
   for (const EngineSummary& s : cycle.summaries) {
@@ -118,14 +174,19 @@ int RunAnalyze(const AnalyzeFlags& flags) {
   Snapshot snapshot = cache.snapshot();
   ClusterReport report =
       BuildClusterReport(snapshot, *catalog, {.region = flags.region, .top_workloads = flags.top});
+  snapshot.region = report.region;
+  const Policy policy;
+  const RepackEstimate repack =
+      EstimateRepack({.snapshot = snapshot, .policy = policy, .catalog = *catalog});
   EngineCycleResult cycle = RunEnginesOn(std::move(snapshot), report.region, *catalog);
   std::string rendered = RenderClusterReport(report, *format);
   if (*format == ReportFormat::kJson) {
     nlohmann::json json = nlohmann::json::parse(rendered);
     json["savings"] = SavingsJson(cycle);
+    json["repack"] = RepackJson(repack);
     std::cout << json.dump(2) << "\n";
   } else {
-    std::cout << rendered << RenderSavings(cycle, *format);
+    std::cout << rendered << RenderSavings(cycle, *format) << RenderRepack(repack, *format);
   }
   return 0;
 }
