@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "catalog/shipped_catalog_test_util.h"
 #include "engines/bin_packer.h"
 #include "engines/idle_node_test_util.h"
 
@@ -12,15 +13,8 @@ constexpr int64_t kGi = int64_t{1} << 30;
 
 class ClusterRepackTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    Result<Catalog> loaded = Catalog::Load(CO_SOURCE_DIR "/data");
-    ASSERT_TRUE(loaded.has_value()) << loaded.error().ToString();
-    catalog_ = new Catalog(std::move(*loaded));
-  }
-  static void TearDownTestSuite() { delete catalog_; }
-
   void AddNode(const std::string& name, const std::string& type, const std::string& zone) {
-    const InstanceType* t = catalog_->FindType(type);
+    const InstanceType* t = catalog_.FindType(type);
     ASSERT_NE(t, nullptr) << type;
     snapshot_.nodes.push_back(IdleOnDemandNode(name, zone, *t));
   }
@@ -41,15 +35,14 @@ class ClusterRepackTest : public ::testing::Test {
   }
   RepackEstimate Estimate() {
     snapshot_.region = "us-east-1";
-    return EstimateRepack({.snapshot = snapshot_, .policy = policy_, .catalog = *catalog_});
+    return EstimateRepack({.snapshot = snapshot_, .policy = policy_, .catalog = catalog_});
   }
-  Money OnDemand(const std::string& type) { return *catalog_->OnDemandPrice("us-east-1", type); }
+  Money OnDemand(const std::string& type) { return *catalog_.OnDemandPrice("us-east-1", type); }
 
-  static Catalog* catalog_;
+  const Catalog& catalog_ = ShippedCatalog();
   Snapshot snapshot_;
   Policy policy_;
 };
-Catalog* ClusterRepackTest::catalog_ = nullptr;
 
 // Four large nodes each half a core busy: the same pods fit on far less, and the lower bound
 // sits at or below the plan.
