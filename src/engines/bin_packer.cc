@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -15,6 +18,7 @@
 #include "engines/config_lp_guide.h"
 #include "engines/exact_partition.h"
 #include "engines/lp_type_assignment.h"
+#include "engines/node_elimination.h"
 #include "engines/repack_search.h"
 #include "scheduling/node_constraints.h"
 
@@ -177,9 +181,21 @@ class Packer {
     for (size_t b = 0; b < bins_.size(); ++b) Rescore(b);
     SolveSmallZonesExactly();
     // Pairs first (they find most moves for little work), triples with what is left.
+    static const bool debug = std::getenv("CO_PACK_DEBUG") != nullptr;
+    static const int order = std::getenv("CO_ELIM_ORDER") ? std::atoi(std::getenv("CO_ELIM_ORDER")) : 1;
+    auto cost = [&] { return std::get<1>(Estimate()).usd(); };
+    if (debug) std::fprintf(stderr, "start budget %ld cost %.3f bins %zu\n", (long)budget_, cost(), bins_.size());
     for (int pass = 0; pass < kMaxRepackPasses && budget_ > 0; ++pass) {
-      bool improved = RepackPass(2);
+      bool improved = false;
+      if (order == 0 && budget_ > 0) improved |= EliminationPass();
+      if (debug) std::fprintf(stderr, " p%d elim0 budget %ld cost %.3f\n", pass, (long)budget_, cost());
+      improved |= RepackPass(2);
+      if (debug) std::fprintf(stderr, " p%d pairs budget %ld cost %.3f\n", pass, (long)budget_, cost());
+      if (order == 1 && budget_ > 0) improved |= EliminationPass();
+      if (debug) std::fprintf(stderr, " p%d elim1 budget %ld cost %.3f\n", pass, (long)budget_, cost());
       if (budget_ > 0) improved |= RepackPass(3);
+      if (debug) std::fprintf(stderr, " p%d triples budget %ld cost %.3f\n", pass, (long)budget_, cost());
+      if (order == 2 && budget_ > 0) improved |= EliminationPass();
       if (!improved) break;
     }
   }
@@ -845,6 +861,90 @@ class Packer {
     return improved;
   }
 
+  // Node elimination (node_elimination.h): each zone's nodes in order of waste, each emptied
+  // into the room the others have left. The repacking moves see at most three nodes; this one
+  // sees the whole zone's scattered slack. Kept only when the nodes that took its pods, each
+  // shrunk to its cheapest holder, cost less than before together with the node removed.
+  bool EliminationPass() {
+    bool improved = false;
+    for (auto& [zone, group] : BinsByZone()) {
+      if (group.size() < 2) continue;
+      std::vector<SlackBin> slack;
+      slack.reserve(group.size());
+      for (size_t b : group) slack.push_back({bins_[b].id, bins_[b].pods});
+      NodeEliminator eliminator(state_, prepared_, std::move(slack));
+      std::vector<size_t> order(group.size());
+      std::iota(order.begin(), order.end(), 0);
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return scores_[group[a]].waste > scores_[group[b]].waste;
+      });
+      budget_ -= static_cast<int64_t>(group.size());  // the pass's own bookkeeping
+      for (size_t k : order) {
+        if (budget_ <= 0) return improved;
+        if (bins_[group[k]].pods.size() > kMaxRepackPods) continue;
+        ++dbg_tries_;
+        std::optional<Elimination> e = eliminator.Eliminate(k, budget_);
+        if (!e) continue;
+        ++dbg_found_;
+        if (KeepElimination(group, eliminator, *e)) {
+          ++dbg_kept_;
+          improved = true;
+        } else {
+          eliminator.Undo(*e);
+        }
+      }
+    }
+    if (std::getenv("CO_PACK_DEBUG")) std::fprintf(stderr, "  elim tries %d found %d kept %d\n", dbg_tries_, dbg_found_, dbg_kept_);
+    return improved;
+  }
+
+  // Mirrors an elimination into the bins when it saves money (and spot nodes keep enough
+  // flexible types); otherwise restores the bins' pod lists and returns false.
+  bool KeepElimination(const std::vector<size_t>& group, const NodeEliminator& eliminator,
+                       const Elimination& e) {
+    std::vector<size_t> touched;
+    for (const PodMove& m : e.moves) {
+      for (size_t k : {m.from, m.to}) {
+        if (k != e.victim && std::find(touched.begin(), touched.end(), k) == touched.end()) {
+          touched.push_back(k);
+        }
+      }
+    }
+    Money before = scores_[group[e.victim]].closing;
+    std::vector<std::vector<size_t>> old_pods;
+    for (size_t k : touched) {
+      before += scores_[group[k]].closing;
+      old_pods.push_back(bins_[group[k]].pods);
+      bins_[group[k]].pods = eliminator.bin(k).pods;
+    }
+    Money after;
+    bool ok = true;
+    size_t min_flexible = static_cast<size_t>(std::max(options_.min_flexible_types, 0));
+    for (size_t k : touched) {
+      const Bin& bin = bins_[group[k]];
+      after += ClosingPrice(bin);
+      if (bin.capacity == CapacityType::kSpot) {
+        ok = ok && Holders(bin, bin.capacity, min_flexible).size() >= min_flexible;
+      }
+    }
+    if (!ok || after >= before) {
+      for (size_t t = 0; t < touched.size(); ++t) bins_[group[touched[t]]].pods = old_pods[t];
+      return false;
+    }
+    Bin& victim = bins_[group[e.victim]];
+    victim.pods.clear();
+    victim.emptied = true;
+    victim.version = ++last_version_;
+    scores_[group[e.victim]] = BinScore{};
+    index_.Remove(static_cast<int32_t>(group[e.victim]));
+    for (size_t k : touched) {
+      bins_[group[k]].version = ++last_version_;
+      Rescore(group[k]);
+      Reindex(group[k]);
+    }
+    return true;
+  }
+
   // A node's price shrunk to its cheapest holder, the share of that price its pods are not
   // worth at the cheapest rate for their shape, and which way its pods lean (CPU > 0 > memory).
   void Rescore(size_t b) {
@@ -1213,6 +1313,7 @@ class Packer {
   std::vector<std::pair<size_t, FitFailure>> unschedulable_;
   int64_t next_name_ = 0;
   int64_t budget_ = 0;  // the improvement pass's search steps left
+  int dbg_tries_ = 0, dbg_found_ = 0, dbg_kept_ = 0;
   struct BinScore {
     Money closing;
     double waste = 0, lean = 0;

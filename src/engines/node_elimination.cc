@@ -1,0 +1,179 @@
+#include "engines/node_elimination.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace cloudoptim {
+namespace {
+
+// Why this move. The repacking moves (repack_search.h) re-arrange at most three nodes onto
+// cheaper ones, so a node whose pods would fit in the room scattered over ten other nodes is
+// out of their reach. Plans of many small nodes lose most of their money there: each node
+// keeps a few hundred millicores or MiB idle, and together they hold a whole node's pods. So
+// we take a node, put its pods, largest first, into the tightest other node that still takes
+// them (best fit: the least free CPU that suffices, then the smallest normalised slack left),
+// and when a pod fits nowhere, let it take the place of one smaller pod of a node with room
+// enough once that pod is gone, the smaller pod moving on to another node (an ejection chain
+// of depth one: the smaller pod is easier to place). Every placement is checked by the
+// simulator, so selectors, affinity, spread and zones hold; whether the result is cheaper
+// (the receivers may need larger types) is for the caller to judge.
+
+// A best-fit search stops after this many feasible bins (they are the tightest on CPU)...
+constexpr int kBestFitCandidates = 8;
+// ... or this many bins visited.
+constexpr int kBestFitVisits = 64;
+// Bins (those with the most free CPU) in which a pod that fits nowhere may displace another.
+constexpr int kSwapBins = 8;
+
+double Share(int64_t part, int64_t whole) {
+  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+}  // namespace
+
+NodeEliminator::NodeEliminator(ClusterState& state, const std::vector<PreparedPod>& pods,
+                               std::vector<SlackBin> bins)
+    : state_(state),
+      pods_(pods),
+      bins_(std::move(bins)),
+      removed_(bins_.size(), false),
+      indexed_cpu_(bins_.size(), -1) {
+  for (size_t b = 0; b < bins_.size(); ++b) Reindex(b);
+}
+
+std::optional<Elimination> NodeEliminator::Eliminate(size_t victim, int64_t& budget) {
+  if (victim >= bins_.size() || removed_[victim] || bins_[victim].pods.empty()) {
+    return std::nullopt;
+  }
+  std::vector<size_t> order = bins_[victim].pods;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return Size(a, victim) > Size(b, victim); });
+  for (size_t i : order) state_.Unbind(pods_[i], bins_[victim].node);
+  state_.SetNodeRemoved(bins_[victim].node, true);
+  removed_[victim] = true;
+  Reindex(victim);
+  Elimination elimination{victim, {}};
+  for (size_t i : order) {
+    if (budget <= 0 || !PlaceOrSwap(i, victim, elimination.moves, budget)) {
+      Undo(elimination);
+      return std::nullopt;
+    }
+  }
+  return elimination;
+}
+
+void NodeEliminator::Undo(const Elimination& elimination) {
+  size_t v = elimination.victim;
+  state_.SetNodeRemoved(bins_[v].node, false);
+  removed_[v] = false;
+  // Pods not moved yet were unbound when the elimination began.
+  for (size_t i : bins_[v].pods) state_.Bind(pods_[i], bins_[v].node);
+  for (auto m = elimination.moves.rbegin(); m != elimination.moves.rend(); ++m) {
+    Move(m->pod, m->to, m->from, nullptr);
+  }
+  Reindex(v);
+}
+
+bool NodeEliminator::PlaceOrSwap(size_t pod, size_t victim, std::vector<PodMove>& moves,
+                                 int64_t& budget) {
+  if (std::optional<size_t> to = BestFit(pod, victim, budget)) {
+    Move(pod, victim, *to, &moves);
+    return true;
+  }
+  // The bins with the most free CPU are those where displacing a small pod most likely
+  // makes room.
+  int visited = 0;
+  for (auto it = by_free_cpu_.rbegin(); it != by_free_cpu_.rend() && visited < kSwapBins;
+       ++it, ++visited) {
+    if (--budget < 0) return false;
+    if (Swap(pod, victim, it->second, moves, budget)) return true;
+  }
+  return false;
+}
+
+// The pod takes the place of a smaller pod of `bin` that then finds a place elsewhere.
+bool NodeEliminator::Swap(size_t pod, size_t victim, size_t bin, std::vector<PodMove>& moves,
+                          int64_t& budget) {
+  const PreparedPod& p = pods_[pod];
+  const NodeId node = bins_[bin].node;
+  const Resources free = state_.Free(node);
+  const std::vector<size_t> residents = bins_[bin].pods;
+  for (size_t q : residents) {
+    if (--budget < 0) return false;
+    if (Size(q, bin) >= Size(pod, bin) || !p.requests.FitsIn(free + pods_[q].requests)) continue;
+    Move(q, bin, victim, nullptr);  // out of the way; the victim's node is removed
+    if (state_.Fits(p, node) == FitFailure::kNone) {
+      Move(pod, victim, bin, nullptr);
+      if (std::optional<size_t> to = BestFit(q, victim, budget)) {
+        Move(q, victim, *to, nullptr);
+        moves.push_back({pod, victim, bin});
+        moves.push_back({q, bin, *to});
+        return true;
+      }
+      Move(pod, bin, victim, nullptr);
+    }
+    Move(q, victim, bin, nullptr);
+  }
+  return false;
+}
+
+// Among the bins with just enough free CPU upwards, the feasible one leaving the smallest
+// normalised slack.
+std::optional<size_t> NodeEliminator::BestFit(size_t pod, size_t skip, int64_t& budget) {
+  const PreparedPod& p = pods_[pod];
+  std::optional<size_t> best;
+  double best_score = std::numeric_limits<double>::max();
+  int feasible = 0, visited = 0;
+  for (auto it = by_free_cpu_.lower_bound({p.requests.cpu_millis, 0}); it != by_free_cpu_.end();
+       ++it) {
+    if (--budget < 0) return std::nullopt;
+    size_t b = it->second;
+    if (b == skip) continue;
+    ++visited;
+    NodeId node = bins_[b].node;
+    Resources free = state_.Free(node);
+    if (p.requests.FitsIn(free) && state_.Fits(p, node) == FitFailure::kNone) {
+      Resources left = free - p.requests;
+      Resources alloc = state_.Allocatable(node);
+      double cpu = Share(left.cpu_millis, alloc.cpu_millis);
+      double memory = Share(left.memory_bytes, alloc.memory_bytes);
+      double score = cpu * cpu + memory * memory;
+      if (score < best_score) {
+        best_score = score;
+        best = b;
+      }
+      ++feasible;
+    }
+    if (feasible >= kBestFitCandidates || visited >= kBestFitVisits) break;
+  }
+  return best;
+}
+
+// Moves a pod's bookkeeping and binding; a removed bin's pods are not bound (the victim's).
+void NodeEliminator::Move(size_t pod, size_t from, size_t to, std::vector<PodMove>* moves) {
+  std::vector<size_t>& from_pods = bins_[from].pods;
+  from_pods.erase(std::find(from_pods.begin(), from_pods.end(), pod));
+  if (!removed_[from]) state_.Unbind(pods_[pod], bins_[from].node);
+  if (!removed_[to]) state_.Bind(pods_[pod], bins_[to].node);
+  bins_[to].pods.push_back(pod);
+  Reindex(from);
+  Reindex(to);
+  if (moves != nullptr) moves->push_back({pod, from, to});
+}
+
+void NodeEliminator::Reindex(size_t b) {
+  if (indexed_cpu_[b] >= 0) by_free_cpu_.erase({indexed_cpu_[b], b});
+  indexed_cpu_[b] = -1;
+  if (removed_[b]) return;
+  indexed_cpu_[b] = std::max<int64_t>(state_.Free(bins_[b].node).cpu_millis, 0);
+  by_free_cpu_.insert({indexed_cpu_[b], b});
+}
+
+// A pod's share of a bin's node, CPU plus memory: the order in which pods are hardest to place.
+double NodeEliminator::Size(size_t pod, size_t bin) const {
+  const Resources& r = pods_[pod].requests;
+  Resources alloc = state_.Allocatable(bins_[bin].node);
+  return Share(r.cpu_millis, alloc.cpu_millis) + Share(r.memory_bytes, alloc.memory_bytes);
+}
+
+}  // namespace cloudoptim
