@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 #include <map>
 #include <memory>
@@ -80,6 +78,8 @@ constexpr size_t kMaxRepackPods = 32;
 constexpr size_t kRepackWastePartners = 3;
 constexpr size_t kRepackLeanPartners = 3;
 constexpr size_t kRepackTriplePartners = 4;
+// Node elimination spends at most this share of the budget left when its pass begins.
+constexpr double kEliminationShare = 0.4;
 
 struct Ranked {
   const LaunchType* type = nullptr;
@@ -180,22 +180,12 @@ class Packer {
     scores_.assign(bins_.size(), BinScore{});
     for (size_t b = 0; b < bins_.size(); ++b) Rescore(b);
     SolveSmallZonesExactly();
-    // Pairs first (they find most moves for little work), triples with what is left.
-    static const bool debug = std::getenv("CO_PACK_DEBUG") != nullptr;
-    static const int order = std::getenv("CO_ELIM_ORDER") ? std::atoi(std::getenv("CO_ELIM_ORDER")) : 1;
-    auto cost = [&] { return std::get<1>(Estimate()).usd(); };
-    if (debug) std::fprintf(stderr, "start budget %ld cost %.3f bins %zu\n", (long)budget_, cost(), bins_.size());
+    // Each pass: node elimination (a share of the budget: it finds few moves, cheaply), then
+    // pairs (they find most moves for little work), triples with what is left.
     for (int pass = 0; pass < kMaxRepackPasses && budget_ > 0; ++pass) {
-      bool improved = false;
-      if (order == 0 && budget_ > 0) improved |= EliminationPass();
-      if (debug) std::fprintf(stderr, " p%d elim0 budget %ld cost %.3f\n", pass, (long)budget_, cost());
-      improved |= RepackPass(2);
-      if (debug) std::fprintf(stderr, " p%d pairs budget %ld cost %.3f\n", pass, (long)budget_, cost());
-      if (order == 1 && budget_ > 0) improved |= EliminationPass();
-      if (debug) std::fprintf(stderr, " p%d elim1 budget %ld cost %.3f\n", pass, (long)budget_, cost());
+      bool improved = EliminationPass();
+      if (budget_ > 0) improved |= RepackPass(2);
       if (budget_ > 0) improved |= RepackPass(3);
-      if (debug) std::fprintf(stderr, " p%d triples budget %ld cost %.3f\n", pass, (long)budget_, cost());
-      if (order == 2 && budget_ > 0) improved |= EliminationPass();
       if (!improved) break;
     }
   }
@@ -863,12 +853,18 @@ class Packer {
 
   // Node elimination (node_elimination.h): each zone's nodes in order of waste, each emptied
   // into the room the others have left. The repacking moves see at most three nodes; this one
-  // sees the whole zone's scattered slack. Kept only when the nodes that took its pods, each
-  // shrunk to its cheapest holder, cost less than before together with the node removed.
+  // sees the whole zone's scattered room. Kept only when the nodes that took its pods, each
+  // shrunk to its cheapest holder, cost less than before together with the node removed. Most
+  // nodes cannot be emptied (planned nodes are 90%+ full), so a pass spends at most
+  // kEliminationShare of the budget left and leaves the rest to the repacking moves.
   bool EliminationPass() {
     bool improved = false;
+    const int64_t floor =
+        budget_ - static_cast<int64_t>(kEliminationShare * static_cast<double>(budget_));
     for (auto& [zone, group] : BinsByZone()) {
       if (group.size() < 2) continue;
+      // Room counts only where using it costs nothing: every node at its closing type.
+      for (size_t b : group) ShrinkToClosingType(b);
       std::vector<SlackBin> slack;
       slack.reserve(group.size());
       for (size_t b : group) slack.push_back({bins_[b].id, bins_[b].pods});
@@ -880,37 +876,61 @@ class Packer {
       });
       budget_ -= static_cast<int64_t>(group.size());  // the pass's own bookkeeping
       for (size_t k : order) {
-        if (budget_ <= 0) return improved;
+        if (budget_ <= floor) return improved;
         if (bins_[group[k]].pods.size() > kMaxRepackPods) continue;
-        ++dbg_tries_;
         std::optional<Elimination> e = eliminator.Eliminate(k, budget_);
         if (!e) continue;
-        ++dbg_found_;
-        if (KeepElimination(group, eliminator, *e)) {
-          ++dbg_kept_;
+        if (KeepMoves(group, eliminator, e->moves, e->victim)) {
           improved = true;
         } else {
           eliminator.Undo(*e);
         }
       }
     }
-    if (std::getenv("CO_PACK_DEBUG")) std::fprintf(stderr, "  elim tries %d found %d kept %d\n", dbg_tries_, dbg_found_, dbg_kept_);
     return improved;
   }
 
-  // Mirrors an elimination into the bins when it saves money (and spot nodes keep enough
-  // flexible types); otherwise restores the bins' pod lists and returns false.
-  bool KeepElimination(const std::vector<size_t>& group, const NodeEliminator& eliminator,
-                       const Elimination& e) {
+  // Replaces a bin's node by one of the cheapest type that holds its pods, so that its free
+  // room is what the plan will have (a greedy packer's node is often larger than its pods
+  // need, and room that makes the node dearer when used is not free).
+  void ShrinkToClosingType(size_t b) {
+    Bin& bin = bins_[b];
+    const LaunchType* t = CheapestHolder(state_.Requested(bin.id), {&bin}, bin.zone, bin.capacity);
+    if (t == nullptr || t == bin.target) return;
+    SetBinRemoved(bin, true);
+    std::string name = options_.node_name_prefix + std::to_string(next_name_++);
+    NodeId id = state_.AddNode(launch_.TemplateNode(*t, bin.zone, bin.capacity, name));
+    size_t bound = 0;
+    for (; bound < bin.pods.size(); ++bound) {
+      if (state_.Fits(prepared_[bin.pods[bound]], id) != FitFailure::kNone) break;
+      state_.Bind(prepared_[bin.pods[bound]], id);
+    }
+    if (bound < bin.pods.size()) {
+      for (size_t k = 0; k < bound; ++k) state_.Unbind(prepared_[bin.pods[k]], id);
+      state_.SetNodeRemoved(id, true);
+      SetBinRemoved(bin, false);
+      return;
+    }
+    bin.id = id;
+    bin.target = t;
+    bin.version = ++last_version_;
+    Reindex(b);
+  }
+
+  // Mirrors the eliminator's moves into the bins when they save money (and spot nodes keep
+  // enough flexible types); otherwise restores the bins' pod lists and returns false (the
+  // caller then undoes the moves in the state).
+  bool KeepMoves(const std::vector<size_t>& group, const NodeEliminator& eliminator,
+                 const std::vector<PodMove>& moves, std::optional<size_t> victim) {
     std::vector<size_t> touched;
-    for (const PodMove& m : e.moves) {
+    for (const PodMove& m : moves) {
       for (size_t k : {m.from, m.to}) {
-        if (k != e.victim && std::find(touched.begin(), touched.end(), k) == touched.end()) {
+        if (k != victim && std::find(touched.begin(), touched.end(), k) == touched.end()) {
           touched.push_back(k);
         }
       }
     }
-    Money before = scores_[group[e.victim]].closing;
+    Money before = victim ? scores_[group[*victim]].closing : Money();
     std::vector<std::vector<size_t>> old_pods;
     for (size_t k : touched) {
       before += scores_[group[k]].closing;
@@ -931,12 +951,14 @@ class Packer {
       for (size_t t = 0; t < touched.size(); ++t) bins_[group[touched[t]]].pods = old_pods[t];
       return false;
     }
-    Bin& victim = bins_[group[e.victim]];
-    victim.pods.clear();
-    victim.emptied = true;
-    victim.version = ++last_version_;
-    scores_[group[e.victim]] = BinScore{};
-    index_.Remove(static_cast<int32_t>(group[e.victim]));
+    if (victim) {
+      Bin& gone = bins_[group[*victim]];
+      gone.pods.clear();
+      gone.emptied = true;
+      gone.version = ++last_version_;
+      scores_[group[*victim]] = BinScore{};
+      index_.Remove(static_cast<int32_t>(group[*victim]));
+    }
     for (size_t k : touched) {
       bins_[group[k]].version = ++last_version_;
       Rescore(group[k]);
@@ -1313,7 +1335,6 @@ class Packer {
   std::vector<std::pair<size_t, FitFailure>> unschedulable_;
   int64_t next_name_ = 0;
   int64_t budget_ = 0;  // the improvement pass's search steps left
-  int dbg_tries_ = 0, dbg_found_ = 0, dbg_kept_ = 0;
   struct BinScore {
     Money closing;
     double waste = 0, lean = 0;

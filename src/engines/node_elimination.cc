@@ -13,17 +13,18 @@ namespace {
 // we take a node, put its pods, largest first, into the tightest other node that still takes
 // them (best fit: the least free CPU that suffices, then the smallest normalised slack left),
 // and when a pod fits nowhere, let it take the place of one smaller pod of a node with room
-// enough once that pod is gone, the smaller pod moving on to another node (an ejection chain
-// of depth one: the smaller pod is easier to place). Every placement is checked by the
-// simulator, so selectors, affinity, spread and zones hold; whether the result is cheaper
-// (the receivers may need larger types) is for the caller to judge.
+// enough once that pod is gone, the smaller pod moving on to another node (an ejection chain:
+// the smaller pod is easier to place; by default one deep, since two deep found no cheaper
+// plans on the quality benchmark's generated clusters for more work). Every placement is
+// checked by the simulator, so selectors, affinity, spread and zones hold; whether the result
+// is cheaper (the receivers may need larger types) is for the caller to judge.
 
 // A best-fit search stops after this many feasible bins (they are the tightest on CPU)...
 constexpr int kBestFitCandidates = 8;
 // ... or this many bins visited.
 constexpr int kBestFitVisits = 64;
 // Bins (those with the most free CPU) in which a pod that fits nowhere may displace another.
-constexpr int kSwapBins = 8;
+constexpr size_t kSwapBins = 8;
 
 double Share(int64_t part, int64_t whole) {
   return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
@@ -32,10 +33,11 @@ double Share(int64_t part, int64_t whole) {
 }  // namespace
 
 NodeEliminator::NodeEliminator(ClusterState& state, const std::vector<PreparedPod>& pods,
-                               std::vector<SlackBin> bins)
+                               std::vector<SlackBin> bins, int max_depth)
     : state_(state),
       pods_(pods),
       bins_(std::move(bins)),
+      max_depth_(max_depth),
       removed_(bins_.size(), false),
       indexed_cpu_(bins_.size(), -1) {
   for (size_t b = 0; b < bins_.size(); ++b) Reindex(b);
@@ -54,7 +56,7 @@ std::optional<Elimination> NodeEliminator::Eliminate(size_t victim, int64_t& bud
   Reindex(victim);
   Elimination elimination{victim, {}};
   for (size_t i : order) {
-    if (budget <= 0 || !PlaceOrSwap(i, victim, elimination.moves, budget)) {
+    if (budget <= 0 || !PlaceOrSwap(i, victim, elimination.moves, budget, max_depth_)) {
       Undo(elimination);
       return std::nullopt;
     }
@@ -75,25 +77,31 @@ void NodeEliminator::Undo(const Elimination& elimination) {
 }
 
 bool NodeEliminator::PlaceOrSwap(size_t pod, size_t victim, std::vector<PodMove>& moves,
-                                 int64_t& budget) {
+                                 int64_t& budget, int depth) {
   if (std::optional<size_t> to = BestFit(pod, victim, budget)) {
     Move(pod, victim, *to, &moves);
     return true;
   }
+  if (depth <= 0) return false;
   // The bins with the most free CPU are those where displacing a small pod most likely
   // makes room.
-  int visited = 0;
-  for (auto it = by_free_cpu_.rbegin(); it != by_free_cpu_.rend() && visited < kSwapBins;
-       ++it, ++visited) {
+  std::vector<size_t> roomy;
+  for (auto it = by_free_cpu_.rbegin(); it != by_free_cpu_.rend() && roomy.size() < kSwapBins;
+       ++it) {
+    roomy.push_back(it->second);
+  }
+  for (size_t bin : roomy) {
     if (--budget < 0) return false;
-    if (Swap(pod, victim, it->second, moves, budget)) return true;
+    if (Swap(pod, victim, bin, moves, budget, depth)) return true;
   }
   return false;
 }
 
-// The pod takes the place of a smaller pod of `bin` that then finds a place elsewhere.
+// The pod takes the place of a smaller pod of `bin`, which then finds a place elsewhere (and
+// may displace a smaller one in turn, `depth` deep). A pod on its way is parked on the
+// victim, whose node is removed: recorded so, the moves undo in reverse order.
 bool NodeEliminator::Swap(size_t pod, size_t victim, size_t bin, std::vector<PodMove>& moves,
-                          int64_t& budget) {
+                          int64_t& budget, int depth) {
   const PreparedPod& p = pods_[pod];
   const NodeId node = bins_[bin].node;
   const Resources free = state_.Free(node);
@@ -101,15 +109,14 @@ bool NodeEliminator::Swap(size_t pod, size_t victim, size_t bin, std::vector<Pod
   for (size_t q : residents) {
     if (--budget < 0) return false;
     if (Size(q, bin) >= Size(pod, bin) || !p.requests.FitsIn(free + pods_[q].requests)) continue;
-    Move(q, bin, victim, nullptr);  // out of the way; the victim's node is removed
+    Move(q, bin, victim, nullptr);
     if (state_.Fits(p, node) == FitFailure::kNone) {
       Move(pod, victim, bin, nullptr);
-      if (std::optional<size_t> to = BestFit(q, victim, budget)) {
-        Move(q, victim, *to, nullptr);
-        moves.push_back({pod, victim, bin});
-        moves.push_back({q, bin, *to});
-        return true;
-      }
+      size_t mark = moves.size();
+      moves.push_back({q, bin, victim});
+      moves.push_back({pod, victim, bin});
+      if (PlaceOrSwap(q, victim, moves, budget, depth - 1)) return true;
+      moves.resize(mark);
       Move(pod, bin, victim, nullptr);
     }
     Move(q, victim, bin, nullptr);

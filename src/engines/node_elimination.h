@@ -42,9 +42,11 @@ struct Elimination {
 
 class NodeEliminator {
  public:
-  // `bins` are nodes of one zone and capacity type whose pods are bound in `state`.
+  // `bins` are nodes of one zone and capacity type whose pods are bound in `state`. A pod
+  // displaced by another may displace a smaller one in turn, up to `max_depth` pods deep
+  // (1: only the pods of the node being emptied displace others).
   NodeEliminator(ClusterState& state, const std::vector<PreparedPod>& pods,
-                 std::vector<SlackBin> bins);
+                 std::vector<SlackBin> bins, int max_depth = 1);
 
   // Moves every pod of bins[victim] onto the other bins and removes its node from the state,
   // or leaves everything as it was (nullopt) when some pod finds no place or the budget runs
@@ -58,8 +60,10 @@ class NodeEliminator {
 
  private:
   std::optional<size_t> BestFit(size_t pod, size_t skip, int64_t& budget);
-  bool PlaceOrSwap(size_t pod, size_t victim, std::vector<PodMove>& moves, int64_t& budget);
-  bool Swap(size_t pod, size_t victim, size_t bin, std::vector<PodMove>& moves, int64_t& budget);
+  bool PlaceOrSwap(size_t pod, size_t victim, std::vector<PodMove>& moves, int64_t& budget,
+                   int depth);
+  bool Swap(size_t pod, size_t victim, size_t bin, std::vector<PodMove>& moves, int64_t& budget,
+            int depth);
   void Move(size_t pod, size_t from, size_t to, std::vector<PodMove>* moves);
   void Reindex(size_t b);
   double Size(size_t pod, size_t bin) const;
@@ -67,6 +71,7 @@ class NodeEliminator {
   ClusterState& state_;
   const std::vector<PreparedPod>& pods_;
   std::vector<SlackBin> bins_;
+  int max_depth_ = 1;
   std::vector<bool> removed_;
   std::vector<int64_t> indexed_cpu_;                  // per bin, its key in by_free_cpu_
   std::set<std::pair<int64_t, size_t>> by_free_cpu_;  // (free millicores, bin), live bins

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 namespace cloudoptim {
@@ -129,6 +130,44 @@ TEST(NodeEliminationTest, APodThatFitsNowhereDisplacesASmallerOne) {
   EXPECT_EQ(eliminator.bin(0).pods, (std::vector<size_t>{0, 3}));
   EXPECT_EQ(eliminator.bin(1).pods, (std::vector<size_t>{2, 1}));
   k.ExpectValid(eliminator);
+}
+
+// c1 fits nowhere, and the pod it could displace (a2) fits nowhere either: two deep, a2
+// displaces b2, which fits d's room.
+TEST(NodeEliminationTest, ADisplacedPodMayDisplaceASmallerOneInTurn) {
+  for (int depth : {1, 2}) {
+    Packing k;
+    for (const char* name : {"a", "b", "c", "d"}) k.AddNode(MakeNode(name, 4000, 8));
+    k.AddPod(MakePod("a1", 2000, 1), 0);
+    k.AddPod(MakePod("a2", 1200, 1), 0);  // a: 800m free
+    k.AddPod(MakePod("b1", 2800, 1), 1);
+    k.AddPod(MakePod("b2", 700, 1), 1);  // b: 500m free
+    k.AddPod(MakePod("c1", 1600, 1), 2);
+    k.AddPod(MakePod("d1", 3300, 1), 3);  // d: 700m free
+    std::vector<SlackBin> bins = k.Bind();
+    std::vector<Resources> before = k.Requested();
+    NodeEliminator eliminator(k.state_, k.prepared_, bins, depth);
+    int64_t budget = 10000;
+    std::optional<Elimination> e = eliminator.Eliminate(2, budget);
+    if (depth == 1) {
+      EXPECT_FALSE(e.has_value());
+      EXPECT_EQ(k.Requested(), before);
+      k.ExpectValid(eliminator);
+      continue;
+    }
+    ASSERT_TRUE(e.has_value());
+    EXPECT_EQ(eliminator.bin(0).pods, (std::vector<size_t>{0, 4}));
+    EXPECT_EQ(eliminator.bin(1).pods, (std::vector<size_t>{2, 1}));
+    EXPECT_EQ(eliminator.bin(3).pods, (std::vector<size_t>{5, 3}));
+    k.ExpectValid(eliminator);
+    eliminator.Undo(*e);
+    EXPECT_EQ(k.Requested(), before);
+    for (size_t b = 0; b < bins.size(); ++b) {
+      std::vector<size_t> got = eliminator.bin(b).pods;
+      std::sort(got.begin(), got.end());
+      EXPECT_EQ(got, bins[b].pods) << "bin " << b;
+    }
+  }
 }
 
 TEST(NodeEliminationTest, UndoRestoresEveryPodAndTheNode) {
