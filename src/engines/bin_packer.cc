@@ -853,8 +853,9 @@ class Packer {
 
   // Node elimination (node_elimination.h): each zone's nodes in order of waste, each emptied
   // into the room the others have left. The repacking moves see at most three nodes; this one
-  // sees the whole zone's scattered room. Kept only when the nodes that took its pods, each
-  // shrunk to its cheapest holder, cost less than before together with the node removed. Most
+  // sees the whole zone's scattered room. A node only partly emptied keeps the pods that found
+  // no place, and may then fit a cheaper type (downsizing by shifting pods off it). Kept only
+  // when the nodes involved, each shrunk to its cheapest holder, cost less than before. Most
   // nodes cannot be emptied (planned nodes are 90%+ full), so a pass spends at most
   // kEliminationShare of the budget left and leaves the rest to the repacking moves.
   bool EliminationPass() {
@@ -878,9 +879,11 @@ class Packer {
       for (size_t k : order) {
         if (budget_ <= floor) return improved;
         if (bins_[group[k]].pods.size() > kMaxRepackPods) continue;
-        std::optional<Elimination> e = eliminator.Eliminate(k, budget_);
+        std::optional<Elimination> e = eliminator.Eliminate(k, budget_, /*partial=*/true);
         if (!e) continue;
-        if (KeepMoves(group, eliminator, e->moves, e->victim)) {
+        std::optional<size_t> gone;
+        if (e->emptied) gone = e->victim;
+        if (KeepMoves(group, eliminator, e->moves, gone)) {
           improved = true;
         } else {
           eliminator.Undo(*e);

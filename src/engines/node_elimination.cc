@@ -43,33 +43,58 @@ NodeEliminator::NodeEliminator(ClusterState& state, const std::vector<PreparedPo
   for (size_t b = 0; b < bins_.size(); ++b) Reindex(b);
 }
 
-std::optional<Elimination> NodeEliminator::Eliminate(size_t victim, int64_t& budget) {
+std::optional<Elimination> NodeEliminator::Eliminate(size_t victim, int64_t& budget, bool partial) {
   if (victim >= bins_.size() || removed_[victim] || bins_[victim].pods.empty()) {
     return std::nullopt;
   }
   std::vector<size_t> order = bins_[victim].pods;
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return Size(a, victim) > Size(b, victim); });
-  for (size_t i : order) state_.Unbind(pods_[i], bins_[victim].node);
-  state_.SetNodeRemoved(bins_[victim].node, true);
+  const NodeId node = bins_[victim].node;
+  for (size_t i : order) state_.Unbind(pods_[i], node);
+  state_.SetNodeRemoved(node, true);
   removed_[victim] = true;
   Reindex(victim);
-  Elimination elimination{victim, {}};
+  Elimination elimination{victim, {}, true};
   for (size_t i : order) {
-    if (budget <= 0 || !PlaceOrSwap(i, victim, elimination.moves, budget, max_depth_)) {
+    bool placed = budget > 0 && PlaceOrSwap(i, victim, elimination.moves, budget, max_depth_);
+    if (placed) continue;
+    if (budget <= 0 || !partial) {
       Undo(elimination);
       return std::nullopt;
     }
+    elimination.emptied = false;  // the pod stays
   }
+  if (elimination.emptied) return elimination;
+  if (elimination.moves.empty()) {
+    Undo(elimination);
+    return std::nullopt;
+  }
+  // The pods that found no place go back onto the node, which keeps fewer pods than before.
+  state_.SetNodeRemoved(node, false);
+  const std::vector<size_t> staying = bins_[victim].pods;
+  for (size_t k = 0; k < staying.size(); ++k) {
+    if (state_.Fits(pods_[staying[k]], node) != FitFailure::kNone) {
+      for (size_t j = 0; j < k; ++j) state_.Unbind(pods_[staying[j]], node);
+      state_.SetNodeRemoved(node, true);
+      Undo(elimination);
+      return std::nullopt;
+    }
+    state_.Bind(pods_[staying[k]], node);
+  }
+  removed_[victim] = false;
+  Reindex(victim);
   return elimination;
 }
 
 void NodeEliminator::Undo(const Elimination& elimination) {
   size_t v = elimination.victim;
-  state_.SetNodeRemoved(bins_[v].node, false);
-  removed_[v] = false;
-  // Pods not moved yet were unbound when the elimination began.
-  for (size_t i : bins_[v].pods) state_.Bind(pods_[i], bins_[v].node);
+  if (removed_[v]) {
+    state_.SetNodeRemoved(bins_[v].node, false);
+    removed_[v] = false;
+    // The pods that had not moved were unbound when the elimination began.
+    for (size_t i : bins_[v].pods) state_.Bind(pods_[i], bins_[v].node);
+  }
   for (auto m = elimination.moves.rbegin(); m != elimination.moves.rend(); ++m) {
     Move(m->pod, m->to, m->from, nullptr);
   }

@@ -37,7 +37,8 @@ struct PodMove {
 
 struct Elimination {
   size_t victim = 0;
-  std::vector<PodMove> moves;  // in the order they were made; the victim's node is removed
+  std::vector<PodMove> moves;  // in the order they were made
+  bool emptied = true;         // the victim's node is removed; else it keeps some pods
 };
 
 class NodeEliminator {
@@ -50,8 +51,10 @@ class NodeEliminator {
 
   // Moves every pod of bins[victim] onto the other bins and removes its node from the state,
   // or leaves everything as it was (nullopt) when some pod finds no place or the budget runs
-  // out. Every bin visited and every placement tried spends one unit of `budget`.
-  std::optional<Elimination> Eliminate(size_t victim, int64_t& budget);
+  // out. With `partial`, pods that find no place stay on the victim's node (not emptied) if
+  // any other pod moved: the node may then fit a cheaper type. Every bin visited and every
+  // placement tried spends one unit of `budget`.
+  std::optional<Elimination> Eliminate(size_t victim, int64_t& budget, bool partial = false);
   // Puts the victim's node back and every moved pod where it was.
   void Undo(const Elimination& elimination);
 

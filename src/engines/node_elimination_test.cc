@@ -170,6 +170,33 @@ TEST(NodeEliminationTest, ADisplacedPodMayDisplaceASmallerOneInTurn) {
   }
 }
 
+// c2 fits nowhere; partly emptied, c keeps it (bound again, node kept) and c1 moves to a.
+TEST(NodeEliminationTest, APartialEliminationKeepsThePodsThatFoundNoPlace) {
+  Packing k;
+  k.AddNode(MakeNode("a", 4000, 8));
+  k.AddNode(MakeNode("b", 4000, 8));
+  k.AddPod(MakePod("a1", 3000, 1), 0);
+  k.AddPod(MakePod("b1", 3000, 7), 1);
+  k.AddPod(MakePod("b2", 500, 1), 1);
+  NodeEliminator eliminator(k.state_, k.prepared_, k.Bind());
+  std::vector<Resources> before = k.Requested();
+  int64_t budget = 1000;
+  EXPECT_FALSE(eliminator.Eliminate(1, budget).has_value());  // b1 fits nowhere
+  EXPECT_EQ(k.Requested(), before);
+  std::optional<Elimination> e = eliminator.Eliminate(1, budget, /*partial=*/true);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_FALSE(e->emptied);
+  EXPECT_FALSE(eliminator.removed(1));
+  EXPECT_FALSE(k.state_.IsNodeRemoved(k.nodes_[1]));
+  EXPECT_EQ(eliminator.bin(0).pods, (std::vector<size_t>{0, 2}));
+  EXPECT_EQ(eliminator.bin(1).pods, (std::vector<size_t>{1}));
+  k.ExpectValid(eliminator);
+  eliminator.Undo(*e);
+  EXPECT_EQ(k.Requested(), before);
+  EXPECT_EQ(eliminator.bin(1).pods, (std::vector<size_t>{1, 2}));
+  k.ExpectValid(eliminator);
+}
+
 TEST(NodeEliminationTest, UndoRestoresEveryPodAndTheNode) {
   Packing k;
   k.AddNode(MakeNode("a", 4000, 8));
