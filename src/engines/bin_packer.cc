@@ -914,9 +914,10 @@ class Packer {
       SetBinRemoved(bin, false);
       return;
     }
+    // The version stays: the same pods at the same closing price, so a neighbourhood that
+    // found nothing cheaper still finds nothing.
     bin.id = id;
     bin.target = t;
-    bin.version = ++last_version_;
     Reindex(b);
   }
 
