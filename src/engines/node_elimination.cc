@@ -8,16 +8,17 @@ namespace {
 
 // Why this move. The repacking moves (repack_search.h) re-arrange at most three nodes onto
 // cheaper ones, so a node whose pods would fit in the room scattered over ten other nodes is
-// out of their reach. Plans of many small nodes lose most of their money there: each node
-// keeps a few hundred millicores or MiB idle, and together they hold a whole node's pods. So
-// we take a node, put its pods, largest first, into the tightest other node that still takes
-// them (best fit: the least free CPU that suffices, then the smallest normalised slack left),
-// and when a pod fits nowhere, let it take the place of one smaller pod of a node with room
-// enough once that pod is gone, the smaller pod moving on to another node (an ejection chain:
-// the smaller pod is easier to place; by default one deep, since two deep found no cheaper
-// plans on the quality benchmark's generated clusters for more work). Every placement is
-// checked by the simulator, so selectors, affinity, spread and zones hold; whether the result
-// is cheaper (the receivers may need larger types) is for the caller to judge.
+// out of their reach: plans of many small nodes keep a few hundred millicores or MiB idle on
+// each, and together that room may hold a whole node's pods. So we take a node, put its pods,
+// largest first, into the tightest other node that still takes them (best fit: the least free
+// CPU that suffices, then the smallest normalised slack left), and when a pod fits nowhere,
+// let it take the place of one smaller pod of a node with room enough once that pod is gone,
+// the smaller pod moving on to another node (an ejection chain: the smaller pod is easier to
+// place; by default one deep, since two deep found no cheaper plans on the quality
+// benchmark's generated clusters). A node that cannot be emptied may still shed some pods and
+// then fit a cheaper type (`partial`). Every placement is checked by the simulator, so
+// selectors, affinity, spread and zones hold; whether the result is cheaper (a receiver that
+// was not at its cheapest type may need a dearer one once it holds more) is for the caller.
 
 // A best-fit search stops after this many feasible bins (they are the tightest on CPU)...
 constexpr int kBestFitCandidates = 8;

@@ -1,8 +1,8 @@
-// Node elimination, a move of the bin packer's local search: empty one planned node by moving
-// its pods into the room the other nodes of its zone have left, a pod that fits nowhere taking
-// the place of one or two smaller pods that move on to other nodes. The simulator checks every
-// placement as it is made, so the state stays valid; the caller prices the result and keeps it
-// or undoes it.
+// Node elimination, a move of the bin packer's local search: empty one planned node (or part
+// of it) by moving its pods into the room the other nodes of its zone have left, a pod that
+// fits nowhere taking the place of a smaller pod that moves on to another node. The simulator
+// checks every placement as it is made, so the state stays valid; the caller prices the result
+// and keeps it or undoes it.
 //
 //   NodeEliminator eliminator(state, prepared, {{node_a, {0, 1}}, {node_b, {2}}, ...});
 //   int64_t budget = 10000;  // search steps; shared by many calls
