@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -15,6 +16,7 @@
 #include "engines/config_lp_guide.h"
 #include "engines/exact_partition.h"
 #include "engines/lp_type_assignment.h"
+#include "engines/node_elimination.h"
 #include "engines/repack_search.h"
 #include "scheduling/node_constraints.h"
 
@@ -76,6 +78,8 @@ constexpr size_t kMaxRepackPods = 32;
 constexpr size_t kRepackWastePartners = 3;
 constexpr size_t kRepackLeanPartners = 3;
 constexpr size_t kRepackTriplePartners = 4;
+// Node elimination spends at most this share of the budget left when its pass begins.
+constexpr double kEliminationShare = 0.4;
 
 struct Ranked {
   const LaunchType* type = nullptr;
@@ -176,9 +180,11 @@ class Packer {
     scores_.assign(bins_.size(), BinScore{});
     for (size_t b = 0; b < bins_.size(); ++b) Rescore(b);
     SolveSmallZonesExactly();
-    // Pairs first (they find most moves for little work), triples with what is left.
+    // Each pass: node elimination (a share of the budget: it finds few moves, cheaply), then
+    // pairs (they find most moves for little work), triples with what is left.
     for (int pass = 0; pass < kMaxRepackPasses && budget_ > 0; ++pass) {
-      bool improved = RepackPass(2);
+      bool improved = EliminationPass();
+      if (budget_ > 0) improved |= RepackPass(2);
       if (budget_ > 0) improved |= RepackPass(3);
       if (!improved) break;
     }
@@ -843,6 +849,126 @@ class Packer {
       }
     }
     return improved;
+  }
+
+  // Node elimination (node_elimination.h): each zone's nodes in order of waste, each emptied
+  // into the room the others have left. The repacking moves see at most three nodes; this one
+  // sees the whole zone's scattered room. A node only partly emptied keeps the pods that found
+  // no place, and may then fit a cheaper type (downsizing by shifting pods off it). Kept only
+  // when the nodes involved, each shrunk to its cheapest holder, cost less than before. Most
+  // nodes cannot be emptied (planned nodes are 90%+ full), so a pass spends at most
+  // kEliminationShare of the budget left and leaves the rest to the repacking moves.
+  bool EliminationPass() {
+    bool improved = false;
+    const int64_t floor =
+        budget_ - static_cast<int64_t>(kEliminationShare * static_cast<double>(budget_));
+    for (auto& [zone, group] : BinsByZone()) {
+      if (group.size() < 2) continue;
+      // Room counts only where using it costs nothing: every node at its closing type.
+      for (size_t b : group) ShrinkToClosingType(b);
+      std::vector<SlackBin> slack;
+      slack.reserve(group.size());
+      for (size_t b : group) slack.push_back({bins_[b].id, bins_[b].pods});
+      NodeEliminator eliminator(state_, prepared_, std::move(slack));
+      std::vector<size_t> order(group.size());
+      std::iota(order.begin(), order.end(), 0);
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return scores_[group[a]].waste > scores_[group[b]].waste;
+      });
+      budget_ -= static_cast<int64_t>(group.size());  // the pass's own bookkeeping
+      for (size_t k : order) {
+        if (budget_ <= floor) return improved;
+        if (bins_[group[k]].pods.size() > kMaxRepackPods) continue;
+        std::optional<Elimination> e = eliminator.Eliminate(k, budget_, /*partial=*/true);
+        if (!e) continue;
+        std::optional<size_t> gone;
+        if (e->emptied) gone = e->victim;
+        if (KeepMoves(group, eliminator, e->moves, gone)) {
+          improved = true;
+        } else {
+          eliminator.Undo(*e);
+        }
+      }
+    }
+    return improved;
+  }
+
+  // Replaces a bin's node by one of the cheapest type that holds its pods, so that its free
+  // room is what the plan will have (a greedy packer's node is often larger than its pods
+  // need, and room that makes the node dearer when used is not free).
+  void ShrinkToClosingType(size_t b) {
+    Bin& bin = bins_[b];
+    const LaunchType* t = CheapestHolder(state_.Requested(bin.id), {&bin}, bin.zone, bin.capacity);
+    if (t == nullptr || t == bin.target) return;
+    SetBinRemoved(bin, true);
+    std::string name = options_.node_name_prefix + std::to_string(next_name_++);
+    NodeId id = state_.AddNode(launch_.TemplateNode(*t, bin.zone, bin.capacity, name));
+    size_t bound = 0;
+    for (; bound < bin.pods.size(); ++bound) {
+      if (state_.Fits(prepared_[bin.pods[bound]], id) != FitFailure::kNone) break;
+      state_.Bind(prepared_[bin.pods[bound]], id);
+    }
+    if (bound < bin.pods.size()) {
+      for (size_t k = 0; k < bound; ++k) state_.Unbind(prepared_[bin.pods[k]], id);
+      state_.SetNodeRemoved(id, true);
+      SetBinRemoved(bin, false);
+      return;
+    }
+    // The version stays: the same pods at the same closing price, so a neighbourhood that
+    // found nothing cheaper still finds nothing.
+    bin.id = id;
+    bin.target = t;
+    Reindex(b);
+  }
+
+  // Mirrors the eliminator's moves into the bins when they save money (and spot nodes keep
+  // enough flexible types); otherwise restores the bins' pod lists and returns false (the
+  // caller then undoes the moves in the state).
+  bool KeepMoves(const std::vector<size_t>& group, const NodeEliminator& eliminator,
+                 const std::vector<PodMove>& moves, std::optional<size_t> victim) {
+    std::vector<size_t> touched;
+    for (const PodMove& m : moves) {
+      for (size_t k : {m.from, m.to}) {
+        if (k != victim && std::find(touched.begin(), touched.end(), k) == touched.end()) {
+          touched.push_back(k);
+        }
+      }
+    }
+    Money before = victim ? scores_[group[*victim]].closing : Money();
+    std::vector<std::vector<size_t>> old_pods;
+    for (size_t k : touched) {
+      before += scores_[group[k]].closing;
+      old_pods.push_back(bins_[group[k]].pods);
+      bins_[group[k]].pods = eliminator.bin(k).pods;
+    }
+    Money after;
+    bool ok = true;
+    size_t min_flexible = static_cast<size_t>(std::max(options_.min_flexible_types, 0));
+    for (size_t k : touched) {
+      const Bin& bin = bins_[group[k]];
+      after += ClosingPrice(bin);
+      if (bin.capacity == CapacityType::kSpot) {
+        ok = ok && Holders(bin, bin.capacity, min_flexible).size() >= min_flexible;
+      }
+    }
+    if (!ok || after >= before) {
+      for (size_t t = 0; t < touched.size(); ++t) bins_[group[touched[t]]].pods = old_pods[t];
+      return false;
+    }
+    if (victim) {
+      Bin& gone = bins_[group[*victim]];
+      gone.pods.clear();
+      gone.emptied = true;
+      gone.version = ++last_version_;
+      scores_[group[*victim]] = BinScore{};
+      index_.Remove(static_cast<int32_t>(group[*victim]));
+    }
+    for (size_t k : touched) {
+      bins_[group[k]].version = ++last_version_;
+      Rescore(group[k]);
+      Reindex(group[k]);
+    }
+    return true;
   }
 
   // A node's price shrunk to its cheapest holder, the share of that price its pods are not

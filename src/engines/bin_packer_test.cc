@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "catalog/catalog.h"
@@ -246,6 +247,107 @@ TEST(BinPackerTest, AFewPodsArePackedAtTheProvenOptimum) {
   // Without the search the portfolio is dearer: the exact step is what finds it.
   EXPECT_GT(Pack(launch, MakePods(requests), PackingStrategy::kPortfolio, 0).hourly_cost,
             optimum->hourly);
+}
+
+// Every pod placed exactly once, on a node whose type holds it, and the plan passes the
+// simulator again: each pod, taken off its node in the state the packer leaves, fits it.
+void ExpectValidPlan(ClusterState& state, const std::vector<Pod>& pods, const PackingPlan& plan) {
+  EXPECT_TRUE(plan.unschedulable.empty());
+  std::vector<int> placed(pods.size(), 0);
+  Money total;
+  for (const NewNode& node : plan.new_nodes) {
+    ASSERT_NE(node.type, nullptr);
+    Resources used;
+    for (size_t i : node.pods) {
+      used += pods[i].Requests();
+      ++placed[i];
+      PreparedPod p = state.Prepare(pods[i]);
+      ASSERT_TRUE(state.Unbind(p, node.node_id)) << "pod " << i;
+      EXPECT_EQ(state.Fits(p, node.node_id), FitFailure::kNone) << "pod " << i;
+      state.Bind(p, node.node_id);
+    }
+    used.pods = static_cast<int64_t>(node.pods.size());
+    EXPECT_TRUE(used.FitsIn(node.type->allocatable)) << node.type->type->name;
+    total += node.hourly;
+  }
+  for (size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(placed[i], 1) << "pod " << i;
+  EXPECT_EQ(total, plan.hourly_cost);
+}
+
+// The search's moves (node elimination among them) on random mixed batches against the
+// whole catalogue: never dearer than FFD, every pod placed, the plan valid, at both efforts.
+TEST(BinPackerTest, SearchedPlansAreValidAndNeverDearerThanFirstFitDecreasing) {
+  Policy policy;
+  LaunchCatalog launch =
+      LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+  for (uint32_t seed = 21; seed <= 26; ++seed) {
+    std::vector<Pod> pods = MakePods(RandomRequests(seed, 60 + 40 * static_cast<int>(seed % 4)));
+    Money ffd = Pack(launch, pods, PackingStrategy::kFirstFitDecreasing).hourly_cost;
+    for (int64_t effort : {kDefaultSearchStepsPerPod, kThoroughSearchStepsPerPod}) {
+      std::vector<const Pod*> pointers;
+      for (const Pod& p : pods) pointers.push_back(&p);
+      ClusterState state;
+      PackingOptions options;
+      options.use_existing_nodes = false;
+      options.search_steps_per_pod = effort;
+      PackingPlan plan = PackPods(state, launch, pointers, options);
+      EXPECT_LE(plan.hourly_cost, ffd) << "seed " << seed << " effort " << effort;
+      ExpectValidPlan(state, pods, plan);
+    }
+  }
+}
+
+// Constrained pods in three zones (zone spread, hostname anti-affinity, an arm64 selector):
+// the search's moves keep every constraint (the simulator re-checks the final plan).
+TEST(BinPackerTest, SearchedPlansKeepSpreadAntiAffinityAndSelectors) {
+  Policy policy;
+  LaunchCatalog launch = LaunchCatalog::ForTypes(
+      SharedCatalog(), "us-east-1", {"us-east-1a", "us-east-1b", "us-east-1c"}, policy);
+  std::vector<Pod> pods = MakePods(RandomRequests(5, 150));
+  LabelSelector spread = LabelSelector::FromMatchLabels(Labels{{"app", "spread"}});
+  LabelSelector guards = LabelSelector::FromMatchLabels(Labels{{"app", "guard"}});
+  for (size_t i = 0; i < pods.size(); ++i) {
+    if (i % 3 == 0) {
+      pods[i].meta.labels = Labels{{"app", "spread"}};
+      pods[i].topology_spread = {TopologySpreadConstraint{
+          1, "topology.kubernetes.io/zone", UnsatisfiableAction::kDoNotSchedule, spread, {}}};
+    } else if (i % 5 == 1) {
+      pods[i].meta.labels = Labels{{"app", "guard"}};
+      pods[i].affinity.required_pod_anti_affinity = {
+          PodAffinityTerm{guards, {}, "kubernetes.io/hostname"}};
+    } else if (i % 7 == 2) {
+      pods[i].node_selector = {{"kubernetes.io/arch", "arm64"}};
+    }
+  }
+  for (int64_t effort : {kDefaultSearchStepsPerPod, kThoroughSearchStepsPerPod}) {
+    std::vector<const Pod*> pointers;
+    for (const Pod& p : pods) pointers.push_back(&p);
+    ClusterState state;
+    PackingOptions options;
+    options.use_existing_nodes = false;
+    options.search_steps_per_pod = effort;
+    PackingPlan plan = PackPods(state, launch, pointers, options);
+    ExpectValidPlan(state, pods, plan);
+    std::map<std::string, int> spread_per_zone;
+    for (const NewNode& node : plan.new_nodes) {
+      int guards_here = 0;
+      for (size_t i : node.pods) {
+        if (i % 3 == 0) ++spread_per_zone[node.zone];
+        if (i % 3 != 0 && i % 5 == 1) ++guards_here;
+        if (i % 3 != 0 && i % 5 != 1 && i % 7 == 2) {
+          EXPECT_EQ(node.type->type->arch, Architecture::kArm64);
+        }
+      }
+      EXPECT_LE(guards_here, 1) << node.type->type->name;
+    }
+    ASSERT_EQ(spread_per_zone.size(), 3u);
+    int low = 1 << 30, high = 0;
+    for (const auto& [zone, count] : spread_per_zone) {
+      low = std::min(low, count);
+      high = std::max(high, count);
+    }
+    EXPECT_LE(high - low, 1) << "effort " << effort;
+  }
 }
 
 }  // namespace

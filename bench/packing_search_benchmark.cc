@@ -1,0 +1,96 @@
+// The packer's cost and CPU time at each search effort on the quality benchmark's generated
+// clusters, without the lower bounds (which take seconds per row): the quick loop for work on
+// the local search. Ratios to the bound come from packing_quality_benchmark.
+//
+//   BENCH_SIZES=50,200 BENCH_SEEDS=3 BENCH_EFFORTS=50,4000
+//   ./build/release/bench/packing_search_benchmark
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "engines/bin_packer.h"
+
+namespace cloudoptim {
+namespace {
+
+constexpr int64_t kMi = int64_t{1} << 20;
+
+// The same generator as packing_quality_benchmark's Generated(): 20 pods per node's worth, four
+// workload classes (web, JVM, CPU-heavy batch, memory-heavy caches).
+std::vector<Pod> Generated(int nodes, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const int64_t shapes[4][4] = {{100, 1000, 128, 1024},
+                                {500, 2000, 1024, 8192},
+                                {1000, 4000, 512, 2048},
+                                {250, 1000, 4096, 16384}};
+  std::vector<Pod> pods;
+  for (int i = 0; i < nodes * 20; ++i) {
+    const int64_t* s = shapes[rng() % 4];
+    int64_t cpu = std::uniform_int_distribution<int64_t>(s[0], s[1])(rng);
+    int64_t mem = std::uniform_int_distribution<int64_t>(s[2], s[3])(rng);
+    Pod pod;
+    pod.meta.name = "p" + std::to_string(i);
+    pod.meta.namespace_name = "bench";
+    Container c;
+    c.resources.requests = {cpu / 50 * 50, mem * kMi, 0, 0, 0};
+    pod.containers.push_back(c);
+    pods.push_back(std::move(pod));
+  }
+  return pods;
+}
+
+std::vector<int64_t> List(const char* name, std::vector<int64_t> fallback) {
+  const char* text = std::getenv(name);
+  if (text == nullptr) return fallback;
+  std::vector<int64_t> out;
+  std::stringstream list(text);
+  for (std::string item; std::getline(list, item, ',');) out.push_back(std::stoll(item));
+  return out;
+}
+
+double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+
+}  // namespace
+}  // namespace cloudoptim
+
+int main() {
+  using namespace cloudoptim;
+  Result<Catalog> catalog = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
+  if (!catalog) {
+    std::fprintf(stderr, "%s\n", catalog.error().ToString().c_str());
+    return 1;
+  }
+  Policy policy;
+  LaunchCatalog launch = LaunchCatalog::ForTypes(*catalog, "us-east-1", {"us-east-1a"}, policy);
+  std::vector<int64_t> efforts =
+      List("BENCH_EFFORTS", {kDefaultSearchStepsPerPod, kThoroughSearchStepsPerPod});
+  int64_t seeds = List("BENCH_SEEDS", {3}).front();
+  for (int64_t nodes : List("BENCH_SIZES", {50, 200})) {
+    for (int64_t seed = 1; seed <= seeds; ++seed) {
+      std::vector<Pod> pods = Generated(static_cast<int>(nodes), static_cast<uint32_t>(seed));
+      std::vector<const Pod*> pointers;
+      for (const Pod& p : pods) pointers.push_back(&p);
+      std::printf("generated %5lld nodes s%lld", static_cast<long long>(nodes),
+                  static_cast<long long>(seed));
+      for (int64_t effort : efforts) {
+        ClusterState state;
+        PackingOptions options;
+        options.use_existing_nodes = false;
+        options.search_steps_per_pod = effort;
+        double start = CpuSeconds();
+        PackingPlan plan = PackPods(state, launch, pointers, options);
+        std::printf("  effort %lld: $%9.3f/h %5zu nodes %6.2f s cpu",
+                    static_cast<long long>(effort), plan.hourly_cost.usd(), plan.new_nodes.size(),
+                    CpuSeconds() - start);
+      }
+      std::printf("\n");
+      std::fflush(stdout);
+    }
+  }
+  return 0;
+}
