@@ -1,0 +1,248 @@
+#include "engines/knapsack_dp.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace cloudoptim {
+namespace {
+
+// Why rounding down is safe. With cells of size g, a fill with Σ a_i·s_i ≤ C also has
+// Σ a_i·⌊s_i/g⌋ ≤ ⌊Σ a_i·s_i/g⌋ ≤ ⌊C/g⌋: every real fill is a fill of the grid, so the
+// grid's optimum is at least the real one. When g divides every s_i the two are the same
+// problem. The DP over (CPU cells, memory cells) is the textbook 0/1 knapsack over binary
+// chunks of each item's count (1, 2, 4, ..., rest), so an item costs log(count) passes.
+//
+// Why a Lagrangian for the pod slots. A third table dimension would multiply the work by the
+// slot count; instead, for λ ≥ 0, every fill of at most S slots has
+// Σ v_i·a_i ≤ λ·S + Σ (v_i − λ·slots_i)·a_i ≤ λ·S + DP(v − λ·slots), a valid bound for
+// every λ. The slots bind only on a few types (small burstables, huge nodes holding every
+// pod); there a bisection on λ, steered by how many slots the DP's best fill uses, finds a
+// multiplier where that fill is slot-feasible or the bound stops falling.
+
+struct Chunk {
+  size_t item = 0;
+  int64_t take = 0;
+  int64_t cpu = 0, memory = 0;  // cells
+  double value = 0;
+};
+
+int64_t Slots(const Resources& size) { return std::max<int64_t>(size.pods, 1); }
+
+int64_t Gcd(const std::vector<KnapsackItem>& items, int64_t Resources::*dim) {
+  int64_t g = 0;
+  for (const KnapsackItem& item : items) g = std::gcd(g, item.size.*dim);
+  return g;
+}
+
+// The most pods any fill can hold by one resource alone: the longest prefix of the smallest
+// requests that fits.
+int64_t MostPods(const std::vector<KnapsackItem>& items, int64_t capacity,
+                 int64_t Resources::*dim) {
+  std::vector<std::pair<int64_t, int64_t>> sizes;
+  for (const KnapsackItem& item : items) sizes.push_back({item.size.*dim, item.max_count});
+  std::sort(sizes.begin(), sizes.end());
+  int64_t room = capacity, fits = 0;
+  for (const auto& [size, count] : sizes) {
+    int64_t take = size > 0 ? std::min(count, room / size) : count;
+    fits += take;
+    room -= take * size;
+    if (take < count) break;
+  }
+  return fits;
+}
+
+class GridDp {
+ public:
+  GridDp(const std::vector<KnapsackItem>& items, const Resources& capacity,
+         const KnapsackGrid& grid, int64_t max_choice_bits)
+      : items_(items), capacity_(capacity), grid_(grid), max_choice_bits_(max_choice_bits) {}
+
+  // The grid optimum with values v_i − λ·slots_i, and its fill in `counts` when recovered.
+  double Solve(double lambda, std::vector<int64_t>* counts) {
+    const int64_t width = grid_.memory_cells + 1;
+    const int64_t cells = grid_.Cells();
+    std::vector<Chunk> chunks;
+    double free_value = 0;
+    counts->assign(items_.size(), 0);
+    for (size_t i = 0; i < items_.size(); ++i) {
+      const KnapsackItem& item = items_[i];
+      const double value = item.value - lambda * static_cast<double>(Slots(item.size));
+      if (value <= 0 || item.max_count <= 0 || !item.size.FitsIn(capacity_)) continue;
+      const int64_t cpu = item.size.cpu_millis / grid_.cpu_millis;
+      const int64_t memory = item.size.memory_bytes / grid_.memory_bytes;
+      int64_t fits = std::min(item.max_count, capacity_.pods / Slots(item.size));
+      if (cpu > 0) fits = std::min(fits, grid_.cpu_cells / cpu);
+      if (memory > 0) fits = std::min(fits, grid_.memory_cells / memory);
+      if (cpu == 0 && memory == 0) {  // takes no cells: every copy fits the grid
+        free_value += value * static_cast<double>(fits);
+        (*counts)[i] = fits;
+        continue;
+      }
+      for (int64_t chunk = 1; fits > 0; chunk *= 2) {
+        const int64_t take = std::min(chunk, fits);
+        fits -= take;
+        chunks.push_back({i, take, take * cpu, take * memory, value * static_cast<double>(take)});
+      }
+    }
+    const bool keep = static_cast<int64_t>(chunks.size()) * cells <= max_choice_bits_;
+    std::vector<uint64_t> bits;
+    if (keep)
+      bits.assign(static_cast<size_t>((static_cast<int64_t>(chunks.size()) * cells + 63) / 64), 0);
+    table_.assign(static_cast<size_t>(cells), 0.0);
+    for (size_t k = 0; k < chunks.size(); ++k) {
+      const Chunk& ch = chunks[k];
+      const int64_t base = static_cast<int64_t>(k) * cells;
+      for (int64_t c = grid_.cpu_cells; c >= ch.cpu; --c) {
+        double* to = table_.data() + c * width;
+        const double* from = table_.data() + (c - ch.cpu) * width - ch.memory;
+        for (int64_t m = grid_.memory_cells; m >= ch.memory; --m) {
+          const double with = from[m] + ch.value;
+          if (with > to[m]) {
+            to[m] = with;
+            if (keep) {
+              const int64_t bit = base + c * width + m;
+              bits[static_cast<size_t>(bit >> 6)] |= uint64_t{1} << (bit & 63);
+            }
+          }
+        }
+      }
+    }
+    if (!keep) {
+      counts->clear();
+    } else {
+      int64_t c = grid_.cpu_cells, m = grid_.memory_cells;
+      for (size_t k = chunks.size(); k-- > 0;) {
+        const int64_t bit = static_cast<int64_t>(k) * cells + c * width + m;
+        if ((bits[static_cast<size_t>(bit >> 6)] >> (bit & 63)) & 1) {
+          (*counts)[chunks[k].item] += chunks[k].take;
+          c -= chunks[k].cpu;
+          m -= chunks[k].memory;
+        }
+      }
+    }
+    return table_.back() + free_value;
+  }
+
+ private:
+  const std::vector<KnapsackItem>& items_;
+  const Resources& capacity_;
+  const KnapsackGrid& grid_;
+  int64_t max_choice_bits_;
+  std::vector<double> table_;
+};
+
+// Resources and value of a fill.
+Resources Used(const std::vector<KnapsackItem>& items, const std::vector<int64_t>& counts,
+               double* value) {
+  Resources used;
+  *value = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    used.cpu_millis += counts[i] * items[i].size.cpu_millis;
+    used.memory_bytes += counts[i] * items[i].size.memory_bytes;
+    used.pods += counts[i] * Slots(items[i].size);
+    *value += static_cast<double>(counts[i]) * items[i].value;
+  }
+  return used;
+}
+
+bool FitsReal(const Resources& used, const Resources& capacity) {
+  return used.cpu_millis <= capacity.cpu_millis && used.memory_bytes <= capacity.memory_bytes &&
+         used.pods <= capacity.pods;
+}
+
+}  // namespace
+
+KnapsackGrid ChooseKnapsackGrid(const std::vector<KnapsackItem>& items, const Resources& capacity,
+                                int64_t max_cells) {
+  KnapsackGrid grid;
+  const int64_t cpu_capacity = std::max<int64_t>(capacity.cpu_millis, 1);
+  const int64_t memory_capacity = std::max<int64_t>(capacity.memory_bytes, 1);
+  // A resource no item requests gets one cell: it can never bind.
+  const int64_t cpu_gcd = std::max<int64_t>(Gcd(items, &Resources::cpu_millis), 1);
+  const int64_t memory_gcd = std::max<int64_t>(Gcd(items, &Resources::memory_bytes), 1);
+  int64_t cpu_cell = Gcd(items, &Resources::cpu_millis) == 0 ? cpu_capacity : cpu_gcd;
+  int64_t memory_cell = Gcd(items, &Resources::memory_bytes) == 0 ? memory_capacity : memory_gcd;
+  const double exact_cpu = static_cast<double>(cpu_capacity / cpu_cell);
+  const double exact_memory = static_cast<double>(memory_capacity / memory_cell);
+  const double budget = static_cast<double>(std::max<int64_t>(max_cells, 4));
+  grid.exact = (exact_cpu + 1) * (exact_memory + 1) <= budget;
+  if (!grid.exact) {
+    // Share the budget: a resource that is exact in fewer than √budget cells keeps them.
+    const double side = std::sqrt(budget);
+    double cpu_cells = std::min(exact_cpu, std::max(side, budget / (exact_memory + 1)));
+    double memory_cells = std::max(1.0, budget / (cpu_cells + 1) - 1);
+    if (memory_cells > exact_memory) memory_cells = exact_memory;
+    // A resource keeps its exact cell when it gets all its exact cells.
+    if (cpu_cells < exact_cpu) {
+      cpu_cell = std::max(
+          cpu_cell, static_cast<int64_t>(std::ceil(static_cast<double>(cpu_capacity) / cpu_cells)));
+    }
+    if (memory_cells < exact_memory) {
+      memory_cell = std::max(
+          memory_cell,
+          static_cast<int64_t>(std::ceil(static_cast<double>(memory_capacity) / memory_cells)));
+    }
+  }
+  grid.cpu_millis = cpu_cell;
+  grid.memory_bytes = memory_cell;
+  grid.cpu_cells = std::max<int64_t>(capacity.cpu_millis, 0) / cpu_cell;
+  grid.memory_cells = std::max<int64_t>(capacity.memory_bytes, 0) / memory_cell;
+  return grid;
+}
+
+KnapsackDpResult SolveKnapsackDp(const std::vector<KnapsackItem>& items, const Resources& capacity,
+                                 const KnapsackGrid& grid, int64_t max_choice_bits) {
+  GridDp dp(items, capacity, grid, max_choice_bits);
+  KnapsackDpResult result;
+  std::vector<int64_t> counts;
+  result.upper_bound = dp.Solve(0.0, &counts);
+  result.counts = counts;
+  double value = 0;
+  const int64_t most = std::min(MostPods(items, capacity.cpu_millis, &Resources::cpu_millis),
+                                MostPods(items, capacity.memory_bytes, &Resources::memory_bytes));
+  int64_t max_slots = 1;
+  double high = 0;  // from λ = the largest value per slot on, no item is worth taking
+  for (const KnapsackItem& item : items) {
+    max_slots = std::max(max_slots, Slots(item.size));
+    high = std::max(high, item.value / static_cast<double>(Slots(item.size)));
+  }
+  const bool may_bind = most * max_slots > capacity.pods;
+  const bool slot_feasible = !counts.empty() && Used(items, counts, &value).pods <= capacity.pods;
+  if (may_bind && !slot_feasible) {
+    auto bound_at = [&](double lambda) {
+      double bound = dp.Solve(lambda, &counts) + lambda * static_cast<double>(capacity.pods);
+      if (bound < result.upper_bound) {
+        result.upper_bound = bound;
+        result.counts = counts;
+      }
+      return bound;
+    };
+    double low = 0;
+    for (int step = 0; step < 12; ++step) {
+      if (counts.empty()) {  // no fill to steer by: golden section (the bound is convex in λ)
+        const double a = high - 0.618 * (high - low), b = low + 0.618 * (high - low);
+        if (bound_at(a) <= bound_at(b)) {
+          high = b;
+        } else {
+          low = a;
+        }
+        continue;
+      }
+      const double lambda = (low + high) / 2;
+      bound_at(lambda);
+      if (Used(items, counts, &value).pods > capacity.pods) {
+        low = lambda;
+      } else {
+        high = lambda;
+      }
+    }
+  }
+  if (!result.counts.empty() && FitsReal(Used(items, result.counts, &value), capacity)) {
+    result.fits = true;
+    result.value = value;
+  }
+  return result;
+}
+
+}  // namespace cloudoptim
