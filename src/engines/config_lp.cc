@@ -32,6 +32,7 @@ namespace {
 constexpr double kEpsilon = 1e-9;
 constexpr int32_t kGridCells = 64;  // per resource, for GridKnapsackBound
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+constexpr int64_t kLagrangianCells = 4096;  // CPU cells of MemoryLagrangianDp
 
 double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
 double Memory(const Resources& r) { return static_cast<double>(r.memory_bytes) / kGiB; }
@@ -123,8 +124,22 @@ class Knapsack {
     std::vector<KnapsackItem> items;
     for (const Item& item : items_) items.push_back({item.size, item.value, item.max_count});
     KnapsackGrid grid = ChooseKnapsackGrid(items, capacity_, max_cells);
-    if (!grid.exact && GridLoss(grid) > max_grid_loss) return;
-    KnapsackDpResult dp = SolveKnapsackDp(items, capacity_, grid);
+    // Where the grid rounds: also CPU alone on a fine grid, memory by its multiplier (tighter
+    // on large nodes, where the 2-D grid is coarse and skipped); the better bound counts.
+    KnapsackDpResult dp;
+    dp.upper_bound = std::numeric_limits<double>::infinity();
+    if (grid.exact || GridLoss(grid) <= max_grid_loss) {
+      dp = SolveKnapsackDp(items, capacity_, grid);
+    }
+    if (!grid.exact) {
+      KnapsackDpResult lagrangian = MemoryLagrangianDp(items, capacity_, kLagrangianCells);
+      if (lagrangian.fits && (!dp.fits || lagrangian.value > dp.value)) {
+        dp.counts = lagrangian.counts;
+        dp.fits = true;
+        dp.value = lagrangian.value;
+      }
+      dp.upper_bound = std::min(dp.upper_bound, lagrangian.upper_bound);
+    }
     if (dp.fits && dp.value > best_) {
       best_ = dp.value;
       best_counts_ = dp.counts;
@@ -747,9 +762,9 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
   // already the shape LP's.
   // On at most 400 mean shapes and from Clp's crash basis: the LP over 184 types is highly
   // degenerate, and its dual simplex took 6-13 s on 1,000 shapes (0.6 s this way).
-  Result<ShapeLpSolution> shape_lp = SolveShapeLp(
-      GroupShapes(pods, std::min<size_t>(max_shapes, 400), nullptr, ShapeRounding::kMean), kept,
-      ShapeLpCuts::kNone, std::nullopt, ShapeLpAlgorithm::kCrashPrimal);
+  Result<ShapeLpSolution> shape_lp =
+      SolveShapeLp(GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMean), kept,
+                   ShapeLpCuts::kNone, std::nullopt, ShapeLpAlgorithm::kCrashPrimal);
   if (shape_lp) {
     limits.unit_prices = shape_lp->unit_prices;
     for (const PodShape& s : shapes) {

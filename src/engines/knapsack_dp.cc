@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace cloudoptim {
@@ -151,6 +152,50 @@ bool FitsReal(const Resources& used, const Resources& capacity) {
          used.pods <= capacity.pods;
 }
 
+// Why repair. The relaxed DP's best fill may overrun the node by a few rounded-down MiB (or,
+// from the Lagrangian, by whatever memory its multiplier let through); as a column it is
+// then useless. Dropping the pods that earn least per share of the node they take until it
+// fits, then adding the best earners that still fit, gives a real fill close to it.
+void Repair(const std::vector<KnapsackItem>& items, const Resources& capacity,
+            KnapsackDpResult* result) {
+  std::vector<int64_t>& counts = result->counts;
+  double value = 0;
+  Resources used = Used(items, counts, &value);
+  auto share = [&](const Resources& r) {
+    double s =
+        static_cast<double>(Slots(r)) / static_cast<double>(std::max<int64_t>(capacity.pods, 1));
+    s += static_cast<double>(r.cpu_millis) /
+         static_cast<double>(std::max<int64_t>(capacity.cpu_millis, 1));
+    s += static_cast<double>(r.memory_bytes) /
+         static_cast<double>(std::max<int64_t>(capacity.memory_bytes, 1));
+    return std::max(s, 1e-12);
+  };
+  std::vector<size_t> order(items.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return items[a].value / share(items[a].size) < items[b].value / share(items[b].size);
+  });
+  for (size_t i : order) {  // worst earners out first
+    while (counts[i] > 0 && !FitsReal(used, capacity)) {
+      --counts[i];
+      used = Used(items, counts, &value);
+    }
+  }
+  for (size_t k = order.size(); k-- > 0;) {  // best earners in
+    const size_t i = order[k];
+    if (items[i].value <= 0) continue;
+    while (counts[i] < items[i].max_count) {
+      ++counts[i];
+      if (FitsReal(Used(items, counts, &value), capacity)) continue;
+      --counts[i];
+      break;
+    }
+  }
+  used = Used(items, counts, &value);
+  result->fits = FitsReal(used, capacity);
+  result->value = result->fits ? value : 0;
+}
+
 }  // namespace
 
 KnapsackGrid ChooseKnapsackGrid(const std::vector<KnapsackItem>& items, const Resources& capacity,
@@ -238,10 +283,88 @@ KnapsackDpResult SolveKnapsackDp(const std::vector<KnapsackItem>& items, const R
       }
     }
   }
-  if (!result.counts.empty() && FitsReal(Used(items, result.counts, &value), capacity)) {
-    result.fits = true;
-    result.value = value;
+  if (!result.counts.empty()) Repair(items, capacity, &result);
+  return result;
+}
+
+KnapsackDpResult MemoryLagrangianDp(const std::vector<KnapsackItem>& items,
+                                    const Resources& capacity, int64_t max_cells) {
+  // One row of CPU cells; memory gets a single cell larger than the node, so only its
+  // multiplier accounts for it, and the slots theirs when they could bind.
+  KnapsackGrid grid;
+  grid.cpu_millis = std::max<int64_t>(Gcd(items, &Resources::cpu_millis), 1);
+  if (capacity.cpu_millis / grid.cpu_millis + 1 > max_cells) {
+    grid.cpu_millis = std::max<int64_t>(1, (capacity.cpu_millis + max_cells - 2) / (max_cells - 1));
   }
+  grid.cpu_cells = std::max<int64_t>(capacity.cpu_millis, 0) / grid.cpu_millis;
+  grid.memory_bytes = std::max<int64_t>(capacity.memory_bytes, 1) + 1;
+  grid.memory_cells = 0;
+  Resources unlimited = capacity;
+  unlimited.memory_bytes = std::numeric_limits<int64_t>::max() / 4;
+  unlimited.pods = std::numeric_limits<int64_t>::max() / 4;
+  const int64_t most = std::min(MostPods(items, capacity.cpu_millis, &Resources::cpu_millis),
+                                MostPods(items, capacity.memory_bytes, &Resources::memory_bytes));
+  int64_t max_slots = 1;
+  double memory_high = 0, slot_high = 0;  // past these multipliers no item is worth taking
+  for (const KnapsackItem& item : items) {
+    max_slots = std::max(max_slots, Slots(item.size));
+    slot_high = std::max(slot_high, item.value / static_cast<double>(Slots(item.size)));
+    if (item.size.memory_bytes > 0) {
+      memory_high = std::max(memory_high, item.value / static_cast<double>(item.size.memory_bytes));
+    }
+  }
+  KnapsackDpResult result;
+  result.upper_bound = std::numeric_limits<double>::infinity();
+  std::vector<KnapsackItem> priced = items;
+  std::vector<int64_t> counts;
+  double value = 0;
+  // The bound at slot multiplier `mu`, minimised over the memory multiplier by bisection;
+  // returns the slots the best fill there uses.
+  auto over_memory = [&](double mu) {
+    double low = 0, high = memory_high;
+    int64_t slots = 0;
+    for (int step = 0; step < 20; ++step) {
+      const double lambda = step == 0 ? 0.0 : (low + high) / 2;
+      for (size_t i = 0; i < items.size(); ++i) {
+        priced[i].value = items[i].value -
+                          lambda * static_cast<double>(items[i].size.memory_bytes) -
+                          mu * static_cast<double>(Slots(items[i].size));
+        // The real request still has to fit the node to be taken at all.
+        priced[i].max_count = items[i].size.FitsIn(capacity) ? items[i].max_count : 0;
+      }
+      GridDp dp(priced, unlimited, grid, int64_t{1} << 26);
+      const double bound = dp.Solve(0.0, &counts) +
+                           lambda * static_cast<double>(capacity.memory_bytes) +
+                           mu * static_cast<double>(capacity.pods);
+      if (bound < result.upper_bound) {
+        result.upper_bound = bound;
+        result.counts = counts;
+      }
+      if (counts.empty()) break;
+      Resources used = Used(items, counts, &value);
+      slots = used.pods;
+      if (used.memory_bytes > capacity.memory_bytes) {
+        low = lambda;
+      } else {
+        if (step == 0) break;  // the fill without memory's price fits it: nothing to gain
+        high = lambda;
+      }
+    }
+    return slots;
+  };
+  int64_t slots = over_memory(0.0);
+  if (most * max_slots > capacity.pods && slots > capacity.pods) {
+    double low = 0, high = slot_high;
+    for (int step = 0; step < 10; ++step) {
+      const double mu = (low + high) / 2;
+      if (over_memory(mu) > capacity.pods) {
+        low = mu;
+      } else {
+        high = mu;
+      }
+    }
+  }
+  if (!result.counts.empty()) Repair(items, capacity, &result);
   return result;
 }
 

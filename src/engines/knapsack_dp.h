@@ -35,10 +35,12 @@ KnapsackGrid ChooseKnapsackGrid(const std::vector<KnapsackItem>& items, const Re
                                 int64_t max_cells);
 
 struct KnapsackDpResult {
-  double upper_bound = 0;       // ≥ max Σ value·count over fills of the real capacity
-  std::vector<int64_t> counts;  // per item, the grid's best fill (empty past `max_choice_bits`)
-  bool fits = false;            // that fill fits the real capacity (in CPU, memory and slots)
-  double value = 0;             // its value when it fits: the optimum when == upper_bound
+  double upper_bound = 0;  // ≥ max Σ value·count over fills of the real capacity
+  // Per item, the relaxation's best fill, trimmed (least earners out) and topped up until it
+  // fits the real node where it overran it; empty past `max_choice_bits`.
+  std::vector<int64_t> counts;
+  bool fits = false;  // that fill fits the real capacity (in CPU, memory and slots)
+  double value = 0;   // its value when it fits: the optimum when == upper_bound
 };
 
 // max Σ value_i·a_i over 0 ≤ a_i ≤ max_count_i with Σ a_i·size_i ≤ capacity in CPU, memory and
@@ -50,5 +52,13 @@ struct KnapsackDpResult {
 KnapsackDpResult SolveKnapsackDp(const std::vector<KnapsackItem>& items, const Resources& capacity,
                                  const KnapsackGrid& grid,
                                  int64_t max_choice_bits = int64_t{1} << 28);
+
+// The same knapsack bounded for large nodes (dozens of pods, where a 2-D grid is coarse): a
+// DP over CPU alone on a grid of at most `max_cells` cells, with memory priced in by a
+// Lagrangian multiplier (bisection on how much memory the DP's best fill uses), and the pod
+// slots by another where they could bind. Valid for every multiplier; close to the optimum
+// when many pods fill a node. `counts` is the fill at the best multipliers.
+KnapsackDpResult MemoryLagrangianDp(const std::vector<KnapsackItem>& items,
+                                    const Resources& capacity, int64_t max_cells);
 
 }  // namespace cloudoptim

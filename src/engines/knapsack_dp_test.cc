@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
 #include <random>
 
@@ -139,6 +140,43 @@ TEST(KnapsackDpTest, IgnoresWorthlessAndOversizedItems) {
   EXPECT_NEAR(dp.upper_bound, 1.0, 1e-12);
   ASSERT_TRUE(dp.fits);
   EXPECT_EQ(dp.counts, (std::vector<int64_t>{0, 0, 2}));
+}
+
+}  // namespace
+}  // namespace cloudoptim
+
+namespace cloudoptim {
+namespace {
+
+TEST(KnapsackDpTest, MemoryLagrangianNeverFallsBelowTheOptimum) {
+  std::mt19937 rng(15);
+  const Resources capacity{7910, 12 * kGi, 0, 200, 0};
+  int close = 0;
+  for (int instance = 0; instance < 30; ++instance) {
+    std::vector<KnapsackItem> items = RandomItems(rng, 7);
+    const double optimum = Optimum(items, capacity);
+    for (int64_t cells : {int64_t{16}, int64_t{4096}}) {
+      KnapsackDpResult dp = MemoryLagrangianDp(items, capacity, cells);
+      EXPECT_GE(dp.upper_bound, optimum - 1e-12) << instance << " " << cells;
+      if (dp.fits) {
+        EXPECT_LE(dp.value, optimum + 1e-12) << instance;
+      }
+      if (cells == 4096 && dp.upper_bound <= optimum * 1.05) ++close;
+    }
+  }
+  EXPECT_GT(close, 15);  // a real bound, not just a valid one
+  // A slot limit that binds is priced in: ten slots, ten pods.
+  std::vector<KnapsackItem> small = {{{100, 64 * kMi, 0, 1, 0}, 0.01, 50}};
+  const double ten = MemoryLagrangianDp(small, {7910, 12 * kGi, 0, 10, 0}, 4096).upper_bound;
+  EXPECT_GE(ten, 0.1 - 1e-12);
+  EXPECT_LE(ten, 0.101);
+  for (int instance = 0; instance < 20; ++instance) {
+    std::vector<KnapsackItem> items = RandomItems(rng, 6);
+    const Resources few_slots{7910, 12 * kGi, 0, 3, 0};
+    EXPECT_GE(MemoryLagrangianDp(items, few_slots, 4096).upper_bound,
+              Optimum(items, few_slots) - 1e-12)
+        << instance;
+  }
 }
 
 }  // namespace
