@@ -20,7 +20,8 @@
 //   packing_quality_benchmark [--quick] [alibaba|generated|small|bounds]
 // --quick measures a subset (fewer trace instants, sizes and seeds, shorter CBC limit) for
 // iterating; the figures in bench/RESULTS.md come from the full run. BENCH_CONFIG_LP_SECONDS
-// sets the configuration LP's CPU budget per instance (default 5); BENCH_SIZES=50,200 limits
+// sets the configuration LP's CPU budget per instance (default 5), BENCH_CONFIG_LP_SHAPES its
+// number of shapes (default 1,000); BENCH_SIZES=50,200 limits
 // the generated clusters to those sizes (in nodes). "bounds" runs only the configuration LP on
 // the generated clusters (bound, master, iterations, CPU s), for tuning it.
 #include <algorithm>
@@ -47,8 +48,8 @@ namespace {
 
 constexpr int64_t kMi = int64_t{1} << 20;
 constexpr size_t kMaxPodsForCbcBound = 20;  // the trace's snapshots of a few pods
-constexpr size_t kMaxConfigLpShapes = 1000;
-double config_lp_seconds = 5.0;  // CPU seconds per instance
+size_t max_config_lp_shapes = 1000;         // BENCH_CONFIG_LP_SHAPES
+double config_lp_seconds = 5.0;             // CPU seconds per instance
 
 struct TracePod {
   Resources requests;
@@ -147,7 +148,7 @@ Row Measure(const char* name, const LaunchCatalog& launch, const std::vector<Pri
   double raw_plain = plain;
   // The configuration LP (column generation): a proven bound whether or not it converged.
   Result<ConfigLpBoundResult> config =
-      ConfigLpBound(requests, options, kMaxConfigLpShapes, config_lp_seconds);
+      ConfigLpBound(requests, options, max_config_lp_shapes, config_lp_seconds);
   double config_bound = config ? config->bound.usd() : 0.0;
   Result<Money> dual = ShapeLpDualBound(requests, options);
   Result<Money> cut_dual = ShapeLpDualBound(requests, options, ShapeLpCuts::kBigPods);
@@ -295,7 +296,7 @@ void GeneratedBounds(const std::vector<PriceOption>& options, const std::vector<
       std::vector<Resources> requests = Generated(nodes, seed);
       std::clock_t start = std::clock();
       Result<ConfigLpBoundResult> config =
-          ConfigLpBound(requests, options, kMaxConfigLpShapes, config_lp_seconds);
+          ConfigLpBound(requests, options, max_config_lp_shapes, config_lp_seconds);
       double cpu_seconds = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
       std::clock_t dual_start = std::clock();
       Result<Money> dual = ShapeLpDualBound(requests, options);
@@ -390,6 +391,9 @@ int main(int argc, char** argv) {
   // Optional arguments: --quick, and "alibaba", "generated" or "small" to run only that part.
   bool quick = false;
   std::string only;
+  if (const char* shapes = std::getenv("BENCH_CONFIG_LP_SHAPES")) {
+    max_config_lp_shapes = static_cast<size_t>(std::atol(shapes));
+  }
   if (const char* seconds = std::getenv("BENCH_CONFIG_LP_SECONDS")) {
     config_lp_seconds = std::atof(seconds);
   }

@@ -98,7 +98,8 @@ Result<ConfigLpSolution> SolveConfigLp(const std::vector<PodShape>& shapes,
 // The configuration LP's proven lower bound on packing `pods` (requests only) onto
 // `options`: pods are grouped on a grid rounded down (at most `max_shapes` shapes; any
 // packing of the real pods packs the smaller ones), dominated options are dropped, the
-// nodes must cover the exact total request, and dual-optimal inequalities are on. `converged` says
+// nodes must cover the exact total request, dual-optimal inequalities and the tight pricing
+// (dp_bounds, DP columns, four fills per type, no smoothing) are on. `converged` says
 // whether it is the LP optimum or an early-stopping (Farley) bound.
 struct ConfigLpBoundResult {
   Money bound;

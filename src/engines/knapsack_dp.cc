@@ -28,7 +28,13 @@ struct Chunk {
   double value = 0;
 };
 
-int64_t Slots(const Resources& size) { return std::max<int64_t>(size.pods, 1); }
+// Slots an item takes: its request's pod count (the configuration LP's shapes say 1; a
+// request of 0 takes none, as in the branch and bound).
+int64_t Slots(const Resources& size) { return std::max<int64_t>(size.pods, 0); }
+// Value per slot, for the slot multiplier's range (items that take none are not priced).
+double PerSlot(const KnapsackItem& item) {
+  return Slots(item.size) > 0 ? item.value / static_cast<double>(Slots(item.size)) : 0.0;
+}
 
 int64_t Gcd(const std::vector<KnapsackItem>& items, int64_t Resources::*dim) {
   int64_t g = 0;
@@ -72,7 +78,8 @@ class GridDp {
       if (value <= 0 || item.max_count <= 0 || !item.size.FitsIn(capacity_)) continue;
       const int64_t cpu = item.size.cpu_millis / grid_.cpu_millis;
       const int64_t memory = item.size.memory_bytes / grid_.memory_bytes;
-      int64_t fits = std::min(item.max_count, capacity_.pods / Slots(item.size));
+      int64_t fits = item.max_count;
+      if (Slots(item.size) > 0) fits = std::min(fits, capacity_.pods / Slots(item.size));
       if (cpu > 0) fits = std::min(fits, grid_.cpu_cells / cpu);
       if (memory > 0) fits = std::min(fits, grid_.memory_cells / memory);
       if (cpu == 0 && memory == 0) {  // takes no cells: every copy fits the grid
@@ -246,11 +253,11 @@ KnapsackDpResult SolveKnapsackDp(const std::vector<KnapsackItem>& items, const R
   double value = 0;
   const int64_t most = std::min(MostPods(items, capacity.cpu_millis, &Resources::cpu_millis),
                                 MostPods(items, capacity.memory_bytes, &Resources::memory_bytes));
-  int64_t max_slots = 1;
+  int64_t max_slots = 0;
   double high = 0;  // from λ = the largest value per slot on, no item is worth taking
   for (const KnapsackItem& item : items) {
     max_slots = std::max(max_slots, Slots(item.size));
-    high = std::max(high, item.value / static_cast<double>(Slots(item.size)));
+    high = std::max(high, PerSlot(item));
   }
   const bool may_bind = most * max_slots > capacity.pods;
   const bool slot_feasible = !counts.empty() && Used(items, counts, &value).pods <= capacity.pods;
@@ -304,11 +311,11 @@ KnapsackDpResult MemoryLagrangianDp(const std::vector<KnapsackItem>& items,
   unlimited.pods = std::numeric_limits<int64_t>::max() / 4;
   const int64_t most = std::min(MostPods(items, capacity.cpu_millis, &Resources::cpu_millis),
                                 MostPods(items, capacity.memory_bytes, &Resources::memory_bytes));
-  int64_t max_slots = 1;
+  int64_t max_slots = 0;
   double memory_high = 0, slot_high = 0;  // past these multipliers no item is worth taking
   for (const KnapsackItem& item : items) {
     max_slots = std::max(max_slots, Slots(item.size));
-    slot_high = std::max(slot_high, item.value / static_cast<double>(Slots(item.size)));
+    slot_high = std::max(slot_high, PerSlot(item));
     if (item.size.memory_bytes > 0) {
       memory_high = std::max(memory_high, item.value / static_cast<double>(item.size.memory_bytes));
     }

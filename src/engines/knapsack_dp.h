@@ -44,7 +44,7 @@ struct KnapsackDpResult {
 };
 
 // max Σ value_i·a_i over 0 ≤ a_i ≤ max_count_i with Σ a_i·size_i ≤ capacity in CPU, memory and
-// pod slots (an item takes size.pods slots, at least one), relaxed onto `grid`. The slot limit
+// pod slots (an item takes size.pods slots), relaxed onto `grid`. The slot limit
 // is priced in (Lagrangian, a few multipliers) when it could bind. Items of non-positive
 // value never help and are ignored. The best fill is recovered when the table of choices
 // (one bit per cell and item chunk) stays within `max_choice_bits`.

@@ -102,6 +102,19 @@ TEST(KnapsackDpTest, SlotLimitIsPricedInAndStaysABound) {
   EXPECT_GT(tighter, 20);  // the multiplier does cut the slot-free optimum down
 }
 
+TEST(KnapsackDpTest, RequestsWithoutASlotTakeNone) {
+  // Pods that ask for no slot fill a node with two slots as far as CPU and memory allow.
+  const Resources capacity{2000, 4 * kGi, 0, 2, 0};
+  std::vector<KnapsackItem> items = {{{500, kGi, 0, 0, 0}, 0.01, 4},
+                                     {{1000, kGi, 0, 1, 0}, 0.015, 3}};
+  const double optimum = Optimum(items, capacity);
+  EXPECT_NEAR(optimum, 0.04, 1e-12);
+  KnapsackDpResult dp =
+      SolveKnapsackDp(items, capacity, ChooseKnapsackGrid(items, capacity, 1 << 16));
+  EXPECT_NEAR(dp.upper_bound, optimum, 1e-12);
+  EXPECT_GE(MemoryLagrangianDp(items, capacity, 4096).upper_bound, optimum - 1e-12);
+}
+
 TEST(KnapsackDpTest, WithoutTheChoiceTableItStillBounds) {
   std::mt19937 rng(14);
   const Resources capacity{2000, 3 * kGi, 0, 3, 0};
