@@ -32,7 +32,8 @@ namespace {
 constexpr double kEpsilon = 1e-9;
 constexpr int32_t kGridCells = 64;  // per resource, for GridKnapsackBound
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-constexpr int64_t kLagrangianCells = 4096;  // CPU cells of MemoryLagrangianDp
+constexpr int64_t kLagrangianCells = 4096;   // CPU cells of MemoryLagrangianDp
+constexpr int64_t kDpMaxWork = 400'000'000;  // cell updates of one grid DP
 
 double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
 double Memory(const Resources& r) { return static_cast<double>(r.memory_bytes) / kGiB; }
@@ -119,8 +120,10 @@ class Knapsack {
 
   // The DP on a grid of at most `max_cells` cells (SolveKnapsackDp): a bound that is exact
   // where the requests' divisors allow it, and its best fill when that fits the node.
-  void Tighten(int64_t max_cells, double max_grid_loss) {
-    tightened_ = true;
+  // `lagrangian` adds the CPU-only DP with memory priced in where the grid rounds: tighter on
+  // large nodes, but dozens of DPs (for θ, not for the columns of every iteration).
+  void Tighten(int64_t max_cells, double max_grid_loss, bool lagrangian) {
+    if (lagrangian) tightened_ = true;  // else the θ step may still add the Lagrangian DP
     std::vector<KnapsackItem> items;
     for (const Item& item : items_) items.push_back({item.size, item.value, item.max_count});
     KnapsackGrid grid = ChooseKnapsackGrid(items, capacity_, max_cells);
@@ -128,17 +131,22 @@ class Knapsack {
     // on large nodes, where the 2-D grid is coarse and skipped); the better bound counts.
     KnapsackDpResult dp;
     dp.upper_bound = std::numeric_limits<double>::infinity();
-    if (grid.exact || GridLoss(grid) <= max_grid_loss) {
-      dp = SolveKnapsackDp(items, capacity_, grid);
+    // For the columns of every iteration a tenth of the work, one DP, no slot pricing.
+    const int64_t work = lagrangian ? kDpMaxWork : kDpMaxWork / 10;
+    if ((grid.exact || GridLoss(grid) <= max_grid_loss) &&
+        KnapsackDpWork(items, capacity_, grid) <= work) {
+      dp = SolveKnapsackDp(items, capacity_, grid, int64_t{1} << 28, lagrangian);
     }
-    if (!grid.exact) {
-      KnapsackDpResult lagrangian = MemoryLagrangianDp(items, capacity_, kLagrangianCells);
-      if (lagrangian.fits && (!dp.fits || lagrangian.value > dp.value)) {
-        dp.counts = lagrangian.counts;
+    KnapsackGrid row;  // the CPU-only DP's table, for its work: 16 multipliers or more
+    row.cpu_cells = std::min<int64_t>(kLagrangianCells, capacity_.cpu_millis / 50);
+    if (!grid.exact && lagrangian && 16 * KnapsackDpWork(items, capacity_, row) <= kDpMaxWork) {
+      KnapsackDpResult priced = MemoryLagrangianDp(items, capacity_, kLagrangianCells);
+      if (priced.fits && (!dp.fits || priced.value > dp.value)) {
+        dp.counts = priced.counts;
         dp.fits = true;
-        dp.value = lagrangian.value;
+        dp.value = priced.value;
       }
-      dp.upper_bound = std::min(dp.upper_bound, lagrangian.upper_bound);
+      dp.upper_bound = std::min(dp.upper_bound, priced.upper_bound);
     }
     if (dp.fits && dp.value > best_) {
       best_ = dp.value;
@@ -657,7 +665,7 @@ class ColumnGeneration {
       // The search gives up on hundreds of shapes and misses improving fills; the DP finds
       // the best one where it is exact and cheap (small types).
       if (static_cast<int32_t>(k) < limits_.dp_pricing_types && !candidates[k].knapsack->exact()) {
-        candidates[k].knapsack->Tighten(limits_.dp_max_cells, limits_.dp_max_grid_loss);
+        candidates[k].knapsack->Tighten(limits_.dp_max_cells, limits_.dp_max_grid_loss, false);
       }
       AddIfImproving(candidates[k], master, &improving);
     }
@@ -721,7 +729,7 @@ class ColumnGeneration {
       if (top == nullptr) return;
       if (dual_objective / floor_ratio <= best_bound * (1 + 1e-9)) return;
       if (top->knapsack->exact() || top->knapsack->tightened()) return;
-      top->knapsack->Tighten(limits_.dp_max_cells, limits_.dp_max_grid_loss);
+      top->knapsack->Tighten(limits_.dp_max_cells, limits_.dp_max_grid_loss, true);
       AddIfImproving(*top, master, improving);
     }
   }

@@ -243,8 +243,19 @@ KnapsackGrid ChooseKnapsackGrid(const std::vector<KnapsackItem>& items, const Re
   return grid;
 }
 
+int64_t KnapsackDpWork(const std::vector<KnapsackItem>& items, const Resources& capacity,
+                       const KnapsackGrid& grid) {
+  int64_t chunks = 0;
+  for (const KnapsackItem& item : items) {
+    if (item.value <= 0 || !item.size.FitsIn(capacity)) continue;
+    for (int64_t n = std::max<int64_t>(item.max_count, 1); n > 0; n /= 2) ++chunks;
+  }
+  return chunks * grid.Cells();
+}
+
 KnapsackDpResult SolveKnapsackDp(const std::vector<KnapsackItem>& items, const Resources& capacity,
-                                 const KnapsackGrid& grid, int64_t max_choice_bits) {
+                                 const KnapsackGrid& grid, int64_t max_choice_bits,
+                                 bool price_slots) {
   GridDp dp(items, capacity, grid, max_choice_bits);
   KnapsackDpResult result;
   std::vector<int64_t> counts;
@@ -261,7 +272,7 @@ KnapsackDpResult SolveKnapsackDp(const std::vector<KnapsackItem>& items, const R
   }
   const bool may_bind = most * max_slots > capacity.pods;
   const bool slot_feasible = !counts.empty() && Used(items, counts, &value).pods <= capacity.pods;
-  if (may_bind && !slot_feasible) {
+  if (price_slots && may_bind && !slot_feasible) {
     auto bound_at = [&](double lambda) {
       double bound = dp.Solve(lambda, &counts) + lambda * static_cast<double>(capacity.pods);
       if (bound < result.upper_bound) {
@@ -330,7 +341,7 @@ KnapsackDpResult MemoryLagrangianDp(const std::vector<KnapsackItem>& items,
   auto over_memory = [&](double mu) {
     double low = 0, high = memory_high;
     int64_t slots = 0;
-    for (int step = 0; step < 20; ++step) {
+    for (int step = 0; step < 16; ++step) {
       const double lambda = step == 0 ? 0.0 : (low + high) / 2;
       for (size_t i = 0; i < items.size(); ++i) {
         priced[i].value = items[i].value -

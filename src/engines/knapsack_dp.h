@@ -47,11 +47,17 @@ struct KnapsackDpResult {
 // pod slots (an item takes size.pods slots), relaxed onto `grid`. The slot limit
 // is priced in (Lagrangian, a few multipliers) when it could bind. Items of non-positive
 // value never help and are ignored. The best fill is recovered when the table of choices
-// (one bit per cell and item chunk) stays within `max_choice_bits`.
+// (one bit per cell and item chunk) stays within `max_choice_bits`. Without `price_slots`
+// the slot limit only caps each item's count (one DP; a looser bound, the fill repaired).
 // O(items · log(count) · grid cells) per multiplier.
 KnapsackDpResult SolveKnapsackDp(const std::vector<KnapsackItem>& items, const Resources& capacity,
                                  const KnapsackGrid& grid,
-                                 int64_t max_choice_bits = int64_t{1} << 28);
+                                 int64_t max_choice_bits = int64_t{1} << 28,
+                                 bool price_slots = true);
+
+// The DP's work on `grid`: cell updates, summed over the items' binary count chunks.
+int64_t KnapsackDpWork(const std::vector<KnapsackItem>& items, const Resources& capacity,
+                       const KnapsackGrid& grid);
 
 // The same knapsack bounded for large nodes (dozens of pods, where a 2-D grid is coarse): a
 // DP over CPU alone on a grid of at most `max_cells` cells, with memory priced in by a
