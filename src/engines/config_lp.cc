@@ -123,7 +123,8 @@ class Knapsack {
   // `lagrangian` adds the CPU-only DP with memory priced in where the grid rounds: tighter on
   // large nodes, but dozens of DPs (for θ, not for the columns of every iteration).
   void Tighten(int64_t max_cells, double max_grid_loss, bool lagrangian) {
-    if (lagrangian) tightened_ = true;  // else the θ step may still add the Lagrangian DP
+    const double known = upper_bound();  // the search's or the root bound: the DP may skip
+    if (lagrangian) tightened_ = true;   // else the θ step may still add the Lagrangian DP
     std::vector<KnapsackItem> items;
     for (const Item& item : items_) items.push_back({item.size, item.value, item.max_count});
     KnapsackGrid grid = ChooseKnapsackGrid(items, capacity_, max_cells);
@@ -152,7 +153,7 @@ class Knapsack {
       best_ = dp.value;
       best_counts_ = dp.counts;
     }
-    upper_bound_ = std::max(best_, std::min(upper_bound(), dp.upper_bound));
+    upper_bound_ = std::max(best_, std::min(known, dp.upper_bound));
     if (upper_bound_ <= best_ + kEpsilon) {
       exact_ = true;
       upper_bound_ = best_;
