@@ -17,14 +17,17 @@
 // are given against the best bound and against the plain shape LP (raised to CBC's bound where
 // there is one).
 //
-//   packing_quality_benchmark [--quick] [alibaba|generated|small]
+//   packing_quality_benchmark [--quick] [alibaba|generated|small|bounds]
 // --quick measures a subset (fewer trace instants, sizes and seeds, shorter CBC limit) for
 // iterating; the figures in bench/RESULTS.md come from the full run. BENCH_CONFIG_LP_SECONDS
-// sets the configuration LP's CPU budget per instance (default 5); BENCH_SIZES=50,200 limits
-// the generated clusters to those sizes (in nodes).
+// sets the configuration LP's CPU budget per instance (default 5), BENCH_CONFIG_LP_SHAPES its
+// number of shapes (default 1,000); BENCH_SIZES=50,200 limits
+// the generated clusters to those sizes (in nodes). "bounds" runs only the configuration LP on
+// the generated clusters (bound, master, iterations, CPU s), for tuning it.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <random>
@@ -45,8 +48,8 @@ namespace {
 
 constexpr int64_t kMi = int64_t{1} << 20;
 constexpr size_t kMaxPodsForCbcBound = 20;  // the trace's snapshots of a few pods
-constexpr size_t kMaxConfigLpShapes = 1000;
-double config_lp_seconds = 5.0;  // CPU seconds per instance
+size_t max_config_lp_shapes = 1000;         // BENCH_CONFIG_LP_SHAPES
+double config_lp_seconds = 5.0;             // CPU seconds per instance
 
 struct TracePod {
   Resources requests;
@@ -145,7 +148,7 @@ Row Measure(const char* name, const LaunchCatalog& launch, const std::vector<Pri
   double raw_plain = plain;
   // The configuration LP (column generation): a proven bound whether or not it converged.
   Result<ConfigLpBoundResult> config =
-      ConfigLpBound(requests, options, kMaxConfigLpShapes, config_lp_seconds);
+      ConfigLpBound(requests, options, max_config_lp_shapes, config_lp_seconds);
   double config_bound = config ? config->bound.usd() : 0.0;
   Result<Money> dual = ShapeLpDualBound(requests, options);
   Result<Money> cut_dual = ShapeLpDualBound(requests, options, ShapeLpCuts::kBigPods);
@@ -278,6 +281,41 @@ std::vector<Resources> Generated(int nodes, uint32_t seed) {
   return pods;
 }
 
+// Only the configuration LP's bound on the generated clusters (for tuning it): bound,
+// restricted master, iterations and CPU seconds per instance, next to the exact-pod shape LP.
+void GeneratedBounds(const std::vector<PriceOption>& options, const std::vector<int>& sizes,
+                     uint32_t seeds) {
+  if (std::getenv("BENCH_DEBUG") != nullptr) {
+    for (const PriceOption& o : NonDominated(options)) {
+      std::printf("  type %-18s %s $%.4f/h\n", o.name.c_str(), o.allocatable.ToString().c_str(),
+                  o.hourly.usd());
+    }
+  }
+  for (int nodes : sizes) {
+    for (uint32_t seed = 1; seed <= seeds; ++seed) {
+      std::vector<Resources> requests = Generated(nodes, seed);
+      std::clock_t start = std::clock();
+      Result<ConfigLpBoundResult> config =
+          ConfigLpBound(requests, options, max_config_lp_shapes, config_lp_seconds);
+      double cpu_seconds = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+      std::clock_t dual_start = std::clock();
+      Result<Money> dual = ShapeLpDualBound(requests, options);
+      double dual_seconds = static_cast<double>(std::clock() - dual_start) / CLOCKS_PER_SEC;
+      if (!config) {
+        std::printf("generated %d nodes s%u: %s\n", nodes, seed, config.error().ToString().c_str());
+        continue;
+      }
+      std::printf(
+          "generated %4d nodes s%u %6zu pods %4zu shapes  config-LP bound $%9.3f %s %4d it "
+          "master $%9.3f  %.1f CPU s  exact-pod shape LP $%9.3f (%.1f CPU s)\n",
+          nodes, seed, requests.size(), config->shapes, config->bound.usd(),
+          config->converged ? "optimal" : "Farley ", config->iterations, config->master.usd(),
+          cpu_seconds, dual ? dual->usd() : 0.0, dual_seconds);
+      std::fflush(stdout);
+    }
+  }
+}
+
 void SmallInstances(const Catalog& catalog, bool quick) {
   Policy policy;
   policy.allowed_families = {"m5", "c5", "r5", "m6i", "c6i", "r6i"};
@@ -353,6 +391,9 @@ int main(int argc, char** argv) {
   // Optional arguments: --quick, and "alibaba", "generated" or "small" to run only that part.
   bool quick = false;
   std::string only;
+  if (const char* shapes = std::getenv("BENCH_CONFIG_LP_SHAPES")) {
+    max_config_lp_shapes = static_cast<size_t>(std::atol(shapes));
+  }
   if (const char* seconds = std::getenv("BENCH_CONFIG_LP_SECONDS")) {
     config_lp_seconds = std::atof(seconds);
   }
@@ -378,6 +419,17 @@ int main(int argc, char** argv) {
       rows.push_back(Measure(name.c_str(), launch6, OnDemandOptions(launch6), Generated(nodes, 3)));
     }
     Summary("six families", rows);
+    return 0;
+  }
+  std::vector<int> sizes = {50, 100, 200, 500, 1000, 2000, 5000};
+  if (quick) sizes = {50, 200, 1000};
+  if (const char* only_sizes = std::getenv("BENCH_SIZES")) {  // e.g. BENCH_SIZES=50,200
+    sizes.clear();
+    std::stringstream list(only_sizes);
+    for (std::string size; std::getline(list, size, ',');) sizes.push_back(std::stoi(size));
+  }
+  if (only == "bounds") {
+    GeneratedBounds(options, sizes, quick ? 1u : 3u);
     return 0;
   }
   std::vector<TracePod> trace = LoadTrace(
@@ -408,13 +460,6 @@ int main(int argc, char** argv) {
   if (only == "alibaba") return 0;
 
   std::vector<Row> generated_rows;
-  std::vector<int> sizes = {50, 100, 200, 500, 1000, 2000, 5000};
-  if (quick) sizes = {50, 200, 1000};
-  if (const char* only_sizes = std::getenv("BENCH_SIZES")) {  // e.g. BENCH_SIZES=50,200
-    sizes.clear();
-    std::stringstream list(only_sizes);
-    for (std::string size; std::getline(list, size, ',');) sizes.push_back(std::stoi(size));
-  }
   for (int nodes : sizes) {
     for (uint32_t seed = 1; seed <= (quick ? 2u : 3u); ++seed) {
       std::string name = "generated " + std::to_string(nodes) + " nodes s" + std::to_string(seed);

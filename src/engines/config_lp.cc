@@ -11,6 +11,7 @@
 #include <string>
 
 #include "coin/ClpSimplex.hpp"
+#include "engines/knapsack_dp.h"
 #include "engines/knapsack_grid_bound.h"
 
 namespace cloudoptim {
@@ -31,6 +32,8 @@ namespace {
 constexpr double kEpsilon = 1e-9;
 constexpr int32_t kGridCells = 64;  // per resource, for GridKnapsackBound
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+constexpr int64_t kLagrangianCells = 4096;   // CPU cells of MemoryLagrangianDp
+constexpr int64_t kDpMaxWork = 400'000'000;  // cell updates of one grid DP
 
 double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
 double Memory(const Resources& r) { return static_cast<double>(r.memory_bytes) / kGiB; }
@@ -101,8 +104,9 @@ class Knapsack {
 
   void Solve() {
     Search(0, capacity_, 0.0, 0);
-    exact_ = nodes_ <= max_nodes_;
-    upper_bound_ = exact_ ? best_ : std::max(best_, RootBound());
+    solved_ = true;
+    exact_ = exact_ || nodes_ <= max_nodes_;
+    upper_bound_ = exact_ ? best_ : std::max(best_, std::min(upper_bound_, Root()));
     if (!exact_ && grid_bound_) {
       // The search gave up (hundreds of shapes on a small type): the grid DP's relaxation
       // is far tighter than the LP bounds there, and proves the best fill when it meets it.
@@ -112,6 +116,77 @@ class Knapsack {
       upper_bound_ = std::max(best_, std::min(upper_bound_, at_most));
       if (at_most <= best_ + kEpsilon) exact_ = true;
     }
+  }
+
+  // The DP on a grid of at most `max_cells` cells (SolveKnapsackDp): a bound that is exact
+  // where the requests' divisors allow it, and its best fill when that fits the node.
+  // `lagrangian` adds the CPU-only DP with memory priced in where the grid rounds: tighter on
+  // large nodes, but dozens of DPs (for θ, not for the columns of every iteration).
+  void Tighten(int64_t max_cells, double max_grid_loss, bool lagrangian) {
+    const double known = upper_bound();  // the search's or the root bound: the DP may skip
+    if (lagrangian) tightened_ = true;   // else the θ step may still add the Lagrangian DP
+    std::vector<KnapsackItem> items;
+    for (const Item& item : items_) items.push_back({item.size, item.value, item.max_count});
+    KnapsackGrid grid = ChooseKnapsackGrid(items, capacity_, max_cells);
+    // Where the grid rounds: also CPU alone on a fine grid, memory by its multiplier (tighter
+    // on large nodes, where the 2-D grid is coarse and skipped); the better bound counts.
+    KnapsackDpResult dp;
+    dp.upper_bound = std::numeric_limits<double>::infinity();
+    // For the columns of every iteration a tenth of the work, one DP, no slot pricing.
+    const int64_t work = lagrangian ? kDpMaxWork : kDpMaxWork / 10;
+    if ((grid.exact || GridLoss(grid) <= max_grid_loss) &&
+        KnapsackDpWork(items, capacity_, grid) <= work) {
+      dp = SolveKnapsackDp(items, capacity_, grid, int64_t{1} << 28, lagrangian);
+    }
+    KnapsackGrid row;  // the CPU-only DP's table, for its work: 16 multipliers or more
+    row.cpu_cells = std::min<int64_t>(kLagrangianCells, capacity_.cpu_millis / 50);
+    if (!grid.exact && lagrangian && 16 * KnapsackDpWork(items, capacity_, row) <= kDpMaxWork) {
+      KnapsackDpResult priced = MemoryLagrangianDp(items, capacity_, kLagrangianCells);
+      if (priced.fits && (!dp.fits || priced.value > dp.value)) {
+        dp.counts = priced.counts;
+        dp.fits = true;
+        dp.value = priced.value;
+      }
+      dp.upper_bound = std::min(dp.upper_bound, priced.upper_bound);
+    }
+    if (dp.fits && dp.value > best_) {
+      best_ = dp.value;
+      best_counts_ = dp.counts;
+    }
+    upper_bound_ = std::max(best_, std::min(known, dp.upper_bound));
+    if (upper_bound_ <= best_ + kEpsilon) {
+      exact_ = true;
+      upper_bound_ = best_;
+    }
+  }
+
+  // What rounding down onto `grid` may add to a typical fill, as a share of the node: about
+  // half a cell per pod, for as many average pods as fit. Past a few percent the DP bound
+  // is no better than the LP bounds (large nodes holding dozens of pods).
+  double GridLoss(const KnapsackGrid& grid) const {
+    double count = 0, cpu = 0, memory = 0;
+    for (const Item& item : items_) {
+      count += static_cast<double>(item.max_count);
+      cpu += static_cast<double>(item.size.cpu_millis * item.max_count);
+      memory += static_cast<double>(item.size.memory_bytes * item.max_count);
+    }
+    if (count == 0) return 0;
+    double pods = static_cast<double>(capacity_.pods);
+    if (cpu > 0) pods = std::min(pods, static_cast<double>(capacity_.cpu_millis) * count / cpu);
+    if (memory > 0) {
+      pods = std::min(pods, static_cast<double>(capacity_.memory_bytes) * count / memory);
+    }
+    return pods / 2 *
+           std::max(static_cast<double>(grid.cpu_millis) /
+                        static_cast<double>(std::max<int64_t>(capacity_.cpu_millis, 1)),
+                    static_cast<double>(grid.memory_bytes) /
+                        static_cast<double>(std::max<int64_t>(capacity_.memory_bytes, 1)));
+  }
+
+  // The root bound, computed once.
+  double Root() {
+    if (!root_) root_ = RootBound();
+    return *root_;
   }
 
   // A valid bound on the knapsack's optimum without searching: the cheap bounds of the
@@ -148,20 +223,37 @@ class Knapsack {
     return std::min(bound, best_value);
   }
   double best() const { return best_; }
-  double upper_bound() const { return upper_bound_; }
+  // The tightest bound known: the search's, the DP's, else the root bound.
+  double upper_bound() {
+    if (!solved_ && !tightened_) return Root();
+    return upper_bound_;
+  }
   bool exact() const { return exact_; }
-  std::vector<std::pair<int32_t, int32_t>> BestConfig() const {
+  bool solved() const { return solved_; }
+  bool tightened() const { return tightened_; }
+  int64_t max_pods() const { return max_pods_; }
+  std::vector<std::pair<int32_t, int32_t>> BestConfig() const { return Config(best_counts_); }
+  // The best fill and the runners-up the search passed through (see keep_fills), best first.
+  std::vector<std::vector<std::pair<int32_t, int32_t>>> Configs() const {
+    std::vector<std::vector<std::pair<int32_t, int32_t>>> configs = {BestConfig()};
+    for (size_t f = fills_.size(); f-- > 0;) {
+      if (fills_[f] != best_counts_) configs.push_back(Config(fills_[f]));
+    }
+    return configs;
+  }
+  // Keep the last `n` improving fills of the search, not only the best.
+  void KeepFills(size_t n) { keep_fills_ = n; }
+
+ private:
+  std::vector<std::pair<int32_t, int32_t>> Config(const std::vector<int64_t>& counts) const {
     std::vector<std::pair<int32_t, int32_t>> pods;
     for (size_t k = 0; k < items_.size(); ++k) {
-      if (best_counts_[k] > 0) {
-        pods.push_back({items_[k].shape, static_cast<int32_t>(best_counts_[k])});
-      }
+      if (counts[k] > 0) pods.push_back({items_[k].shape, static_cast<int32_t>(counts[k])});
     }
     std::sort(pods.begin(), pods.end());
     return pods;
   }
 
- private:
   double Normalised(const Resources& r) const {
     double sum = 0;
     for (int d = 0; d < 3; ++d) sum += weight_[d] * static_cast<double>(Dim(r, d));
@@ -195,6 +287,10 @@ class Knapsack {
     if (value > best_ + kEpsilon) {
       best_ = value;
       best_counts_ = counts_;
+      if (keep_fills_ > 1) {
+        if (fills_.size() == keep_fills_) fills_.erase(fills_.begin());
+        fills_.push_back(counts_);
+      }
     }
     if (k == items_.size() || value + Bound(k, free, used) <= best_ + kEpsilon) return;
     const Item& item = items_[k];
@@ -265,8 +361,11 @@ class Knapsack {
   std::vector<double> suffix_value_;  // the largest value among items k..
   int64_t max_pods_ = 0;
   int64_t nodes_ = 0;
-  double best_ = 0, upper_bound_ = 0;
-  bool exact_ = false;
+  double best_ = 0, upper_bound_ = std::numeric_limits<double>::infinity();
+  std::optional<double> root_;
+  size_t keep_fills_ = 1;
+  std::vector<std::vector<int64_t>> fills_;
+  bool exact_ = false, solved_ = false, tightened_ = false;
 };
 
 struct Column {
@@ -299,7 +398,7 @@ class ColumnGeneration {
       solution.iterations = it + 1;
       solution.master_usd = model_.objectiveValue();
       bool all_exact = true;
-      double lower = 0;
+      double lower = solution.lower_bound_usd;  // the best so far: the DP skips what cannot beat it
       std::vector<Column> improving = Price(&all_exact, &lower);
       solution.lower_bound_usd = std::max(solution.lower_bound_usd, lower);
       if (improving.empty()) {
@@ -476,6 +575,12 @@ class ColumnGeneration {
     return d;
   }
 
+  static Duals Scaled(Duals d, double factor) {
+    for (double& pi : d.pi) pi *= factor;
+    for (double& mu : d.mu) mu *= factor;
+    return d;
+  }
+
   static Duals Blend(const Duals& a, const Duals& b, double alpha) {
     Duals d = b;
     for (size_t s = 0; s < d.pi.size(); ++s) d.pi[s] = alpha * a.pi[s] + (1 - alpha) * b.pi[s];
@@ -497,7 +602,8 @@ class ColumnGeneration {
       if (!improving.empty()) return improving;
     }
     if (center_) {
-      improving = PriceAt(Blend(*center_, master, kSmoothing), master, all_exact, lower_bound);
+      improving =
+          PriceAt(Blend(*center_, master, limits_.smoothing), master, all_exact, lower_bound);
       if (!improving.empty()) return improving;
     }
     double plain_bound = 0;
@@ -511,6 +617,13 @@ class ColumnGeneration {
   // so far), and the knapsack solutions that are improving columns for the master's duals.
   // Only the most promising types (by the knapsack's root bound) are searched; the others
   // count as exact when their root bound shows they cannot improve.
+  struct Candidate {
+    double ratio;
+    size_t option;
+    std::unique_ptr<Knapsack> knapsack;
+    double fixed;
+  };
+
   std::vector<Column> PriceAt(const Duals& at, const Duals& master, bool* all_exact,
                               double* lower_bound) {
     double dual_objective = 0;
@@ -520,12 +633,6 @@ class ColumnGeneration {
     for (int r = 0; r < TotalRows(); ++r) {
       dual_objective += at.mu[r] * kDims[r](*limits_.exact_total);
     }
-    struct Candidate {
-      double ratio;
-      size_t option;
-      std::unique_ptr<Knapsack> knapsack;
-      double fixed;
-    };
     std::vector<Candidate> candidates;
     double theta = 0;  // the largest dual value per dollar of any column
     for (size_t t = 0; t < options_.size(); ++t) {
@@ -543,7 +650,8 @@ class ColumnGeneration {
       auto knapsack =
           std::make_unique<Knapsack>(std::move(items), o.allocatable, limits_.max_knapsack_nodes,
                                      hint, limits_.grid_knapsack_bound);
-      double ratio = (knapsack->RootBound() + fixed) / o.hourly.usd();
+      knapsack->KeepFills(static_cast<size_t>(std::max(limits_.columns_per_type, 1)));
+      double ratio = (knapsack->Root() + fixed) / o.hourly.usd();
       if (ratio <= 1 + 1e-9) {
         theta = std::max(theta, ratio);
         continue;
@@ -553,37 +661,80 @@ class ColumnGeneration {
     std::stable_sort(candidates.begin(), candidates.end(),
                      [](const Candidate& a, const Candidate& b) { return a.ratio > b.ratio; });
     std::vector<Column> improving;
-    for (size_t k = 0; k < candidates.size(); ++k) {
-      Candidate& c = candidates[k];
-      if (k >= kSearchedTypes) {
-        theta = std::max(theta, c.ratio);
-        *all_exact = false;
-        continue;
+    for (size_t k = 0; k < candidates.size() && k < kSearchedTypes; ++k) {
+      candidates[k].knapsack->Solve();
+      // The search gives up on hundreds of shapes and misses improving fills; the DP finds
+      // the best one where it is exact and cheap (small types).
+      if (static_cast<int32_t>(k) < limits_.dp_pricing_types && !candidates[k].knapsack->exact()) {
+        candidates[k].knapsack->Tighten(limits_.dp_max_cells, limits_.dp_max_grid_loss, false);
       }
-      c.knapsack->Solve();
+      AddIfImproving(candidates[k], master, &improving);
+    }
+    // The DP only where the searches found nothing to add: a mis-price, where a proven θ
+    // moves the center (Wentges), or the last iteration, where it proves convergence.
+    if (limits_.dp_bounds && improving.empty()) {
+      Tighten(dual_objective, *lower_bound, master, &candidates, &improving);
+    }
+    for (Candidate& c : candidates) {
       *all_exact = *all_exact && c.knapsack->exact();
-      const double price = options_[c.option].hourly.usd();
-      theta = std::max(theta, (c.knapsack->upper_bound() + c.fixed) / price);
-      std::vector<std::pair<int32_t, int32_t>> config = c.knapsack->BestConfig();
-      double reduced = price;  // at the master's duals
-      for (const auto& [shape, count] : config) reduced -= master.pi[shape] * count;
-      for (int r = 0; r < TotalRows(); ++r) {
-        reduced -= master.mu[r] * kDims[r](options_[c.option].allocatable);
-      }
-      if (reduced < -1e-7 * std::max(price, 1e-6)) {
-        improving.push_back({static_cast<int32_t>(c.option), std::move(config), reduced / price});
-      }
+      double ratio = (c.knapsack->upper_bound() + c.fixed) / options_[c.option].hourly.usd();
+      theta = std::max(theta, ratio);
     }
     double bound = dual_objective / std::max(theta, 1.0);
     if (bound > *lower_bound) *lower_bound = bound;
     if (!center_ || center_bound_ < 0 || bound > center_bound_) {
-      center_ = at;
+      // Kept scaled by 1/θ: dual-feasible, so a blend with the master's duals is priced
+      // against a point whose bound is its objective.
+      center_ = limits_.dp_bounds ? Scaled(at, 1.0 / std::max(theta, 1.0)) : at;
       center_bound_ = bound;
     }
     return improving;
   }
 
-  static constexpr double kSmoothing = 0.7;
+  // The best fill of a candidate as a column when it improves the master (reduced cost at
+  // the master's duals, whatever duals it was found at).
+  void AddIfImproving(Candidate& c, const Duals& master, std::vector<Column>* improving) {
+    for (auto& config : c.knapsack->Configs()) {
+      const double price = options_[c.option].hourly.usd();
+      double reduced = price;
+      for (const auto& [shape, count] : config) reduced -= master.pi[shape] * count;
+      for (int r = 0; r < TotalRows(); ++r) {
+        reduced -= master.mu[r] * kDims[r](options_[c.option].allocatable);
+      }
+      if (reduced < -1e-7 * std::max(price, 1e-6)) {
+        improving->push_back({static_cast<int32_t>(c.option), std::move(config), reduced / price});
+      }
+    }
+  }
+
+  // Why tighten lazily. θ is the largest ratio over all types, so only the type that sets it
+  // needs a tight bound; the grid DP costs items × cells, far more than a search, so it runs
+  // on the type with the largest bound, then on the next one if that is now the largest, and
+  // so on. It stops as soon as the Farley bound at this point cannot beat the best one so far
+  // (θ is at least the best fill found of any type), or when the largest bound is exact or
+  // already tightened.
+  void Tighten(double dual_objective, double best_bound, const Duals& master,
+               std::vector<Candidate>* candidates, std::vector<Column>* improving) {
+    for (size_t round = 0; round < candidates->size(); ++round) {
+      Candidate* top = nullptr;
+      double top_ratio = 0, floor_ratio = 1;
+      for (Candidate& c : *candidates) {
+        const double price = options_[c.option].hourly.usd();
+        double ratio = (c.knapsack->upper_bound() + c.fixed) / price;
+        floor_ratio = std::max(floor_ratio, (c.knapsack->best() + c.fixed) / price);
+        if (ratio > top_ratio) {
+          top_ratio = ratio;
+          top = &c;
+        }
+      }
+      if (top == nullptr) return;
+      if (dual_objective / floor_ratio <= best_bound * (1 + 1e-9)) return;
+      if (top->knapsack->exact() || top->knapsack->tightened()) return;
+      top->knapsack->Tighten(limits_.dp_max_cells, limits_.dp_max_grid_loss, true);
+      AddIfImproving(*top, master, improving);
+    }
+  }
+
   static constexpr size_t kSearchedTypes = 24;
   std::optional<Duals> center_;
   double center_bound_ = 0;
@@ -618,8 +769,11 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
   // Start from the shape LP's unit prices (solved on mean shapes), charged to each shape at
   // its cheapest type: feasible for the configuration LP's dual, so the first bound is
   // already the shape LP's.
-  Result<ShapeLpSolution> shape_lp = SolveShapeLp(
-      GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMean), kept, ShapeLpCuts::kNone);
+  // On at most 400 mean shapes and from Clp's crash basis: the LP over 184 types is highly
+  // degenerate, and its dual simplex took 6-13 s on 1,000 shapes (0.6 s this way).
+  Result<ShapeLpSolution> shape_lp =
+      SolveShapeLp(GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMean), kept,
+                   ShapeLpCuts::kNone, std::nullopt, ShapeLpAlgorithm::kCrashPrimal);
   if (shape_lp) {
     limits.unit_prices = shape_lp->unit_prices;
     for (const PodShape& s : shapes) {
@@ -632,6 +786,15 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
   // Not the grid knapsack bound: measured, it halves the iterations within the budget and
   // did not raise the bound on any benchmark instance (docs/design/packing-bounds.md).
   limits.dual_inequalities = true;
+  // Tight pricing (docs/design/config-lp.md, "Tight pricing"): the DP prices the three most
+  // promising types every iteration and proves θ where the searches find nothing; four fills
+  // per searched type; no smoothing (measured: the master converges fastest at the master's
+  // own duals, $37.30 against $37.78 at 0.7 after 20 s on 1,000 generated pods).
+  limits.dp_bounds = true;
+  limits.dp_pricing_types = 3;
+  limits.columns_per_type = 4;
+  limits.max_columns_per_iteration = 100;
+  limits.smoothing = 0.0;
   CO_ASSIGN_OR_RETURN(ConfigLpSolution lp, SolveConfigLp(shapes, kept, limits));
   return ConfigLpBoundResult{Money::FromUsd(lp.lower_bound_usd), Money::FromUsd(lp.master_usd),
                              lp.converged, lp.iterations, shapes.size()};

@@ -33,6 +33,9 @@ struct ConfigLpLimits {
   int64_t max_knapsack_nodes = 20000;
   // Columns added per iteration (the most negative reduced costs first).
   int32_t max_columns_per_iteration = 40;
+  // Fills offered per searched type and iteration: the best and the runners-up its search
+  // found on the way (more columns per iteration, fewer iterations).
+  int32_t columns_per_type = 1;
   std::optional<double> time_limit_seconds;  // CPU seconds of this thread
   // The pods' true total request: the nodes bought must cover it on every resource. Valid
   // for any packing of the real pods; it gives back part of what rounding shapes down took.
@@ -49,6 +52,19 @@ struct ConfigLpLimits {
   // 64 × 64 cells (GridKnapsackBound): a much tighter Farley bound on small types, and a
   // proof of optimality when it meets the best fill found. Costs ~4,000 cells per item.
   bool grid_knapsack_bound = false;
+  // Tighten θ by the grid DP (SolveKnapsackDp) on the types that set it, one at a time,
+  // when the searches find no column to add and the Farley bound could rise: exact on small
+  // types whose requests share divisors (pods in 50m CPU steps), and its best fill joins the
+  // columns. Types whose grid would round away more than `dp_max_grid_loss` of a typical
+  // fill keep their LP bounds (large nodes holding dozens of pods: tight there).
+  bool dp_bounds = false;
+  int64_t dp_max_cells = int64_t{1} << 17;
+  double dp_max_grid_loss = 0.05;
+  // Types priced by the DP too every iteration (the most promising first), for its columns.
+  int32_t dp_pricing_types = 0;
+  // Wentges smoothing: price at this share of the best duals so far plus the rest of the
+  // master's duals.
+  double smoothing = 0.7;
   // Per option, unit prices (vCPU, GiB, slot) whose value of a node is at most its price,
   // such as the shape LP's (ShapeLpSolution::unit_prices): the knapsack bounds start there.
   std::vector<std::array<double, 3>> unit_prices;
@@ -82,7 +98,8 @@ Result<ConfigLpSolution> SolveConfigLp(const std::vector<PodShape>& shapes,
 // The configuration LP's proven lower bound on packing `pods` (requests only) onto
 // `options`: pods are grouped on a grid rounded down (at most `max_shapes` shapes; any
 // packing of the real pods packs the smaller ones), dominated options are dropped, the
-// nodes must cover the exact total request, and dual-optimal inequalities are on. `converged` says
+// nodes must cover the exact total request, dual-optimal inequalities and the tight pricing
+// (dp_bounds, DP columns, four fills per type, no smoothing) are on. `converged` says
 // whether it is the LP optimum or an early-stopping (Farley) bound.
 struct ConfigLpBoundResult {
   Money bound;

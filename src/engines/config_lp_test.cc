@@ -100,5 +100,40 @@ TEST(ConfigLpTest, StoppingEarlyStillGivesALowerBound) {
   EXPECT_GE(early->master_usd, done->master_usd - 1e-9);
 }
 
+// The tight-pricing options (grid DP bounds and columns, several fills per type, other
+// smoothing) change how the LP gets there, never where: the same converged optimum as the
+// plain LP on the same shapes, and no early bound above it.
+TEST(ConfigLpTest, DpPricingReachesTheSameOptimum) {
+  for (uint32_t seed = 1; seed <= 6; ++seed) {
+    std::vector<Resources> pods = RandomPods(seed, 14);
+    for (Resources& p : pods) p.cpu_millis = p.cpu_millis / 50 * 50;  // an exact CPU grid
+    std::vector<PodShape> shapes = GroupShapes(pods, 400);
+    ConfigLpLimits plain;
+    plain.max_iterations = 1000;
+    ConfigLpLimits tight = plain;
+    tight.dp_bounds = true;
+    tight.dp_pricing_types = 4;
+    tight.columns_per_type = 4;
+    tight.smoothing = 0.3;
+    Result<ConfigLpSolution> a = SolveConfigLp(shapes, FourTypes(), plain);
+    Result<ConfigLpSolution> b = SolveConfigLp(shapes, FourTypes(), tight);
+    ASSERT_TRUE(a.has_value() && b.has_value()) << seed;
+    ASSERT_TRUE(a->converged) << seed;
+    ASSERT_TRUE(b->converged) << seed;
+    EXPECT_NEAR(a->lower_bound_usd, b->lower_bound_usd, 1e-6) << seed;
+    // Early stopping with the search all but off: the bounds come from the DP and the LP
+    // bounds alone, and must stay below the optimum.
+    ConfigLpLimits early = tight;
+    early.max_knapsack_nodes = 1;
+    for (int32_t iterations : {1, 3, 10}) {
+      early.max_iterations = iterations;
+      Result<ConfigLpSolution> c = SolveConfigLp(shapes, FourTypes(), early);
+      ASSERT_TRUE(c.has_value()) << seed;
+      EXPECT_LE(c->lower_bound_usd, a->lower_bound_usd + 1e-7) << seed << " " << iterations;
+      EXPECT_GT(c->lower_bound_usd, 0.0) << seed;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace cloudoptim
