@@ -2,7 +2,7 @@
 // clusters, without the lower bounds (which take seconds per row): the quick loop for work on
 // the local search. Ratios to the bound come from packing_quality_benchmark.
 //
-//   BENCH_SIZES=50,200 BENCH_SEEDS=3 BENCH_EFFORTS=50,4000
+//   BENCH_SIZES=50,200 BENCH_SEEDS=3 BENCH_EFFORTS=50,4000 [BENCH_FAMILIES=t4g,r6g]
 //   ./build/release/bench/packing_search_benchmark
 #include <cstdio>
 #include <cstdlib>
@@ -66,6 +66,11 @@ int main() {
     return 1;
   }
   Policy policy;
+  // BENCH_FAMILIES=t4g,r6g restricts the types (e.g. to the shape LP's choice of families).
+  if (const char* families = std::getenv("BENCH_FAMILIES")) {
+    std::stringstream list(families);
+    for (std::string f; std::getline(list, f, ',');) policy.allowed_families.push_back(f);
+  }
   LaunchCatalog launch = LaunchCatalog::ForTypes(*catalog, "us-east-1", {"us-east-1a"}, policy);
   std::vector<int64_t> efforts =
       List("BENCH_EFFORTS", {kDefaultSearchStepsPerPod, kThoroughSearchStepsPerPod});
