@@ -44,6 +44,8 @@ constexpr size_t kOptionsForBatch = 12;
 // The shortlist the LP is first solved over (see SolveShapeLpOverShortlist).
 constexpr size_t kShortlistPerShape = 1;
 constexpr size_t kShortlistForBatch = 4;
+// Larger batches solve the LP over all candidates (see AssignTypesByShapeLp).
+constexpr size_t kMaxPodsForShortlist = 5000;
 
 // Whole pod counts per option for one shape: the LP's fractions floored, the pods left over
 // given to the largest fractional parts (largest-remainder rounding keeps the sum exact).
@@ -174,13 +176,22 @@ std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
   // candidates (about 50 types, up to 120 shapes) its solve cost 17-30 ms, a fixed cost that
   // dominated batches of 100-1,000 pods; it used a handful of types. Over the shortlist (about
   // 12 types) the same optimum takes 1-3 ms. The dual simplex from the slack basis was kept
-  // for its vertices: on 40 seeds of 50 and 100 pods (plain and the Karpenter mix) and 12 of
-  // 500 and 1,000, the shortlist LP's plans cost in total 0.25% less to 0.16% more than the
-  // full LP's (bench/RESULTS.md, h/small), while a crash basis with the primal simplex
-  // (faster on the full LP, 31-999 plain pods) gave 0.3-0.6% dearer plans there.
+  // for its vertices: on 40 seeds of 50 and 100 pods (plain and the Karpenter mix), 12 of 500
+  // and 1,000 and 7 of 5,000, the shortlist LP's plans cost in total 0.8% less to 0.1% more
+  // than the full LP's (bench/RESULTS.md, h/small), while a crash basis with the primal
+  // simplex (faster on the full LP, 31-999 plain pods) gave 0.3-0.6% dearer plans there. On
+  // 20,000 pods the shortlist's vertices packed 0.4-0.8% dearer (3 seeds), and there the full
+  // LP's ~15 ms are a small part of the call, so larger batches keep it.
   std::vector<size_t> kept;
-  Result<ShapeLpSolution> lp =
-      SolveShapeLpOverShortlist(shapes, options, candidates, ShapeLpAlgorithm::kDual, &kept);
+  Result<ShapeLpSolution> lp = MakeError(ErrorCode::kInternal, "not solved");
+  if (pods.size() <= kMaxPodsForShortlist) {
+    lp = SolveShapeLpOverShortlist(shapes, options, candidates, ShapeLpAlgorithm::kDual, &kept);
+  } else {
+    kept = candidates;
+    std::vector<PriceOption> lp_options;
+    for (size_t k : kept) lp_options.push_back(options[k]);
+    lp = SolveShapeLp(shapes, lp_options, ShapeLpCuts::kBigPods);
+  }
   if (!lp) return type_of;
   // Pods of each shape, largest first, handed out to the shape's types in turn.
   std::vector<std::vector<size_t>> members(shapes.size());

@@ -40,8 +40,8 @@ Result<ShapeLpSolution> SolveShapeLpOverShortlist(const std::vector<PodShape>& s
 // every pod when the LP cannot be solved (the caller then packs without a guide). Pods are
 // grouped into at most `max_shapes` shapes; the LP's fractional pod counts per (shape, type)
 // are rounded by largest remainder so that every pod gets exactly one type, and within a
-// shape the largest pods go first to the type with the largest share. The LP is solved over
-// a shortlist (SolveShapeLpOverShortlist) by the dual simplex.
+// shape the largest pods go first to the type with the largest share. The LP is solved by the
+// dual simplex, for batches of up to 5,000 pods over a shortlist (SolveShapeLpOverShortlist).
 std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
                                           const std::vector<PriceOption>& options,
                                           size_t max_shapes);
