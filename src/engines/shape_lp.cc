@@ -248,6 +248,7 @@ bool OptionMayLowerShapeLp(const std::vector<PodShape>& shapes,
   // where a_s is a pod's share of the node per resource, so its pods are worth at most
   // max_s price_s / (w · a_s). Worth above the node's price needs every w to allow it.
   const Resources& capacity = option.allocatable;
+  if (capacity.cpu_millis <= 0 || capacity.memory_bytes <= 0 || capacity.pods <= 0) return true;
   const double price = option.hourly.usd() * (1 + 1e-9) + 1e-12;
   std::vector<std::array<double, 4>> shares;  // cpu, memory, slot share and shape price
   for (size_t s = 0; s < shapes.size() && s < shape_prices.size(); ++s) {
@@ -271,6 +272,7 @@ bool OptionMayLowerShapeLp(const std::vector<PodShape>& shapes,
   };
   for (double w_slots : {0.0, 0.25, 0.5}) {
     double low = 0, high = 1 - w_slots;
+    if (worth(low, high, w_slots) <= price || worth(high, low, w_slots) <= price) return false;
     for (int step = 0; step < kTernarySteps; ++step) {
       double a = low + (high - low) / 3, b = high - (high - low) / 3;
       double wa = worth(a, 1 - w_slots - a, w_slots), wb = worth(b, 1 - w_slots - b, w_slots);
