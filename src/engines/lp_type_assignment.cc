@@ -179,7 +179,8 @@ std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
   // for its vertices: on 40 seeds of 50 and 100 pods (plain and the Karpenter mix), 12 of 500
   // and 1,000 and 7 of 5,000, the shortlist LP's plans cost in total 0.8% less to 0.1% more
   // than the full LP's (bench/RESULTS.md, h/small), while a crash basis with the primal
-  // simplex (faster on the full LP, 31-999 plain pods) gave 0.3-0.6% dearer plans there. On
+  // simplex (faster on the full LP, 31-999 plain pods) gave 0.4-0.6% dearer plans on three
+  // of those four 40-seed sets (0.3% cheaper on plain 50-pod batches). On
   // 20,000 pods the shortlist's vertices packed 0.4-0.8% dearer (3 seeds), and there the full
   // LP's ~15 ms are a small part of the call, so larger batches keep it.
   std::vector<size_t> kept;

@@ -75,8 +75,10 @@ std::vector<PodShape> GroupShapes(const std::vector<Resources>& pods, size_t max
 // `algorithm` says how Clp gets there (see ShapeLpAlgorithm); the optimum is the same, the
 // vertex (which pods go to which types when several placements cost the same) may differ.
 enum class ShapeLpAlgorithm {
-  kDual,         // dual simplex from the slack basis
-  kCrashPrimal,  // Clp's crash basis, then primal simplex: 1.5-3x faster on 100-1,000 pods
+  kDual,  // dual simplex from the slack basis
+  // Clp's crash basis, then primal simplex: 1.5-3x faster on 100-1,000 pods over all types;
+  // the packer no longer uses it (its vertices packed dearer than the dual's on a shortlist).
+  kCrashPrimal,
 };
 Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
                                      const std::vector<PriceOption>& options,
