@@ -289,14 +289,14 @@ class Packer {
   // that type. A pod its type cannot take (constraints, rounding) opens a node as in the
   // cost-aware packer.
   void PlaceByLpType() {
-    std::vector<PriceOption> options;
-    for (const Ranked& r : ranking_) options.push_back({"", r.type->allocatable, r.hourly});
-    std::vector<Resources> requests;
-    for (const PreparedPod& p : prepared_) requests.push_back(p.requests);
     // The LP depends only on the pods and the catalogue: attempts that differ in sizing share it.
     if (shared_ != nullptr && !shared_->lp_types.empty()) {
       lp_type_ = shared_->lp_types;
     } else {
+      std::vector<PriceOption> options;
+      for (const Ranked& r : ranking_) options.push_back({"", r.type->allocatable, r.hourly});
+      std::vector<Resources> requests;
+      for (const PreparedPod& p : prepared_) requests.push_back(p.requests);
       lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes);
       if (shared_ != nullptr) shared_->lp_types = lp_type_;
     }
