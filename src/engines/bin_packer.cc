@@ -108,18 +108,34 @@ double Share(int64_t part, int64_t whole) {
 // packer tries both.
 enum class LpSizing { kWholeNodes, kStrandedCapacity };
 
+// What the portfolio's attempts would each compute alike from the same pods and catalogue:
+// the first attempt fills it, the others copy it (ranking 1,235 types and finding the
+// non-dominated ones was a tenth of a 100-pod call per attempt), and the LP-guided attempts
+// share the shape LP's answer.
+struct SharedPacking {
+  bool ranked = false;
+  std::map<std::string, int32_t> zone_index;
+  std::vector<const LaunchType*> on_demand_order, spot_order;
+  Resources demand;
+  std::vector<Ranked> ranking;
+  std::vector<size_t> efficient;
+  std::vector<Resources> efficient_allocatable;
+  std::vector<double> efficient_usd;
+  std::vector<int32_t> lp_types;  // empty until an LP-guided attempt has solved the LP
+};
+
 class Packer {
  public:
   Packer(ClusterState& state, const LaunchCatalog& launch, const std::vector<const Pod*>& pods,
          const PackingOptions& options, PackingStrategy strategy,
-         LpSizing sizing = LpSizing::kWholeNodes, std::vector<int32_t>* lp_types = nullptr)
+         LpSizing sizing = LpSizing::kWholeNodes, SharedPacking* shared = nullptr)
       : state_(state),
         launch_(launch),
         pods_(pods),
         options_(options),
         strategy_(strategy),
         sizing_(sizing),
-        shared_lp_types_(lp_types) {}
+        shared_(shared) {}
 
   PackingPlan Run() {
     Pack();
@@ -129,7 +145,11 @@ class Packer {
   // Places every pod (new nodes as needed) and tidies up; Finish() then closes the nodes.
   void Pack() {
     existing_count_ = static_cast<NodeId>(state_.NodeCount());
-    IndexTypes();
+    if (shared_ != nullptr && shared_->ranked) {
+      CopyTypes(*shared_);
+    } else {
+      IndexTypes();
+    }
     for (const Pod* pod : pods_) prepared_.push_back(state_.Prepare(*pod));
     for (const std::string& zone : launch_.zones()) {
       state_.AddPotentialDomain(labels::kZone, zone);
@@ -137,7 +157,8 @@ class Packer {
     if (options_.new_hostname_domain) {
       state_.AddPotentialDomain(labels::kHostname, options_.node_name_prefix + "next");
     }
-    RankTypes();
+    if (shared_ == nullptr || !shared_->ranked) RankTypes();
+    if (shared_ != nullptr && !shared_->ranked) SaveTypes(*shared_);
     if (strategy_ == PackingStrategy::kLpGuided) {
       PlaceByLpType();
     } else if (strategy_ == PackingStrategy::kConfigLpGuided) {
@@ -191,6 +212,29 @@ class Packer {
   }
 
  private:
+  void CopyTypes(const SharedPacking& shared) {
+    zone_index_ = shared.zone_index;
+    on_demand_order_ = shared.on_demand_order;
+    spot_order_ = shared.spot_order;
+    demand_ = shared.demand;
+    ranking_ = shared.ranking;
+    efficient_ = shared.efficient;
+    efficient_allocatable_ = shared.efficient_allocatable;
+    efficient_usd_ = shared.efficient_usd;
+  }
+
+  void SaveTypes(SharedPacking& shared) const {
+    shared.zone_index = zone_index_;
+    shared.on_demand_order = on_demand_order_;
+    shared.spot_order = spot_order_;
+    shared.demand = demand_;
+    shared.ranking = ranking_;
+    shared.efficient = efficient_;
+    shared.efficient_allocatable = efficient_allocatable_;
+    shared.efficient_usd = efficient_usd_;
+    shared.ranked = true;
+  }
+
   void IndexTypes() {
     for (const LaunchType& t : launch_.types()) {
       for (const LaunchZone& z : t.zones) {
@@ -251,20 +295,16 @@ class Packer {
   // that type. A pod its type cannot take (constraints, rounding) opens a node as in the
   // cost-aware packer.
   void PlaceByLpType() {
-    std::vector<PriceOption> options;
-    for (const Ranked& r : ranking_) options.push_back({"", r.type->allocatable, r.hourly});
-    std::vector<Resources> requests;
-    for (const PreparedPod& p : prepared_) requests.push_back(p.requests);
     // The LP depends only on the pods and the catalogue: attempts that differ in sizing share it.
-    if (shared_lp_types_ != nullptr && !shared_lp_types_->empty()) {
-      lp_type_ = *shared_lp_types_;
+    if (shared_ != nullptr && !shared_->lp_types.empty()) {
+      lp_type_ = shared_->lp_types;
     } else {
-      bool constrained = std::any_of(prepared_.begin(), prepared_.end(), [](const PreparedPod& p) {
-        return !p.pod->topology_spread.empty() || !p.pod->affinity.required_pod_affinity.empty() ||
-               !p.pod->affinity.required_pod_anti_affinity.empty();
-      });
-      lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes, constrained);
-      if (shared_lp_types_ != nullptr) *shared_lp_types_ = lp_type_;
+      std::vector<PriceOption> options;
+      for (const Ranked& r : ranking_) options.push_back({"", r.type->allocatable, r.hourly});
+      std::vector<Resources> requests;
+      for (const PreparedPod& p : prepared_) requests.push_back(p.requests);
+      lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes);
+      if (shared_ != nullptr) shared_->lp_types = lp_type_;
     }
     SizeLpGroups();
     std::vector<size_t> order = DecreasingOrder();
@@ -1316,7 +1356,7 @@ class Packer {
   const PackingOptions& options_;
   PackingStrategy strategy_;
   LpSizing sizing_;
-  std::vector<int32_t>* shared_lp_types_;
+  SharedPacking* shared_;
   NodeId existing_count_ = 0;
   std::vector<PreparedPod> prepared_;
   Resources demand_;
@@ -1408,12 +1448,12 @@ PackingPlan PackPods(ClusterState& state, const LaunchCatalog& launch,
     std::unique_ptr<Packer> packer;
   };
   std::vector<Run> runs;
-  std::vector<int32_t> lp_types;
+  SharedPacking shared;
   std::vector<std::pair<std::tuple<size_t, Money, size_t>, size_t>> promise;  // non-FFD runs
   for (const auto& [strategy, sizing] : attempts) {
     Run run{std::make_unique<ClusterState>(state.Clone()), nullptr};
     run.packer =
-        std::make_unique<Packer>(*run.state, launch, pods, options, strategy, sizing, &lp_types);
+        std::make_unique<Packer>(*run.state, launch, pods, options, strategy, sizing, &shared);
     run.packer->Pack();
     if (strategy != PackingStrategy::kFirstFitDecreasing) {
       promise.push_back({run.packer->Estimate(), runs.size()});

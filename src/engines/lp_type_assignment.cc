@@ -40,9 +40,12 @@ std::vector<size_t> NonDominatedIndices(const std::vector<PriceOption>& options)
 namespace {
 
 constexpr size_t kOptionsPerShape = 12;
-// How the shape LP is solved depends on the batch (see AssignTypesByShapeLp).
-constexpr size_t kMinPodsForCrashStart = 31;
-constexpr size_t kMaxPodsForCrashStart = 999;
+constexpr size_t kOptionsForBatch = 12;
+// The shortlist the LP is first solved over (see SolveShapeLpOverShortlist).
+constexpr size_t kShortlistPerShape = 1;
+constexpr size_t kShortlistForBatch = 4;
+// Larger batches solve the LP over all candidates (see AssignTypesByShapeLp).
+constexpr size_t kMaxPodsForShortlist = 5000;
 
 // Whole pod counts per option for one shape: the LP's fractions floored, the pods left over
 // given to the largest fractional parts (largest-remainder rounding keeps the sum exact).
@@ -92,26 +95,29 @@ double CostPer(const Resources& d, const PriceOption& option) {
 // and Clp's time grows with every column.
 std::vector<size_t> CandidateOptions(const std::vector<PodShape>& shapes,
                                      const std::vector<PriceOption>& options,
-                                     const std::vector<size_t>& kept) {
+                                     const std::vector<size_t>& kept,
+                                     size_t per_shape = kOptionsPerShape,
+                                     size_t for_batch = kOptionsForBatch) {
   std::vector<char> chosen(options.size(), 0);
-  auto keep_cheapest = [&](auto cost_of) {
-    std::vector<std::pair<double, size_t>> ranked;
+  std::vector<std::pair<double, size_t>> ranked;
+  auto keep_cheapest = [&](size_t how_many, auto cost_of) {
+    ranked.clear();
     for (size_t k : kept) {
       double cost = cost_of(options[k]);
       if (cost >= 0) ranked.push_back({cost, k});
     }
-    size_t n = std::min(ranked.size(), kOptionsPerShape);
+    size_t n = std::min(ranked.size(), how_many);
     std::partial_sort(ranked.begin(), ranked.begin() + n, ranked.end());
     for (size_t r = 0; r < n; ++r) chosen[ranked[r].second] = 1;
   };
   Resources total;
   for (const PodShape& s : shapes) {
-    keep_cheapest([&](const PriceOption& o) {
+    keep_cheapest(per_shape, [&](const PriceOption& o) {
       return s.requests.FitsIn(o.allocatable) ? CostPer(s.requests, o) : -1.0;
     });
     total += s.requests * s.count;
   }
-  keep_cheapest([&](const PriceOption& o) { return CostPer(total, o); });
+  keep_cheapest(for_batch, [&](const PriceOption& o) { return CostPer(total, o); });
   std::vector<size_t> candidates;
   for (size_t k : kept) {
     if (chosen[k]) candidates.push_back(k);
@@ -121,6 +127,38 @@ std::vector<size_t> CandidateOptions(const std::vector<PodShape>& shapes,
 
 }  // namespace
 
+Result<ShapeLpSolution> SolveShapeLpOverShortlist(const std::vector<PodShape>& shapes,
+                                                  const std::vector<PriceOption>& options,
+                                                  const std::vector<size_t>& candidates,
+                                                  ShapeLpAlgorithm algorithm,
+                                                  std::vector<size_t>* solved_over) {
+  // The candidates hold every option the shortlist would pick from all non-dominated ones.
+  std::vector<size_t> shortlist =
+      CandidateOptions(shapes, options, candidates, kShortlistPerShape, kShortlistForBatch);
+  std::vector<char> listed(options.size(), 0);
+  for (size_t o : shortlist) listed[o] = 1;
+  while (true) {
+    // In the candidates' order (cheapest first), as the LP over all of them would see them.
+    solved_over->clear();
+    std::vector<PriceOption> lp_options;
+    for (size_t o : candidates) {
+      if (!listed[o]) continue;
+      solved_over->push_back(o);
+      lp_options.push_back(options[o]);
+    }
+    Result<ShapeLpSolution> lp =
+        SolveShapeLp(shapes, lp_options, ShapeLpCuts::kBigPods, std::nullopt, algorithm);
+    if (!lp) return lp;
+    bool added = false;
+    for (size_t o : candidates) {
+      if (listed[o] || !OptionMayLowerShapeLp(shapes, lp->shape_prices, options[o])) continue;
+      listed[o] = 1;
+      added = true;
+    }
+    if (!added) return lp;
+  }
+}
+
 std::vector<size_t> CandidateOptionIndices(const std::vector<PodShape>& shapes,
                                            const std::vector<PriceOption>& options) {
   return CandidateOptions(shapes, options, NonDominatedIndices(options));
@@ -128,28 +166,33 @@ std::vector<size_t> CandidateOptionIndices(const std::vector<PodShape>& shapes,
 
 std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
                                           const std::vector<PriceOption>& options,
-                                          size_t max_shapes, bool constrained) {
+                                          size_t max_shapes) {
   std::vector<int32_t> type_of(pods.size(), -1);
   std::vector<int32_t> shape_of;
   std::vector<PodShape> shapes = GroupShapes(pods, max_shapes, &shape_of, ShapeRounding::kMean);
-  std::vector<size_t> kept = CandidateOptions(shapes, options, NonDominatedIndices(options));
-  std::vector<PriceOption> lp_options;
-  for (size_t k : kept) lp_options.push_back(options[k]);
-  // Why two ways to solve the LP. The LP is degenerate: many vertices share its optimum, and
-  // which one Clp returns moves a plan by a few percent either way. Its solve is a fixed cost
-  // of 20-30 ms with up to 120 shapes, which dominated batches of 100-500 pods. A crash basis
-  // and the primal simplex need 1.5-3x fewer iterations. On 78 batches of 31-999 plain pods
-  // (generated clusters, Karpenter mix) their plans cost 0.16% less in total than the dual
-  // simplex's (31 cheaper, 21 dearer); on 22 batches of the constrained Karpenter mix (spread,
-  // affinity) 0.4-0.8% more, and from 1,000 pods on the dual simplex's vertices packed cheaper
-  // (0.1-3.8%); below 31 pods the LP takes well under a millisecond. So the crash start is
-  // used only for unconstrained batches between those sizes.
-  ShapeLpAlgorithm algorithm =
-      !constrained && pods.size() >= kMinPodsForCrashStart && pods.size() <= kMaxPodsForCrashStart
-          ? ShapeLpAlgorithm::kCrashPrimal
-          : ShapeLpAlgorithm::kDual;
-  Result<ShapeLpSolution> lp =
-      SolveShapeLp(shapes, lp_options, ShapeLpCuts::kBigPods, std::nullopt, algorithm);
+  std::vector<size_t> candidates = CandidateOptions(shapes, options, NonDominatedIndices(options));
+  // Why a shortlist, and why the dual simplex. The LP is degenerate: many vertices share its
+  // optimum, and which one Clp returns moves a plan by a few percent either way. Over all
+  // candidates (about 50 types, up to 120 shapes) its solve cost 17-30 ms, a fixed cost that
+  // dominated batches of 100-1,000 pods; it used a handful of types. Over the shortlist (about
+  // 12 types) the same optimum takes 1-3 ms. The dual simplex from the slack basis was kept
+  // for its vertices: on 40 seeds of 50 and 100 pods (plain and the Karpenter mix), 12 of 500
+  // and 1,000 and 7 of 5,000, the shortlist LP's plans cost in total 0.8% less to 0.1% more
+  // than the full LP's (bench/RESULTS.md, h/small), while a crash basis with the primal
+  // simplex (faster on the full LP, 31-999 plain pods) gave 0.4-0.6% dearer plans on three
+  // of those four 40-seed sets (0.3% cheaper on plain 50-pod batches). On
+  // 20,000 pods the shortlist's vertices packed 0.4-0.8% dearer (3 seeds), and there the full
+  // LP's ~15 ms are a small part of the call, so larger batches keep it.
+  std::vector<size_t> kept;
+  Result<ShapeLpSolution> lp = MakeError(ErrorCode::kInternal, "not solved");
+  if (pods.size() <= kMaxPodsForShortlist) {
+    lp = SolveShapeLpOverShortlist(shapes, options, candidates, ShapeLpAlgorithm::kDual, &kept);
+  } else {
+    kept = candidates;
+    std::vector<PriceOption> lp_options;
+    for (size_t k : kept) lp_options.push_back(options[k]);
+    lp = SolveShapeLp(shapes, lp_options, ShapeLpCuts::kBigPods);
+  }
   if (!lp) return type_of;
   // Pods of each shape, largest first, handed out to the shape's types in turn.
   std::vector<std::vector<size_t>> members(shapes.size());

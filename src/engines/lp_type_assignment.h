@@ -23,15 +23,27 @@ std::vector<size_t> NonDominatedIndices(const std::vector<PriceOption>& options)
 std::vector<size_t> CandidateOptionIndices(const std::vector<PodShape>& shapes,
                                            const std::vector<PriceOption>& options);
 
+// The shape LP over `candidates` (indices into `options`), with big-pod cuts: first solved
+// over a shortlist (per shape the cheapest option per pod, and the few cheapest for the whole
+// batch), then every candidate left out is priced against the shortlist LP's shape prices
+// and those that might lower its optimum are added and the LP solved again, until none
+// might. Same optimum as the LP over all candidates, at a fraction of the time (Clp's time
+// grows with every column, and the LP uses a handful of types). `solved_over` receives the
+// options of the last LP, cheapest first: the solution's option indices point into it.
+Result<ShapeLpSolution> SolveShapeLpOverShortlist(const std::vector<PodShape>& shapes,
+                                                  const std::vector<PriceOption>& options,
+                                                  const std::vector<size_t>& candidates,
+                                                  ShapeLpAlgorithm algorithm,
+                                                  std::vector<size_t>* solved_over);
+
 // Per pod, the index into `options` the shape LP (with big-pod cuts) sends it to, or -1 for
 // every pod when the LP cannot be solved (the caller then packs without a guide). Pods are
 // grouped into at most `max_shapes` shapes; the LP's fractional pod counts per (shape, type)
 // are rounded by largest remainder so that every pod gets exactly one type, and within a
-// shape the largest pods go first to the type with the largest share. `constrained` says
-// whether some pod has topology spread or pod (anti-)affinity (the LP is then solved as
-// before; see the .cc for why).
+// shape the largest pods go first to the type with the largest share. The LP is solved by the
+// dual simplex, for batches of up to 5,000 pods over a shortlist (SolveShapeLpOverShortlist).
 std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
                                           const std::vector<PriceOption>& options,
-                                          size_t max_shapes, bool constrained = true);
+                                          size_t max_shapes);
 
 }  // namespace cloudoptim

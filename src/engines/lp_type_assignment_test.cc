@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include "catalog/catalog.h"
+#include "engines/launch_catalog.h"
+
 namespace cloudoptim {
 namespace {
 
@@ -48,6 +53,47 @@ TEST(LpTypeAssignmentTest, NoGuideWhenThereIsNoType) {
   std::vector<Resources> pods(3, Resources{1000, kGi, 0, 1, 0});
   std::vector<int32_t> type_of = AssignTypesByShapeLp(pods, {}, 50);
   EXPECT_EQ(type_of, (std::vector<int32_t>{-1, -1, -1}));
+}
+
+// The shortlist LP must reach the optimum of the LP over all candidates (it only saves time):
+// batches of the provisioning benchmark's pods against the whole us-east-1 catalogue.
+TEST(LpTypeAssignmentTest, ShortlistLpReachesTheOptimumOverAllCandidates) {
+  Result<Catalog> catalog = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
+  ASSERT_TRUE(catalog.has_value()) << catalog.error().ToString();
+  LaunchCatalog launch = LaunchCatalog::ForTypes(*catalog, "us-east-1", {"us-east-1a"}, Policy{});
+  std::vector<PriceOption> options = OnDemandOptions(launch);
+  for (int pods_count : {12, 100, 1000}) {
+    for (uint32_t seed : {1u, 2u}) {
+      std::mt19937 rng(seed);
+      std::uniform_int_distribution<int64_t> cpu(100, 1500), memory(100, 4096);
+      std::vector<Resources> pods;
+      for (int i = 0; i < pods_count; ++i) pods.push_back({cpu(rng), memory(rng) * kMi, 0, 1, 0});
+      std::vector<PodShape> shapes = GroupShapes(pods, 120, nullptr, ShapeRounding::kMean);
+      std::vector<size_t> candidates = CandidateOptionIndices(shapes, options);
+      std::vector<PriceOption> all;
+      for (size_t c : candidates) all.push_back(options[c]);
+      Result<ShapeLpSolution> full = SolveShapeLp(shapes, all);
+      std::vector<size_t> solved_over;
+      Result<ShapeLpSolution> shortlist = SolveShapeLpOverShortlist(
+          shapes, options, candidates, ShapeLpAlgorithm::kDual, &solved_over);
+      ASSERT_TRUE(full.has_value() && shortlist.has_value()) << pods_count << " " << seed;
+      EXPECT_NEAR(shortlist->objective_usd, full->objective_usd, 1e-7 * full->objective_usd)
+          << pods_count << " pods, seed " << seed;
+      EXPECT_LT(solved_over.size(), candidates.size()) << pods_count << " " << seed;
+      for (size_t o : solved_over) {
+        EXPECT_NE(std::find(candidates.begin(), candidates.end(), o), candidates.end());
+      }
+      for (size_t s = 0; s < shapes.size(); ++s) {
+        double placed = 0;
+        for (const auto& [option, count] : shortlist->placements[s]) {
+          ASSERT_LT(static_cast<size_t>(option), solved_over.size());
+          EXPECT_TRUE(shapes[s].requests.FitsIn(options[solved_over[option]].allocatable));
+          placed += count;
+        }
+        EXPECT_NEAR(placed, static_cast<double>(shapes[s].count), 1e-6);
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -12,7 +12,9 @@ namespace cloudoptim {
 namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-constexpr int kMaxBigPodsPerNode = 3;  // cuts for k = 1..3 pods above 1/(k+1) of a node
+constexpr int kMaxBigPodsPerNode = 3;
+constexpr int kTernarySteps = 24;  // OptionMayLowerShapeLp's search: (2/3)^24 of the range  // cuts
+                                   // for k = 1..3 pods above 1/(k+1) of a node
 
 // Resources in solver units: vCPU, GiB, pod slots (keeps coefficients well scaled).
 double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
@@ -229,6 +231,7 @@ Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
     solution.unit_prices.push_back(w);
     solution.cut_prices.push_back(std::move(cut_prices));
   }
+  solution.shape_prices.assign(duals, duals + shape_rows);
   const double* x = model.primalColumnSolution();
   solution.nodes.assign(x, x + types);
   solution.placements.resize(shapes.size());
@@ -237,6 +240,51 @@ Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
     if (pods > 1e-7) solution.placements[y_columns[c].first].push_back({y_columns[c].second, pods});
   }
   return solution;
+}
+
+bool OptionMayLowerShapeLp(const std::vector<PodShape>& shapes,
+                           const std::vector<double>& shape_prices, const PriceOption& option) {
+  // For weights w ≥ 0 with w·1 = 1, every node of the option satisfies Σ_s (w · a_s) y_s ≤ 1,
+  // where a_s is a pod's share of the node per resource, so its pods are worth at most
+  // max_s price_s / (w · a_s). Worth above the node's price needs every w to allow it.
+  const Resources& capacity = option.allocatable;
+  if (capacity.cpu_millis <= 0 || capacity.memory_bytes <= 0 || capacity.pods <= 0) return true;
+  const double price = option.hourly.usd() * (1 + 1e-9) + 1e-12;
+  std::vector<std::array<double, 4>> shares;  // cpu, memory, slot share and shape price
+  for (size_t s = 0; s < shapes.size() && s < shape_prices.size(); ++s) {
+    Resources d = shapes[s].requests;
+    d.pods = std::max<int64_t>(d.pods, 1);
+    if (shape_prices[s] <= 0 || !d.FitsIn(capacity)) continue;
+    shares.push_back({Cpu(d) / Cpu(capacity), Memory(d) / Memory(capacity),
+                      Slots(d) / Slots(capacity), shape_prices[s]});
+  }
+  if (shares.empty()) return false;
+  // The bound max_s price_s / (w · a_s) is convex in w (a maximum of convex functions), so
+  // a ternary search over the CPU/memory split finds its least value on each line tried.
+  auto worth = [&](double w_cpu, double w_memory, double w_slots) {
+    double most = 0;
+    for (const auto& a : shares) {
+      double size = w_cpu * a[0] + w_memory * a[1] + w_slots * a[2];
+      if (size <= 0) return std::numeric_limits<double>::infinity();
+      most = std::max(most, a[3] / size);
+    }
+    return most;
+  };
+  for (double w_slots : {0.0, 0.25, 0.5}) {
+    double low = 0, high = 1 - w_slots;
+    if (worth(low, high, w_slots) <= price || worth(high, low, w_slots) <= price) return false;
+    for (int step = 0; step < kTernarySteps; ++step) {
+      double a = low + (high - low) / 3, b = high - (high - low) / 3;
+      double wa = worth(a, 1 - w_slots - a, w_slots), wb = worth(b, 1 - w_slots - b, w_slots);
+      if (wa <= price || wb <= price) return false;
+      if (wa < wb) {
+        high = b;
+      } else {
+        low = a;
+      }
+    }
+  }
+  return true;
 }
 
 double DualPriceBound(const std::vector<Resources>& pods, const std::vector<PriceOption>& options,

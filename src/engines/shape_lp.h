@@ -46,6 +46,9 @@ struct ShapeLpSolution {
   std::vector<double> nodes;  // per option: the fractional number of nodes
   // Per shape: (option, fractional pod count) for every option the LP sends pods to.
   std::vector<std::vector<std::pair<int32_t, double>>> placements;
+  // Per shape, the dual of its row: what one more pod of the shape would add to the optimum.
+  // Without `exact_total`, objective_usd = Σ_s count_s · shape_prices[s].
+  std::vector<double> shape_prices;
 };
 
 // Distinct shapes of `pods`, with `shape_of[i]` the shape of pod i. Pods are grouped on a
@@ -72,14 +75,26 @@ std::vector<PodShape> GroupShapes(const std::vector<Resources>& pods, size_t max
 // `algorithm` says how Clp gets there (see ShapeLpAlgorithm); the optimum is the same, the
 // vertex (which pods go to which types when several placements cost the same) may differ.
 enum class ShapeLpAlgorithm {
-  kDual,         // dual simplex from the slack basis
-  kCrashPrimal,  // Clp's crash basis, then primal simplex: 1.5-3x faster on 100-1,000 pods
+  kDual,  // dual simplex from the slack basis
+  // Clp's crash basis, then primal simplex: 1.5-3x faster on 100-1,000 pods over all types;
+  // the packer no longer uses it (its vertices packed dearer than the dual's on a shortlist).
+  kCrashPrimal,
 };
 Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
                                      const std::vector<PriceOption>& options,
                                      ShapeLpCuts cuts = ShapeLpCuts::kBigPods,
                                      const std::optional<Resources>& exact_total = std::nullopt,
                                      ShapeLpAlgorithm algorithm = ShapeLpAlgorithm::kDual);
+
+// Whether adding `option` to an LP solved over other options could lower its optimum, given
+// that LP's shape prices (duals): false only when that is proven impossible, i.e. when no
+// fractional node of the option holds pods worth more than its price. One node's best worth
+// is bounded by weighing its resources into one (λ CPU + μ memory + ν slots, a Lagrangian
+// relaxation of the node's three capacities); a few weightings are tried, each a valid
+// bound, and the cuts are ignored (they only lower the worth), so a "true" may be needless
+// but a "false" is always right.
+bool OptionMayLowerShapeLp(const std::vector<PodShape>& shapes,
+                           const std::vector<double>& shape_prices, const PriceOption& option);
 
 // A lower bound on packing the exact `pods`, from any per-type unit prices w_t ≥ 0 with
 // capacity_t · w_t ≤ price_t: every node of type t costs at least the w_t-value of its pods,

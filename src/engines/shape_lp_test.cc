@@ -108,6 +108,75 @@ TEST(ShapeLpTest, CrashPrimalReachesTheDualsOptimum) {
   }
 }
 
+TEST(ShapeLpTest, ShapePricesAddUpToTheOptimum) {
+  std::vector<PriceOption> options = {{"cpu", {4000, 4 * kGi, 0, 100, 0}, Money::FromUsd(0.10)},
+                                      {"mem", {2000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.12)}};
+  std::vector<PodShape> shapes = {{{1000, kGi / 2, 0, 1, 0}, 7}, {{250, 3 * kGi, 0, 1, 0}, 5}};
+  Result<ShapeLpSolution> lp = SolveShapeLp(shapes, options);
+  ASSERT_TRUE(lp.has_value()) << lp.error().ToString();
+  ASSERT_EQ(lp->shape_prices.size(), shapes.size());
+  double priced = 0;
+  for (size_t s = 0; s < shapes.size(); ++s) {
+    EXPECT_GT(lp->shape_prices[s], 0) << s;
+    priced += static_cast<double>(shapes[s].count) * lp->shape_prices[s];
+  }
+  EXPECT_NEAR(priced, lp->objective_usd, 1e-6);  // strong duality: the other rows' bounds are 0
+}
+
+TEST(ShapeLpTest, OnlyAnOptionThatHoldsPodsForLessMayLowerTheOptimum) {
+  // Eight 1-vCPU pods on $0.20 boxes of 4 vCPU: $0.05 a pod. A 2-vCPU type at $0.09 holds them
+  // for $0.045 a pod; at $0.11 for $0.055, and one that holds none cannot help at any price.
+  std::vector<PodShape> shapes = {{{1000, kGi, 0, 1, 0}, 8}};
+  Result<ShapeLpSolution> lp = SolveShapeLp(shapes, OneType());
+  ASSERT_TRUE(lp.has_value()) << lp.error().ToString();
+  PriceOption cheaper{"cheaper", {2000, 8 * kGi, 0, 50, 0}, Money::FromUsd(0.09)};
+  PriceOption dearer{"dearer", {2000, 8 * kGi, 0, 50, 0}, Money::FromUsd(0.11)};
+  PriceOption tiny{"tiny", {500, 8 * kGi, 0, 50, 0}, Money::FromUsd(0.001)};
+  EXPECT_TRUE(OptionMayLowerShapeLp(shapes, lp->shape_prices, cheaper));
+  EXPECT_FALSE(OptionMayLowerShapeLp(shapes, lp->shape_prices, dearer));
+  EXPECT_FALSE(OptionMayLowerShapeLp(shapes, lp->shape_prices, tiny));
+}
+
+// "Cannot lower" must always be right: on random shapes and types, an option it rules out
+// leaves the optimum where it was when added.
+TEST(ShapeLpTest, AnOptionRuledOutNeverLowersTheOptimum) {
+  std::mt19937 rng(11);
+  auto type = [&](int i) {
+    int64_t cpu = 1000 * (1 + static_cast<int64_t>(rng() % 8));
+    int64_t memory = kGi * (1 + static_cast<int64_t>(rng() % 32));
+    double usd = 0.02 * static_cast<double>(cpu) / 1000 + 0.005 * static_cast<double>(memory / kGi);
+    usd *= 0.7 + 0.6 * static_cast<double>(rng() % 1000) / 1000;
+    return PriceOption{"t" + std::to_string(i),
+                       {cpu, memory, 0, 8 + static_cast<int64_t>(rng() % 50), 0},
+                       Money::FromUsd(usd)};
+  };
+  int ruled_out = 0;
+  for (int instance = 0; instance < 12; ++instance) {
+    std::vector<PriceOption> options;
+    for (int i = 0; i < 4; ++i) options.push_back(type(i));
+    options.push_back({"big", {16000, 64 * kGi, 0, 110, 0}, Money::FromUsd(0.9)});
+    std::vector<PodShape> shapes;
+    for (int s = 0; s < 15; ++s) {
+      shapes.push_back({{100 + static_cast<int64_t>(rng() % 1900),
+                         (128 + static_cast<int64_t>(rng() % 4000)) * kMi, 0, 1, 0},
+                        1 + static_cast<int64_t>(rng() % 4)});
+    }
+    Result<ShapeLpSolution> lp = SolveShapeLp(shapes, options);
+    ASSERT_TRUE(lp.has_value()) << lp.error().ToString();
+    for (int extra = 0; extra < 6; ++extra) {
+      PriceOption candidate = type(10 + extra);
+      if (OptionMayLowerShapeLp(shapes, lp->shape_prices, candidate)) continue;
+      ++ruled_out;
+      std::vector<PriceOption> more = options;
+      more.push_back(candidate);
+      Result<ShapeLpSolution> with = SolveShapeLp(shapes, more);
+      ASSERT_TRUE(with.has_value());
+      EXPECT_GE(with->objective_usd, lp->objective_usd * (1 - 1e-7)) << instance << " " << extra;
+    }
+  }
+  EXPECT_GT(ruled_out, 10);  // the check is not vacuous
+}
+
 TEST(ShapeLpTest, AShapeNoTypeHoldsIsAnError) {
   std::vector<PodShape> shapes = {{{8000, kGi, 0, 1, 0}, 1}};
   Result<ShapeLpSolution> lp = SolveShapeLp(shapes, OneType());
