@@ -1032,8 +1032,8 @@ class Packer {
   // A zone holding few pods is solved exactly (ExactPartitionOptimum: the proven cheapest
   // packing onto its types), which local moves over at most three nodes cannot always reach:
   // the cheapest plan for eight trace pods is five nodes, ours two. The dynamic program gets
-  // half the search budget (at least kMinExactTransitions), so a zone too large for it leaves
-  // the rest to the moves.
+  // half the search budget (at least kMinExactTransitions) and is charged at most half, so a
+  // zone too large for it leaves the rest to the moves.
   void SolveSmallZonesExactly() {
     for (const auto& [zone, group] : BinsByZone()) {
       size_t pods = 0;
@@ -1073,7 +1073,9 @@ class Packer {
     limits.max_states = kMaxExactStates;
     limits.max_transitions = std::max(budget_ / 2, kMinExactTransitions);
     Result<PartitionOptimum> best = ExactPartitionOptimum(requests, options, limits);
-    budget_ -= best ? best->transitions : limits.max_transitions;
+    // The floor is extra work: whatever the DP used, the moves keep half the budget (a DP
+    // that gave up on a small batch used to take all of it).
+    budget_ -= std::min(best ? best->transitions : limits.max_transitions, budget_ / 2);
     if (!best || best->hourly >= current) return false;
     Repacking repacking;
     repacking.hourly = best->hourly;
