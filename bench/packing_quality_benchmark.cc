@@ -42,6 +42,7 @@
 #include "engines/cost_lower_bound.h"
 #include "engines/exact_partition.h"
 #include "engines/shape_lp.h"
+#include "generated_cluster.h"
 
 namespace cloudoptim {
 namespace {
@@ -263,22 +264,7 @@ void Summary(const char* name, const std::vector<Row>& rows) {
 }
 
 std::vector<Resources> Generated(int nodes, uint32_t seed) {
-  std::mt19937 rng(seed);
-  struct Shape {
-    int64_t cpu_lo, cpu_hi, mem_lo_mi, mem_hi_mi;
-  };
-  const Shape shapes[] = {{100, 1000, 128, 1024},     // web
-                          {500, 2000, 1024, 8192},    // JVM services
-                          {1000, 4000, 512, 2048},    // CPU-heavy batch
-                          {250, 1000, 4096, 16384}};  // memory-heavy caches
-  std::vector<Resources> pods;
-  for (int i = 0; i < nodes * 20; ++i) {
-    const Shape& s = shapes[rng() % 4];
-    int64_t cpu = std::uniform_int_distribution<int64_t>(s.cpu_lo, s.cpu_hi)(rng);
-    int64_t mem = std::uniform_int_distribution<int64_t>(s.mem_lo_mi, s.mem_hi_mi)(rng);
-    pods.push_back({cpu / 50 * 50, mem * kMi, 0, 1, 0});
-  }
-  return pods;
+  return GeneratedRequests(nodes, seed);
 }
 
 // Only the configuration LP's bound on the generated clusters (for tuning it): bound,

@@ -14,30 +14,20 @@
 
 #include "catalog/catalog.h"
 #include "engines/bin_packer.h"
+#include "generated_cluster.h"
 
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kMi = int64_t{1} << 20;
-
-// The same generator as packing_quality_benchmark's Generated(): 20 pods per node's worth, four
-// workload classes (web, JVM, CPU-heavy batch, memory-heavy caches).
+// The quality benchmark's generated clusters (generated_cluster.h), as pods.
 std::vector<Pod> Generated(int nodes, uint32_t seed) {
-  std::mt19937 rng(seed);
-  const int64_t shapes[4][4] = {{100, 1000, 128, 1024},
-                                {500, 2000, 1024, 8192},
-                                {1000, 4000, 512, 2048},
-                                {250, 1000, 4096, 16384}};
   std::vector<Pod> pods;
-  for (int i = 0; i < nodes * 20; ++i) {
-    const int64_t* s = shapes[rng() % 4];
-    int64_t cpu = std::uniform_int_distribution<int64_t>(s[0], s[1])(rng);
-    int64_t mem = std::uniform_int_distribution<int64_t>(s[2], s[3])(rng);
+  for (const Resources& requests : GeneratedRequests(nodes, seed)) {
     Pod pod;
-    pod.meta.name = "p" + std::to_string(i);
+    pod.meta.name = "p" + std::to_string(pods.size());
     pod.meta.namespace_name = "bench";
     Container c;
-    c.resources.requests = {cpu / 50 * 50, mem * kMi, 0, 0, 0};
+    c.resources.requests = {requests.cpu_millis, requests.memory_bytes, 0, 0, 0};
     pod.containers.push_back(c);
     pods.push_back(std::move(pod));
   }
