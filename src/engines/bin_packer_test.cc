@@ -69,17 +69,44 @@ std::vector<Resources> RandomRequests(uint32_t seed, int count) {
   return out;
 }
 
+// `state`, when given, is the state the plan leaves (for ExpectValidPlan).
 PackingPlan Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods,
-                 PackingStrategy strategy,
-                 int64_t search_steps_per_pod = kDefaultSearchStepsPerPod) {
+                 PackingStrategy strategy, int64_t search_steps_per_pod = kDefaultSearchStepsPerPod,
+                 ClusterState* state_out = nullptr) {
   std::vector<const Pod*> pointers;
   for (const Pod& p : pods) pointers.push_back(&p);
-  ClusterState state;
+  ClusterState local;
+  ClusterState& state = state_out != nullptr ? *state_out : local;
   PackingOptions options;
   options.strategy = strategy;
   options.use_existing_nodes = false;
   options.search_steps_per_pod = search_steps_per_pod;
   return PackPods(state, launch, pointers, options);
+}
+
+// Every pod placed exactly once, on a node whose type holds it, and the plan passes the
+// simulator again: each pod, taken off its node in the state the packer leaves, fits it.
+void ExpectValidPlan(ClusterState& state, const std::vector<Pod>& pods, const PackingPlan& plan) {
+  EXPECT_TRUE(plan.unschedulable.empty());
+  std::vector<int> placed(pods.size(), 0);
+  Money total;
+  for (const NewNode& node : plan.new_nodes) {
+    ASSERT_NE(node.type, nullptr);
+    Resources used;
+    for (size_t i : node.pods) {
+      used += pods[i].Requests();
+      ++placed[i];
+      PreparedPod p = state.Prepare(pods[i]);
+      ASSERT_TRUE(state.Unbind(p, node.node_id)) << "pod " << i;
+      EXPECT_EQ(state.Fits(p, node.node_id), FitFailure::kNone) << "pod " << i;
+      state.Bind(p, node.node_id);
+    }
+    used.pods = static_cast<int64_t>(node.pods.size());
+    EXPECT_TRUE(used.FitsIn(node.type->allocatable)) << node.type->type->name;
+    total += node.hourly;
+  }
+  for (size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(placed[i], 1) << "pod " << i;
+  EXPECT_EQ(total, plan.hourly_cost);
 }
 
 TEST(BinPackerTest, EveryPodLandsOnceOnANodeWhoseTypeHoldsIt) {
@@ -88,25 +115,12 @@ TEST(BinPackerTest, EveryPodLandsOnceOnANodeWhoseTypeHoldsIt) {
   for (PackingStrategy strategy : {PackingStrategy::kFirstFitDecreasing,
                                    PackingStrategy::kCostAwareBestFit, PackingStrategy::kLpGuided,
                                    PackingStrategy::kConfigLpGuided, PackingStrategy::kPortfolio}) {
-    PackingPlan plan = Pack(launch, pods, strategy);
-    EXPECT_TRUE(plan.unschedulable.empty());
-    std::vector<int> placed(pods.size(), 0);
-    Money total;
+    ClusterState state;
+    PackingPlan plan = Pack(launch, pods, strategy, kDefaultSearchStepsPerPod, &state);
+    ExpectValidPlan(state, pods, plan);
     for (const NewNode& node : plan.new_nodes) {
-      ASSERT_NE(node.type, nullptr);
-      Resources used;
-      for (size_t i : node.pods) {
-        used += pods[i].Requests();
-        ++placed[i];
-      }
-      used.pods = static_cast<int64_t>(node.pods.size());
-      EXPECT_TRUE(used.FitsIn(node.type->allocatable))
-          << node.type->type->name << " holds " << used.ToString();
       EXPECT_EQ(node.hourly, node.type->on_demand_hourly);
-      total += node.hourly;
     }
-    for (size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(placed[i], 1) << "pod " << i;
-    EXPECT_EQ(total, plan.hourly_cost);
   }
 }
 
@@ -249,31 +263,6 @@ TEST(BinPackerTest, AFewPodsArePackedAtTheProvenOptimum) {
             optimum->hourly);
 }
 
-// Every pod placed exactly once, on a node whose type holds it, and the plan passes the
-// simulator again: each pod, taken off its node in the state the packer leaves, fits it.
-void ExpectValidPlan(ClusterState& state, const std::vector<Pod>& pods, const PackingPlan& plan) {
-  EXPECT_TRUE(plan.unschedulable.empty());
-  std::vector<int> placed(pods.size(), 0);
-  Money total;
-  for (const NewNode& node : plan.new_nodes) {
-    ASSERT_NE(node.type, nullptr);
-    Resources used;
-    for (size_t i : node.pods) {
-      used += pods[i].Requests();
-      ++placed[i];
-      PreparedPod p = state.Prepare(pods[i]);
-      ASSERT_TRUE(state.Unbind(p, node.node_id)) << "pod " << i;
-      EXPECT_EQ(state.Fits(p, node.node_id), FitFailure::kNone) << "pod " << i;
-      state.Bind(p, node.node_id);
-    }
-    used.pods = static_cast<int64_t>(node.pods.size());
-    EXPECT_TRUE(used.FitsIn(node.type->allocatable)) << node.type->type->name;
-    total += node.hourly;
-  }
-  for (size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(placed[i], 1) << "pod " << i;
-  EXPECT_EQ(total, plan.hourly_cost);
-}
-
 // The search's moves (node elimination among them) on random mixed batches against the
 // whole catalogue: never dearer than FFD, every pod placed, the plan valid, at both efforts.
 TEST(BinPackerTest, SearchedPlansAreValidAndNeverDearerThanFirstFitDecreasing) {
@@ -284,13 +273,8 @@ TEST(BinPackerTest, SearchedPlansAreValidAndNeverDearerThanFirstFitDecreasing) {
     std::vector<Pod> pods = MakePods(RandomRequests(seed, 60 + 40 * static_cast<int>(seed % 4)));
     Money ffd = Pack(launch, pods, PackingStrategy::kFirstFitDecreasing).hourly_cost;
     for (int64_t effort : {kDefaultSearchStepsPerPod, kThoroughSearchStepsPerPod}) {
-      std::vector<const Pod*> pointers;
-      for (const Pod& p : pods) pointers.push_back(&p);
       ClusterState state;
-      PackingOptions options;
-      options.use_existing_nodes = false;
-      options.search_steps_per_pod = effort;
-      PackingPlan plan = PackPods(state, launch, pointers, options);
+      PackingPlan plan = Pack(launch, pods, PackingStrategy::kPortfolio, effort, &state);
       EXPECT_LE(plan.hourly_cost, ffd) << "seed " << seed << " effort " << effort;
       ExpectValidPlan(state, pods, plan);
     }
