@@ -3,8 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <functional>
 #include <random>
+
+#include "engines/packing_test_fixtures.h"
 
 namespace cloudoptim {
 namespace {
@@ -12,19 +13,8 @@ namespace {
 constexpr int64_t kGi = int64_t{1} << 30;
 constexpr int64_t kMi = int64_t{1} << 20;
 
-// Brute force over every count vector, in CPU, memory and pod slots.
 double Optimum(const std::vector<KnapsackItem>& items, const Resources& capacity) {
-  double best = 0;
-  std::function<void(size_t, Resources, double)> go = [&](size_t i, Resources used, double value) {
-    if (!used.FitsIn(capacity)) return;
-    best = std::max(best, value);
-    if (i == items.size()) return;
-    for (int64_t a = 0; a <= items[i].max_count; ++a) {
-      go(i + 1, used + items[i].size * a, value + static_cast<double>(a) * items[i].value);
-    }
-  };
-  go(0, Resources{}, 0.0);
-  return best;
+  return packing_test::BruteForceKnapsack(items, capacity);
 }
 
 // Pods in 50m and 1 MiB steps, like the generated clusters', one slot each.

@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <random>
+
+#include "engines/packing_test_fixtures.h"
 
 namespace cloudoptim {
 namespace {
@@ -11,21 +12,8 @@ namespace {
 constexpr int64_t kGi = int64_t{1} << 30;
 constexpr int64_t kMi = int64_t{1} << 20;
 
-// Brute force over every count vector.
 double Optimum(const std::vector<KnapsackItem>& items, const Resources& capacity) {
-  double best = 0;
-  std::function<void(size_t, int64_t, int64_t, double)> go = [&](size_t i, int64_t cpu,
-                                                                 int64_t memory, double value) {
-    if (cpu > capacity.cpu_millis || memory > capacity.memory_bytes) return;
-    best = std::max(best, value);
-    if (i == items.size()) return;
-    for (int64_t a = 0; a <= items[i].max_count; ++a) {
-      go(i + 1, cpu + a * items[i].size.cpu_millis, memory + a * items[i].size.memory_bytes,
-         value + static_cast<double>(a) * items[i].value);
-    }
-  };
-  go(0, 0, 0, 0.0);
-  return best;
+  return packing_test::BruteForceKnapsack(items, capacity, /*count_slots=*/false);
 }
 
 TEST(KnapsackGridBoundTest, NeverBelowTheOptimum) {

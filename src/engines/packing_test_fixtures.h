@@ -1,15 +1,19 @@
-// Test fixtures shared by the packing bounds' tests: four small types of different shapes and
-// random pods that fit them.
+// Test fixtures shared by the packing bounds' tests: four small types of different shapes,
+// random pods that fit them, and a brute-force knapsack.
 //
 //   std::vector<PriceOption> options = FourTypes();
 //   std::vector<Resources> pods = RandomPods(/*seed=*/3, /*n=*/12);
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <random>
 #include <vector>
 
 #include "engines/cost_lower_bound.h"
+#include "engines/knapsack_grid_bound.h"
 #include "model/resources.h"
 
 namespace cloudoptim::packing_test {
@@ -34,6 +38,24 @@ inline std::vector<Resources> RandomPods(uint32_t seed, int n) {
                     std::uniform_int_distribution<int64_t>(256, 9000)(rng) * kMi, 0, 1, 0});
   }
   return pods;
+}
+
+// The knapsack's optimum by brute force over every count vector: the most value that fits
+// `capacity` in CPU, memory and, when `count_slots`, pod slots.
+inline double BruteForceKnapsack(const std::vector<KnapsackItem>& items, Resources capacity,
+                                 bool count_slots = true) {
+  if (!count_slots) capacity.pods = std::numeric_limits<int64_t>::max();
+  double best = 0;
+  std::function<void(size_t, Resources, double)> go = [&](size_t i, Resources used, double value) {
+    if (!used.FitsIn(capacity)) return;
+    best = std::max(best, value);
+    if (i == items.size()) return;
+    for (int64_t a = 0; a <= items[i].max_count; ++a) {
+      go(i + 1, used + items[i].size * a, value + static_cast<double>(a) * items[i].value);
+    }
+  };
+  go(0, Resources{}, 0.0);
+  return best;
 }
 
 }  // namespace cloudoptim::packing_test
