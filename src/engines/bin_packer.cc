@@ -108,19 +108,23 @@ double Share(int64_t part, int64_t whole) {
 // packer tries both.
 enum class LpSizing { kWholeNodes, kStrandedCapacity };
 
-// What the portfolio's attempts would each compute alike from the same pods and catalogue:
-// the first attempt fills it, the others copy it (ranking 1,235 types and finding the
-// non-dominated ones was a tenth of a 100-pod call per attempt), and the LP-guided attempts
-// share the shape LP's answer.
-struct SharedPacking {
-  bool ranked = false;
+// The types a batch ranks and indexes before packing: the same for every portfolio attempt
+// (same pods, same catalogue). Ranking 1,235 types and finding the non-dominated ones was a
+// tenth of a 100-pod call per attempt, so the first attempt fills it and the others copy it.
+struct TypeTables {
   std::map<std::string, int32_t> zone_index;
-  std::vector<const LaunchType*> on_demand_order, spot_order;
-  Resources demand;
+  std::vector<const LaunchType*> on_demand_order, spot_order;  // cheapest first
+  Resources demand;                                            // the batch's total request
   std::vector<Ranked> ranking;
-  std::vector<size_t> efficient;
-  std::vector<Resources> efficient_allocatable;
-  std::vector<double> efficient_usd;
+  std::vector<size_t> efficient;  // ranking entries no other entry dominates, in rank order
+  std::vector<Resources> efficient_allocatable;  // per efficient entry
+  std::vector<double> efficient_usd;             // per efficient entry
+};
+
+// What the portfolio's attempts share: the type tables, and the shape LP's answer for the
+// LP-guided attempts.
+struct SharedPacking {
+  std::optional<TypeTables> types;
   std::vector<int32_t> lp_types;  // empty until an LP-guided attempt has solved the LP
 };
 
@@ -145,8 +149,9 @@ class Packer {
   // Places every pod (new nodes as needed) and tidies up; Finish() then closes the nodes.
   void Pack() {
     existing_count_ = static_cast<NodeId>(state_.NodeCount());
-    if (shared_ != nullptr && shared_->ranked) {
-      CopyTypes(*shared_);
+    const bool shared_types = shared_ != nullptr && shared_->types.has_value();
+    if (shared_types) {
+      types_ = *shared_->types;
     } else {
       IndexTypes();
     }
@@ -157,8 +162,10 @@ class Packer {
     if (options_.new_hostname_domain) {
       state_.AddPotentialDomain(labels::kHostname, options_.node_name_prefix + "next");
     }
-    if (shared_ == nullptr || !shared_->ranked) RankTypes();
-    if (shared_ != nullptr && !shared_->ranked) SaveTypes(*shared_);
+    if (!shared_types) {
+      RankTypes();
+      if (shared_ != nullptr) shared_->types = types_;
+    }
     if (strategy_ == PackingStrategy::kLpGuided) {
       PlaceByLpType();
     } else if (strategy_ == PackingStrategy::kConfigLpGuided) {
@@ -191,8 +198,8 @@ class Packer {
     // buy the exact answer there.
     budget_ = options_.search_steps_per_pod *
               std::max<int64_t>(static_cast<int64_t>(prepared_.size()), kMinSearchPods);
-    for (size_t e : efficient_) {  // a dominated type never has the cheapest rate
-      const Ranked& r = ranking_[e];
+    for (size_t e : types_.efficient) {  // a dominated type never has the cheapest rate
+      const Ranked& r = types_.ranking[e];
       const Resources& a = r.type->allocatable;
       auto per = [&](int64_t amount) { return amount > 0 ? r.hourly.usd() / double(amount) : 0.0; };
       unit_prices_[r.capacity == CapacityType::kSpot ? 1 : 0].push_back(
@@ -212,39 +219,16 @@ class Packer {
   }
 
  private:
-  void CopyTypes(const SharedPacking& shared) {
-    zone_index_ = shared.zone_index;
-    on_demand_order_ = shared.on_demand_order;
-    spot_order_ = shared.spot_order;
-    demand_ = shared.demand;
-    ranking_ = shared.ranking;
-    efficient_ = shared.efficient;
-    efficient_allocatable_ = shared.efficient_allocatable;
-    efficient_usd_ = shared.efficient_usd;
-  }
-
-  void SaveTypes(SharedPacking& shared) const {
-    shared.zone_index = zone_index_;
-    shared.on_demand_order = on_demand_order_;
-    shared.spot_order = spot_order_;
-    shared.demand = demand_;
-    shared.ranking = ranking_;
-    shared.efficient = efficient_;
-    shared.efficient_allocatable = efficient_allocatable_;
-    shared.efficient_usd = efficient_usd_;
-    shared.ranked = true;
-  }
-
   void IndexTypes() {
     for (const LaunchType& t : launch_.types()) {
       for (const LaunchZone& z : t.zones) {
-        zone_index_.try_emplace(z.zone, static_cast<int32_t>(zone_index_.size()));
+        types_.zone_index.try_emplace(z.zone, static_cast<int32_t>(types_.zone_index.size()));
       }
-      on_demand_order_.push_back(&t);  // the catalogue is sorted by on-demand price
-      if (SpotPrice(t)) spot_order_.push_back(&t);
+      types_.on_demand_order.push_back(&t);  // the catalogue is sorted by on-demand price
+      if (SpotPrice(t)) types_.spot_order.push_back(&t);
     }
     std::stable_sort(
-        spot_order_.begin(), spot_order_.end(),
+        types_.spot_order.begin(), types_.spot_order.end(),
         [](const LaunchType* a, const LaunchType* b) { return *SpotPrice(*a) < *SpotPrice(*b); });
   }
 
@@ -257,35 +241,36 @@ class Packer {
   }
 
   void RankTypes() {
-    for (const PreparedPod& p : prepared_) demand_ += p.requests;
+    for (const PreparedPod& p : prepared_) types_.demand += p.requests;
     for (const LaunchType& t : launch_.types()) {
-      double nodes = std::max({Share(demand_.cpu_millis, t.allocatable.cpu_millis),
-                               Share(demand_.memory_bytes, t.allocatable.memory_bytes),
-                               Share(demand_.pods, t.allocatable.pods)});
+      double nodes = std::max({Share(types_.demand.cpu_millis, t.allocatable.cpu_millis),
+                               Share(types_.demand.memory_bytes, t.allocatable.memory_bytes),
+                               Share(types_.demand.pods, t.allocatable.pods)});
       nodes = std::max(nodes, 1e-9);
-      ranking_.push_back({&t, CapacityType::kOnDemand, nodes * t.on_demand_hourly.usd(), nodes,
-                          t.on_demand_hourly});
+      types_.ranking.push_back({&t, CapacityType::kOnDemand, nodes * t.on_demand_hourly.usd(),
+                                nodes, t.on_demand_hourly});
       std::optional<Money> spot = SpotPrice(t);
-      if (spot) ranking_.push_back({&t, CapacityType::kSpot, nodes * spot->usd(), nodes, *spot});
+      if (spot)
+        types_.ranking.push_back({&t, CapacityType::kSpot, nodes * spot->usd(), nodes, *spot});
     }
-    std::stable_sort(ranking_.begin(), ranking_.end(),
+    std::stable_sort(types_.ranking.begin(), types_.ranking.end(),
                      [](const Ranked& a, const Ranked& b) { return a.score < b.score; });
     // A type another type of the same capacity type dominates (as much of every resource, no
     // dearer) never holds a pod more cheaply, so per-shape rankings only look at the others.
     for (CapacityType capacity : {CapacityType::kOnDemand, CapacityType::kSpot}) {
       std::vector<PriceOption> options;
       std::vector<size_t> index;
-      for (size_t k = 0; k < ranking_.size(); ++k) {
-        if (ranking_[k].capacity != capacity) continue;
-        options.push_back({"", ranking_[k].type->allocatable, ranking_[k].hourly});
+      for (size_t k = 0; k < types_.ranking.size(); ++k) {
+        if (types_.ranking[k].capacity != capacity) continue;
+        options.push_back({"", types_.ranking[k].type->allocatable, types_.ranking[k].hourly});
         index.push_back(k);
       }
-      for (size_t kept : NonDominatedIndices(options)) efficient_.push_back(index[kept]);
+      for (size_t kept : NonDominatedIndices(options)) types_.efficient.push_back(index[kept]);
     }
-    std::sort(efficient_.begin(), efficient_.end());
-    for (size_t e : efficient_) {  // contiguous copies for RankingFor's scan
-      efficient_allocatable_.push_back(ranking_[e].type->allocatable);
-      efficient_usd_.push_back(ranking_[e].hourly.usd());
+    std::sort(types_.efficient.begin(), types_.efficient.end());
+    for (size_t e : types_.efficient) {  // contiguous copies for RankingFor's scan
+      types_.efficient_allocatable.push_back(types_.ranking[e].type->allocatable);
+      types_.efficient_usd.push_back(types_.ranking[e].hourly.usd());
     }
   }
 
@@ -300,7 +285,7 @@ class Packer {
       lp_type_ = shared_->lp_types;
     } else {
       std::vector<PriceOption> options;
-      for (const Ranked& r : ranking_) options.push_back({"", r.type->allocatable, r.hourly});
+      for (const Ranked& r : types_.ranking) options.push_back({"", r.type->allocatable, r.hourly});
       std::vector<Resources> requests;
       for (const PreparedPod& p : prepared_) requests.push_back(p.requests);
       lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes);
@@ -327,7 +312,7 @@ class Packer {
   // cost-aware packer, which may also fill the planned nodes' leftover room.
   void PlaceByConfigs() {
     std::vector<PriceOption> options;
-    for (const Ranked& r : ranking_) options.push_back({"", r.type->allocatable, r.hourly});
+    for (const Ranked& r : types_.ranking) options.push_back({"", r.type->allocatable, r.hourly});
     std::vector<Resources> requests;
     for (const PreparedPod& p : prepared_) requests.push_back(p.requests);
     ConfigLpLimits limits;
@@ -339,7 +324,7 @@ class Packer {
       for (size_t i : node.pods) {
         if (!bin) {
           FitFailure failure = FitFailure::kNone;
-          if (TryOpen(i, {ranking_[node.option]}, &failure)) {
+          if (TryOpen(i, {types_.ranking[node.option]}, &failure)) {
             bin = bins_.size() - 1;
             placed[i] = 1;
           }
@@ -395,9 +380,9 @@ class Packer {
       };
       int32_t best = group;
       double best_cost = std::numeric_limits<double>::max();
-      for (size_t u = 0; u < ranking_.size(); ++u) {
-        const Ranked& r = ranking_[u];
-        if (r.capacity != ranking_[group].capacity || !largest.FitsIn(r.type->allocatable)) {
+      for (size_t u = 0; u < types_.ranking.size(); ++u) {
+        const Ranked& r = types_.ranking[u];
+        if (r.capacity != types_.ranking[group].capacity || !largest.FitsIn(r.type->allocatable)) {
           continue;
         }
         const Resources& a = r.type->allocatable;
@@ -408,7 +393,7 @@ class Packer {
         double cost = nodes * r.hourly.usd();
         bool better = cost < best_cost * (1 - 1e-9) ||
                       (cost <= best_cost * (1 + 1e-9) &&
-                       a.cpu_millis > ranking_[best].type->allocatable.cpu_millis);
+                       a.cpu_millis > types_.ranking[best].type->allocatable.cpu_millis);
         if (better) {
           best = static_cast<int32_t>(u);
           best_cost = cost;
@@ -425,8 +410,8 @@ class Packer {
     std::vector<double> size(prepared_.size());
     for (size_t i = 0; i < prepared_.size(); ++i) {
       const Resources& r = prepared_[i].requests;
-      size[i] =
-          Share(r.cpu_millis, demand_.cpu_millis) + Share(r.memory_bytes, demand_.memory_bytes);
+      size[i] = Share(r.cpu_millis, types_.demand.cpu_millis) +
+                Share(r.memory_bytes, types_.demand.memory_bytes);
     }
     std::vector<size_t> order(prepared_.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -464,7 +449,7 @@ class Packer {
     // cheaply as the best type for it, so CPU-heavy and memory-heavy pods do not end up
     // sharing one big node whose type suits neither.
     const bool lp_guided = strategy_ == PackingStrategy::kLpGuided;
-    const std::vector<Ranked>& ranking = lp_guided ? ranking_ : RankingFor(p);
+    const std::vector<Ranked>& ranking = lp_guided ? types_.ranking : RankingFor(p);
     double best_pod_cost = ranking.empty() ? 0 : ranking.front().score;
     auto suits = [&](int32_t b) {
       return lp_guided || ranking.empty() ||
@@ -543,13 +528,13 @@ class Packer {
   }
 
   int32_t ZoneIndex(const std::string& zone) const {
-    auto it = zone_index_.find(zone);
-    return it == zone_index_.end() ? -1 : it->second;
+    auto it = types_.zone_index.find(zone);
+    return it == types_.zone_index.end() ? -1 : it->second;
   }
 
   size_t OptionIndex(const LaunchType& t, int32_t zone, CapacityType capacity) const {
     size_t type = static_cast<size_t>(&t - launch_.types().data());
-    return (type * zone_index_.size() + static_cast<size_t>(zone)) * 2 +
+    return (type * types_.zone_index.size() + static_cast<size_t>(zone)) * 2 +
            (capacity == CapacityType::kSpot ? 1 : 0);
   }
 
@@ -566,7 +551,7 @@ class Packer {
       compatible_.resize(p.placement_class + 1);
     }
     std::vector<int8_t>& cache = compatible_[p.placement_class];
-    if (cache.empty()) cache.assign(launch_.types().size() * zone_index_.size() * 2, -1);
+    if (cache.empty()) cache.assign(launch_.types().size() * types_.zone_index.size() * 2, -1);
     if (cache[option] < 0) {
       Node node = launch_.TemplateNode(t, zone, capacity, "template");
       cache[option] = MatchesNodeSelectorAndAffinity(p.pod->node_selector,
@@ -613,7 +598,7 @@ class Packer {
   // scores the larger type wins, since bigger nodes strand less capacity. The baseline uses
   // one ranking for the whole batch.
   const std::vector<Ranked>& RankingFor(const PreparedPod& p) {
-    if (strategy_ == PackingStrategy::kFirstFitDecreasing) return ranking_;
+    if (strategy_ == PackingStrategy::kFirstFitDecreasing) return types_.ranking;
     const Resources& d = p.requests;
     // Pods within 50m CPU and 64 MiB of each other share a ranking (the first one's): ranking
     // every distinct request anew is what made random-sized batches slow, and the order of
@@ -621,16 +606,16 @@ class Packer {
     auto key = std::make_pair(d.cpu_millis / kRankingCpuCell, d.memory_bytes / kRankingMemoryCell);
     auto cached = shape_rankings_.find(key);
     if (cached != shape_rankings_.end()) return cached->second;
-    // Scores are sorted as (score, ranking_ index) pairs and only the kept ones become Ranked
+    // Scores are sorted as (score, types_.ranking index) pairs and only the kept ones become Ranked
     // entries: the same comparisons as sorting the entries themselves, so the same order.
     std::vector<std::pair<double, size_t>>& scored = scored_;
     scored.clear();
-    for (size_t k = 0; k < efficient_.size(); ++k) {
-      const Resources& a = efficient_allocatable_[k];
+    for (size_t k = 0; k < types_.efficient.size(); ++k) {
+      const Resources& a = types_.efficient_allocatable[k];
       if (!d.FitsIn(a)) continue;
       double share = std::max({Share(d.cpu_millis, a.cpu_millis),
                                Share(d.memory_bytes, a.memory_bytes), Share(d.pods, a.pods)});
-      scored.push_back({efficient_usd_[k] * std::max(share, 1e-9), efficient_[k]});
+      scored.push_back({types_.efficient_usd[k] * std::max(share, 1e-9), types_.efficient[k]});
     }
     size_t keep = std::min<size_t>(scored.size(), 2 * kMaxRankedTypesTried);
     std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
@@ -641,13 +626,13 @@ class Packer {
       if (std::abs(a.first - b.first) > 0.02 * std::min(a.first, b.first)) {
         return a.first < b.first;
       }
-      return ranking_[a.second].type->allocatable.cpu_millis >
-             ranking_[b.second].type->allocatable.cpu_millis;
+      return types_.ranking[a.second].type->allocatable.cpu_millis >
+             types_.ranking[b.second].type->allocatable.cpu_millis;
     });
     std::vector<Ranked> ranked;
     ranked.reserve(scored.size());
     for (const auto& [score, e] : scored) {
-      const Ranked& r = ranking_[e];
+      const Ranked& r = types_.ranking[e];
       ranked.push_back({r.type, r.capacity, score, r.nodes, r.hourly});
     }
     return shape_rankings_.emplace(key, std::move(ranked)).first->second;
@@ -679,7 +664,7 @@ class Packer {
         state_.SetNodeRemoved(probe, true);
         spares_[std::make_tuple(r.type, zone, r.capacity)] = probe;
       }
-      if (zones_failed.size() >= zone_index_.size()) break;
+      if (zones_failed.size() >= types_.zone_index.size()) break;
       if (any_zone && ++tried >= kMaxRankedTypesTried) break;
     }
     return false;
@@ -689,17 +674,17 @@ class Packer {
     const PreparedPod& p = prepared_[i];
     FitFailure first_failure = FitFailure::kNone;
     if (!lp_type_.empty() && lp_type_[i] >= 0 &&
-        TryOpen(i, {ranking_[lp_type_[i]]}, &first_failure)) {
+        TryOpen(i, {types_.ranking[lp_type_[i]]}, &first_failure)) {
       return;
     }
     const std::vector<Ranked>& ranking = RankingFor(p);
     if (TryOpen(i, ranking, &first_failure)) return;
     // The shape ranking keeps only the best types; constrained pods may need another one.
-    if (&ranking != &ranking_ && TryOpen(i, ranking_, &first_failure)) return;
+    if (&ranking != &types_.ranking && TryOpen(i, types_.ranking, &first_failure)) return;
     if (first_failure == FitFailure::kNone) {
       first_failure =
-          ranking_.empty() ? FitFailure::kNodeSelectorMismatch : FitFailure::kInsufficientCpu;
-      for (const Ranked& r : ranking_) {
+          types_.ranking.empty() ? FitFailure::kNodeSelectorMismatch : FitFailure::kInsufficientCpu;
+      for (const Ranked& r : types_.ranking) {
         if (p.requests.FitsIn(r.type->allocatable)) {
           first_failure = FitFailure::kNodeSelectorMismatch;
           break;
@@ -791,7 +776,7 @@ class Packer {
   const LaunchType* CheapestHolder(const Resources& need, const std::vector<const Bin*>& bins,
                                    const std::string& zone, CapacityType capacity) {
     const std::vector<const LaunchType*>& order =
-        capacity == CapacityType::kSpot ? spot_order_ : on_demand_order_;
+        capacity == CapacityType::kSpot ? types_.spot_order : types_.on_demand_order;
     for (const LaunchType* t : order) {
       if (!need.FitsIn(t->allocatable) || t->Hourly(capacity, zone).IsZero()) continue;
       bool all = std::all_of(bins.begin(), bins.end(),
@@ -1024,8 +1009,8 @@ class Packer {
     score.closing = ClosingPrice(bin);
     double price = std::max(score.closing.usd(), 1e-9);
     score.waste = (price - FractionalCost(used, bin.capacity)) / price;
-    double cpu = Share(used.cpu_millis, demand_.cpu_millis);
-    double memory = Share(used.memory_bytes, demand_.memory_bytes);
+    double cpu = Share(used.cpu_millis, types_.demand.cpu_millis);
+    double memory = Share(used.memory_bytes, types_.demand.memory_bytes);
     score.lean = cpu + memory > 0 ? (cpu - memory) / (cpu + memory) : 0.0;
   }
 
@@ -1164,8 +1149,8 @@ class Packer {
     auto cached = repack_types_.find(key);
     if (cached != repack_types_.end()) return *(last_types_ = &cached->second);
     std::vector<std::pair<Money, const LaunchType*>> found;
-    for (size_t e : efficient_) {
-      const Ranked& r = ranking_[e];
+    for (size_t e : types_.efficient) {
+      const Ranked& r = types_.ranking[e];
       if (r.capacity != first.capacity) continue;
       Money hourly = r.type->Hourly(first.capacity, first.zone);
       if (hourly.IsZero()) continue;
@@ -1289,7 +1274,7 @@ class Packer {
     Resources need = state_.Requested(bin.id);
     std::vector<const LaunchType*> holders;
     const std::vector<const LaunchType*>& order =
-        capacity == CapacityType::kSpot ? spot_order_ : on_demand_order_;
+        capacity == CapacityType::kSpot ? types_.spot_order : types_.on_demand_order;
     for (const LaunchType* t : order) {
       if (holders.size() >= limit) break;
       if (t->Hourly(capacity, bin.zone).IsZero()) continue;
@@ -1361,21 +1346,14 @@ class Packer {
   SharedPacking* shared_;
   NodeId existing_count_ = 0;
   std::vector<PreparedPod> prepared_;
-  Resources demand_;
-  std::vector<Ranked> ranking_;
-  std::vector<int32_t> lp_type_;   // per pod, its type in ranking_ by the shape LP; -1 none
-  std::vector<size_t> efficient_;  // ranking_ entries no other entry dominates, in rank order
-  std::vector<Resources> efficient_allocatable_;   // per efficient_ entry
-  std::vector<double> efficient_usd_;              // per efficient_ entry
+  TypeTables types_;              // IndexTypes, RankTypes (or a shared copy)
+  std::vector<int32_t> lp_type_;  // per pod, its type in types_.ranking by the shape LP; -1 none
   std::vector<std::pair<double, size_t>> scored_;  // RankingFor's scratch
   std::map<std::pair<int64_t, int64_t>, std::vector<Ranked>> shape_rankings_;
   std::vector<Bin> bins_;
   BinIndex index_;
   std::map<std::string, int> bins_per_zone_;
   std::map<std::tuple<const LaunchType*, std::string, CapacityType>, NodeId> spares_;
-  std::map<std::string, int32_t> zone_index_;
-  std::vector<const LaunchType*> on_demand_order_;
-  std::vector<const LaunchType*> spot_order_;
   std::vector<std::vector<int8_t>> compatible_;  // [placement class][option], -1 unknown
   std::vector<std::pair<size_t, NodeId>> on_existing_;
   std::vector<std::pair<size_t, FitFailure>> unschedulable_;
