@@ -807,21 +807,13 @@ class Packer {
     pods.insert(pods.end(), from.pods.begin(), from.pods.end());
     SetBinRemoved(into, true);
     SetBinRemoved(from, true);
-    std::string name = options_.node_name_prefix + std::to_string(next_name_++);
-    NodeId merged = state_.AddNode(launch_.TemplateNode(*t, into.zone, into.capacity, name));
-    size_t bound = 0;
-    for (; bound < pods.size(); ++bound) {
-      if (state_.Fits(prepared_[pods[bound]], merged) != FitFailure::kNone) break;
-      state_.Bind(prepared_[pods[bound]], merged);
-    }
-    if (bound < pods.size()) {
-      for (size_t k = 0; k < bound; ++k) state_.Unbind(prepared_[pods[k]], merged);
-      state_.SetNodeRemoved(merged, true);
+    std::optional<NodeId> merged = NodeHolding(*t, into.zone, into.capacity, pods);
+    if (!merged) {
       SetBinRemoved(into, false);
       SetBinRemoved(from, false);
       return false;
     }
-    into.id = merged;
+    into.id = *merged;
     into.target = t;
     into.pods = std::move(pods);
     from.pods.clear();
@@ -926,22 +918,14 @@ class Packer {
     const LaunchType* t = CheapestHolder(state_.Requested(bin.id), {&bin}, bin.zone, bin.capacity);
     if (t == nullptr || t == bin.target) return;
     SetBinRemoved(bin, true);
-    std::string name = options_.node_name_prefix + std::to_string(next_name_++);
-    NodeId id = state_.AddNode(launch_.TemplateNode(*t, bin.zone, bin.capacity, name));
-    size_t bound = 0;
-    for (; bound < bin.pods.size(); ++bound) {
-      if (state_.Fits(prepared_[bin.pods[bound]], id) != FitFailure::kNone) break;
-      state_.Bind(prepared_[bin.pods[bound]], id);
-    }
-    if (bound < bin.pods.size()) {
-      for (size_t k = 0; k < bound; ++k) state_.Unbind(prepared_[bin.pods[k]], id);
-      state_.SetNodeRemoved(id, true);
+    std::optional<NodeId> id = NodeHolding(*t, bin.zone, bin.capacity, bin.pods);
+    if (!id) {
       SetBinRemoved(bin, false);
       return;
     }
     // The version stays: the same pods at the same closing price, so a neighbourhood that
     // found nothing cheaper still finds nothing.
-    bin.id = id;
+    bin.id = *id;
     bin.target = t;
     Reindex(b);
   }
@@ -1205,16 +1189,13 @@ class Packer {
     std::vector<Bin> made;
     bool ok = true;
     for (const RepackedNode& n : repacking.nodes) {
-      std::string name = options_.node_name_prefix + std::to_string(next_name_++);
-      NodeId id = state_.AddNode(launch_.TemplateNode(*types[n.type], zone, capacity, name));
-      made.push_back(Bin{id, types[n.type], zone, capacity, {}, false, ++last_version_});
-      for (int32_t k : n.pods) {
-        ok = ok && state_.Fits(prepared_[pods[k]], id) == FitFailure::kNone;
-        if (!ok) break;
-        state_.Bind(prepared_[pods[k]], id);
-        made.back().pods.push_back(pods[k]);
-      }
+      std::vector<size_t> node_pods;
+      for (int32_t k : n.pods) node_pods.push_back(pods[k]);
+      const int64_t version = ++last_version_;
+      std::optional<NodeId> id = NodeHolding(*types[n.type], zone, capacity, node_pods);
+      ok = id.has_value();
       if (!ok) break;
+      made.push_back(Bin{*id, types[n.type], zone, capacity, std::move(node_pods), false, version});
     }
     size_t min_flexible = static_cast<size_t>(std::max(options_.min_flexible_types, 0));
     for (size_t m = 0; ok && capacity == CapacityType::kSpot && m < made.size(); ++m) {
@@ -1257,6 +1238,24 @@ class Packer {
     }
     state_.SetNodeRemoved(bin.id, false);
     for (size_t i : bin.pods) state_.Bind(prepared_[i], bin.id);
+  }
+
+  // A new node of type `t` holding `pods` (taken off their old nodes by the caller), each
+  // checked by the simulator as it lands; when one does not pass, the node goes again with
+  // nothing bound, and nullopt.
+  std::optional<NodeId> NodeHolding(const LaunchType& t, const std::string& zone,
+                                    CapacityType capacity, const std::vector<size_t>& pods) {
+    std::string name = options_.node_name_prefix + std::to_string(next_name_++);
+    NodeId id = state_.AddNode(launch_.TemplateNode(t, zone, capacity, name));
+    size_t bound = 0;
+    for (; bound < pods.size(); ++bound) {
+      if (state_.Fits(prepared_[pods[bound]], id) != FitFailure::kNone) break;
+      state_.Bind(prepared_[pods[bound]], id);
+    }
+    if (bound == pods.size()) return id;
+    for (size_t k = 0; k < bound; ++k) state_.Unbind(prepared_[pods[k]], id);
+    state_.SetNodeRemoved(id, true);
+    return std::nullopt;
   }
 
   bool AllCompatible(const Bin& bin, const LaunchType& t, CapacityType capacity) {
