@@ -41,11 +41,9 @@ const std::vector<ClusterResource> kReportResources = {
 
 // The savings section: what each decision engine would do, in dollars per month. Engines
 // see the day-zero risk model (Spot Advisor, structure) and the default policy.
-EngineCycleResult RunEnginesOn(Snapshot snapshot, const std::string& region,
+EngineCycleResult RunEnginesOn(const Snapshot& snapshot, const Policy& policy,
                                const Catalog& catalog) {
-  snapshot.region = region;
-  Policy policy;
-  PoolScoreTable scores = ScoreRegion(catalog, region, {});
+  PoolScoreTable scores = ScoreRegion(catalog, snapshot.region, {});
   return RunEngineCycle(
       {.snapshot = snapshot, .policy = policy, .catalog = catalog, .pool_scores = &scores});
 }
@@ -178,7 +176,7 @@ int RunAnalyze(const AnalyzeFlags& flags) {
   const Policy policy;
   const RepackEstimate repack =
       EstimateRepack({.snapshot = snapshot, .policy = policy, .catalog = *catalog});
-  EngineCycleResult cycle = RunEnginesOn(std::move(snapshot), report.region, *catalog);
+  EngineCycleResult cycle = RunEnginesOn(snapshot, policy, *catalog);
   std::string rendered = RenderClusterReport(report, *format);
   if (*format == ReportFormat::kJson) {
     nlohmann::json json = nlohmann::json::parse(rendered);

@@ -5,6 +5,7 @@
 
 #include "engines/bin_packer.h"
 #include "engines/cost_lower_bound.h"
+#include "engines/disruption_rules.h"
 #include "engines/launch_catalog.h"
 
 namespace cloudoptim {
@@ -24,9 +25,10 @@ namespace {
 // (a node selector on a label no launch carries) cannot be repacked; keeping their nodes as
 // they are is the honest, conservative answer.
 
+// What a repack moves: the pods a node's removal would reschedule, bound and not on their way
+// out.
 bool IsWorkloadPod(const Pod& pod) {
-  return !pod.node_name.empty() && !pod.IsTerminal() && !pod.IsDaemonSetPod() &&
-         !pod.IsMirrorPod() && !pod.meta.deletion_timestamp;
+  return !pod.node_name.empty() && NeedsRescheduling(pod) && !pod.meta.deletion_timestamp;
 }
 
 // The pod as the repack sees it: on-demand only, whatever capacity type it asked for.

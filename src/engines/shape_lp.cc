@@ -12,9 +12,8 @@ namespace cloudoptim {
 namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-constexpr int kMaxBigPodsPerNode = 3;
-constexpr int kTernarySteps = 24;  // OptionMayLowerShapeLp's search: (2/3)^24 of the range  // cuts
-                                   // for k = 1..3 pods above 1/(k+1) of a node
+constexpr int kMaxBigPodsPerNode = 3;  // cuts for k = 1..3 pods above 1/(k+1) of a node
+constexpr int kTernarySteps = 24;      // OptionMayLowerShapeLp's search: (2/3)^24 of the range
 
 // Resources in solver units: vCPU, GiB, pod slots (keeps coefficients well scaled).
 double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
