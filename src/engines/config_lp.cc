@@ -125,8 +125,7 @@ class Knapsack {
   void Tighten(int64_t max_cells, double max_grid_loss, bool lagrangian) {
     const double known = upper_bound();  // the search's or the root bound: the DP may skip
     if (lagrangian) tightened_ = true;   // else the θ step may still add the Lagrangian DP
-    std::vector<KnapsackItem> items;
-    for (const Item& item : items_) items.push_back({item.size, item.value, item.max_count});
+    const std::vector<KnapsackItem> items = KnapsackItems();
     KnapsackGrid grid = ChooseKnapsackGrid(items, capacity_, max_cells);
     // Where the grid rounds: also CPU alone on a fine grid, memory by its multiplier (tighter
     // on large nodes, where the 2-D grid is coarse and skipped); the better bound counts.
@@ -322,20 +321,19 @@ class Knapsack {
   // most the longest prefix of the smallest requests that fits: a constraint Σ a_i ≤ K that
   // every fill satisfies, used by Bound (K − used pods, each worth at most the largest value
   // left) and priced in the Lagrangian bound.
+  // The items as the knapsack DP and its bounds take them.
+  std::vector<KnapsackItem> KnapsackItems() const {
+    std::vector<KnapsackItem> items;
+    for (const Item& item : items_) items.push_back({item.size, item.value, item.max_count});
+    return items;
+  }
+
   int64_t MaxPods() const {
+    const std::vector<KnapsackItem> items = KnapsackItems();
     int64_t most = std::numeric_limits<int64_t>::max();
-    for (int r = 0; r < 3; ++r) {
-      std::vector<std::pair<int64_t, int64_t>> sizes;  // (size, count), smallest first
-      for (const Item& item : items_) sizes.push_back({Dim(item.size, r), item.max_count});
-      std::sort(sizes.begin(), sizes.end());
-      int64_t room = Dim(capacity_, r), fits = 0;
-      for (const auto& [size, count] : sizes) {
-        int64_t take = size > 0 ? std::min(count, room / size) : count;
-        fits += take;
-        room -= take * size;
-        if (take < count) break;
-      }
-      most = std::min(most, fits);
+    for (int64_t Resources::*resource :
+         {&Resources::cpu_millis, &Resources::memory_bytes, &Resources::pods}) {
+      most = std::min(most, MostItemsByResource(items, capacity_.*resource, resource));
     }
     return most;
   }

@@ -42,21 +42,10 @@ int64_t Gcd(const std::vector<KnapsackItem>& items, int64_t Resources::*dim) {
   return g;
 }
 
-// The most pods any fill can hold by one resource alone: the longest prefix of the smallest
-// requests that fits.
-int64_t MostPods(const std::vector<KnapsackItem>& items, int64_t capacity,
-                 int64_t Resources::*dim) {
-  std::vector<std::pair<int64_t, int64_t>> sizes;
-  for (const KnapsackItem& item : items) sizes.push_back({item.size.*dim, item.max_count});
-  std::sort(sizes.begin(), sizes.end());
-  int64_t room = capacity, fits = 0;
-  for (const auto& [size, count] : sizes) {
-    int64_t take = size > 0 ? std::min(count, room / size) : count;
-    fits += take;
-    room -= take * size;
-    if (take < count) break;
-  }
-  return fits;
+// The most pods any fill can hold by CPU or by memory alone.
+int64_t MostPods(const std::vector<KnapsackItem>& items, const Resources& capacity) {
+  return std::min(MostItemsByResource(items, capacity.cpu_millis, &Resources::cpu_millis),
+                  MostItemsByResource(items, capacity.memory_bytes, &Resources::memory_bytes));
 }
 
 class GridDp {
@@ -205,6 +194,21 @@ void Repair(const std::vector<KnapsackItem>& items, const Resources& capacity,
 
 }  // namespace
 
+int64_t MostItemsByResource(const std::vector<KnapsackItem>& items, int64_t capacity,
+                            int64_t Resources::*resource) {
+  std::vector<std::pair<int64_t, int64_t>> sizes;  // (size, count), smallest first
+  for (const KnapsackItem& item : items) sizes.push_back({item.size.*resource, item.max_count});
+  std::sort(sizes.begin(), sizes.end());
+  int64_t room = capacity, fits = 0;
+  for (const auto& [size, count] : sizes) {
+    int64_t take = size > 0 ? std::min(count, room / size) : count;
+    fits += take;
+    room -= take * size;
+    if (take < count) break;
+  }
+  return fits;
+}
+
 KnapsackGrid ChooseKnapsackGrid(const std::vector<KnapsackItem>& items, const Resources& capacity,
                                 int64_t max_cells) {
   KnapsackGrid grid;
@@ -262,8 +266,7 @@ KnapsackDpResult SolveKnapsackDp(const std::vector<KnapsackItem>& items, const R
   result.upper_bound = dp.Solve(0.0, &counts);
   result.counts = counts;
   double value = 0;
-  const int64_t most = std::min(MostPods(items, capacity.cpu_millis, &Resources::cpu_millis),
-                                MostPods(items, capacity.memory_bytes, &Resources::memory_bytes));
+  const int64_t most = MostPods(items, capacity);
   int64_t max_slots = 0;
   double high = 0;  // from λ = the largest value per slot on, no item is worth taking
   for (const KnapsackItem& item : items) {
@@ -320,8 +323,7 @@ KnapsackDpResult MemoryLagrangianDp(const std::vector<KnapsackItem>& items,
   Resources unlimited = capacity;
   unlimited.memory_bytes = std::numeric_limits<int64_t>::max() / 4;
   unlimited.pods = std::numeric_limits<int64_t>::max() / 4;
-  const int64_t most = std::min(MostPods(items, capacity.cpu_millis, &Resources::cpu_millis),
-                                MostPods(items, capacity.memory_bytes, &Resources::memory_bytes));
+  const int64_t most = MostPods(items, capacity);
   int64_t max_slots = 0;
   double memory_high = 0, slot_high = 0;  // past these multipliers no item is worth taking
   for (const KnapsackItem& item : items) {

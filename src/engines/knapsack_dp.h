@@ -28,6 +28,11 @@ struct KnapsackGrid {
   int64_t Cells() const { return (cpu_cells + 1) * (memory_cells + 1); }
 };
 
+// The most items any fill can hold by `resource` alone: the longest prefix of the smallest
+// requests that fits `capacity` — a cardinality bound every fill satisfies.
+int64_t MostItemsByResource(const std::vector<KnapsackItem>& items, int64_t capacity,
+                            int64_t Resources::*resource);
+
 // The finest grid of at most about `max_cells` cells: each resource's cell is the greatest
 // common divisor of the items' requests when the table fits, else the budget is shared so
 // that both resources lose about the same share of the node to rounding.
