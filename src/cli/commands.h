@@ -18,5 +18,6 @@ void AddMlServerCommand(CLI::App& app);
 void AddCoreCommand(CLI::App& app);
 void AddDemoCommand(CLI::App& app);
 void AddExecuteCommand(CLI::App& app);
+void AddKillSwitchCommand(CLI::App& app);
 
 }  // namespace cloudoptim::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   cloudoptim::cli::AddCoreCommand(app);
   cloudoptim::cli::AddDemoCommand(app);
   cloudoptim::cli::AddExecuteCommand(app);
+  cloudoptim::cli::AddKillSwitchCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
