@@ -36,6 +36,8 @@ class AwsSandboxEndpointTest : public ::testing::Test {
 
   void SetUp() override {
     endpoint_.RequireExternalId("ext-sandbox");
+    // Node launches name it; EC2 (and the sandbox) refuse a template the account lacks.
+    ASSERT_TRUE(cloud_.CreateLaunchTemplate("nodes", {}, {}, kStart).has_value());
     ASSERT_TRUE(endpoint_.Start("127.0.0.1", 0).has_value());
     Environment env = {{"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
                        {"AWS_SECRET_ACCESS_KEY", "secret"},

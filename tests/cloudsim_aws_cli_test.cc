@@ -299,11 +299,16 @@ TEST_F(CloudsimAwsCliTest, StsNamesTheCallerAndAssumesRolesWithTheExternalId) {
 }
 
 TEST_F(CloudsimAwsCliTest, CreateFleetLaunchesInTheCheapestSpotPool) {
+  CliResult created = Aws({"ec2", "create-launch-template", "--launch-template-name", "nodes",
+                           "--launch-template-data", R"({"ImageId":"ami-12345678"})"});
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  const std::string id = created.body["LaunchTemplate"]["LaunchTemplateId"].get<std::string>();
   CliResult fleet = Aws(
       {"ec2", "create-fleet", "--type", "instant", "--launch-template-configs",
-       R"([{"LaunchTemplateSpecification":{"LaunchTemplateId":"lt-0abc","Version":"1"},)"
-       R"("Overrides":[{"InstanceType":"m5.xlarge","AvailabilityZone":"us-east-1a"},)"
-       R"({"InstanceType":"c5.large","AvailabilityZone":"us-east-1b"}]}])",
+       R"([{"LaunchTemplateSpecification":{"LaunchTemplateId":")" + id +
+           R"(","Version":"1"},)"
+           R"("Overrides":[{"InstanceType":"m5.xlarge","AvailabilityZone":"us-east-1a"},)"
+           R"({"InstanceType":"c5.large","AvailabilityZone":"us-east-1b"}]}])",
        "--target-capacity-specification", "TotalTargetCapacity=2,DefaultTargetCapacityType=spot",
        "--spot-options", "AllocationStrategy=lowest-price"});
   ASSERT_EQ(fleet.exit_code, 0) << fleet.output;
@@ -315,6 +320,17 @@ TEST_F(CloudsimAwsCliTest, CreateFleetLaunchesInTheCheapestSpotPool) {
   auto instance = cloud_.FindInstance(launched["InstanceIds"][0].get<std::string>());
   ASSERT_TRUE(instance.has_value());
   EXPECT_EQ(instance->capacity, CapacityType::kSpot);
+
+  // A template the account does not have: no instance, the pool's error in the fleet's answer.
+  CliResult unknown = Aws(
+      {"ec2", "create-fleet", "--type", "instant", "--launch-template-configs",
+       R"([{"LaunchTemplateSpecification":{"LaunchTemplateId":"lt-0abc","Version":"1"},)"
+       R"("Overrides":[{"InstanceType":"c5.large","AvailabilityZone":"us-east-1b"}]}])",
+       "--target-capacity-specification", "TotalTargetCapacity=1,DefaultTargetCapacityType=spot"});
+  ASSERT_EQ(unknown.exit_code, 0) << unknown.output;
+  EXPECT_THAT(unknown.body["Instances"], SizeIs(0));
+  ASSERT_THAT(unknown.body["Errors"], SizeIs(1));
+  EXPECT_EQ(unknown.body["Errors"][0]["ErrorCode"], "InvalidLaunchTemplateId.NotFound");
 }
 
 TEST_F(CloudsimAwsCliTest, CatalogueViewsAnswerFromTheShippedData) {

@@ -20,7 +20,10 @@ class Ec2QueryHandlerTest : public ::testing::Test {
       : catalog_(*Catalog::Load(std::string(CO_SOURCE_DIR) + "/src/cloudsim/testdata")),
         clock_(kStart),
         cloud_({.region = "us-east-1", .catalog = &catalog_, .seed = 5}),
-        ec2_(cloud_, clock_) {}
+        ec2_(cloud_, clock_) {
+    // The fleets below launch from it: EC2 refuses a template it does not have.
+    EXPECT_TRUE(cloud_.CreateLaunchTemplate("nodes", {}, {}, kStart).has_value());
+  }
 
   // Sends a form body; returns the parsed document (the root element is its first child).
   WireResponse Send(const std::string& body) {
@@ -170,7 +173,7 @@ TEST_F(Ec2QueryHandlerTest, LowestPriceFleetTakesTheCheapestPool) {
   // Spot estimates: m5.large $0.0326 (Spot Advisor bucket 15-20%), c5.large $0.0349 (<5%).
   const std::string overrides =
       "Action=CreateFleet&Type=instant&"
-      "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateId=lt-1&"
+      "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName=nodes&"
       "LaunchTemplateConfigs.1.Overrides.1.InstanceType=c5.large&"
       "LaunchTemplateConfigs.1.Overrides.1.AvailabilityZone=us-east-1a&"
       "LaunchTemplateConfigs.1.Overrides.2.InstanceType=m5.large&"
@@ -197,7 +200,7 @@ TEST_F(Ec2QueryHandlerTest, LowestPriceFleetTakesTheCheapestPool) {
 TEST_F(Ec2QueryHandlerTest, AFleetWithARepeatedClientTokenIsTheFirstFleet) {
   const std::string request =
       "Action=CreateFleet&Type=instant&ClientToken=co-step-1&"
-      "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateId=lt-1&"
+      "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName=nodes&"
       "LaunchTemplateConfigs.1.Overrides.1.InstanceType=c5.large&"
       "LaunchTemplateConfigs.1.Overrides.1.AvailabilityZone=us-east-1a&"
       "LaunchTemplateConfigs.1.Overrides.2.InstanceType=m5.large&"
@@ -235,7 +238,7 @@ TEST_F(Ec2QueryHandlerTest, AFleetReportsFailedPoolsAndFallsBackToTheNext) {
   // (test catalogue), so the fleet ends up on m5.large.
   pugi::xml_node root =
       Parse(Send("Action=CreateFleet&Type=instant&"
-                 "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateId=lt-1&"
+                 "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName=nodes&"
                  "LaunchTemplateConfigs.1.Overrides.1.InstanceType=t3.medium&"
                  "LaunchTemplateConfigs.1.Overrides.1.AvailabilityZone=us-east-1a&"
                  "LaunchTemplateConfigs.1.Overrides.1.Priority=1&"
@@ -367,6 +370,27 @@ TEST_F(Ec2QueryHandlerTest, InstancesLaunchedFromATemplateCarryItsTagsAndEc2sRec
                            "LaunchTemplate.LaunchTemplateName=eks-general&"
                            "LaunchTemplate.Version=9")),
             "InvalidLaunchTemplateId.VersionNotFound");
+}
+
+TEST_F(Ec2QueryHandlerTest, ALaunchFromATemplateEc2DoesNotHaveIsRefusedAndLaunchesNothing) {
+  EXPECT_EQ(ErrorCode(Send("Action=RunInstances&MinCount=1&MaxCount=1&InstanceType=m5.large&"
+                           "LaunchTemplate.LaunchTemplateId=lt-0123456789abcdef0")),
+            "InvalidLaunchTemplateId.NotFound");
+  EXPECT_EQ(ErrorCode(Send("Action=RunInstances&MinCount=1&MaxCount=1&InstanceType=m5.large&"
+                           "LaunchTemplate.LaunchTemplateName=no-such-template")),
+            "InvalidLaunchTemplateName.NotFoundException");
+  // CreateFleet (instant) answers 200 and reports each pool's failure in its errorSet.
+  WireResponse fleet = Send(
+      "Action=CreateFleet&Type=instant&TargetCapacitySpecification.TotalTargetCapacity=1&"
+      "TargetCapacitySpecification.DefaultTargetCapacityType=on-demand&"
+      "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateId=lt-0123456789abcdef0&"
+      "LaunchTemplateConfigs.1.Overrides.1.InstanceType=m5.large&"
+      "LaunchTemplateConfigs.1.Overrides.1.AvailabilityZone=us-east-1b");
+  ASSERT_EQ(fleet.status, 200) << fleet.body;
+  pugi::xml_node error = Parse(fleet).child("errorSet").child("item");
+  EXPECT_STREQ(error.child_value("errorCode"), "InvalidLaunchTemplateId.NotFound") << fleet.body;
+  EXPECT_THAT(error.child_value("errorMessage"), HasSubstr("lt-0123456789abcdef0"));
+  EXPECT_THAT(cloud_.Instances(), SizeIs(0));
 }
 
 }  // namespace

@@ -114,6 +114,20 @@ void SimulatedCloud::SetInsufficientCapacity(std::string_view instance_type, std
 static Result<Tags> LaunchTags(const SimulatedCloud::State& state, const LaunchRequest& request) {
   const SimulatedLaunchTemplate* launch_template =
       state.FindLaunchTemplate(request.launch_template_id, request.launch_template_name);
+  // EC2 refuses a launch from a template it does not have (RunInstances fails; CreateFleet
+  // reports it per pool in its errorSet), with these codes and messages.
+  if (launch_template == nullptr && !request.launch_template_id.empty()) {
+    return NotFound(
+        "InvalidLaunchTemplateId.NotFound: The specified launch template, with "
+        "template ID " +
+        request.launch_template_id + ", does not exist.");
+  }
+  if (launch_template == nullptr && !request.launch_template_name.empty()) {
+    return NotFound(
+        "InvalidLaunchTemplateName.NotFoundException: The specified launch "
+        "template, with template name " +
+        request.launch_template_name + ", does not exist.");
+  }
   if (launch_template == nullptr) return request.tags;
   int64_t version = launch_template->default_version;
   const std::string& asked = request.launch_template_version;
@@ -210,8 +224,9 @@ Result<std::vector<Ec2Instance>> SimulatedCloud::RunInstances(const LaunchReques
       return previous;
     }
   }
-  CO_ASSIGN_OR_RETURN(const Subnet* subnet, ValidateLaunch(options_, state, request));
+  // The template first, as EC2 does: without it there is nothing to launch, whatever the pool.
   CO_ASSIGN_OR_RETURN(Tags tags, LaunchTags(state, request));
+  CO_ASSIGN_OR_RETURN(const Subnet* subnet, ValidateLaunch(options_, state, request));
   const std::string reservation_id = state.ids.Next("r-");
   std::vector<Ec2Instance> launched;
   for (int32_t i = 0; i < request.count; ++i) {
