@@ -15,13 +15,24 @@ Result<GateConfig> LoadGateConfig(store::Store& store, const std::string& tenant
   }
   GateConfig config;
   config.cluster_modes[cluster_name] = *parsed;
-  if (settings.kill_switch) config.kill_switches.Engage(cluster_name, "cluster kill switch");
+  CO_ASSIGN_OR_RETURN(config.kill_switches,
+                      LoadKillSwitches(store, tenant_id, cluster_id, cluster_name));
+  return config;
+}
+
+Result<KillSwitches> LoadKillSwitches(store::Store& store, const std::string& tenant_id,
+                                      const std::string& cluster_id,
+                                      const std::string& cluster_name) {
+  CO_ASSIGN_OR_RETURN(store::ClusterSettings settings,
+                      store.clusters().GetSettings(tenant_id, cluster_id));
+  KillSwitches switches;
+  if (settings.kill_switch) switches.Engage(cluster_name, "cluster kill switch");
   // The service-wide switch is read on every load, like the cluster's, so engaging it stops
   // every cluster at its next gate check without restarting anything.
   CO_ASSIGN_OR_RETURN(store::GlobalKillSwitch global,
                       store.service_settings().GetGlobalKillSwitch());
-  if (global.engaged) config.kill_switches.EngageGlobal(global.reason);
-  return config;
+  if (global.engaged) switches.EngageGlobal(global.reason);
+  return switches;
 }
 
 }  // namespace cloudoptim

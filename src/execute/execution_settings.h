@@ -21,4 +21,11 @@ Result<GateConfig> LoadGateConfig(store::Store& store, const std::string& tenant
                                   const std::string& cluster_id, const std::string& cluster_name,
                                   const std::string& mode_override = "");
 
+// The cluster's and the service's kill switches as stored now. The executor re-reads them at
+// every gate check (before every step), so a switch engaged while a plan runs stops it at its
+// next step, not only at the next pass.
+Result<KillSwitches> LoadKillSwitches(store::Store& store, const std::string& tenant_id,
+                                      const std::string& cluster_id,
+                                      const std::string& cluster_name);
+
 }  // namespace cloudoptim

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "execute/execution_settings.h"
+
 namespace cloudoptim {
 
 using store::ActionState;
@@ -106,7 +108,17 @@ int32_t Executor::OtherRunningPlans(const std::string& plan_id) {
 
 // The gate judges a fresh picture of the cluster: nodes, pods, budgets and controllers from
 // the API, and for a volume delete the volume and its snapshots from the cloud.
+std::optional<std::string> Executor::StoredKillSwitch() {
+  Result<KillSwitches> stored =
+      LoadKillSwitches(store_, options_.tenant_id, options_.cluster_id, options_.cluster_name);
+  if (!stored) return "cannot read the kill switches: " + stored.error().ToString();
+  return stored->Blocking(options_.cluster_name);
+}
+
 GateDecision Executor::AskGate(const LoadedPlan& loaded, const Action& action) {
+  // The stored switches on top of the gate's own: the gate was loaded when the pass began, and
+  // a switch engaged since must stop the plan before its next step. Not knowing holds too.
+  if (std::optional<std::string> why = StoredKillSwitch()) return {false, Guard::kKillSwitch, *why};
   Snapshot cluster;
   cluster.cluster_name = options_.cluster_name;
   for (ClusterResource resource :

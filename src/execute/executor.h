@@ -40,6 +40,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,9 @@ class Executor {
   Result<PlanRunReport> RunForward(LoadedPlan& loaded);
   Result<PlanRunReport> RollBack(LoadedPlan& loaded, const std::string& reason);
   GateDecision AskGate(const LoadedPlan& loaded, const Action& action);
+  // Why the kill switches in the store (the cluster's, the service's) forbid acting now, or
+  // that they cannot be read; nullopt when released.
+  std::optional<std::string> StoredKillSwitch();
   int32_t OtherRunningPlans(const std::string& plan_id);
   void Audit(const std::string& action, const std::string& target, const std::string& reason);
 

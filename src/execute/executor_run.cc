@@ -126,7 +126,9 @@ Result<PlanRunReport> Executor::RollBack(LoadedPlan& loaded, const std::string& 
     CO_RETURN_IF_ERROR(journal.SetPlanState(tenant, loaded.plan.id, PlanState::kFailed));
     loaded.plan.state = PlanState::kFailed;
   }
-  if (auto why = gate_.config().kill_switches.Blocking(options_.cluster_name)) {
+  std::optional<std::string> why = gate_.config().kill_switches.Blocking(options_.cluster_name);
+  if (!why) why = StoredKillSwitch();
+  if (why) {
     report.held = true;
     report.reason = *why + " (rollback waits: " + reason + ")";
     return report;

@@ -188,6 +188,33 @@ TEST_F(ExecutorTest, TheKillSwitchHoldsAPlanMidwayAndReleasingItResumes) {
   EXPECT_EQ(report->state, PlanState::kDone);
 }
 
+// The gate was loaded when the pass began; the operator engages the service's switch in the
+// store while the replacement is launching. The plan must stop before its next step (no
+// cordon, drain or terminate), be held, not failed, and finish once the switch is released.
+TEST_F(ExecutorTest, AKillSwitchEngagedInTheStoreMidPlanStopsItBeforeTheNextStep) {
+  Executor executor = MakeExecutor();
+  auto plan = executor.SubmitPlan(Recommend("rec-1", {Replace("n1")}), "test");
+  cloud_.OnLaunch([this](const Ec2Instance& instance) {
+    cluster_.AddNode(ReadyNode("node-" + instance.instance_id, instance.instance_id));
+    EXPECT_TRUE(store_->service_settings().PutGlobalKillSwitch(
+        {.engaged = true, .reason = "incident 4712", .changed_by = "test"}));
+  });
+  auto report = executor.RunPlan(plan->id);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->held);
+  EXPECT_THAT(report->reason, HasSubstr("incident 4712"));
+  EXPECT_EQ(cloud_.CountCalls("Launch"), 1);
+  EXPECT_EQ(cloud_.CountCalls("TerminateInstances"), 0);
+  EXPECT_FALSE(cluster_.GetNode("n1")->unschedulable);
+
+  ASSERT_TRUE(
+      store_->service_settings().PutGlobalKillSwitch({.engaged = false, .changed_by = "test"}));
+  report = executor.RunPlan(plan->id);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->state, PlanState::kDone) << report->reason;
+  EXPECT_EQ(cloud_.CountCalls("Launch"), 1);  // the journal's launch, not a second one
+}
+
 TEST_F(ExecutorTest, ADoNotDisruptNodeIsRefusedBeforeAnythingIsLaunched) {
   Pod pinned = AppPod("shop", "cart", "n2");
   pinned.meta.annotations["karpenter.sh/do-not-disrupt"] = "true";
