@@ -23,6 +23,7 @@ InterruptionHandler::InterruptionHandler(store::Store& store, ClusterDirectory& 
       clock_(clock),
       options_(std::move(options)),
       router_(directory, clock, options_.router),
+      unavailable_(&store.pool_marks()),
       responder_(store, router_, unavailable_, clock, options_.responder) {}
 
 InterruptionHandler::~InterruptionHandler() { Stop(); }

@@ -189,10 +189,16 @@ TEST_F(InterruptionHandlerTest, ReplacementAvoidsTheInterruptedPoolWithATokenFro
     EXPECT_GE(pool.safety_score, 0.75);
   }
   ASSERT_TRUE(d.reports[0].replacement.has_value());
-  EXPECT_TRUE(handler->unavailable_pools().IsUnavailable("m5.large", "us-east-1a",
-                                                         CapacityType::kSpot, kNow));
-  EXPECT_FALSE(handler->unavailable_pools().IsUnavailable(
-      "m5.large", "us-east-1a", CapacityType::kSpot, kNow + std::chrono::minutes(31)));
+  const PoolKey interrupted{"m5.large", "us-east-1a", CapacityType::kSpot};
+  EXPECT_TRUE(handler->unavailable_pools().IsUnavailable(tenant_a_, interrupted, kNow));
+  EXPECT_FALSE(handler->unavailable_pools().IsUnavailable(tenant_a_, interrupted,
+                                                          kNow + std::chrono::minutes(31)));
+  // In the store, for every replica and past a restart; the other tenant's pools are its own.
+  auto stored = store_->pool_marks().ListUnavailablePools(tenant_a_, kNow);
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ((*stored)[0].instance_type, "m5.large");
+  EXPECT_TRUE(store_->pool_marks().ListUnavailablePools(tenant_b_, kNow)->empty());
 }
 
 TEST_F(InterruptionHandlerTest, FeedbackAndAuditNameTheEventPoolWorkloadsAndTenant) {
@@ -416,7 +422,7 @@ TEST_F(InterruptionHandlerTest, AHealthScheduledChangeCordonsDrainsAndReplaces) 
   EXPECT_EQ(launcher_.launches(), 1u);
   EXPECT_EQ(Feedback(tenant_a_).at(0).kind, "health");
   // Maintenance is not the spot pool's fault: it stays available.
-  EXPECT_TRUE(handler->unavailable_pools().ActiveAt(kNow).empty());
+  EXPECT_TRUE(handler->unavailable_pools().ActiveAt(tenant_a_, kNow).empty());
 }
 
 TEST_F(InterruptionHandlerTest, MalformedAndForeignMessagesAreDeleted) {

@@ -5,28 +5,6 @@
 
 namespace cloudoptim {
 
-void UnavailablePools::Mark(const PoolKey& pool, TimePoint until) {
-  std::lock_guard lock(mutex_);
-  TimePoint& current = until_[pool];
-  current = std::max(current, until);
-}
-
-bool UnavailablePools::IsUnavailable(const std::string& instance_type, const std::string& zone,
-                                     CapacityType capacity, TimePoint now) const {
-  std::lock_guard lock(mutex_);
-  auto it = until_.find(PoolKey{instance_type, zone, capacity});
-  return it != until_.end() && it->second > now;
-}
-
-std::map<PoolKey, TimePoint> UnavailablePools::ActiveAt(TimePoint now) const {
-  std::lock_guard lock(mutex_);
-  std::map<PoolKey, TimePoint> active;
-  for (const auto& [pool, until] : until_) {
-    if (until > now) active.emplace(pool, until);
-  }
-  return active;
-}
-
 Ec2ReplacementLauncher::Ec2ReplacementLauncher(aws::Ec2Client& ec2, ClusterApi& api,
                                                LaunchOverrides overrides)
     : ec2_(ec2), api_(api), overrides_(std::move(overrides)) {}
@@ -132,13 +110,12 @@ ReplacementRequest PlanReplacement(const ClusterHandle& cluster, const NodeLocat
     return request;
   }
   PoolFinder finder(*cluster.catalog, *cluster.scores, cluster.region, cluster.thresholds);
+  const std::map<PoolKey, TimePoint> avoid = unavailable.ActiveAt(cluster.tenant_id, now);
   auto take = [&](CapacityType capacity) {
     for (const PoolCandidate& pool : finder.Pools(node.instance_type, capacity)) {
       if (request.pools.size() >= max_pools) break;
       if (SamePool(pool, node)) continue;
-      if (unavailable.IsUnavailable(pool.instance_type, pool.availability_zone, capacity, now)) {
-        continue;
-      }
+      if (avoid.contains({pool.instance_type, pool.availability_zone, capacity})) continue;
       request.pools.push_back(pool);
     }
     request.capacity = capacity;

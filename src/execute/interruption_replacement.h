@@ -5,7 +5,7 @@
 // redelivered event never launches twice even if the journal could not record the launch.
 //
 //   UnavailablePools unavailable;
-//   unavailable.Mark({"m5.large", "us-east-1a", CapacityType::kSpot}, now + 30min);
+//   unavailable.Mark(tenant_id, {"m5.large", "us-east-1a", CapacityType::kSpot}, now + 30min);
 //   ReplacementRequest request = PlanReplacement(cluster, node, unavailable, now, token);
 //   Result<Replacement> r = cluster.launcher->Launch(request);
 #pragma once
@@ -20,25 +20,11 @@
 #include "execute/interruption_directory.h"
 #include "execute/interruption_routing.h"
 #include "execute/launch_discovery.h"
+#include "execute/unavailable_pools.h"
 #include "model/pool.h"
 #include "safety/pool_finder.h"
 
 namespace cloudoptim {
-
-// Pools recently interrupted: the handler marks them, replacements avoid them until the mark
-// expires. Thread-safe. Engines may read it too (ActiveUntil).
-class UnavailablePools {
- public:
-  void Mark(const PoolKey& pool, TimePoint until);
-  bool IsUnavailable(const std::string& instance_type, const std::string& zone,
-                     CapacityType capacity, TimePoint now) const;
-  // Every pool still marked at `now`, with its expiry.
-  std::map<PoolKey, TimePoint> ActiveAt(TimePoint now) const;
-
- private:
-  mutable std::mutex mutex_;
-  std::map<PoolKey, TimePoint> until_;
-};
 
 struct ReplacementRequest {
   std::string cluster_id;

@@ -4,6 +4,7 @@
 
 #include "catalog/catalog.h"
 #include "execute/interruption_directory.h"
+#include "store/open_store.h"
 
 namespace cloudoptim {
 namespace {
@@ -19,18 +20,41 @@ TEST(ReplacementClientTokenTest, IsStablePerEventAndInstanceAndFitsEc2sLimit) {
   EXPECT_LE(token.size() + 1 + 16, 64u);  // room for Ec2Client's "-<instance type>"
 }
 
-TEST(UnavailablePoolsTest, AMarkExpiresAndALaterMarkExtendsIt) {
+TEST(UnavailablePoolsTest, AMarkExpiresALaterMarkExtendsItAndOtherTenantsDoNotSeeIt) {
   UnavailablePools pools;
   const PoolKey pool{"m5.large", "us-east-1a", CapacityType::kSpot};
-  pools.Mark(pool, kNow + std::chrono::minutes(30));
-  pools.Mark(pool, kNow + std::chrono::minutes(10));  // an earlier expiry never shortens
-  EXPECT_TRUE(pools.IsUnavailable("m5.large", "us-east-1a", CapacityType::kSpot,
-                                  kNow + std::chrono::minutes(29)));
-  EXPECT_FALSE(pools.IsUnavailable("m5.large", "us-east-1a", CapacityType::kOnDemand, kNow));
-  EXPECT_FALSE(pools.IsUnavailable("m5.large", "us-east-1a", CapacityType::kSpot,
-                                   kNow + std::chrono::minutes(30)));
-  EXPECT_EQ(pools.ActiveAt(kNow).size(), 1u);
-  EXPECT_TRUE(pools.ActiveAt(kNow + std::chrono::hours(1)).empty());
+  EXPECT_TRUE(pools.Mark("t1", pool, kNow + std::chrono::minutes(30)));
+  EXPECT_TRUE(pools.Mark("t1", pool, kNow + std::chrono::minutes(10)));  // never shortens
+  EXPECT_TRUE(pools.IsUnavailable("t1", pool, kNow + std::chrono::minutes(29)));
+  EXPECT_FALSE(
+      pools.IsUnavailable("t1", {"m5.large", "us-east-1a", CapacityType::kOnDemand}, kNow));
+  EXPECT_FALSE(pools.IsUnavailable("t1", pool, kNow + std::chrono::minutes(30)));
+  // Another AWS account's us-east-1a is another data centre.
+  EXPECT_FALSE(pools.IsUnavailable("t2", pool, kNow));
+  EXPECT_EQ(pools.ActiveAt("t1", kNow).size(), 1u);
+  EXPECT_TRUE(pools.ActiveAt("t1", kNow + std::chrono::hours(1)).empty());
+}
+
+// Backed by the store, a mark outlives the process that made it and is seen by another
+// replica (here: another UnavailablePools on the same store, which is what a restart is).
+TEST(UnavailablePoolsTest, StoreBackedMarksAreSeenByAnotherReplicaAndSurviveARestart) {
+  FakeClock clock(kNow);
+  std::unique_ptr<store::Store> store = std::move(*store::OpenInMemoryStore({.clock = &clock}));
+  const std::string tenant = store->tenants().CreateTenant("acme")->id;
+  const PoolKey pool{"c5.xlarge", "us-east-1b", CapacityType::kSpot};
+  {
+    UnavailablePools before_restart(&store->pool_marks());
+    ASSERT_TRUE(before_restart.Mark(tenant, pool, kNow + std::chrono::minutes(30)));
+  }
+  UnavailablePools replica(&store->pool_marks());
+  std::map<PoolKey, TimePoint> active = replica.ActiveAt(tenant, kNow);
+  ASSERT_EQ(active.size(), 1u);
+  EXPECT_EQ(active.begin()->first, pool);
+  EXPECT_EQ(active.begin()->second, kNow + std::chrono::minutes(30));
+  EXPECT_FALSE(replica.IsUnavailable(tenant, pool, kNow + std::chrono::minutes(31)));
+  // A mark the store refuses (here: no tenant id) is an error, and still holds in memory.
+  EXPECT_FALSE(replica.Mark("", pool, kNow + std::chrono::minutes(30)));
+  EXPECT_TRUE(replica.IsUnavailable("", pool, kNow));
 }
 
 class PlanReplacementTest : public ::testing::Test {
@@ -43,7 +67,11 @@ class PlanReplacementTest : public ::testing::Test {
   static void TearDownTestSuite() { delete catalog_; }
 
   ClusterHandle Cluster() {
-    return {.cluster_id = "c1", .region = "us-east-1", .catalog = catalog_, .scores = &scores_};
+    return {.tenant_id = "t1",
+            .cluster_id = "c1",
+            .region = "us-east-1",
+            .catalog = catalog_,
+            .scores = &scores_};
   }
   static inline Catalog* catalog_ = nullptr;
   PoolScoreTable scores_;
@@ -58,7 +86,11 @@ TEST_F(PlanReplacementTest, SkipsTheInterruptedPoolUnavailablePoolsAndUnsafeOnes
   scores_.Set({"m5.large", "us-east-1b", 0.90, {}});
   scores_.Set({"m5a.large", "us-east-1a", 0.88, {}});
   scores_.Set({"m5a.large", "us-east-1b", 0.50, {}});  // below 0.75
-  unavailable_.Mark({"m5a.large", "us-east-1a", CapacityType::kSpot}, kNow + std::chrono::hours(1));
+  unavailable_.Mark("t1", {"m5a.large", "us-east-1a", CapacityType::kSpot},
+                    kNow + std::chrono::hours(1));
+  // Another tenant's mark on the same names changes nothing here.
+  unavailable_.Mark("t2", {"m5.large", "us-east-1b", CapacityType::kSpot},
+                    kNow + std::chrono::hours(1));
   ReplacementRequest request = PlanReplacement(Cluster(), node_, unavailable_, kNow);
   EXPECT_EQ(request.capacity, CapacityType::kSpot);
   ASSERT_EQ(request.pools.size(), 1u);

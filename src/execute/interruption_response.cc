@@ -184,14 +184,16 @@ Status InterruptionResponder::Replace(InterruptionCase& context) {
   const TimePoint now = clock_.Now();
   if (context.event.kind == InstanceEventKind::kSpotInterruptionWarning ||
       context.event.kind == InstanceEventKind::kRebalanceRecommendation) {
-    unavailable_.Mark({node.instance_type, node.availability_zone, node.capacity},
-                      now + options_.pool_unavailable_for);
+    // A mark the store refused still holds in this process; the audit line says so.
+    Status marked = unavailable_.Mark(cluster.tenant_id,
+                                      {node.instance_type, node.availability_zone, node.capacity},
+                                      now + options_.pool_unavailable_for);
     Audit(context, "pool.mark-unavailable",
           node.instance_type + "/" + node.availability_zone + " for " +
               std::to_string(
                   std::chrono::duration_cast<std::chrono::minutes>(options_.pool_unavailable_for)
                       .count()) +
-              " min");
+              " min" + (marked ? "" : " (this process only: " + marked.error().ToString() + ")"));
   }
   if (cluster.launcher == nullptr) {
     context.done.push_back("no replacement: the cluster has no launcher (no AWS access)");

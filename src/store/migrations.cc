@@ -213,6 +213,17 @@ CREATE TABLE service_kill_switch (
 );
 )sql";
 
+constexpr char kUnavailablePools[] = R"sql(
+CREATE TABLE unavailable_pools (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  instance_type TEXT NOT NULL,
+  availability_zone TEXT NOT NULL,
+  capacity TEXT NOT NULL,
+  until_ms BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, instance_type, availability_zone, capacity)
+);
+)sql";
+
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
@@ -264,6 +275,7 @@ const std::vector<Migration>& Migrations() {
       {3, "recommendations_by_savings", kRecommendationsBySavings},
       {4, "cluster_launch_overrides", kClusterLaunchOverrides},
       {5, "service_kill_switch", kServiceKillSwitch},
+      {6, "unavailable_pools", kUnavailablePools},
   };
   return migrations;
 }

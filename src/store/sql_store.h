@@ -27,7 +27,8 @@ class SqlStore final : public Store,
                        public FeedbackStore,
                        public TimeSeriesStore,
                        public LeaseStore,
-                       public ServiceSettingsStore {
+                       public ServiceSettingsStore,
+                       public PoolMarkStore {
  public:
   SqlStore(std::unique_ptr<SqlDatabase> db, std::optional<SecretBox> secret_box, Clock* clock);
 
@@ -40,6 +41,7 @@ class SqlStore final : public Store,
   TimeSeriesStore& time_series() override { return *this; }
   LeaseStore& leases() override { return *this; }
   ServiceSettingsStore& service_settings() override { return *this; }
+  PoolMarkStore& pool_marks() override { return *this; }
 
   // TenantStore (sql_store_tenants.cc)
   Result<Tenant> CreateTenant(const std::string& name) override;
@@ -152,6 +154,11 @@ class SqlStore final : public Store,
   // ServiceSettingsStore (sql_store_service_settings.cc)
   Result<GlobalKillSwitch> GetGlobalKillSwitch() override;
   Result<GlobalKillSwitch> PutGlobalKillSwitch(const GlobalKillSwitch& kill_switch) override;
+
+  // PoolMarkStore (sql_store_pool_marks.cc)
+  Status MarkPoolUnavailable(const std::string& tenant_id, const PoolMark& mark) override;
+  Result<std::vector<PoolMark>> ListUnavailablePools(const std::string& tenant_id,
+                                                     TimePoint now) override;
 
  private:
   int64_t NowMillis() const { return ToMillis(clock_->Now()); }

@@ -229,6 +229,19 @@ class ServiceSettingsStore {
   virtual Result<GlobalKillSwitch> PutGlobalKillSwitch(const GlobalKillSwitch& kill_switch) = 0;
 };
 
+// Pools recently interrupted, per tenant, so that every replica's interruption handler avoids
+// them and a restart does not forget them.
+class PoolMarkStore {
+ public:
+  virtual ~PoolMarkStore() = default;
+  // Marks the pool until `mark.until`; a pool already marked keeps the later expiry. Drops the
+  // tenant's expired marks on the way. InvalidArgument when a field is empty.
+  virtual Status MarkPoolUnavailable(const std::string& tenant_id, const PoolMark& mark) = 0;
+  // The tenant's marks still active at `now` (until > now), by instance type, zone, capacity.
+  virtual Result<std::vector<PoolMark>> ListUnavailablePools(const std::string& tenant_id,
+                                                             TimePoint now) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -241,6 +254,7 @@ class Store {
   virtual TimeSeriesStore& time_series() = 0;
   virtual LeaseStore& leases() = 0;
   virtual ServiceSettingsStore& service_settings() = 0;
+  virtual PoolMarkStore& pool_marks() = 0;
 };
 
 }  // namespace cloudoptim::store

@@ -283,4 +283,43 @@ TEST_P(StoreSuite, RacingReplicasNeverBothWinALease) {
   EXPECT_EQ(wins.load(), kLeases);
 }
 
+// Interrupted pools: per tenant, the later expiry wins, expired marks are not listed (and are
+// dropped at the next mark), and another replica sees them.
+TEST_P(StoreSuite, PoolMarksArePerTenantKeepTheLaterExpiryAndAreSeenByEveryReplica) {
+  Tenant acme = MakeTenant("acme");
+  Tenant other = MakeTenant("other");
+  const TimePoint now = clock_.Now();
+  PoolMark spot{"m5.large", "us-east-1a", "spot", now + std::chrono::minutes(30)};
+  ASSERT_TRUE(store_->pool_marks().MarkPoolUnavailable(acme.id, spot));
+  PoolMark shorter = spot;
+  shorter.until = now + std::chrono::minutes(10);
+  ASSERT_TRUE(store_->pool_marks().MarkPoolUnavailable(acme.id, shorter));
+  PoolMark soon{"c5.large", "us-east-1b", "spot", now + std::chrono::minutes(5)};
+  ASSERT_TRUE(store_->pool_marks().MarkPoolUnavailable(acme.id, soon));
+
+  std::unique_ptr<Store> replica = OpenAgain();
+  ASSERT_NE(replica, nullptr);
+  auto listed = replica->pool_marks().ListUnavailablePools(acme.id, now);
+  ASSERT_TRUE(listed) << listed.error().ToString();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].instance_type, "c5.large");
+  EXPECT_EQ((*listed)[1].instance_type, "m5.large");
+  EXPECT_EQ((*listed)[1].until, spot.until);  // the earlier expiry did not shorten it
+  auto others = replica->pool_marks().ListUnavailablePools(other.id, now);
+  ASSERT_TRUE(others);
+  EXPECT_TRUE(others->empty());  // another account's us-east-1a is another place
+
+  clock_.Advance(std::chrono::minutes(6));
+  auto later = store_->pool_marks().ListUnavailablePools(acme.id, clock_.Now());
+  ASSERT_TRUE(later);
+  ASSERT_EQ(later->size(), 1u);
+  EXPECT_EQ((*later)[0].instance_type, "m5.large");
+
+  auto empty_zone = store_->pool_marks().MarkPoolUnavailable(
+      acme.id, {"m5.large", "", "spot", now + std::chrono::minutes(30)});
+  ASSERT_FALSE(empty_zone);
+  EXPECT_TRUE(IsInvalidArgument(empty_zone.error()));
+  EXPECT_THAT(empty_zone.error().message, HasSubstr("availability_zone"));
+}
+
 }  // namespace cloudoptim::store

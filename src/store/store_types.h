@@ -87,6 +87,16 @@ struct GlobalKillSwitch {
   TimePoint changed;       // when it was last set; epoch when never put
 };
 
+// A spot pool (instance type × zone × capacity) that was just interrupted in a tenant's
+// account: replacements avoid it until `until`. Zone names are per AWS account (one account's
+// us-east-1a is not another's), so marks are per tenant.
+struct PoolMark {
+  std::string instance_type;      // "m5.large"
+  std::string availability_zone;  // "us-east-1a"
+  std::string capacity;           // "spot" | "on-demand"
+  TimePoint until;
+};
+
 // ---- recommendations ----
 enum class RecommendationStatus { kPending, kApproved, kRejected, kApplied, kSuperseded };
 std::string_view RecommendationStatusName(RecommendationStatus status);
