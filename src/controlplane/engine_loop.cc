@@ -80,6 +80,7 @@ void EngineLoop::AddCluster(const store::Cluster& cluster) {
     if (!entries_.contains(cluster.id)) {
       auto entry = std::make_shared<Entry>(cluster);
       entry->status.running = true;
+      entry->status.replica = options_.replica_id;
       entry->status.cycle_interval =
           std::chrono::duration_cast<std::chrono::milliseconds>(options_.interval);
       entries_.emplace(cluster.id, std::move(entry));
@@ -292,6 +293,7 @@ void EngineLoop::RecordFailure(Entry& entry, const Error& error, TimePoint at) {
       {{"cluster", entry.cluster.id},
        {"failures", std::to_string(failures)},
        {"error", error.ToString()}});
+  PublishStatus(entry);
   if (was_healthy) {
     // The tenant's audit log says when its cluster stopped being readable, and why.
     (void)store_.audit().AppendAudit(entry.cluster.tenant_id,
@@ -314,6 +316,7 @@ void EngineLoop::RecordSuccess(Entry& entry, TimePoint at) {
     entry.status.next_cycle = entry.next_due;
     entry.status.last_error.clear();
   }
+  PublishStatus(entry);
   if (recovered) {
     (void)store_.audit().AppendAudit(entry.cluster.tenant_id,
                                      {.actor = "engine-loop",
@@ -334,12 +337,56 @@ std::vector<store::Cluster> EngineLoop::Clusters(bool held_only) const {
   return clusters;
 }
 
+// The replica that holds the cluster's lease answers from memory; any other replica (behind
+// the same load balancer) answers from what the holder last wrote to the store.
 std::optional<server::LoopStatus> EngineLoop::GetStatus(const std::string& tenant_id,
                                                         const std::string& cluster_id) const {
   std::shared_ptr<Entry> entry = Find(cluster_id);
   if (!entry || entry->cluster.tenant_id != tenant_id) return std::nullopt;
-  std::lock_guard lock(entry->status_mutex);
-  return entry->status;
+  {
+    std::lock_guard lock(entry->status_mutex);
+    if (entry->lease_held) return entry->status;
+  }
+  Result<std::optional<store::ClusterLoopStatus>> stored =
+      store_.loop_status().GetLoopStatus(tenant_id, cluster_id);
+  server::LoopStatus status{.running = true};
+  if (!stored) {
+    status.last_error = "cannot read the loop's status: " + stored.error().ToString();
+    return status;
+  }
+  if (!stored->has_value()) {
+    std::lock_guard lock(entry->status_mutex);
+    return entry->status;  // no cycle anywhere yet
+  }
+  const store::ClusterLoopStatus& s = **stored;
+  status.last_snapshot = s.last_snapshot;
+  status.last_cycle = s.last_cycle;
+  status.next_cycle = s.next_cycle;
+  status.cycle_interval = s.cycle_interval;
+  status.last_error = s.last_error;
+  status.replica = s.replica;
+  return status;
+}
+
+// Best effort: a store that cannot take the status costs the other replicas' view of it, not
+// the cycle (its recommendations are stored already).
+void EngineLoop::PublishStatus(Entry& entry) {
+  store::ClusterLoopStatus stored;
+  {
+    std::lock_guard lock(entry.status_mutex);
+    stored = {.replica = options_.replica_id,
+              .last_snapshot = entry.status.last_snapshot,
+              .last_cycle = entry.status.last_cycle,
+              .next_cycle = entry.status.next_cycle,
+              .cycle_interval = entry.status.cycle_interval,
+              .last_error = entry.status.last_error};
+  }
+  Status put =
+      store_.loop_status().PutLoopStatus(entry.cluster.tenant_id, entry.cluster.id, stored);
+  if (!put) {
+    Log(LogLevel::kWarn, "storing the loop status failed",
+        {{"cluster", entry.cluster.id}, {"error", put.error().ToString()}});
+  }
 }
 
 void EngineLoop::Start() {

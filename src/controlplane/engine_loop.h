@@ -101,6 +101,8 @@ class EngineLoop {
   Result<EngineCycleResult> RunEngines(Entry& entry, const Snapshot& snapshot);
   void RecordFailure(Entry& entry, const Error& error, TimePoint at);
   void RecordSuccess(Entry& entry, TimePoint at);
+  // Writes the entry's status to the store for the other replicas (logged when it fails).
+  void PublishStatus(Entry& entry);
   void ThreadMain();
   void Wake();  // the thread runs a pass now rather than at the next tick
 

@@ -227,6 +227,32 @@ TEST_F(EngineLoopTest, TwoReplicasNeverBothRunTheSameCluster) {
   EXPECT_EQ(b->RunDue(), 0);
 }
 
+// Behind a load balancer any replica may serve the cluster's detail view: one that does not
+// run the cluster shows what the running replica last stored, naming it.
+TEST_F(EngineLoopTest, AReplicaThatDoesNotRunAClusterShowsTheRunningReplicasStatus) {
+  store::Cluster down = Register("down-east");
+  auto a = MakeLoop("replica-a");
+  auto b = MakeLoop("replica-b");
+  EXPECT_EQ(a->RunDue(), 1);
+  EXPECT_EQ(b->RunDue(), 0);
+  std::optional<server::LoopStatus> mine = a->GetStatus(tenant_.id, down.id);
+  ASSERT_TRUE(mine.has_value());
+  EXPECT_EQ(mine->replica, "replica-a");
+  std::optional<server::LoopStatus> seen = b->GetStatus(tenant_.id, down.id);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->replica, "replica-a");
+  EXPECT_THAT(seen->last_error, HasSubstr("connection refused"));
+  EXPECT_EQ(seen->next_cycle, kStart + std::chrono::seconds(5));
+
+  unreachable_ = false;
+  clock_.Advance(std::chrono::seconds(5));
+  EXPECT_EQ(a->RunDue(), 1);
+  seen = b->GetStatus(tenant_.id, down.id);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_TRUE(seen->last_error.empty());
+  EXPECT_EQ(seen->last_cycle, clock_.Now());
+}
+
 TEST_F(EngineLoopTest, RunNowIsScopedToTheTenant) {
   store::Tenant other = store_->tenants().CreateTenant("globex").value();
   store::Cluster theirs = Register("theirs", other.id);

@@ -38,6 +38,7 @@ struct LoopStatus {
   std::optional<TimePoint> next_cycle;
   std::chrono::milliseconds cycle_interval{0};
   std::string last_error;  // empty when the last attempt succeeded; shown to the tenant as is
+  std::string replica;     // the control-plane replica running the loop, when known
 };
 
 // Where recommendations are computed: in this process or by a remote `cloudoptim ml-server`.

@@ -96,6 +96,7 @@ Json LoopJson(const LoopStatus& loop) {
   if (loop.last_cycle) out["last_cycle"] = FormatRfc3339(*loop.last_cycle);
   if (loop.next_cycle) out["next_cycle"] = FormatRfc3339(*loop.next_cycle);
   if (!loop.last_error.empty()) out["last_error"] = loop.last_error;
+  if (!loop.replica.empty()) out["replica"] = loop.replica;
   return out;
 }
 

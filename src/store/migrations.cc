@@ -224,6 +224,20 @@ CREATE TABLE unavailable_pools (
 );
 )sql";
 
+constexpr char kClusterLoopStatus[] = R"sql(
+CREATE TABLE cluster_loop_status (
+  cluster_id TEXT PRIMARY KEY REFERENCES clusters(id),
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  replica TEXT NOT NULL,
+  last_snapshot_ms BIGINT,
+  last_cycle_ms BIGINT,
+  next_cycle_ms BIGINT,
+  cycle_interval_ms BIGINT NOT NULL,
+  last_error TEXT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+)sql";
+
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
@@ -276,6 +290,7 @@ const std::vector<Migration>& Migrations() {
       {4, "cluster_launch_overrides", kClusterLaunchOverrides},
       {5, "service_kill_switch", kServiceKillSwitch},
       {6, "unavailable_pools", kUnavailablePools},
+      {7, "cluster_loop_status", kClusterLoopStatus},
   };
   return migrations;
 }

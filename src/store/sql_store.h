@@ -28,7 +28,8 @@ class SqlStore final : public Store,
                        public TimeSeriesStore,
                        public LeaseStore,
                        public ServiceSettingsStore,
-                       public PoolMarkStore {
+                       public PoolMarkStore,
+                       public LoopStatusStore {
  public:
   SqlStore(std::unique_ptr<SqlDatabase> db, std::optional<SecretBox> secret_box, Clock* clock);
 
@@ -42,6 +43,7 @@ class SqlStore final : public Store,
   LeaseStore& leases() override { return *this; }
   ServiceSettingsStore& service_settings() override { return *this; }
   PoolMarkStore& pool_marks() override { return *this; }
+  LoopStatusStore& loop_status() override { return *this; }
 
   // TenantStore (sql_store_tenants.cc)
   Result<Tenant> CreateTenant(const std::string& name) override;
@@ -159,6 +161,12 @@ class SqlStore final : public Store,
   Status MarkPoolUnavailable(const std::string& tenant_id, const PoolMark& mark) override;
   Result<std::vector<PoolMark>> ListUnavailablePools(const std::string& tenant_id,
                                                      TimePoint now) override;
+
+  // LoopStatusStore (sql_store_loop_status.cc)
+  Status PutLoopStatus(const std::string& tenant_id, const std::string& cluster_id,
+                       const ClusterLoopStatus& status) override;
+  Result<std::optional<ClusterLoopStatus>> GetLoopStatus(const std::string& tenant_id,
+                                                         const std::string& cluster_id) override;
 
  private:
   int64_t NowMillis() const { return ToMillis(clock_->Now()); }

@@ -242,6 +242,19 @@ class PoolMarkStore {
                                                              TimePoint now) = 0;
 };
 
+// The engine loop's status per cluster, written by the replica that holds the cluster's
+// lease after every cycle and read by any replica that serves the cluster's detail view.
+class LoopStatusStore {
+ public:
+  virtual ~LoopStatusStore() = default;
+  // Replaces the cluster's status; stamps `updated` with the store's clock.
+  virtual Status PutLoopStatus(const std::string& tenant_id, const std::string& cluster_id,
+                               const ClusterLoopStatus& status) = 0;
+  // nullopt when no replica has written one yet (or the cluster is another tenant's).
+  virtual Result<std::optional<ClusterLoopStatus>> GetLoopStatus(const std::string& tenant_id,
+                                                                 const std::string& cluster_id) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -255,6 +268,7 @@ class Store {
   virtual LeaseStore& leases() = 0;
   virtual ServiceSettingsStore& service_settings() = 0;
   virtual PoolMarkStore& pool_marks() = 0;
+  virtual LoopStatusStore& loop_status() = 0;
 };
 
 }  // namespace cloudoptim::store

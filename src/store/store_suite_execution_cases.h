@@ -322,4 +322,51 @@ TEST_P(StoreSuite, PoolMarksArePerTenantKeepTheLaterExpiryAndAreSeenByEveryRepli
   EXPECT_THAT(empty_zone.error().message, HasSubstr("availability_zone"));
 }
 
+// The engine loop's status: written by the replica running the cluster, read by any replica;
+// absent times stay absent; another tenant can neither read nor write it.
+TEST_P(StoreSuite, LoopStatusIsReplacedReadByAnotherReplicaAndTenantScoped) {
+  Tenant acme = MakeTenant("acme");
+  Tenant other = MakeTenant("other");
+  Cluster prod = MakeCluster(acme, "prod");
+  auto none = store_->loop_status().GetLoopStatus(acme.id, prod.id);
+  ASSERT_TRUE(none) << none.error().ToString();
+  EXPECT_FALSE(none->has_value());
+
+  const TimePoint now = clock_.Now();
+  ClusterLoopStatus failing{.replica = "replica-a",
+                            .last_snapshot = std::nullopt,
+                            .last_cycle = std::nullopt,
+                            .next_cycle = now + std::chrono::seconds(30),
+                            .cycle_interval = std::chrono::minutes(10),
+                            .last_error = "Unavailable: cluster unreachable"};
+  ASSERT_TRUE(store_->loop_status().PutLoopStatus(acme.id, prod.id, failing));
+  ClusterLoopStatus healthy{.replica = "replica-a",
+                            .last_snapshot = now,
+                            .last_cycle = now,
+                            .next_cycle = now + std::chrono::minutes(10),
+                            .cycle_interval = std::chrono::minutes(10),
+                            .last_error = ""};
+  clock_.Advance(std::chrono::seconds(5));
+  ASSERT_TRUE(store_->loop_status().PutLoopStatus(acme.id, prod.id, healthy));
+
+  std::unique_ptr<Store> replica = OpenAgain();
+  ASSERT_NE(replica, nullptr);
+  auto seen = replica->loop_status().GetLoopStatus(acme.id, prod.id);
+  ASSERT_TRUE(seen) << seen.error().ToString();
+  ASSERT_TRUE(seen->has_value());
+  EXPECT_EQ((*seen)->replica, "replica-a");
+  EXPECT_EQ((*seen)->last_cycle, now);
+  EXPECT_EQ((*seen)->next_cycle, now + std::chrono::minutes(10));
+  EXPECT_EQ((*seen)->cycle_interval, std::chrono::minutes(10));
+  EXPECT_TRUE((*seen)->last_error.empty());
+  EXPECT_EQ((*seen)->updated, clock_.Now());
+
+  auto theirs = replica->loop_status().GetLoopStatus(other.id, prod.id);
+  ASSERT_TRUE(theirs);
+  EXPECT_FALSE(theirs->has_value());
+  auto cross = store_->loop_status().PutLoopStatus(other.id, prod.id, healthy);
+  ASSERT_FALSE(cross);
+  EXPECT_TRUE(IsNotFound(cross.error()));
+}
+
 }  // namespace cloudoptim::store

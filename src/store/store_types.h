@@ -97,6 +97,18 @@ struct PoolMark {
   TimePoint until;
 };
 
+// The last state of a cluster's engine loop as the replica running it saw it, so that every
+// replica (and a restarted one) can show it. Optional times are absent until they happened.
+struct ClusterLoopStatus {
+  std::string replica;  // the replica that wrote it ("host-1234")
+  std::optional<TimePoint> last_snapshot;
+  std::optional<TimePoint> last_cycle;
+  std::optional<TimePoint> next_cycle;
+  std::chrono::milliseconds cycle_interval{0};
+  std::string last_error;  // empty when the last attempt succeeded
+  TimePoint updated;       // stamped by the store
+};
+
 // ---- recommendations ----
 enum class RecommendationStatus { kPending, kApproved, kRejected, kApplied, kSuperseded };
 std::string_view RecommendationStatusName(RecommendationStatus status);
