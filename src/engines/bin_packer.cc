@@ -18,6 +18,7 @@
 #include "engines/lp_type_assignment.h"
 #include "engines/node_elimination.h"
 #include "engines/repack_search.h"
+#include "engines/ruin_recreate.h"
 #include "scheduling/node_constraints.h"
 
 namespace cloudoptim {
@@ -80,6 +81,10 @@ constexpr size_t kRepackLeanPartners = 3;
 constexpr size_t kRepackTriplePartners = 4;
 // Node elimination spends at most this share of the budget left when its pass begins.
 constexpr double kEliminationShare = 0.4;
+// Ruin and recreate spends at most this share of the budget the local moves leave, with a
+// fixed seed per zone (plans must not depend on anything but the input).
+constexpr double kRuinRecreateShare = 0.8;
+constexpr uint64_t kRuinRecreateSeed = 0x5eed;
 
 struct Ranked {
   const LaunchType* type = nullptr;
@@ -208,14 +213,10 @@ class Packer {
     scores_.assign(bins_.size(), BinScore{});
     for (size_t b = 0; b < bins_.size(); ++b) Rescore(b);
     SolveSmallZonesExactly();
-    // Each pass: node elimination (a share of the budget: it finds few moves, cheaply), then
-    // pairs (they find most moves for little work), triples with what is left.
-    for (int pass = 0; pass < kMaxRepackPasses && budget_ > 0; ++pass) {
-      bool improved = EliminationPass();
-      if (budget_ > 0) improved |= RepackPass(2);
-      if (budget_ > 0) improved |= RepackPass(3);
-      if (!improved) break;
-    }
+    LocalMoves();
+    // The local moves stop at a local optimum, usually with most of a thorough budget left:
+    // ruin and recreate spends a share of it, and the local moves polish what it changed.
+    if (budget_ > 0 && RuinRecreatePass()) LocalMoves();
   }
 
  private:
@@ -841,6 +842,72 @@ class Packer {
       if (!bins_[b].emptied) zones[{bins_[b].zone, bins_[b].capacity}].push_back(b);
     }
     return zones;
+  }
+
+  // Each pass: node elimination (a share of the budget: it finds few moves, cheaply), then
+  // pairs (they find most moves for little work), triples with what is left.
+  void LocalMoves() {
+    for (int pass = 0; pass < kMaxRepackPasses && budget_ > 0; ++pass) {
+      bool improved = EliminationPass();
+      if (budget_ > 0) improved |= RepackPass(2);
+      if (budget_ > 0) improved |= RepackPass(3);
+      if (!improved) break;
+    }
+  }
+
+  // Ruin and recreate (ruin_recreate.h) over each zone's nodes whose pods have no inter-pod
+  // constraints (those could fail on the recreated nodes and void the whole move), with the
+  // zone's share of kRuinRecreateShare of the budget left. Its nodes are applied as a
+  // repacking, every pod checked by the simulator, and only when cheaper at closing prices.
+  bool RuinRecreatePass() {
+    std::vector<std::vector<size_t>> zones;
+    size_t total_pods = 0;
+    for (auto& [zone, group] : BinsByZone()) {
+      std::vector<size_t> movable;
+      for (size_t b : group) {
+        bool free = std::all_of(bins_[b].pods.begin(), bins_[b].pods.end(), [&](size_t i) {
+          const PreparedPod& p = prepared_[i];
+          return p.spread.empty() && p.affinity.empty() && p.anti_affinity.empty() &&
+                 p.carried_terms.empty();
+        });
+        if (free) movable.push_back(b);
+      }
+      if (movable.size() < 2) continue;
+      for (size_t b : movable) total_pods += bins_[b].pods.size();
+      zones.push_back(std::move(movable));
+    }
+    const int64_t share = static_cast<int64_t>(kRuinRecreateShare * static_cast<double>(budget_));
+    bool improved = false;
+    for (size_t z = 0; z < zones.size(); ++z) {
+      std::vector<size_t> pods;
+      std::vector<std::vector<int32_t>> nodes;
+      for (size_t b : zones[z]) {
+        nodes.emplace_back();
+        for (size_t i : bins_[b].pods) {
+          nodes.back().push_back(static_cast<int32_t>(pods.size()));
+          pods.push_back(i);
+        }
+      }
+      std::vector<Resources> requests;
+      for (size_t i : pods) requests.push_back(prepared_[i].requests);
+      const RepackTypes& types = TypesFor(zones[z]);
+      const int64_t granted = share * static_cast<int64_t>(pods.size()) /
+                              static_cast<int64_t>(std::max<size_t>(total_pods, 1));
+      int64_t left = granted;
+      std::optional<RuinRecreateResult> r =
+          RuinAndRecreate(requests, types.priced, nodes, left, kRuinRecreateSeed + z);
+      budget_ -= granted - std::max<int64_t>(left, 0);
+      if (!r) continue;
+      std::vector<size_t> group;
+      Money before;
+      for (int32_t k : r->replaced) {
+        group.push_back(zones[z][k]);
+        before += scores_[zones[z][k]].closing;
+      }
+      if (r->repacking.hourly >= before) continue;
+      improved |= ApplyRepacking(group, pods, types.types, r->repacking);
+    }
+    return improved;
   }
 
   bool RepackPass(size_t group_size) {
