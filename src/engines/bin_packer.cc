@@ -216,7 +216,7 @@ class Packer {
     LocalMoves();
     // The local moves stop at a local optimum, usually with most of a thorough budget left:
     // ruin and recreate spends a share of it, and the local moves polish what it changed.
-    if (budget_ > 0 && RuinRecreatePass()) LocalMoves();
+    if (options_.ruin_and_recreate && budget_ > 0 && RuinRecreatePass()) LocalMoves();
   }
 
  private:
