@@ -85,6 +85,8 @@ constexpr double kEliminationShare = 0.4;
 // fixed seed per zone (plans must not depend on anything but the input).
 constexpr double kRuinRecreateShare = 0.8;
 constexpr uint64_t kRuinRecreateSeed = 0x5eed;
+// At the thorough effort the local moves first get at most the search budget less this share.
+constexpr double kRuinRecreateReserve = 0.5;
 
 struct Ranked {
   const LaunchType* type = nullptr;
@@ -213,9 +215,18 @@ class Packer {
     scores_.assign(bins_.size(), BinScore{});
     for (size_t b = 0; b < bins_.size(); ++b) Rescore(b);
     SolveSmallZonesExactly();
+    // The local moves stop at a local optimum, or spend the whole budget on a large batch;
+    // ruin and recreate finds more per step on large batches and keeps finding cheaper plans
+    // after the local moves stop, so a thorough search keeps part of the budget for it. Then
+    // the local moves polish what it changed.
+    int64_t reserve = 0;
+    if (options_.ruin_and_recreate &&
+        options_.search_steps_per_pod >= kSearchTwoAttemptsStepsPerPod) {
+      reserve = static_cast<int64_t>(kRuinRecreateReserve * static_cast<double>(budget_));
+    }
+    budget_ -= reserve;
     LocalMoves();
-    // The local moves stop at a local optimum, usually with most of a thorough budget left:
-    // ruin and recreate spends a share of it, and the local moves polish what it changed.
+    budget_ += reserve;
     if (options_.ruin_and_recreate && budget_ > 0 && RuinRecreatePass()) LocalMoves();
   }
 
