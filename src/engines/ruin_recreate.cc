@@ -113,6 +113,8 @@ class Search {
     const double mean_price =
         current_.empty() ? 0.0 : static_cast<double>(current_cost_) / double(current_.size());
     const double start = kStartTemperature * mean_price;
+    // False while the current plan is the best one and best_ has no copy of it (the given plan
+    // needs none: if nothing beats it there is no result).
     bool best_saved = true;
     while (budget_ > 0 && current_.size() >= 2) {
       double spent = 1.0 - static_cast<double>(budget_) / static_cast<double>(total);
