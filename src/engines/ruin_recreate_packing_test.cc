@@ -92,22 +92,26 @@ void ExpectValidPlan(ClusterState& state, const std::vector<Pod>& pods, const Pa
 
 TEST(RuinRecreatePackingTest, MakesThoroughPlansCheaperAndKeepsThemValid) {
   LaunchCatalog launch = OneZone();
-  int cheaper = 0;  // measured: 4 of these 6 batches (the other two at a local optimum of both)
-  for (uint32_t seed = 1; seed <= 6; ++seed) {
-    std::vector<Pod> pods = MixedPods(seed, 400);
+  Money total_without, total_with;
+  int cheaper = 0;  // measured: all four, 1.5% in total
+  for (uint32_t seed = 1; seed <= 4; ++seed) {
+    std::vector<Pod> pods = MixedPods(seed, 150);
     ClusterState without_state, with_state;
     Money without = PackThoroughly(launch, pods, false, without_state).hourly_cost;
     PackingPlan with = PackThoroughly(launch, pods, true, with_state);
     ExpectValidPlan(with_state, pods, with);
     EXPECT_LE(with.hourly_cost.usd(), 1.001 * without.usd()) << "seed " << seed;
     if (with.hourly_cost < without) ++cheaper;
+    total_without += without;
+    total_with += with.hourly_cost;
   }
   EXPECT_GE(cheaper, 3);
+  EXPECT_LE(total_with.usd(), 0.995 * total_without.usd());
 }
 
 TEST(RuinRecreatePackingTest, TheSameInputGivesTheSamePlan) {
   LaunchCatalog launch = OneZone();
-  std::vector<Pod> pods = MixedPods(7, 300);
+  std::vector<Pod> pods = MixedPods(7, 150);
   ClusterState first_state, second_state;
   PackingPlan first = PackThoroughly(launch, pods, true, first_state);
   PackingPlan second = PackThoroughly(launch, pods, true, second_state);
@@ -124,7 +128,7 @@ TEST(RuinRecreatePackingTest, TheSameInputGivesTheSamePlan) {
 // the rest is repacked, and the plan still has at most one such pod per node.
 TEST(RuinRecreatePackingTest, KeepsHostnameAntiAffinityWhileRepackingTheRest) {
   LaunchCatalog launch = OneZone();
-  std::vector<Pod> pods = MixedPods(9, 300);
+  std::vector<Pod> pods = MixedPods(9, 150);
   LabelSelector guards = LabelSelector::FromMatchLabels(Labels{{"app", "guard"}});
   for (size_t i = 0; i < pods.size(); i += 10) {
     pods[i].meta.labels = Labels{{"app", "guard"}};
@@ -135,7 +139,7 @@ TEST(RuinRecreatePackingTest, KeepsHostnameAntiAffinityWhileRepackingTheRest) {
   Money without = PackThoroughly(launch, pods, false, without_state).hourly_cost;
   PackingPlan with = PackThoroughly(launch, pods, true, with_state);
   ExpectValidPlan(with_state, pods, with);
-  EXPECT_LE(with.hourly_cost.usd(), 1.001 * without.usd());
+  EXPECT_LT(with.hourly_cost, without);  // measured: $5.521 against $5.588
   for (const NewNode& node : with.new_nodes) {
     int guards_here = 0;
     for (size_t i : node.pods) guards_here += i % 10 == 0 ? 1 : 0;
