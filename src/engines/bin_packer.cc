@@ -866,13 +866,10 @@ class Packer {
     }
   }
 
-  // Ruin and recreate (ruin_recreate.h) over each zone's nodes whose pods have no inter-pod
-  // constraints (those could fail on the recreated nodes and void the whole move), with the
-  // zone's share of kRuinRecreateShare of the budget left. Its nodes are applied as a
-  // repacking, every pod checked by the simulator, and only when cheaper at closing prices.
-  bool RuinRecreatePass() {
+  // Each zone's bins whose pods have no inter-pod constraints (one such pod failing on a
+  // recreated node would void the whole move), for zones with at least two.
+  std::vector<std::vector<size_t>> MovableBinsByZone() const {
     std::vector<std::vector<size_t>> zones;
-    size_t total_pods = 0;
     for (auto& [zone, group] : BinsByZone()) {
       std::vector<size_t> movable;
       for (size_t b : group) {
@@ -883,9 +880,19 @@ class Packer {
         });
         if (free) movable.push_back(b);
       }
-      if (movable.size() < 2) continue;
-      for (size_t b : movable) total_pods += bins_[b].pods.size();
-      zones.push_back(std::move(movable));
+      if (movable.size() >= 2) zones.push_back(std::move(movable));
+    }
+    return zones;
+  }
+
+  // Ruin and recreate (ruin_recreate.h) over each zone's movable bins, with the zone's share
+  // (by pods) of kRuinRecreateShare of the budget left. Its nodes are applied as a repacking,
+  // every pod checked by the simulator, and only when cheaper at closing prices.
+  bool RuinRecreatePass() {
+    const std::vector<std::vector<size_t>> zones = MovableBinsByZone();
+    size_t total_pods = 0;
+    for (const std::vector<size_t>& zone : zones) {
+      for (size_t b : zone) total_pods += bins_[b].pods.size();
     }
     const int64_t share = static_cast<int64_t>(kRuinRecreateShare * static_cast<double>(budget_));
     bool improved = false;
