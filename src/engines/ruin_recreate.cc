@@ -234,7 +234,8 @@ class Search {
     }
     budget_ -= static_cast<int64_t>(pool.size());
     size_t take = std::min<size_t>(keyed.size(), std::max(kNeighbourhoodNodes - 1, 1));
-    std::partial_sort(keyed.begin(), keyed.begin() + take, keyed.end());
+    // The set of the take smallest keys is all that matters (slots are sorted by index next).
+    std::nth_element(keyed.begin(), keyed.begin() + take, keyed.end());
     std::vector<int32_t> slots = {seed};
     for (size_t k = 0; k < take; ++k) slots.push_back(keyed[k].second);
     std::sort(slots.begin(), slots.end());
