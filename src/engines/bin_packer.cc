@@ -18,6 +18,7 @@
 #include "engines/lp_type_assignment.h"
 #include "engines/node_elimination.h"
 #include "engines/repack_search.h"
+#include "engines/ruin_recreate.h"
 #include "scheduling/node_constraints.h"
 
 namespace cloudoptim {
@@ -80,6 +81,12 @@ constexpr size_t kRepackLeanPartners = 3;
 constexpr size_t kRepackTriplePartners = 4;
 // Node elimination spends at most this share of the budget left when its pass begins.
 constexpr double kEliminationShare = 0.4;
+// Ruin and recreate spends at most this share of the budget the local moves leave, with a
+// fixed seed per zone (plans must not depend on anything but the input).
+constexpr double kRuinRecreateShare = 0.8;
+constexpr uint64_t kRuinRecreateSeed = 0x5eed;
+// At the thorough effort the local moves first get at most the search budget less this share.
+constexpr double kRuinRecreateReserve = 0.5;
 
 struct Ranked {
   const LaunchType* type = nullptr;
@@ -208,14 +215,19 @@ class Packer {
     scores_.assign(bins_.size(), BinScore{});
     for (size_t b = 0; b < bins_.size(); ++b) Rescore(b);
     SolveSmallZonesExactly();
-    // Each pass: node elimination (a share of the budget: it finds few moves, cheaply), then
-    // pairs (they find most moves for little work), triples with what is left.
-    for (int pass = 0; pass < kMaxRepackPasses && budget_ > 0; ++pass) {
-      bool improved = EliminationPass();
-      if (budget_ > 0) improved |= RepackPass(2);
-      if (budget_ > 0) improved |= RepackPass(3);
-      if (!improved) break;
+    // The local moves stop at a local optimum, or spend the whole budget on a large batch;
+    // ruin and recreate finds more per step on large batches and keeps finding cheaper plans
+    // after the local moves stop, so a thorough search keeps part of the budget for it. Then
+    // the local moves polish what it changed.
+    int64_t reserve = 0;
+    if (options_.ruin_and_recreate &&
+        options_.search_steps_per_pod >= kSearchTwoAttemptsStepsPerPod) {
+      reserve = static_cast<int64_t>(kRuinRecreateReserve * static_cast<double>(budget_));
     }
+    budget_ -= reserve;
+    LocalMoves();
+    budget_ += reserve;
+    if (options_.ruin_and_recreate && budget_ > 0 && RuinRecreatePass()) LocalMoves();
   }
 
  private:
@@ -841,6 +853,79 @@ class Packer {
       if (!bins_[b].emptied) zones[{bins_[b].zone, bins_[b].capacity}].push_back(b);
     }
     return zones;
+  }
+
+  // Each pass: node elimination (a share of the budget: it finds few moves, cheaply), then
+  // pairs (they find most moves for little work), triples with what is left.
+  void LocalMoves() {
+    for (int pass = 0; pass < kMaxRepackPasses && budget_ > 0; ++pass) {
+      bool improved = EliminationPass();
+      if (budget_ > 0) improved |= RepackPass(2);
+      if (budget_ > 0) improved |= RepackPass(3);
+      if (!improved) break;
+    }
+  }
+
+  // Each zone's bins whose pods have no inter-pod constraints (one such pod failing on a
+  // recreated node would void the whole move), for zones with at least two.
+  std::vector<std::vector<size_t>> MovableBinsByZone() const {
+    std::vector<std::vector<size_t>> zones;
+    for (auto& [zone, group] : BinsByZone()) {
+      std::vector<size_t> movable;
+      for (size_t b : group) {
+        bool free = std::all_of(bins_[b].pods.begin(), bins_[b].pods.end(), [&](size_t i) {
+          const PreparedPod& p = prepared_[i];
+          return p.spread.empty() && p.affinity.empty() && p.anti_affinity.empty() &&
+                 p.carried_terms.empty();
+        });
+        if (free) movable.push_back(b);
+      }
+      if (movable.size() >= 2) zones.push_back(std::move(movable));
+    }
+    return zones;
+  }
+
+  // Ruin and recreate (ruin_recreate.h) over each zone's movable bins, with the zone's share
+  // (by pods) of kRuinRecreateShare of the budget left. Its nodes are applied as a repacking,
+  // every pod checked by the simulator, and only when cheaper at closing prices.
+  bool RuinRecreatePass() {
+    const std::vector<std::vector<size_t>> zones = MovableBinsByZone();
+    size_t total_pods = 0;
+    for (const std::vector<size_t>& zone : zones) {
+      for (size_t b : zone) total_pods += bins_[b].pods.size();
+    }
+    const int64_t share = static_cast<int64_t>(kRuinRecreateShare * static_cast<double>(budget_));
+    bool improved = false;
+    for (size_t z = 0; z < zones.size(); ++z) {
+      std::vector<size_t> pods;
+      std::vector<std::vector<int32_t>> nodes;
+      for (size_t b : zones[z]) {
+        nodes.emplace_back();
+        for (size_t i : bins_[b].pods) {
+          nodes.back().push_back(static_cast<int32_t>(pods.size()));
+          pods.push_back(i);
+        }
+      }
+      std::vector<Resources> requests;
+      for (size_t i : pods) requests.push_back(prepared_[i].requests);
+      const RepackTypes& types = TypesFor(zones[z]);
+      const int64_t granted = share * static_cast<int64_t>(pods.size()) /
+                              static_cast<int64_t>(std::max<size_t>(total_pods, 1));
+      int64_t left = granted;
+      std::optional<RuinRecreateResult> r =
+          RuinAndRecreate(requests, types.priced, nodes, left, kRuinRecreateSeed + z);
+      budget_ -= granted - std::max<int64_t>(left, 0);
+      if (!r) continue;
+      std::vector<size_t> group;
+      Money before;
+      for (int32_t k : r->replaced) {
+        group.push_back(zones[z][k]);
+        before += scores_[zones[z][k]].closing;
+      }
+      if (r->repacking.hourly >= before) continue;
+      improved |= ApplyRepacking(group, pods, types.types, r->repacking);
+    }
+    return improved;
   }
 
   bool RepackPass(size_t group_size) {

@@ -71,6 +71,9 @@ struct PackingOptions {
   // 0 turns it off. The default costs a few milliseconds per 1,000 pods; plans made off the
   // provisioning path can afford kThoroughSearchStepsPerPod (bench/RESULTS.md has both).
   int64_t search_steps_per_pod = kDefaultSearchStepsPerPod;
+  // The search's large-neighbourhood move (ruin_recreate.h): it gets the budget the local
+  // moves leave, and from 1,000 steps per pod (thorough) half the budget. Off only to measure.
+  bool ruin_and_recreate = true;
 };
 
 // Leaves `state` with the plan applied: new nodes added and every placed pod bound.

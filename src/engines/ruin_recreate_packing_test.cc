@@ -1,0 +1,151 @@
+// Ruin and recreate inside the bin packer's search: plans stay valid under the simulator and
+// keep inter-pod constraints, are the same for the same input, and are cheaper than the
+// thorough search without the move on mixed batches (never dearer beyond the portfolio's
+// 0.1% tie rule).
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "catalog/catalog.h"
+#include "engines/bin_packer.h"
+
+namespace cloudoptim {
+namespace {
+
+constexpr int64_t kMi = int64_t{1} << 20;
+
+const Catalog& SharedCatalog() {
+  static const Catalog* catalog = [] {
+    Result<Catalog> loaded = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
+    if (!loaded) {
+      ADD_FAILURE() << loaded.error().ToString();
+      return new Catalog();
+    }
+    return new Catalog(std::move(*loaded));
+  }();
+  return *catalog;
+}
+
+LaunchCatalog OneZone() {
+  Policy policy;
+  return LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+}
+
+// Web, JVM, CPU-heavy and memory-heavy pods, as in the quality benchmark.
+std::vector<Pod> MixedPods(uint32_t seed, int count) {
+  std::mt19937 rng(seed);
+  const int64_t shapes[4][4] = {{100, 1000, 128, 1024},
+                                {500, 2000, 1024, 8192},
+                                {1000, 4000, 512, 2048},
+                                {250, 1000, 4096, 16384}};
+  std::vector<Pod> pods;
+  for (int i = 0; i < count; ++i) {
+    const int64_t* s = shapes[rng() % 4];
+    int64_t cpu = std::uniform_int_distribution<int64_t>(s[0], s[1])(rng);
+    int64_t mem = std::uniform_int_distribution<int64_t>(s[2], s[3])(rng);
+    Pod pod;
+    pod.meta.name = "p" + std::to_string(i);
+    pod.meta.namespace_name = "test";
+    Container c;
+    c.resources.requests = {cpu / 50 * 50, mem * kMi, 0, 0, 0};
+    pod.containers.push_back(c);
+    pods.push_back(std::move(pod));
+  }
+  return pods;
+}
+
+PackingPlan PackThoroughly(const LaunchCatalog& launch, const std::vector<Pod>& pods,
+                           bool ruin_and_recreate, ClusterState& state) {
+  std::vector<const Pod*> pointers;
+  for (const Pod& p : pods) pointers.push_back(&p);
+  PackingOptions options;
+  options.use_existing_nodes = false;
+  options.search_steps_per_pod = kThoroughSearchStepsPerPod;
+  options.ruin_and_recreate = ruin_and_recreate;
+  return PackPods(state, launch, pointers, options);
+}
+
+// Every pod once on a node whose type holds it, and each pod, taken off its node in the state
+// the packer leaves, fits there again under the simulator.
+void ExpectValidPlan(ClusterState& state, const std::vector<Pod>& pods, const PackingPlan& plan) {
+  EXPECT_TRUE(plan.unschedulable.empty());
+  std::vector<int> placed(pods.size(), 0);
+  Money total;
+  for (const NewNode& node : plan.new_nodes) {
+    ASSERT_NE(node.type, nullptr);
+    Resources used;
+    for (size_t i : node.pods) {
+      used += pods[i].Requests();
+      ++placed[i];
+      PreparedPod p = state.Prepare(pods[i]);
+      ASSERT_TRUE(state.Unbind(p, node.node_id)) << "pod " << i;
+      EXPECT_EQ(state.Fits(p, node.node_id), FitFailure::kNone) << "pod " << i;
+      state.Bind(p, node.node_id);
+    }
+    used.pods = static_cast<int64_t>(node.pods.size());
+    EXPECT_TRUE(used.FitsIn(node.type->allocatable)) << node.type->type->name;
+    total += node.hourly;
+  }
+  for (size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(placed[i], 1) << "pod " << i;
+  EXPECT_EQ(total, plan.hourly_cost);
+}
+
+TEST(RuinRecreatePackingTest, MakesThoroughPlansCheaperAndKeepsThemValid) {
+  LaunchCatalog launch = OneZone();
+  Money total_without, total_with;
+  int cheaper = 0;  // measured: all four, 1.5% in total
+  for (uint32_t seed = 1; seed <= 4; ++seed) {
+    std::vector<Pod> pods = MixedPods(seed, 150);
+    ClusterState without_state, with_state;
+    Money without = PackThoroughly(launch, pods, false, without_state).hourly_cost;
+    PackingPlan with = PackThoroughly(launch, pods, true, with_state);
+    ExpectValidPlan(with_state, pods, with);
+    EXPECT_LE(with.hourly_cost.usd(), 1.001 * without.usd()) << "seed " << seed;
+    if (with.hourly_cost < without) ++cheaper;
+    total_without += without;
+    total_with += with.hourly_cost;
+  }
+  EXPECT_GE(cheaper, 3);
+  EXPECT_LE(total_with.usd(), 0.995 * total_without.usd());
+}
+
+TEST(RuinRecreatePackingTest, TheSameInputGivesTheSamePlan) {
+  LaunchCatalog launch = OneZone();
+  std::vector<Pod> pods = MixedPods(7, 150);
+  ClusterState first_state, second_state;
+  PackingPlan first = PackThoroughly(launch, pods, true, first_state);
+  PackingPlan second = PackThoroughly(launch, pods, true, second_state);
+  EXPECT_EQ(first.hourly_cost, second.hourly_cost);
+  ASSERT_EQ(first.new_nodes.size(), second.new_nodes.size());
+  for (size_t n = 0; n < first.new_nodes.size(); ++n) {
+    EXPECT_EQ(first.new_nodes[n].type, second.new_nodes[n].type);
+    EXPECT_EQ(first.new_nodes[n].zone, second.new_nodes[n].zone);
+    EXPECT_EQ(first.new_nodes[n].pods, second.new_nodes[n].pods);
+  }
+}
+
+// Pods that repel each other per host are left where they are (their nodes are not ruined);
+// the rest is repacked, and the plan still has at most one such pod per node.
+TEST(RuinRecreatePackingTest, KeepsHostnameAntiAffinityWhileRepackingTheRest) {
+  LaunchCatalog launch = OneZone();
+  std::vector<Pod> pods = MixedPods(9, 150);
+  LabelSelector guards = LabelSelector::FromMatchLabels(Labels{{"app", "guard"}});
+  for (size_t i = 0; i < pods.size(); i += 10) {
+    pods[i].meta.labels = Labels{{"app", "guard"}};
+    pods[i].affinity.required_pod_anti_affinity = {
+        PodAffinityTerm{guards, {}, "kubernetes.io/hostname"}};
+  }
+  ClusterState without_state, with_state;
+  Money without = PackThoroughly(launch, pods, false, without_state).hourly_cost;
+  PackingPlan with = PackThoroughly(launch, pods, true, with_state);
+  ExpectValidPlan(with_state, pods, with);
+  EXPECT_LT(with.hourly_cost, without);  // measured: $5.521 against $5.588
+  for (const NewNode& node : with.new_nodes) {
+    int guards_here = 0;
+    for (size_t i : node.pods) guards_here += i % 10 == 0 ? 1 : 0;
+    EXPECT_LE(guards_here, 1) << node.type->type->name;
+  }
+}
+
+}  // namespace
+}  // namespace cloudoptim
