@@ -52,9 +52,28 @@ class PartitionDp {
 
   int64_t States() const { return stride_.back(); }
 
+  // The transitions Solve would take, counted without solving: exact when at most
+  // `stop_above`, otherwise some number above it (the count stops there).
+  //
+  // Why: most refusals for work are certain from the start (16 distinct pods that pair up
+  // freely need millions of transitions), yet finding out by solving costs the whole limit.
+  // Solve tries, for each state s, every group T ⊆ s that fits a type and holds a pod of s's
+  // lowest shape. Turned around, a group T that fits is tried once for every s ⊇ T whose
+  // lowest shape is T's: Π over shapes d from T's lowest on of (count_d − T_d + 1) states.
+  // Listing the groups that fit (a depth-first walk, cut where a group fits no type, which
+  // then holds for its supersets) and summing that product is the exact work, and the walk
+  // stops as soon as the sum passes the limit.
+  int64_t CountTransitions(int64_t stop_above) {
+    counted_ = 0;
+    stop_above_ = stop_above;
+    CountFrom(0, {}, /*lowest_set=*/false, 1);
+    return counted_;
+  }
+
   // False when the work limit was hit before the optimum was known.
   bool Solve(int64_t max_transitions) {
     max_transitions_ = max_transitions;
+    if (CountTransitions(max_transitions) > max_transitions) return false;
     const int64_t states = States();
     cpu_.assign(states, 0);
     memory_.assign(states, 0);
@@ -129,6 +148,37 @@ class PartitionDp {
     return -1;
   }
 
+  struct Load {
+    int64_t cpu = 0, memory = 0, slots = 0;
+  };
+
+  bool FitsSomeType(const Load& load) const {
+    return std::any_of(options_.begin(), options_.end(), [&](const PriceOption& o) {
+      const Resources& a = o.allocatable;
+      return load.cpu <= a.cpu_millis && load.memory <= a.memory_bytes && load.slots <= a.pods;
+    });
+  }
+
+  // Groups taking T_e of shape e for e < d (their load `load`); `states` is the product of
+  // (count_e − T_e + 1) from the group's lowest shape on (1 while it has none).
+  void CountFrom(size_t d, Load load, bool lowest_set, int64_t states) {
+    if (counted_ > stop_above_) return;
+    if (d == shapes_.size()) {
+      if (lowest_set) counted_ += states;
+      return;
+    }
+    const Shape& shape = shapes_[d];
+    const int64_t count = static_cast<int64_t>(shape.pods.size());
+    CountFrom(d + 1, load, lowest_set, lowest_set ? states * (count + 1) : states);
+    for (int64_t t = 1; t <= count && counted_ <= stop_above_; ++t) {
+      load.cpu += shape.cpu;
+      load.memory += shape.memory;
+      load.slots += shape.slots;
+      if (!FitsSomeType(load)) break;
+      CountFrom(d + 1, load, true, states * (count - t + 1));
+    }
+  }
+
   // Every group `group` + (some of digits_[k..]) of state s: a depth-first walk, each digit
   // raised until the group fits no type.
   void Extend(int64_t s, size_t k, int64_t group) {
@@ -158,6 +208,7 @@ class PartitionDp {
   std::vector<int64_t> cpu_, memory_, slots_, cost_, best_, choice_;
   std::vector<size_t> digits_;
   int64_t transitions_ = 0, max_transitions_ = 0;
+  int64_t counted_ = 0, stop_above_ = 0;  // CountTransitions' sum and where it stops
 };
 
 }  // namespace
