@@ -169,7 +169,10 @@ class PartitionDp {
     }
     const Shape& shape = shapes_[d];
     const int64_t count = static_cast<int64_t>(shape.pods.size());
-    CountFrom(d + 1, load, lowest_set, lowest_set ? states * (count + 1) : states);
+    // Groups with fewer pods from a lower lowest shape are tried for more states, so when
+    // the limit is exceeded these come first: the groups whose lowest shape is d, with as
+    // few other pods as possible, then those that leave d out.
+    if (lowest_set) CountFrom(d + 1, load, true, states * (count + 1));
     for (int64_t t = 1; t <= count && counted_ <= stop_above_; ++t) {
       load.cpu += shape.cpu;
       load.memory += shape.memory;
@@ -177,6 +180,7 @@ class PartitionDp {
       if (!FitsSomeType(load)) break;
       CountFrom(d + 1, load, true, states * (count - t + 1));
     }
+    if (!lowest_set) CountFrom(d + 1, Load{}, false, states);  // nothing taken yet
   }
 
   // Every group `group` + (some of digits_[k..]) of state s: a depth-first walk, each digit
