@@ -257,12 +257,18 @@ class Packer {
                      [](const Ranked& a, const Ranked& b) { return a.score < b.score; });
     // A type another type of the same capacity type dominates (as much of every resource, no
     // dearer) never holds a pod more cheaply, so per-shape rankings only look at the others.
+    // Only the catalogue's undominated types can be (a type it drops is dominated by one that
+    // comes first in rank order too: no dearer, and no larger a share of the demand), so
+    // only they are compared.
     for (CapacityType capacity : {CapacityType::kOnDemand, CapacityType::kSpot}) {
+      std::vector<char> undominated(launch_.types().size(), 0);
+      for (size_t t : launch_.Undominated(capacity)) undominated[t] = 1;
       std::vector<PriceOption> options;
       std::vector<size_t> index;
       for (size_t k = 0; k < types_.ranking.size(); ++k) {
-        if (types_.ranking[k].capacity != capacity) continue;
-        options.push_back({"", types_.ranking[k].type->allocatable, types_.ranking[k].hourly});
+        const Ranked& r = types_.ranking[k];
+        if (r.capacity != capacity || !undominated[r.type - launch_.types().data()]) continue;
+        options.push_back({"", r.type->allocatable, r.hourly});
         index.push_back(k);
       }
       for (size_t kept : NonDominatedIndices(options)) types_.efficient.push_back(index[kept]);
@@ -288,7 +294,9 @@ class Packer {
       for (const Ranked& r : types_.ranking) options.push_back({"", r.type->allocatable, r.hourly});
       std::vector<Resources> requests;
       for (const PreparedPod& p : prepared_) requests.push_back(p.requests);
-      lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes);
+      // types_.efficient: no type of the same capacity type dominates them, so they hold
+      // every type no type at all dominates.
+      lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes, &types_.efficient);
       if (shared_ != nullptr) shared_->lp_types = lp_type_;
     }
     SizeLpGroups();

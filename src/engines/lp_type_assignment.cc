@@ -37,6 +37,16 @@ std::vector<size_t> NonDominatedIndices(const std::vector<PriceOption>& options)
   return kept;
 }
 
+std::vector<size_t> NonDominatedIndices(const std::vector<PriceOption>& options,
+                                        const std::vector<size_t>& among) {
+  std::vector<PriceOption> listed;
+  listed.reserve(among.size());
+  for (size_t o : among) listed.push_back(options[o]);
+  std::vector<size_t> kept = NonDominatedIndices(listed);
+  for (size_t& k : kept) k = among[k];
+  return kept;
+}
+
 namespace {
 
 constexpr size_t kOptionsPerShape = 12;
@@ -166,11 +176,15 @@ std::vector<size_t> CandidateOptionIndices(const std::vector<PodShape>& shapes,
 
 std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
                                           const std::vector<PriceOption>& options,
-                                          size_t max_shapes) {
+                                          size_t max_shapes,
+                                          const std::vector<size_t>* undominated_among) {
   std::vector<int32_t> type_of(pods.size(), -1);
   std::vector<int32_t> shape_of;
   std::vector<PodShape> shapes = GroupShapes(pods, max_shapes, &shape_of, ShapeRounding::kMean);
-  std::vector<size_t> candidates = CandidateOptions(shapes, options, NonDominatedIndices(options));
+  std::vector<size_t> candidates =
+      CandidateOptions(shapes, options,
+                       undominated_among ? NonDominatedIndices(options, *undominated_among)
+                                         : NonDominatedIndices(options));
   // Why a shortlist, and why the dual simplex. The LP is degenerate: many vertices share its
   // optimum, and which one Clp returns moves a plan by a few percent either way. Over all
   // candidates (about 50 types, up to 120 shapes) its solve cost 17-30 ms, a fixed cost that

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "catalog/catalog.h"
@@ -18,6 +19,32 @@ TEST(LpTypeAssignmentTest, DominatedOptionsAreLeftOutCheapestFirst) {
                                       {"worse", {2000, 8 * kGi, 0, 50, 0}, Money::FromUsd(0.25)},
                                       {"small", {2000, 8 * kGi, 0, 50, 0}, Money::FromUsd(0.10)}};
   EXPECT_EQ(NonDominatedIndices(options), (std::vector<size_t>{2, 0}));
+}
+
+// Looking only at the options no option of their own kind dominates gives the same answer
+// as looking at all (random options in two kinds, with ties in price and size).
+TEST(LpTypeAssignmentTest, NonDominatedAmongEachKindsUndominatedIsTheSame) {
+  std::mt19937 rng(3);
+  for (int instance = 0; instance < 50; ++instance) {
+    std::vector<PriceOption> options, kinds[2];
+    std::vector<size_t> index[2];
+    for (int k = 0; k < 60; ++k) {
+      PriceOption o{"",
+                    {std::uniform_int_distribution<int64_t>(1, 8)(rng) * 1000,
+                     std::uniform_int_distribution<int64_t>(1, 8)(rng) * kGi, 0, 110, 0},
+                    Money::FromUsd(0.01 * std::uniform_int_distribution<int>(1, 20)(rng))};
+      options.push_back(o);
+      kinds[k % 3 == 0].push_back(o);
+      index[k % 3 == 0].push_back(static_cast<size_t>(k));
+    }
+    std::vector<size_t> among;
+    for (int kind = 0; kind < 2; ++kind) {
+      for (size_t kept : NonDominatedIndices(kinds[kind])) among.push_back(index[kind][kept]);
+    }
+    std::sort(among.begin(), among.end());
+    ASSERT_LT(among.size(), options.size()) << instance;
+    EXPECT_EQ(NonDominatedIndices(options, among), NonDominatedIndices(options)) << instance;
+  }
 }
 
 TEST(LpTypeAssignmentTest, ComplementaryShapesShareTheGeneralType) {
