@@ -81,23 +81,37 @@ class PartitionDp {
     cost_.assign(states, kInfeasible);
     best_.assign(states, kInfeasible);
     choice_.assign(states, 0);
+    rank_.assign(states, -1);
     cost_[0] = best_[0] = 0;
+    rank_[0] = 0;
+    // States are visited in order, their digits kept in digit_ (a mixed-radix counter), so no
+    // digit is ever divided out of a state number.
+    digit_.assign(shapes_.size(), 0);
     for (int64_t s = 1; s < states; ++s) {
-      size_t d = LowestDigit(s);
+      size_t d = NextState();
       int64_t rest = s - stride_[d];
       cpu_[s] = cpu_[rest] + shapes_[d].cpu;
       memory_[s] = memory_[rest] + shapes_[d].memory;
       slots_[s] = slots_[rest] + shapes_[d].slots;
-      if (int32_t o = Cheapest(s); o >= 0) cost_[s] = options_[o].hourly.micros();
+      // A type too small for a subset is too small for s: the search starts where rest's ended.
+      if (rank_[rest] < 0) continue;
+      for (size_t k = static_cast<size_t>(rank_[rest]); k < by_price_.size(); ++k) {
+        if (Holds(by_price_[k], s)) {
+          rank_[s] = static_cast<int32_t>(k);
+          cost_[s] = options_[by_price_[k]].hourly.micros();
+          break;
+        }
+      }
     }
+    digit_.assign(shapes_.size(), 0);
     for (int64_t s = 1; s < states; ++s) {
       digits_.clear();
-      size_t first = LowestDigit(s);
+      size_t first = NextState();
       for (size_t d = first + 1; d < shapes_.size(); ++d) {
-        if (Digit(s, d) > 0) digits_.push_back(d);
+        if (digit_[d] > 0) digits_.push_back(d);
       }
       // Groups holding 1..count pods of the first shape, then any of the others.
-      for (int64_t t = 1; t <= Digit(s, first); ++t) {
+      for (int64_t t = 1; t <= digit_[first]; ++t) {
         int64_t group = t * stride_[first];
         if (cost_[group] >= kInfeasible) break;
         Extend(s, 0, group);
@@ -132,20 +146,21 @@ class PartitionDp {
   int64_t Digit(int64_t s, size_t d) const {
     return (s / stride_[d]) % (static_cast<int64_t>(shapes_[d].pods.size()) + 1);
   }
-  size_t LowestDigit(int64_t s) const {
+
+  // Moves digit_ on to the next state; returns that state's lowest non-zero digit.
+  size_t NextState() {
     size_t d = 0;
-    while (Digit(s, d) == 0) ++d;
+    while (++digit_[d] > static_cast<int64_t>(shapes_[d].pods.size())) digit_[d++] = 0;
     return d;
   }
 
+  bool Holds(int32_t o, int64_t s) const {
+    const Resources& a = options_[o].allocatable;
+    return cpu_[s] <= a.cpu_millis && memory_[s] <= a.memory_bytes && slots_[s] <= a.pods;
+  }
+
   int32_t Cheapest(int64_t s) const {
-    for (int32_t o : by_price_) {
-      const Resources& a = options_[o].allocatable;
-      if (cpu_[s] <= a.cpu_millis && memory_[s] <= a.memory_bytes && slots_[s] <= a.pods) {
-        return o;
-      }
-    }
-    return -1;
+    return rank_[s] < 0 ? -1 : by_price_[static_cast<size_t>(rank_[s])];
   }
 
   struct Load {
@@ -197,7 +212,7 @@ class PartitionDp {
     }
     const size_t d = digits_[k];
     Extend(s, k + 1, group);
-    const int64_t available = Digit(s, d);
+    const int64_t available = digit_[d];  // s's digit: Solve keeps digit_ at s
     for (int64_t t = 1; t <= available; ++t) {
       int64_t bigger = group + t * stride_[d];
       if (cost_[bigger] >= kInfeasible) break;
@@ -210,6 +225,8 @@ class PartitionDp {
   std::vector<int32_t> by_price_;
   std::vector<int64_t> stride_;
   std::vector<int64_t> cpu_, memory_, slots_, cost_, best_, choice_;
+  std::vector<int32_t> rank_;   // per state, its cheapest type's place in by_price_; -1 none
+  std::vector<int64_t> digit_;  // the current state's digits (see NextState)
   std::vector<size_t> digits_;
   int64_t transitions_ = 0, max_transitions_ = 0;
   int64_t counted_ = 0, stop_above_ = 0;  // CountTransitions' sum and where it stops
