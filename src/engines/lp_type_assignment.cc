@@ -161,7 +161,10 @@ Result<ShapeLpSolution> SolveShapeLpOverShortlist(const std::vector<PodShape>& s
     if (!lp) return lp;
     bool added = false;
     for (size_t o : candidates) {
-      if (listed[o] || !OptionMayLowerShapeLp(shapes, lp->shape_prices, options[o])) continue;
+      if (listed[o] || !OptionMayLowerShapeLp(shapes, lp->shape_prices, options[o]) ||
+          !OptionLowersShapeLp(shapes, lp->shape_prices, options[o])) {
+        continue;
+      }
       listed[o] = 1;
       added = true;
     }
