@@ -220,10 +220,15 @@ class Packer {
 
  private:
   void IndexTypes() {
+    // Zones are numbered in the order types first offer them; once every zone of the
+    // catalogue has a number, the other types need not be looked at.
     for (const LaunchType& t : launch_.types()) {
+      if (types_.zone_index.size() >= launch_.zones().size()) break;
       for (const LaunchZone& z : t.zones) {
         types_.zone_index.try_emplace(z.zone, static_cast<int32_t>(types_.zone_index.size()));
       }
+    }
+    for (const LaunchType& t : launch_.types()) {
       types_.on_demand_order.push_back(&t);  // the catalogue is sorted by on-demand price
       if (SpotPrice(t)) types_.spot_order.push_back(&t);
     }
@@ -253,8 +258,16 @@ class Packer {
       if (spot)
         types_.ranking.push_back({&t, CapacityType::kSpot, nodes * spot->usd(), nodes, *spot});
     }
-    std::stable_sort(types_.ranking.begin(), types_.ranking.end(),
-                     [](const Ranked& a, const Ranked& b) { return a.score < b.score; });
+    // By score, ties in catalogue order (a stable sort), sorting (score, position) pairs.
+    std::vector<std::pair<double, size_t>> order;
+    order.reserve(types_.ranking.size());
+    for (size_t k = 0; k < types_.ranking.size(); ++k)
+      order.push_back({types_.ranking[k].score, k});
+    std::sort(order.begin(), order.end());
+    std::vector<Ranked> sorted;
+    sorted.reserve(order.size());
+    for (const auto& [score, k] : order) sorted.push_back(types_.ranking[k]);
+    types_.ranking = std::move(sorted);
     // A type another type of the same capacity type dominates (as much of every resource, no
     // dearer) never holds a pod more cheaply, so per-shape rankings only look at the others.
     // Only the catalogue's undominated types can be (a type it drops is dominated by one that
