@@ -36,11 +36,15 @@ std::vector<size_t> CandidateOptionIndices(const std::vector<PodShape>& shapes,
 // might. Same optimum as the LP over all candidates, at a fraction of the time (Clp's time
 // grows with every column, and the LP uses a handful of types). `solved_over` receives the
 // options of the last LP, cheapest first: the solution's option indices point into it.
+// `price_exactly`: a candidate the quick test (OptionMayLowerShapeLp) cannot rule out is
+// then priced exactly (OptionLowersShapeLp) before the LP is solved again; off by default
+// (see kPriceLeftOutExactly in lp_type_assignment.cc).
 Result<ShapeLpSolution> SolveShapeLpOverShortlist(const std::vector<PodShape>& shapes,
                                                   const std::vector<PriceOption>& options,
                                                   const std::vector<size_t>& candidates,
                                                   ShapeLpAlgorithm algorithm,
-                                                  std::vector<size_t>* solved_over);
+                                                  std::vector<size_t>* solved_over,
+                                                  bool price_exactly = false);
 
 // Per pod, the index into `options` the shape LP (with big-pod cuts) sends it to, or -1 for
 // every pod when the LP cannot be solved (the caller then packs without a guide). Pods are

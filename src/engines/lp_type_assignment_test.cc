@@ -100,10 +100,16 @@ TEST(LpTypeAssignmentTest, ShortlistLpReachesTheOptimumOverAllCandidates) {
       std::vector<PriceOption> all;
       for (size_t c : candidates) all.push_back(options[c]);
       Result<ShapeLpSolution> full = SolveShapeLp(shapes, all);
-      std::vector<size_t> solved_over;
+      std::vector<size_t> solved_over, priced_over;
       Result<ShapeLpSolution> shortlist = SolveShapeLpOverShortlist(
           shapes, options, candidates, ShapeLpAlgorithm::kDual, &solved_over);
       ASSERT_TRUE(full.has_value() && shortlist.has_value()) << pods_count << " " << seed;
+      // Pricing left-out candidates exactly reaches the same optimum over fewer or as many.
+      Result<ShapeLpSolution> priced = SolveShapeLpOverShortlist(
+          shapes, options, candidates, ShapeLpAlgorithm::kDual, &priced_over, true);
+      ASSERT_TRUE(priced.has_value()) << pods_count << " " << seed;
+      EXPECT_NEAR(priced->objective_usd, full->objective_usd, 1e-7 * full->objective_usd);
+      EXPECT_LE(priced_over.size(), solved_over.size());
       EXPECT_NEAR(shortlist->objective_usd, full->objective_usd, 1e-7 * full->objective_usd)
           << pods_count << " pods, seed " << seed;
       EXPECT_LT(solved_over.size(), candidates.size()) << pods_count << " " << seed;
