@@ -123,8 +123,10 @@ std::vector<size_t> CandidateOptions(const std::vector<PodShape>& shapes,
       double cost = cost_of(options[k]);
       if (cost >= 0) ranked.push_back({cost, k});
     }
+    // Only which ones are the n cheapest matters, not their order; (cost, index) pairs are
+    // all distinct, so the n smallest are one set.
     size_t n = std::min(ranked.size(), how_many);
-    std::partial_sort(ranked.begin(), ranked.begin() + n, ranked.end());
+    if (n < ranked.size()) std::nth_element(ranked.begin(), ranked.begin() + n, ranked.end());
     for (size_t r = 0; r < n; ++r) chosen[ranked[r].second] = 1;
   };
   Resources total;
