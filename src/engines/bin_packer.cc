@@ -1115,9 +1115,9 @@ class Packer {
     // The floor is extra work: whatever the DP used, the moves keep half the budget (a DP
     // that gave up on a small batch used to take all of it). A refusal for work is now decided
     // from a count before solving, yet still charged as if the DP had run to its limit, so
-    // the moves' budget is what it was: charging nothing made 31 of 80 benchmark batches
-    // 0.2-1.3% cheaper per set (none dearer) for ~20% more CPU at 100 pods (bench/RESULTS.md,
-    // session 6, h/fast), a choice of effort left as it was.
+    // the moves' budget is what it was: charging nothing made 34 of 80 benchmark batches
+    // cheaper (0.15-1.45% per set, none dearer) for ~20% more CPU at 100 pods
+    // (bench/RESULTS.md, session 6, h/fast), a choice of effort left as it was.
     budget_ -= std::min(best ? best->transitions : limits.max_transitions, budget_ / 2);
     if (!best || best->hourly >= current) return false;
     Repacking repacking;
