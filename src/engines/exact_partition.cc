@@ -114,7 +114,7 @@ class PartitionDp {
       for (int64_t t = 1; t <= digit_[first]; ++t) {
         int64_t group = t * stride_[first];
         if (cost_[group] >= kInfeasible) break;
-        Extend(s, 0, group);
+        TryGroups(s, group);
       }
       if (transitions_ > max_transitions_) return false;
     }
@@ -198,26 +198,37 @@ class PartitionDp {
     if (!lowest_set) CountFrom(d + 1, Load{}, false, states);  // nothing taken yet
   }
 
-  // Every group `group` + (some of digits_[k..]) of state s: a depth-first walk, each digit
-  // raised until the group fits no type.
-  void Extend(int64_t s, size_t k, int64_t group) {
-    if (k == digits_.size()) {
+  // Every group `base` + (some of the pods of digits_' shapes) of state s that fits a type,
+  // as best_[s]'s candidates. The groups are walked in lexicographic order of their digits
+  // (an odometer, the last digit turning fastest), a digit raised until the group fits no
+  // type (nor then does any larger one); the first of equal optima is kept.
+  void TryGroups(int64_t s, int64_t base) {
+    int64_t best = best_[s], choice = choice_[s];
+    taken_.assign(digits_.size(), 0);
+    int64_t group = base;
+    while (true) {
       ++transitions_;
       int64_t value = cost_[group] + best_[s - group];
-      if (value < best_[s]) {
-        best_[s] = value;
-        choice_[s] = group;
+      if (value < best) {
+        best = value;
+        choice = group;
       }
-      return;
+      size_t k = digits_.size();
+      while (k > 0) {  // the next group: raise the last digit that can be, zero those after it
+        --k;
+        const int64_t stride = stride_[digits_[k]];
+        if (taken_[k] < digit_[digits_[k]] && cost_[group + stride] < kInfeasible) {
+          group += stride;
+          ++taken_[k];
+          break;
+        }
+        group -= taken_[k] * stride;
+        taken_[k] = 0;
+      }
+      if (group == base) break;  // every digit back at zero: all groups tried
     }
-    const size_t d = digits_[k];
-    Extend(s, k + 1, group);
-    const int64_t available = digit_[d];  // s's digit: Solve keeps digit_ at s
-    for (int64_t t = 1; t <= available; ++t) {
-      int64_t bigger = group + t * stride_[d];
-      if (cost_[bigger] >= kInfeasible) break;
-      Extend(s, k + 1, bigger);
-    }
+    best_[s] = best;
+    choice_[s] = choice;
   }
 
   std::vector<Shape> shapes_;
@@ -227,6 +238,7 @@ class PartitionDp {
   std::vector<int64_t> cpu_, memory_, slots_, cost_, best_, choice_;
   std::vector<int32_t> rank_;   // per state, its cheapest type's place in by_price_; -1 none
   std::vector<int64_t> digit_;  // the current state's digits (see NextState)
+  std::vector<int64_t> taken_;  // TryGroups' odometer: pods taken of each of digits_' shapes
   std::vector<size_t> digits_;
   int64_t transitions_ = 0, max_transitions_ = 0;
   int64_t counted_ = 0, stop_above_ = 0;  // CountTransitions' sum and where it stops
