@@ -94,18 +94,6 @@ std::vector<std::pair<int32_t, int64_t>> RoundPlacements(
   return whole;
 }
 
-double Share(int64_t part, int64_t whole) {
-  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
-}
-
-// What a node of `option` costs per pod of `d` (or per unit of `d` when d is a total).
-double CostPer(const Resources& d, const PriceOption& option) {
-  const Resources& a = option.allocatable;
-  return option.hourly.usd() *
-         std::max({Share(d.cpu_millis, a.cpu_millis), Share(d.memory_bytes, a.memory_bytes),
-                   Share(d.pods, a.pods)});
-}
-
 // The options worth offering the LP: for every shape the few cheapest per pod, and the few
 // cheapest for the whole batch (types that suit the mix rather than any one shape). A full
 // catalogue has hundreds of non-dominated types; the LP would use a handful of them anyway,
@@ -117,11 +105,34 @@ std::vector<size_t> CandidateOptions(const std::vector<PodShape>& shapes,
                                      size_t for_batch = kOptionsForBatch) {
   std::vector<char> chosen(options.size(), 0);
   std::vector<std::pair<double, size_t>> ranked;
+  // What a node of an option costs per pod of `d` (or per unit of `d` when d is a total):
+  // price × the largest share of the node one pod takes. Each kept option's price and
+  // capacity are converted once, since this runs shapes × options times.
+  struct Row {
+    const Resources* allocatable;
+    double usd, cpu, memory, pods;
+  };
+  std::vector<Row> rows;
+  rows.reserve(kept.size());
+  for (size_t k : kept) {
+    const Resources& a = options[k].allocatable;
+    rows.push_back({&a, options[k].hourly.usd(), static_cast<double>(a.cpu_millis),
+                    static_cast<double>(a.memory_bytes), static_cast<double>(a.pods)});
+  }
+  auto share = [](int64_t part, double whole_as_double, int64_t whole) {
+    return whole > 0 ? static_cast<double>(part) / whole_as_double : 0.0;
+  };
+  auto cost_per = [&](const Resources& d, const Row& row) {
+    const Resources& a = *row.allocatable;
+    return row.usd * std::max(std::max(share(d.cpu_millis, row.cpu, a.cpu_millis),
+                                       share(d.memory_bytes, row.memory, a.memory_bytes)),
+                              share(d.pods, row.pods, a.pods));
+  };
   auto keep_cheapest = [&](size_t how_many, auto cost_of) {
     ranked.clear();
-    for (size_t k : kept) {
-      double cost = cost_of(options[k]);
-      if (cost >= 0) ranked.push_back({cost, k});
+    for (size_t r = 0; r < kept.size(); ++r) {
+      double cost = cost_of(rows[r]);
+      if (cost >= 0) ranked.push_back({cost, kept[r]});
     }
     // Only which ones are the n cheapest matters, not their order; (cost, index) pairs are
     // all distinct, so the n smallest are one set.
@@ -131,12 +142,12 @@ std::vector<size_t> CandidateOptions(const std::vector<PodShape>& shapes,
   };
   Resources total;
   for (const PodShape& s : shapes) {
-    keep_cheapest(per_shape, [&](const PriceOption& o) {
-      return s.requests.FitsIn(o.allocatable) ? CostPer(s.requests, o) : -1.0;
+    keep_cheapest(per_shape, [&](const Row& row) {
+      return s.requests.FitsIn(*row.allocatable) ? cost_per(s.requests, row) : -1.0;
     });
     total += s.requests * s.count;
   }
-  keep_cheapest(for_batch, [&](const PriceOption& o) { return CostPer(total, o); });
+  keep_cheapest(for_batch, [&](const Row& row) { return cost_per(total, row); });
   std::vector<size_t> candidates;
   for (size_t k : kept) {
     if (chosen[k]) candidates.push_back(k);
