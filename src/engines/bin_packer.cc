@@ -232,10 +232,15 @@ class Packer {
 
  private:
   void IndexTypes() {
+    // Zones are numbered in the order types first offer them; once every zone of the
+    // catalogue has a number, the other types need not be looked at.
     for (const LaunchType& t : launch_.types()) {
+      if (types_.zone_index.size() >= launch_.zones().size()) break;
       for (const LaunchZone& z : t.zones) {
         types_.zone_index.try_emplace(z.zone, static_cast<int32_t>(types_.zone_index.size()));
       }
+    }
+    for (const LaunchType& t : launch_.types()) {
       types_.on_demand_order.push_back(&t);  // the catalogue is sorted by on-demand price
       if (SpotPrice(t)) types_.spot_order.push_back(&t);
     }
@@ -265,16 +270,30 @@ class Packer {
       if (spot)
         types_.ranking.push_back({&t, CapacityType::kSpot, nodes * spot->usd(), nodes, *spot});
     }
-    std::stable_sort(types_.ranking.begin(), types_.ranking.end(),
-                     [](const Ranked& a, const Ranked& b) { return a.score < b.score; });
+    // By score, ties in catalogue order (a stable sort), sorting (score, position) pairs.
+    std::vector<std::pair<double, size_t>> order;
+    order.reserve(types_.ranking.size());
+    for (size_t k = 0; k < types_.ranking.size(); ++k)
+      order.push_back({types_.ranking[k].score, k});
+    std::sort(order.begin(), order.end());
+    std::vector<Ranked> sorted;
+    sorted.reserve(order.size());
+    for (const auto& [score, k] : order) sorted.push_back(types_.ranking[k]);
+    types_.ranking = std::move(sorted);
     // A type another type of the same capacity type dominates (as much of every resource, no
     // dearer) never holds a pod more cheaply, so per-shape rankings only look at the others.
+    // Only the catalogue's undominated types can be (a type it drops is dominated by one that
+    // comes first in rank order too: no dearer, and no larger a share of the demand), so
+    // only they are compared.
     for (CapacityType capacity : {CapacityType::kOnDemand, CapacityType::kSpot}) {
+      std::vector<char> undominated(launch_.types().size(), 0);
+      for (size_t t : launch_.Undominated(capacity)) undominated[t] = 1;
       std::vector<PriceOption> options;
       std::vector<size_t> index;
       for (size_t k = 0; k < types_.ranking.size(); ++k) {
-        if (types_.ranking[k].capacity != capacity) continue;
-        options.push_back({"", types_.ranking[k].type->allocatable, types_.ranking[k].hourly});
+        const Ranked& r = types_.ranking[k];
+        if (r.capacity != capacity || !undominated[r.type - launch_.types().data()]) continue;
+        options.push_back({"", r.type->allocatable, r.hourly});
         index.push_back(k);
       }
       for (size_t kept : NonDominatedIndices(options)) types_.efficient.push_back(index[kept]);
@@ -300,7 +319,9 @@ class Packer {
       for (const Ranked& r : types_.ranking) options.push_back({"", r.type->allocatable, r.hourly});
       std::vector<Resources> requests;
       for (const PreparedPod& p : prepared_) requests.push_back(p.requests);
-      lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes);
+      // types_.efficient: no type of the same capacity type dominates them, so they hold
+      // every type no type at all dominates.
+      lp_type_ = AssignTypesByShapeLp(requests, options, kMaxLpShapes, &types_.efficient);
       if (shared_ != nullptr) shared_->lp_types = lp_type_;
     }
     SizeLpGroups();
@@ -461,10 +482,10 @@ class Packer {
     // cheaply as the best type for it, so CPU-heavy and memory-heavy pods do not end up
     // sharing one big node whose type suits neither.
     const bool lp_guided = strategy_ == PackingStrategy::kLpGuided;
-    const std::vector<Ranked>& ranking = lp_guided ? types_.ranking : RankingFor(p);
-    double best_pod_cost = ranking.empty() ? 0 : ranking.front().score;
+    const Ranked* best_type = lp_guided ? nullptr : BestTypeFor(p);
+    double best_pod_cost = best_type == nullptr ? 0 : best_type->score;
     auto suits = [&](int32_t b) {
-      return lp_guided || ranking.empty() ||
+      return best_type == nullptr ||
              PodCost(p, *bins_[b].target, bins_[b].capacity) <= kShapeTolerance * best_pod_cost;
     };
     index_.ForEachByFreeCpu(p.requests, [&](int32_t b) {
@@ -609,17 +630,47 @@ class Packer {
   // memory-heavy pods open memory types, as the LP bound's optimum does. Among near-equal
   // scores the larger type wins, since bigger nodes strand less capacity. The baseline uses
   // one ranking for the whole batch.
-  const std::vector<Ranked>& RankingFor(const PreparedPod& p) {
-    if (strategy_ == PackingStrategy::kFirstFitDecreasing) return types_.ranking;
-    const Resources& d = p.requests;
-    // Pods within 50m CPU and 64 MiB of each other share a ranking (the first one's): ranking
-    // every distinct request anew is what made random-sized batches slow, and the order of
-    // types barely moves within such a cell. Types too small for a pod are skipped on use.
-    auto key = std::make_pair(d.cpu_millis / kRankingCpuCell, d.memory_bytes / kRankingMemoryCell);
-    auto cached = shape_rankings_.find(key);
-    if (cached != shape_rankings_.end()) return cached->second;
-    // Scores are sorted as (score, types_.ranking index) pairs and only the kept ones become Ranked
-    // entries: the same comparisons as sorting the entries themselves, so the same order.
+  //
+  // Most pods only need the first type of their ranking (its cost per pod is what a node must
+  // come near to take the pod, and a new node of it nearly always takes the pod), so that
+  // type is found on its own, in one scan: the type with the most CPU among those within 2%
+  // of the least cost per pod (then the cheaper, then the first in rank order). The whole
+  // ranking (RankingFor, a sort of up to 128 types) is built only for a pod that this type
+  // could not take. Pods within 50m CPU and 64 MiB of each other share both (the first
+  // one's): ranking every distinct request anew is what made random-sized batches slow, and
+  // the order of types barely moves within such a cell.
+  static std::pair<int64_t, int64_t> RankingCell(const Resources& d) {
+    return {d.cpu_millis / kRankingCpuCell, d.memory_bytes / kRankingMemoryCell};
+  }
+
+  // Nullptr when no type holds the pod.
+  const Ranked* BestTypeFor(const PreparedPod& p) {
+    auto key = RankingCell(p.requests);
+    auto cached = best_types_.find(key);
+    if (cached != best_types_.end()) return cached->second ? &*cached->second : nullptr;
+    std::vector<std::pair<double, size_t>>& scored = ScoreTypes(p.requests);
+    std::optional<Ranked>& best = best_types_[key];
+    if (scored.empty()) return nullptr;
+    double least = scored.front().first;
+    for (const auto& [score, e] : scored) least = std::min(least, score);
+    const std::pair<double, size_t>* chosen = nullptr;
+    int64_t chosen_cpu = 0;
+    for (const auto& entry : scored) {
+      if (entry.first - least > 0.02 * least) continue;
+      int64_t cpu = types_.ranking[entry.second].type->allocatable.cpu_millis;
+      if (chosen == nullptr || cpu > chosen_cpu ||
+          (cpu == chosen_cpu && entry.first < chosen->first)) {
+        chosen = &entry;
+        chosen_cpu = cpu;
+      }
+    }
+    const Ranked& r = types_.ranking[chosen->second];
+    best = Ranked{r.type, r.capacity, chosen->first, r.nodes, r.hourly};
+    return &*best;
+  }
+
+  // The efficient types that hold a pod of `d`, with their cost per pod (in scored_).
+  std::vector<std::pair<double, size_t>>& ScoreTypes(const Resources& d) {
     std::vector<std::pair<double, size_t>>& scored = scored_;
     scored.clear();
     for (size_t k = 0; k < types_.efficient.size(); ++k) {
@@ -629,6 +680,19 @@ class Packer {
                                Share(d.memory_bytes, a.memory_bytes), Share(d.pods, a.pods)});
       scored.push_back({types_.efficient_usd[k] * std::max(share, 1e-9), types_.efficient[k]});
     }
+    return scored;
+  }
+
+  // The whole ranking, BestTypeFor's type first. Types too small for a pod are skipped on use.
+  const std::vector<Ranked>& RankingFor(const PreparedPod& p) {
+    if (strategy_ == PackingStrategy::kFirstFitDecreasing) return types_.ranking;
+    auto key = RankingCell(p.requests);
+    auto cached = shape_rankings_.find(key);
+    if (cached != shape_rankings_.end()) return cached->second;
+    const Ranked* best = BestTypeFor(p);
+    // Scores are sorted as (score, types_.ranking index) pairs and only the kept ones become Ranked
+    // entries: the same comparisons as sorting the entries themselves, so the same order.
+    std::vector<std::pair<double, size_t>>& scored = ScoreTypes(p.requests);
     size_t keep = std::min<size_t>(scored.size(), 2 * kMaxRankedTypesTried);
     std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
                       [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -642,9 +706,11 @@ class Packer {
              types_.ranking[b.second].type->allocatable.cpu_millis;
     });
     std::vector<Ranked> ranked;
-    ranked.reserve(scored.size());
+    ranked.reserve(scored.size() + 1);
+    if (best != nullptr) ranked.push_back(*best);
     for (const auto& [score, e] : scored) {
       const Ranked& r = types_.ranking[e];
+      if (best != nullptr && r.type == best->type && r.capacity == best->capacity) continue;
       ranked.push_back({r.type, r.capacity, score, r.nodes, r.hourly});
     }
     return shape_rankings_.emplace(key, std::move(ranked)).first->second;
@@ -688,6 +754,10 @@ class Packer {
     if (!lp_type_.empty() && lp_type_[i] >= 0 &&
         TryOpen(i, {types_.ranking[lp_type_[i]]}, &first_failure)) {
       return;
+    }
+    if (strategy_ != PackingStrategy::kFirstFitDecreasing) {
+      const Ranked* best = BestTypeFor(p);
+      if (best != nullptr && TryOpen(i, {*best}, &first_failure)) return;
     }
     const std::vector<Ranked>& ranking = RankingFor(p);
     if (TryOpen(i, ranking, &first_failure)) return;
@@ -1111,8 +1181,8 @@ class Packer {
     Money current = GroupPods(group, pods);
     std::vector<Resources> requests;
     for (size_t i : pods) requests.push_back(prepared_[i].requests);
-    // The DP's size is the product over distinct requests of (count + 1): checked here, since
-    // a refusal for size costs nothing while one for work has used the work.
+    // The DP's size is the product over distinct requests of (count + 1): checked here, before
+    // the options are gathered.
     std::map<std::tuple<int64_t, int64_t, int64_t>, int64_t> counts;
     for (const Resources& r : requests) ++counts[{r.cpu_millis, r.memory_bytes, r.pods}];
     int64_t states = 1;
@@ -1128,7 +1198,11 @@ class Packer {
     limits.max_transitions = std::max(budget_ / 2, kMinExactTransitions);
     Result<PartitionOptimum> best = ExactPartitionOptimum(requests, options, limits);
     // The floor is extra work: whatever the DP used, the moves keep half the budget (a DP
-    // that gave up on a small batch used to take all of it).
+    // that gave up on a small batch used to take all of it). A refusal for work is now decided
+    // from a count before solving, yet still charged as if the DP had run to its limit, so
+    // the moves' budget is what it was: charging nothing made 34 of 80 benchmark batches
+    // cheaper (0.15-1.45% per set, none dearer) for ~20% more CPU at 100 pods
+    // (bench/RESULTS.md, session 6, h/fast), a choice of effort left as it was.
     budget_ -= std::min(best ? best->transitions : limits.max_transitions, budget_ / 2);
     if (!best || best->hourly >= current) return false;
     Repacking repacking;
@@ -1434,6 +1508,7 @@ class Packer {
   std::vector<int32_t> lp_type_;  // per pod, its type in types_.ranking by the shape LP; -1 none
   std::vector<std::pair<double, size_t>> scored_;  // RankingFor's scratch
   std::map<std::pair<int64_t, int64_t>, std::vector<Ranked>> shape_rankings_;
+  std::map<std::pair<int64_t, int64_t>, std::optional<Ranked>> best_types_;
   std::vector<Bin> bins_;
   BinIndex index_;
   std::map<std::string, int> bins_per_zone_;

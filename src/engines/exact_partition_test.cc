@@ -221,6 +221,34 @@ TEST(ExactPartitionTest, RefusesInstancesBeyondItsLimits) {
   EXPECT_TRUE(IsResourceExhausted(best.error()));
 }
 
+// A refusal for work is decided before solving, from the exact count of the transitions the
+// solve takes: a limit of exactly that count solves, one less refuses, on instances with
+// repeated and distinct pods alike.
+TEST(ExactPartitionTest, RefusesForWorkExactlyWhenTheSolveWouldExceedTheLimit) {
+  std::mt19937 rng(5);
+  for (int instance = 0; instance < 20; ++instance) {
+    std::vector<Resources> pods;
+    for (int i = 0; i < 4 + instance % 9; ++i) {
+      pods.push_back({std::uniform_int_distribution<int64_t>(1, 6)(rng) * 500,
+                      std::uniform_int_distribution<int64_t>(1, 6)(rng) * kGi, 0, 1, 0});
+    }
+    Result<PartitionOptimum> best = ExactPartitionOptimum(pods, MixedTypes());
+    ASSERT_TRUE(best.has_value()) << instance;
+    ASSERT_GT(best->transitions, 0) << instance;
+    PartitionLimits enough;
+    enough.max_transitions = best->transitions;
+    Result<PartitionOptimum> again = ExactPartitionOptimum(pods, MixedTypes(), enough);
+    ASSERT_TRUE(again.has_value()) << instance;
+    EXPECT_EQ(again->hourly, best->hourly) << instance;
+    EXPECT_EQ(again->transitions, best->transitions) << instance;
+    PartitionLimits one_short;
+    one_short.max_transitions = best->transitions - 1;
+    Result<PartitionOptimum> refused = ExactPartitionOptimum(pods, MixedTypes(), one_short);
+    ASSERT_FALSE(refused.has_value()) << instance;
+    EXPECT_TRUE(IsResourceExhausted(refused.error())) << instance;
+  }
+}
+
 TEST(ExactPartitionTest, APodNoTypeHoldsIsAnError) {
   Result<PartitionOptimum> best =
       ExactPartitionOptimum({Resources{9000, kGi, 0, 1, 0}}, FourTypes());

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 
+#include "engines/lp_type_assignment.h"
 #include "scheduling/daemonset_overhead.h"
 
 namespace cloudoptim {
@@ -105,7 +106,31 @@ LaunchCatalog LaunchCatalog::Build(const EngineInput& input) {
   }
   launch.zones_.assign(zones.begin(), zones.end());
   launch.label_cache_ = std::make_shared<LabelCache>();
+  launch.FindUndominated();
   return launch;
+}
+
+void LaunchCatalog::FindUndominated() {
+  std::vector<PriceOption> on_demand, spot;
+  std::vector<size_t> spot_types;
+  for (size_t k = 0; k < types_.size(); ++k) {
+    const LaunchType& t = types_[k];
+    on_demand.push_back({"", t.allocatable, t.on_demand_hourly});
+    std::optional<Money> cheapest;
+    for (const LaunchZone& z : t.zones) {
+      if (z.safe_spot_hourly && (!cheapest || *z.safe_spot_hourly < *cheapest)) {
+        cheapest = z.safe_spot_hourly;
+      }
+    }
+    if (!cheapest) continue;
+    spot.push_back({"", t.allocatable, *cheapest});
+    spot_types.push_back(k);
+  }
+  undominated_on_demand_ = NonDominatedIndices(on_demand);
+  undominated_spot_.clear();
+  for (size_t kept : NonDominatedIndices(spot)) undominated_spot_.push_back(spot_types[kept]);
+  std::sort(undominated_on_demand_.begin(), undominated_on_demand_.end());
+  std::sort(undominated_spot_.begin(), undominated_spot_.end());
 }
 
 LaunchCatalog LaunchCatalog::ForTypes(const Catalog& catalog, const std::string& region,
@@ -126,6 +151,7 @@ LaunchCatalog LaunchCatalog::ForTypes(const Catalog& catalog, const std::string&
                      return a.on_demand_hourly < b.on_demand_hourly;
                    });
   launch.label_cache_ = std::make_shared<LabelCache>();
+  launch.FindUndominated();
   return launch;
 }
 

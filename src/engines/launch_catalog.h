@@ -49,6 +49,13 @@ class LaunchCatalog {
   const LaunchType* Find(const std::string& name) const;
   const std::vector<std::string>& zones() const { return zones_; }
   const std::string& region() const { return region_; }
+  // Indices into types(), in order, of the types NonDominatedIndices keeps (no type dominates
+  // them: as much of every resource, no dearer) at their on-demand price, or, for kSpot,
+  // among the types with a safe spot pool at their cheapest such price. Depends only on the
+  // catalogue, so it is found once here rather than by every packing call.
+  const std::vector<size_t>& Undominated(CapacityType capacity) const {
+    return capacity == CapacityType::kSpot ? undominated_spot_ : undominated_on_demand_;
+  }
 
   // The Node a launch would register: well-known and Karpenter labels (instance type,
   // family, category, generation, cpu, memory, arch, os, zone, region, capacity type,
@@ -65,6 +72,8 @@ class LaunchCatalog {
   std::vector<std::string> zones_;
   std::vector<LaunchType> types_;
   std::shared_ptr<LabelCache> label_cache_;
+  std::vector<size_t> undominated_on_demand_, undominated_spot_;
+  void FindUndominated();
 };
 
 // Whether the policy allows a type at all: its family is allowed (exact family names, "m5"

@@ -4,10 +4,43 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "catalog/catalog.h"
+#include "engines/cost_lower_bound.h"
+#include "engines/lp_type_assignment.h"
 
 namespace cloudoptim {
 namespace {
+
+// The catalogue's undominated on-demand types are NonDominatedIndices' answer over its
+// on-demand options, and every type left out is dominated by one that is kept (what lets the
+// packer look only at these).
+TEST(LaunchCatalogTest, UndominatedTypesAreTheNonDominatedOnes) {
+  Result<Catalog> catalog = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
+  ASSERT_TRUE(catalog.has_value()) << catalog.error().ToString();
+  LaunchCatalog launch = LaunchCatalog::ForTypes(*catalog, "us-east-1", {"us-east-1a"}, Policy{});
+  const std::vector<size_t>& kept = launch.Undominated(CapacityType::kOnDemand);
+  ASSERT_GT(kept.size(), 10u);
+  ASSERT_LT(kept.size(), launch.types().size());
+  EXPECT_TRUE(launch.Undominated(CapacityType::kSpot).empty());  // ForTypes: spot never safe
+  std::vector<size_t> expected = NonDominatedIndices(OnDemandOptions(launch));
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(kept, expected);
+  std::vector<char> is_kept(launch.types().size(), 0);
+  for (size_t k : kept) is_kept[k] = 1;
+  for (size_t t = 0; t < launch.types().size(); ++t) {
+    if (is_kept[t]) continue;
+    const LaunchType& y = launch.types()[t];
+    bool dominated = std::any_of(kept.begin(), kept.end(), [&](size_t k) {
+      const LaunchType& x = launch.types()[k];
+      return x.allocatable.cpu_millis >= y.allocatable.cpu_millis &&
+             x.allocatable.memory_bytes >= y.allocatable.memory_bytes &&
+             x.allocatable.pods >= y.allocatable.pods && x.on_demand_hourly <= y.on_demand_hourly;
+    });
+    EXPECT_TRUE(dominated) << y.type->name;
+  }
+}
 
 TEST(LaunchCatalogTest, CachedTemplateLabelsMatchFreshOnesAndKeepEachHostname) {
   Result<Catalog> catalog = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");

@@ -17,6 +17,12 @@ namespace cloudoptim {
 // Indices of the options no other option dominates (at least as much of every resource, no
 // dearer; among equal ones the first), cheapest first.
 std::vector<size_t> NonDominatedIndices(const std::vector<PriceOption>& options);
+// The same, looking only at `among` (indices in increasing order), which must hold every
+// option the call above would keep: e.g. the options no other option of their own kind
+// dominates. An option is dropped exactly when a cheaper-first kept one dominates it, and
+// whatever dominates a dropped option dominates what it dominated, so the answer is equal.
+std::vector<size_t> NonDominatedIndices(const std::vector<PriceOption>& options,
+                                        const std::vector<size_t>& among);
 
 // The options worth offering an LP over these shapes: for every shape the few cheapest per
 // pod, and the few cheapest for the whole batch, among the non-dominated ones.
@@ -30,11 +36,15 @@ std::vector<size_t> CandidateOptionIndices(const std::vector<PodShape>& shapes,
 // might. Same optimum as the LP over all candidates, at a fraction of the time (Clp's time
 // grows with every column, and the LP uses a handful of types). `solved_over` receives the
 // options of the last LP, cheapest first: the solution's option indices point into it.
+// `price_exactly`: a candidate the quick test (OptionMayLowerShapeLp) cannot rule out is
+// then priced exactly (OptionLowersShapeLp) before the LP is solved again; off by default
+// (see kPriceLeftOutExactly in lp_type_assignment.cc).
 Result<ShapeLpSolution> SolveShapeLpOverShortlist(const std::vector<PodShape>& shapes,
                                                   const std::vector<PriceOption>& options,
                                                   const std::vector<size_t>& candidates,
                                                   ShapeLpAlgorithm algorithm,
-                                                  std::vector<size_t>* solved_over);
+                                                  std::vector<size_t>* solved_over,
+                                                  bool price_exactly = false);
 
 // Per pod, the index into `options` the shape LP (with big-pod cuts) sends it to, or -1 for
 // every pod when the LP cannot be solved (the caller then packs without a guide). Pods are
@@ -42,8 +52,11 @@ Result<ShapeLpSolution> SolveShapeLpOverShortlist(const std::vector<PodShape>& s
 // are rounded by largest remainder so that every pod gets exactly one type, and within a
 // shape the largest pods go first to the type with the largest share. The LP is solved by the
 // dual simplex, for batches of up to 5,000 pods over a shortlist (SolveShapeLpOverShortlist).
+// `undominated_among`, when given, is NonDominatedIndices' `among` (saves a pass over a
+// whole catalogue).
 std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
                                           const std::vector<PriceOption>& options,
-                                          size_t max_shapes);
+                                          size_t max_shapes,
+                                          const std::vector<size_t>* undominated_among = nullptr);
 
 }  // namespace cloudoptim

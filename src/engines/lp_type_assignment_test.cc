@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "catalog/catalog.h"
@@ -18,6 +19,32 @@ TEST(LpTypeAssignmentTest, DominatedOptionsAreLeftOutCheapestFirst) {
                                       {"worse", {2000, 8 * kGi, 0, 50, 0}, Money::FromUsd(0.25)},
                                       {"small", {2000, 8 * kGi, 0, 50, 0}, Money::FromUsd(0.10)}};
   EXPECT_EQ(NonDominatedIndices(options), (std::vector<size_t>{2, 0}));
+}
+
+// Looking only at the options no option of their own kind dominates gives the same answer
+// as looking at all (random options in two kinds, with ties in price and size).
+TEST(LpTypeAssignmentTest, NonDominatedAmongEachKindsUndominatedIsTheSame) {
+  std::mt19937 rng(3);
+  for (int instance = 0; instance < 50; ++instance) {
+    std::vector<PriceOption> options, kinds[2];
+    std::vector<size_t> index[2];
+    for (int k = 0; k < 60; ++k) {
+      PriceOption o{"",
+                    {std::uniform_int_distribution<int64_t>(1, 8)(rng) * 1000,
+                     std::uniform_int_distribution<int64_t>(1, 8)(rng) * kGi, 0, 110, 0},
+                    Money::FromUsd(0.01 * std::uniform_int_distribution<int>(1, 20)(rng))};
+      options.push_back(o);
+      kinds[k % 3 == 0].push_back(o);
+      index[k % 3 == 0].push_back(static_cast<size_t>(k));
+    }
+    std::vector<size_t> among;
+    for (int kind = 0; kind < 2; ++kind) {
+      for (size_t kept : NonDominatedIndices(kinds[kind])) among.push_back(index[kind][kept]);
+    }
+    std::sort(among.begin(), among.end());
+    ASSERT_LT(among.size(), options.size()) << instance;
+    EXPECT_EQ(NonDominatedIndices(options, among), NonDominatedIndices(options)) << instance;
+  }
 }
 
 TEST(LpTypeAssignmentTest, ComplementaryShapesShareTheGeneralType) {
@@ -73,10 +100,16 @@ TEST(LpTypeAssignmentTest, ShortlistLpReachesTheOptimumOverAllCandidates) {
       std::vector<PriceOption> all;
       for (size_t c : candidates) all.push_back(options[c]);
       Result<ShapeLpSolution> full = SolveShapeLp(shapes, all);
-      std::vector<size_t> solved_over;
+      std::vector<size_t> solved_over, priced_over;
       Result<ShapeLpSolution> shortlist = SolveShapeLpOverShortlist(
           shapes, options, candidates, ShapeLpAlgorithm::kDual, &solved_over);
       ASSERT_TRUE(full.has_value() && shortlist.has_value()) << pods_count << " " << seed;
+      // Pricing left-out candidates exactly reaches the same optimum over fewer or as many.
+      Result<ShapeLpSolution> priced = SolveShapeLpOverShortlist(
+          shapes, options, candidates, ShapeLpAlgorithm::kDual, &priced_over, true);
+      ASSERT_TRUE(priced.has_value()) << pods_count << " " << seed;
+      EXPECT_NEAR(priced->objective_usd, full->objective_usd, 1e-7 * full->objective_usd);
+      EXPECT_LE(priced_over.size(), solved_over.size());
       EXPECT_NEAR(shortlist->objective_usd, full->objective_usd, 1e-7 * full->objective_usd)
           << pods_count << " pods, seed " << seed;
       EXPECT_LT(solved_over.size(), candidates.size()) << pods_count << " " << seed;

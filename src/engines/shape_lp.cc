@@ -286,6 +286,53 @@ bool OptionMayLowerShapeLp(const std::vector<PodShape>& shapes,
   return true;
 }
 
+bool OptionLowersShapeLp(const std::vector<PodShape>& shapes,
+                         const std::vector<double>& shape_prices, const PriceOption& option) {
+  const Resources& capacity = option.allocatable;
+  std::vector<PodShape> priced;  // the shapes the node could hold that are worth something
+  std::vector<double> worth;
+  for (size_t s = 0; s < shapes.size() && s < shape_prices.size(); ++s) {
+    PodShape shape = shapes[s];
+    shape.requests.pods = std::max<int64_t>(shape.requests.pods, 1);
+    if (shape_prices[s] <= 0 || !shape.requests.FitsIn(capacity)) continue;
+    priced.push_back(shape);
+    worth.push_back(shape_prices[s]);
+  }
+  if (priced.empty()) return false;
+  // max Σ worth_s y_s  s.t.  Σ_s d_sr y_s ≤ c_r (three rows), each cut Σ y_s ≤ k, y ≥ 0.
+  int next_row = 3;
+  std::vector<Cut> cuts = CutsFor(capacity, priced, &next_row);
+  std::vector<CoinBigIndex> starts{0};
+  std::vector<int> rows;
+  std::vector<double> values, cost;
+  for (size_t s = 0; s < priced.size(); ++s) {
+    for (int r = 0; r < 3; ++r) {
+      rows.push_back(r);
+      values.push_back(kDims[r](priced[s].requests));
+    }
+    for (const Cut& cut : cuts) {
+      if (!cut.Counts(priced[s].requests, capacity)) continue;
+      rows.push_back(cut.row);
+      values.push_back(1.0);
+    }
+    starts.push_back(static_cast<CoinBigIndex>(rows.size()));
+    cost.push_back(-worth[s]);  // Clp minimises
+  }
+  std::vector<double> row_lower(next_row, -COIN_DBL_MAX), row_upper(next_row);
+  for (int r = 0; r < 3; ++r) row_upper[r] = kDims[r](capacity);
+  for (const Cut& cut : cuts) row_upper[cut.row] = cut.k;
+  std::vector<double> lower(cost.size(), 0.0), upper(cost.size(), COIN_DBL_MAX);
+  ClpSimplex model;
+  model.setLogLevel(0);
+  model.loadProblem(static_cast<int>(cost.size()), next_row, starts.data(), rows.data(),
+                    values.data(), lower.data(), upper.data(), cost.data(), row_lower.data(),
+                    row_upper.data());
+  model.primal();
+  if (!model.isProvenOptimal()) return true;  // unsure: the caller adds the option
+  const double price = option.hourly.usd();
+  return -model.objectiveValue() > price * (1 + 1e-9) + 1e-12;
+}
+
 double DualPriceBound(const std::vector<Resources>& pods, const std::vector<PriceOption>& options,
                       const std::vector<std::array<double, 3>>& unit_prices) {
   return DualPriceBound(pods, options, unit_prices, {});

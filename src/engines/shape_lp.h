@@ -96,6 +96,15 @@ Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
 bool OptionMayLowerShapeLp(const std::vector<PodShape>& shapes,
                            const std::vector<double>& shape_prices, const PriceOption& option);
 
+// The exact form of the test above, with the option's big-pod cuts: whether one node of the
+// option holds pods worth more than its price at the shape prices, max Σ_s price_s y_s over
+// its capacity and cuts (a small LP, solved with Clp). When not, the LP's solution is still
+// optimal with the option added (the option's rows get duals that price its columns out), so
+// adding it cannot lower the optimum. Slower than OptionMayLowerShapeLp; for the options it
+// could not rule out.
+bool OptionLowersShapeLp(const std::vector<PodShape>& shapes,
+                         const std::vector<double>& shape_prices, const PriceOption& option);
+
 // A lower bound on packing the exact `pods`, from any per-type unit prices w_t ≥ 0 with
 // capacity_t · w_t ≤ price_t: every node of type t costs at least the w_t-value of its pods,
 // so every packing costs at least Σ_pods min over the types that hold the pod of its value.

@@ -177,6 +177,52 @@ TEST(ShapeLpTest, AnOptionRuledOutNeverLowersTheOptimum) {
   EXPECT_GT(ruled_out, 10);  // the check is not vacuous
 }
 
+// The exact test answers exactly: on random shapes and types, an option lowers the optimum
+// when added if and only if OptionLowersShapeLp says so, and it rules out at least what the
+// quick test rules out.
+TEST(ShapeLpTest, ExactPricingSaysWhetherAnOptionLowersTheOptimum) {
+  std::mt19937 rng(17);
+  auto type = [&](int i) {
+    int64_t cpu = 1000 * (1 + static_cast<int64_t>(rng() % 8));
+    int64_t memory = kGi * (1 + static_cast<int64_t>(rng() % 32));
+    double usd = 0.02 * static_cast<double>(cpu) / 1000 + 0.005 * static_cast<double>(memory / kGi);
+    usd *= 0.7 + 0.6 * static_cast<double>(rng() % 1000) / 1000;
+    return PriceOption{"t" + std::to_string(i),
+                       {cpu, memory, 0, 8 + static_cast<int64_t>(rng() % 50), 0},
+                       Money::FromUsd(usd)};
+  };
+  int lowers = 0, does_not = 0;
+  for (int instance = 0; instance < 12; ++instance) {
+    std::vector<PriceOption> options;
+    for (int i = 0; i < 4; ++i) options.push_back(type(i));
+    options.push_back({"big", {16000, 64 * kGi, 0, 110, 0}, Money::FromUsd(0.9)});
+    std::vector<PodShape> shapes;
+    for (int s = 0; s < 15; ++s) {
+      shapes.push_back({{100 + static_cast<int64_t>(rng() % 3900),
+                         (128 + static_cast<int64_t>(rng() % 8000)) * kMi, 0, 1, 0},
+                        1 + static_cast<int64_t>(rng() % 4)});
+    }
+    Result<ShapeLpSolution> lp = SolveShapeLp(shapes, options);
+    ASSERT_TRUE(lp.has_value()) << lp.error().ToString();
+    for (int extra = 0; extra < 6; ++extra) {
+      PriceOption candidate = type(10 + extra);
+      std::vector<PriceOption> more = options;
+      more.push_back(candidate);
+      Result<ShapeLpSolution> with = SolveShapeLp(shapes, more);
+      ASSERT_TRUE(with.has_value());
+      bool lowered = with->objective_usd < lp->objective_usd * (1 - 1e-7);
+      bool exact = OptionLowersShapeLp(shapes, lp->shape_prices, candidate);
+      EXPECT_EQ(exact, lowered) << instance << " " << extra;
+      if (!OptionMayLowerShapeLp(shapes, lp->shape_prices, candidate)) {
+        EXPECT_FALSE(exact) << instance << " " << extra;
+      }
+      (lowered ? lowers : does_not) += 1;
+    }
+  }
+  EXPECT_GT(lowers, 5);  // both answers occur
+  EXPECT_GT(does_not, 5);
+}
+
 TEST(ShapeLpTest, AShapeNoTypeHoldsIsAnError) {
   std::vector<PodShape> shapes = {{{8000, kGi, 0, 1, 0}, 1}};
   Result<ShapeLpSolution> lp = SolveShapeLp(shapes, OneType());
