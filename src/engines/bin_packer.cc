@@ -1198,12 +1198,12 @@ class Packer {
     limits.max_transitions = std::max(budget_ / 2, kMinExactTransitions);
     Result<PartitionOptimum> best = ExactPartitionOptimum(requests, options, limits);
     // The floor is extra work: whatever the DP used, the moves keep half the budget (a DP
-    // that gave up on a small batch used to take all of it). A refusal for work is now decided
-    // from a count before solving, yet still charged as if the DP had run to its limit, so
-    // the moves' budget is what it was: charging nothing made 34 of 80 benchmark batches
-    // cheaper (0.15-1.45% per set, none dearer) for ~20% more CPU at 100 pods
-    // (bench/RESULTS.md, session 6, h/fast), a choice of effort left as it was.
-    budget_ -= std::min(best ? best->transitions : limits.max_transitions, budget_ / 2);
+    // that gave up on a small batch used to take all of it). A refusal for work is decided
+    // from a count before solving and did no search, so it is not charged: the moves get that
+    // budget. Charging it as if the DP had run to its limit (as before session 6) made 34 of 80
+    // benchmark batches dearer (0.15-1.45% per set, none cheaper) for ~20% less CPU at 100
+    // pods (bench/RESULTS.md, session 6, h/fast); cheaper plans were chosen.
+    if (best) budget_ -= std::min(best->transitions, budget_ / 2);
     if (!best || best->hourly >= current) return false;
     Repacking repacking;
     repacking.hourly = best->hourly;
