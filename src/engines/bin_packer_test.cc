@@ -9,64 +9,26 @@
 #include <random>
 
 #include "catalog/catalog.h"
+#include "catalog/shipped_catalog_test_util.h"
 #include "engines/config_lp.h"
 #include "engines/cost_lower_bound.h"
 #include "engines/exact_partition.h"
+#include "engines/packing_plan_test_util.h"
 
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kMi = int64_t{1} << 20;
+using packing_test::ExpectValidPlan;
+using packing_test::MixedRequests;
+using packing_test::PodsFromRequests;
 
-const Catalog& SharedCatalog() {
-  static const Catalog* catalog = [] {
-    Result<Catalog> loaded = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
-    if (!loaded) {
-      ADD_FAILURE() << loaded.error().ToString();
-      return new Catalog();
-    }
-    return new Catalog(std::move(*loaded));
-  }();
-  return *catalog;
-}
+constexpr int64_t kMi = int64_t{1} << 20;
 
 // General-purpose, compute and memory families: the types a small MIP can still cover.
 LaunchCatalog SixFamilies() {
   Policy policy;
   policy.allowed_families = {"m5", "c5", "r5", "m6i", "c6i", "r6i"};
-  return LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
-}
-
-std::vector<Pod> MakePods(const std::vector<Resources>& requests) {
-  std::vector<Pod> pods;
-  for (size_t i = 0; i < requests.size(); ++i) {
-    Pod pod;
-    pod.meta.name = "p" + std::to_string(i);
-    pod.meta.namespace_name = "test";
-    Container c;
-    c.resources.requests = requests[i];
-    c.resources.requests.pods = 0;
-    pod.containers.push_back(c);
-    pods.push_back(std::move(pod));
-  }
-  return pods;
-}
-
-// A mix of web, JVM, CPU-heavy and memory-heavy pods, as in the quality benchmark.
-std::vector<Resources> RandomRequests(uint32_t seed, int count) {
-  std::mt19937 rng(seed);
-  const int64_t shapes[4][4] = {{100, 1000, 128, 1024},
-                                {500, 2000, 1024, 8192},
-                                {1000, 4000, 512, 2048},
-                                {250, 1000, 4096, 16384}};
-  std::vector<Resources> out;
-  for (int i = 0; i < count; ++i) {
-    const int64_t* s = shapes[rng() % 4];
-    int64_t cpu = std::uniform_int_distribution<int64_t>(s[0], s[1])(rng);
-    int64_t mem = std::uniform_int_distribution<int64_t>(s[2], s[3])(rng);
-    out.push_back({cpu / 50 * 50, mem * kMi, 0, 1, 0});
-  }
-  return out;
+  return LaunchCatalog::ForTypes(ShippedCatalog(), "us-east-1", {"us-east-1a"}, policy);
 }
 
 // `state`, when given, is the state the plan leaves (for ExpectValidPlan).
@@ -84,34 +46,9 @@ PackingPlan Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods,
   return PackPods(state, launch, pointers, options);
 }
 
-// Every pod placed exactly once, on a node whose type holds it, and the plan passes the
-// simulator again: each pod, taken off its node in the state the packer leaves, fits it.
-void ExpectValidPlan(ClusterState& state, const std::vector<Pod>& pods, const PackingPlan& plan) {
-  EXPECT_TRUE(plan.unschedulable.empty());
-  std::vector<int> placed(pods.size(), 0);
-  Money total;
-  for (const NewNode& node : plan.new_nodes) {
-    ASSERT_NE(node.type, nullptr);
-    Resources used;
-    for (size_t i : node.pods) {
-      used += pods[i].Requests();
-      ++placed[i];
-      PreparedPod p = state.Prepare(pods[i]);
-      ASSERT_TRUE(state.Unbind(p, node.node_id)) << "pod " << i;
-      EXPECT_EQ(state.Fits(p, node.node_id), FitFailure::kNone) << "pod " << i;
-      state.Bind(p, node.node_id);
-    }
-    used.pods = static_cast<int64_t>(node.pods.size());
-    EXPECT_TRUE(used.FitsIn(node.type->allocatable)) << node.type->type->name;
-    total += node.hourly;
-  }
-  for (size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(placed[i], 1) << "pod " << i;
-  EXPECT_EQ(total, plan.hourly_cost);
-}
-
 TEST(BinPackerTest, EveryPodLandsOnceOnANodeWhoseTypeHoldsIt) {
   LaunchCatalog launch = SixFamilies();
-  std::vector<Pod> pods = MakePods(RandomRequests(7, 120));
+  std::vector<Pod> pods = PodsFromRequests(MixedRequests(7, 120));
   for (PackingStrategy strategy : {PackingStrategy::kFirstFitDecreasing,
                                    PackingStrategy::kCostAwareBestFit, PackingStrategy::kLpGuided,
                                    PackingStrategy::kConfigLpGuided, PackingStrategy::kPortfolio}) {
@@ -127,7 +64,7 @@ TEST(BinPackerTest, EveryPodLandsOnceOnANodeWhoseTypeHoldsIt) {
 TEST(BinPackerTest, PortfolioIsNeverDearerThanFirstFitDecreasing) {
   LaunchCatalog launch = SixFamilies();
   for (uint32_t seed = 1; seed <= 12; ++seed) {
-    std::vector<Pod> pods = MakePods(RandomRequests(seed, 10 + static_cast<int>(seed) * 17));
+    std::vector<Pod> pods = PodsFromRequests(MixedRequests(seed, 10 + static_cast<int>(seed) * 17));
     Money ffd = Pack(launch, pods, PackingStrategy::kFirstFitDecreasing).hourly_cost;
     Money ours = Pack(launch, pods, PackingStrategy::kPortfolio).hourly_cost;
     EXPECT_LE(ours, ffd) << "seed " << seed;
@@ -139,8 +76,8 @@ TEST(BinPackerTest, LpGuidedBeatsFirstFitDecreasingOnAMixedBatch) {
   // mixes CPU- and memory-heavy pods on types that suit the mix, which FFD cannot.
   Policy policy;
   LaunchCatalog launch =
-      LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
-  std::vector<Pod> pods = MakePods(RandomRequests(1, 1000));
+      LaunchCatalog::ForTypes(ShippedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+  std::vector<Pod> pods = PodsFromRequests(MixedRequests(1, 1000));
   Money ffd = Pack(launch, pods, PackingStrategy::kFirstFitDecreasing).hourly_cost;
   Money lp = Pack(launch, pods, PackingStrategy::kLpGuided).hourly_cost;
   EXPECT_LT(lp.usd(), 0.97 * ffd.usd());
@@ -153,11 +90,11 @@ TEST(BinPackerTest, SmallInstancesAreAtOrNearTheExactOptimum) {
   std::vector<PriceOption> options = NonDominated(OnDemandOptions(launch));
   int optimal = 0;
   for (uint32_t seed : {11u, 12u, 13u}) {
-    std::vector<Resources> requests = RandomRequests(seed, 6);
+    std::vector<Resources> requests = MixedRequests(seed, 6);
     Result<ExactPacking> exact = ExactOptimum(requests, options, 60.0);
     ASSERT_TRUE(exact.has_value()) << exact.error().ToString();
     ASSERT_TRUE(exact->proven_optimal);
-    Money ours = Pack(launch, MakePods(requests), PackingStrategy::kPortfolio).hourly_cost;
+    Money ours = Pack(launch, PodsFromRequests(requests), PackingStrategy::kPortfolio).hourly_cost;
     EXPECT_GE(ours.micros() + 10, exact->hourly.micros()) << "below the optimum? seed " << seed;
     EXPECT_LE(ours.usd(), 1.10 * exact->hourly.usd()) << "seed " << seed;
     if (ours.micros() <= exact->hourly.micros() + 10) ++optimal;
@@ -170,10 +107,10 @@ TEST(BinPackerTest, SmallInstancesAreAtOrNearTheExactOptimum) {
 TEST(BinPackerTest, MoreSearchNeverCostsMoreAndFindsCheaperPlans) {
   Policy policy;
   LaunchCatalog launch =
-      LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+      LaunchCatalog::ForTypes(ShippedCatalog(), "us-east-1", {"us-east-1a"}, policy);
   int cheaper = 0;
   for (uint32_t seed = 1; seed <= 4; ++seed) {
-    std::vector<Pod> pods = MakePods(RandomRequests(seed, 150));
+    std::vector<Pod> pods = PodsFromRequests(MixedRequests(seed, 150));
     Money off = Pack(launch, pods, PackingStrategy::kPortfolio, 0).hourly_cost;
     Money fast = Pack(launch, pods, PackingStrategy::kPortfolio).hourly_cost;
     Money thorough =
@@ -189,7 +126,7 @@ TEST(BinPackerTest, MoreSearchNeverCostsMoreAndFindsCheaperPlans) {
 // be: every move of the search is checked by the simulator.
 TEST(BinPackerTest, SearchKeepsHostnameAntiAffinity) {
   LaunchCatalog launch = SixFamilies();
-  std::vector<Pod> pods = MakePods(RandomRequests(3, 40));
+  std::vector<Pod> pods = PodsFromRequests(MixedRequests(3, 40));
   LabelSelector guards = LabelSelector::FromMatchLabels(Labels{{"app", "guard"}});
   for (size_t i = 0; i < pods.size(); i += 4) {
     pods[i].meta.labels = Labels{{"app", "guard"}};
@@ -212,7 +149,7 @@ TEST(BinPackerTest, SearchKeepsHostnameAntiAffinity) {
 TEST(BinPackerTest, NoPackingCostsLessThanTheConfigurationLpBound) {
   Policy policy;
   LaunchCatalog launch =
-      LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+      LaunchCatalog::ForTypes(ShippedCatalog(), "us-east-1", {"us-east-1a"}, policy);
   std::vector<PriceOption> options = OnDemandOptions(launch);
   // The trace snapshot that exposed the bug: (millicores, MiB) of the pods alive at 13/21.
   const int64_t snapshot[14][2] = {{12000, 16384}, {6000, 12288},  {12000, 24576}, {6000, 12288},
@@ -233,7 +170,7 @@ TEST(BinPackerTest, NoPackingCostsLessThanTheConfigurationLpBound) {
   for (size_t k = 0; k < instances.size(); ++k) {
     Result<ConfigLpBoundResult> bound = ConfigLpBound(instances[k], options, 1000, 30.0);
     ASSERT_TRUE(bound.has_value()) << bound.error().ToString();
-    PackingPlan plan = Pack(launch, MakePods(instances[k]), PackingStrategy::kPortfolio,
+    PackingPlan plan = Pack(launch, PodsFromRequests(instances[k]), PackingStrategy::kPortfolio,
                             kThoroughSearchStepsPerPod);
     EXPECT_TRUE(plan.unschedulable.empty());
     EXPECT_LE(bound->bound, plan.hourly_cost) << "instance " << k;
@@ -246,7 +183,7 @@ TEST(BinPackerTest, NoPackingCostsLessThanTheConfigurationLpBound) {
 TEST(BinPackerTest, AFewPodsArePackedAtTheProvenOptimum) {
   Policy policy;
   LaunchCatalog launch =
-      LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+      LaunchCatalog::ForTypes(ShippedCatalog(), "us-east-1", {"us-east-1a"}, policy);
   const int64_t snapshot[8][2] = {{12000, 16384}, {6000, 12288},  {12000, 24576}, {6000, 12288},
                                   {12000, 16384}, {20000, 65536}, {4000, 16384},  {12000, 16384}};
   std::vector<Resources> requests;
@@ -254,12 +191,12 @@ TEST(BinPackerTest, AFewPodsArePackedAtTheProvenOptimum) {
   Result<PartitionOptimum> optimum =
       ExactPartitionOptimum(requests, NonDominated(OnDemandOptions(launch)));
   ASSERT_TRUE(optimum.has_value()) << optimum.error().ToString();
-  PackingPlan plan = Pack(launch, MakePods(requests), PackingStrategy::kPortfolio);
+  PackingPlan plan = Pack(launch, PodsFromRequests(requests), PackingStrategy::kPortfolio);
   EXPECT_TRUE(plan.unschedulable.empty());
   EXPECT_EQ(plan.hourly_cost, optimum->hourly);
   EXPECT_EQ(plan.new_nodes.size(), optimum->nodes.size());
   // Without the search the portfolio is dearer: the exact step is what finds it.
-  EXPECT_GT(Pack(launch, MakePods(requests), PackingStrategy::kPortfolio, 0).hourly_cost,
+  EXPECT_GT(Pack(launch, PodsFromRequests(requests), PackingStrategy::kPortfolio, 0).hourly_cost,
             optimum->hourly);
 }
 
@@ -268,9 +205,10 @@ TEST(BinPackerTest, AFewPodsArePackedAtTheProvenOptimum) {
 TEST(BinPackerTest, SearchedPlansAreValidAndNeverDearerThanFirstFitDecreasing) {
   Policy policy;
   LaunchCatalog launch =
-      LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+      LaunchCatalog::ForTypes(ShippedCatalog(), "us-east-1", {"us-east-1a"}, policy);
   for (uint32_t seed = 21; seed <= 26; ++seed) {
-    std::vector<Pod> pods = MakePods(RandomRequests(seed, 60 + 40 * static_cast<int>(seed % 4)));
+    std::vector<Pod> pods =
+        PodsFromRequests(MixedRequests(seed, 60 + 40 * static_cast<int>(seed % 4)));
     Money ffd = Pack(launch, pods, PackingStrategy::kFirstFitDecreasing).hourly_cost;
     for (int64_t effort : {kDefaultSearchStepsPerPod, kThoroughSearchStepsPerPod}) {
       ClusterState state;
@@ -286,8 +224,8 @@ TEST(BinPackerTest, SearchedPlansAreValidAndNeverDearerThanFirstFitDecreasing) {
 TEST(BinPackerTest, SearchedPlansKeepSpreadAntiAffinityAndSelectors) {
   Policy policy;
   LaunchCatalog launch = LaunchCatalog::ForTypes(
-      SharedCatalog(), "us-east-1", {"us-east-1a", "us-east-1b", "us-east-1c"}, policy);
-  std::vector<Pod> pods = MakePods(RandomRequests(5, 150));
+      ShippedCatalog(), "us-east-1", {"us-east-1a", "us-east-1b", "us-east-1c"}, policy);
+  std::vector<Pod> pods = PodsFromRequests(MixedRequests(5, 150));
   LabelSelector spread = LabelSelector::FromMatchLabels(Labels{{"app", "spread"}});
   LabelSelector guards = LabelSelector::FromMatchLabels(Labels{{"app", "guard"}});
   for (size_t i = 0; i < pods.size(); ++i) {

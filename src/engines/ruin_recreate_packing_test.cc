@@ -4,54 +4,26 @@
 // 0.1% tie rule).
 #include <gtest/gtest.h>
 
-#include <random>
 
 #include "catalog/catalog.h"
+#include "catalog/shipped_catalog_test_util.h"
 #include "engines/bin_packer.h"
+#include "engines/packing_plan_test_util.h"
 
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kMi = int64_t{1} << 20;
-
-const Catalog& SharedCatalog() {
-  static const Catalog* catalog = [] {
-    Result<Catalog> loaded = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
-    if (!loaded) {
-      ADD_FAILURE() << loaded.error().ToString();
-      return new Catalog();
-    }
-    return new Catalog(std::move(*loaded));
-  }();
-  return *catalog;
-}
+using packing_test::ExpectValidPlan;
+using packing_test::MixedRequests;
+using packing_test::PodsFromRequests;
 
 LaunchCatalog OneZone() {
   Policy policy;
-  return LaunchCatalog::ForTypes(SharedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+  return LaunchCatalog::ForTypes(ShippedCatalog(), "us-east-1", {"us-east-1a"}, policy);
 }
 
-// Web, JVM, CPU-heavy and memory-heavy pods, as in the quality benchmark.
 std::vector<Pod> MixedPods(uint32_t seed, int count) {
-  std::mt19937 rng(seed);
-  const int64_t shapes[4][4] = {{100, 1000, 128, 1024},
-                                {500, 2000, 1024, 8192},
-                                {1000, 4000, 512, 2048},
-                                {250, 1000, 4096, 16384}};
-  std::vector<Pod> pods;
-  for (int i = 0; i < count; ++i) {
-    const int64_t* s = shapes[rng() % 4];
-    int64_t cpu = std::uniform_int_distribution<int64_t>(s[0], s[1])(rng);
-    int64_t mem = std::uniform_int_distribution<int64_t>(s[2], s[3])(rng);
-    Pod pod;
-    pod.meta.name = "p" + std::to_string(i);
-    pod.meta.namespace_name = "test";
-    Container c;
-    c.resources.requests = {cpu / 50 * 50, mem * kMi, 0, 0, 0};
-    pod.containers.push_back(c);
-    pods.push_back(std::move(pod));
-  }
-  return pods;
+  return PodsFromRequests(MixedRequests(seed, count));
 }
 
 PackingPlan PackThoroughly(const LaunchCatalog& launch, const std::vector<Pod>& pods,
@@ -63,31 +35,6 @@ PackingPlan PackThoroughly(const LaunchCatalog& launch, const std::vector<Pod>& 
   options.search_steps_per_pod = kThoroughSearchStepsPerPod;
   options.ruin_and_recreate = ruin_and_recreate;
   return PackPods(state, launch, pointers, options);
-}
-
-// Every pod once on a node whose type holds it, and each pod, taken off its node in the state
-// the packer leaves, fits there again under the simulator.
-void ExpectValidPlan(ClusterState& state, const std::vector<Pod>& pods, const PackingPlan& plan) {
-  EXPECT_TRUE(plan.unschedulable.empty());
-  std::vector<int> placed(pods.size(), 0);
-  Money total;
-  for (const NewNode& node : plan.new_nodes) {
-    ASSERT_NE(node.type, nullptr);
-    Resources used;
-    for (size_t i : node.pods) {
-      used += pods[i].Requests();
-      ++placed[i];
-      PreparedPod p = state.Prepare(pods[i]);
-      ASSERT_TRUE(state.Unbind(p, node.node_id)) << "pod " << i;
-      EXPECT_EQ(state.Fits(p, node.node_id), FitFailure::kNone) << "pod " << i;
-      state.Bind(p, node.node_id);
-    }
-    used.pods = static_cast<int64_t>(node.pods.size());
-    EXPECT_TRUE(used.FitsIn(node.type->allocatable)) << node.type->type->name;
-    total += node.hourly;
-  }
-  for (size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(placed[i], 1) << "pod " << i;
-  EXPECT_EQ(total, plan.hourly_cost);
 }
 
 TEST(RuinRecreatePackingTest, MakesThoroughPlansCheaperAndKeepsThemValid) {

@@ -137,34 +137,48 @@ TEST(ShapeLpTest, OnlyAnOptionThatHoldsPodsForLessMayLowerTheOptimum) {
   EXPECT_FALSE(OptionMayLowerShapeLp(shapes, lp->shape_prices, tiny));
 }
 
+// A random type priced around 0.02 $/vCPU-h + 0.005 $/GiB-h (±30%).
+PriceOption RandomType(std::mt19937& rng, int i) {
+  int64_t cpu = 1000 * (1 + static_cast<int64_t>(rng() % 8));
+  int64_t memory = kGi * (1 + static_cast<int64_t>(rng() % 32));
+  double usd = 0.02 * static_cast<double>(cpu) / 1000 + 0.005 * static_cast<double>(memory / kGi);
+  usd *= 0.7 + 0.6 * static_cast<double>(rng() % 1000) / 1000;
+  return PriceOption{"t" + std::to_string(i),
+                     {cpu, memory, 0, 8 + static_cast<int64_t>(rng() % 50), 0},
+                     Money::FromUsd(usd)};
+}
+
+// Four random types and a big one, and 15 shapes of 100m + [0, cpu_spread) CPU and
+// 128Mi + [0, memory_spread_mi) memory, 1-4 pods each.
+struct RandomLpInstance {
+  std::vector<PriceOption> options;
+  std::vector<PodShape> shapes;
+};
+RandomLpInstance MakeRandomLpInstance(std::mt19937& rng, int64_t cpu_spread,
+                                      int64_t memory_spread_mi) {
+  RandomLpInstance instance;
+  for (int i = 0; i < 4; ++i) instance.options.push_back(RandomType(rng, i));
+  instance.options.push_back({"big", {16000, 64 * kGi, 0, 110, 0}, Money::FromUsd(0.9)});
+  for (int s = 0; s < 15; ++s) {
+    instance.shapes.push_back(
+        {{100 + static_cast<int64_t>(rng() % cpu_spread),
+          (128 + static_cast<int64_t>(rng() % memory_spread_mi)) * kMi, 0, 1, 0},
+         1 + static_cast<int64_t>(rng() % 4)});
+  }
+  return instance;
+}
+
 // "Cannot lower" must always be right: on random shapes and types, an option it rules out
 // leaves the optimum where it was when added.
 TEST(ShapeLpTest, AnOptionRuledOutNeverLowersTheOptimum) {
   std::mt19937 rng(11);
-  auto type = [&](int i) {
-    int64_t cpu = 1000 * (1 + static_cast<int64_t>(rng() % 8));
-    int64_t memory = kGi * (1 + static_cast<int64_t>(rng() % 32));
-    double usd = 0.02 * static_cast<double>(cpu) / 1000 + 0.005 * static_cast<double>(memory / kGi);
-    usd *= 0.7 + 0.6 * static_cast<double>(rng() % 1000) / 1000;
-    return PriceOption{"t" + std::to_string(i),
-                       {cpu, memory, 0, 8 + static_cast<int64_t>(rng() % 50), 0},
-                       Money::FromUsd(usd)};
-  };
   int ruled_out = 0;
   for (int instance = 0; instance < 12; ++instance) {
-    std::vector<PriceOption> options;
-    for (int i = 0; i < 4; ++i) options.push_back(type(i));
-    options.push_back({"big", {16000, 64 * kGi, 0, 110, 0}, Money::FromUsd(0.9)});
-    std::vector<PodShape> shapes;
-    for (int s = 0; s < 15; ++s) {
-      shapes.push_back({{100 + static_cast<int64_t>(rng() % 1900),
-                         (128 + static_cast<int64_t>(rng() % 4000)) * kMi, 0, 1, 0},
-                        1 + static_cast<int64_t>(rng() % 4)});
-    }
+    auto [options, shapes] = MakeRandomLpInstance(rng, 1900, 4000);
     Result<ShapeLpSolution> lp = SolveShapeLp(shapes, options);
     ASSERT_TRUE(lp.has_value()) << lp.error().ToString();
     for (int extra = 0; extra < 6; ++extra) {
-      PriceOption candidate = type(10 + extra);
+      PriceOption candidate = RandomType(rng, 10 + extra);
       if (OptionMayLowerShapeLp(shapes, lp->shape_prices, candidate)) continue;
       ++ruled_out;
       std::vector<PriceOption> more = options;
@@ -182,30 +196,13 @@ TEST(ShapeLpTest, AnOptionRuledOutNeverLowersTheOptimum) {
 // quick test rules out.
 TEST(ShapeLpTest, ExactPricingSaysWhetherAnOptionLowersTheOptimum) {
   std::mt19937 rng(17);
-  auto type = [&](int i) {
-    int64_t cpu = 1000 * (1 + static_cast<int64_t>(rng() % 8));
-    int64_t memory = kGi * (1 + static_cast<int64_t>(rng() % 32));
-    double usd = 0.02 * static_cast<double>(cpu) / 1000 + 0.005 * static_cast<double>(memory / kGi);
-    usd *= 0.7 + 0.6 * static_cast<double>(rng() % 1000) / 1000;
-    return PriceOption{"t" + std::to_string(i),
-                       {cpu, memory, 0, 8 + static_cast<int64_t>(rng() % 50), 0},
-                       Money::FromUsd(usd)};
-  };
   int lowers = 0, does_not = 0;
   for (int instance = 0; instance < 12; ++instance) {
-    std::vector<PriceOption> options;
-    for (int i = 0; i < 4; ++i) options.push_back(type(i));
-    options.push_back({"big", {16000, 64 * kGi, 0, 110, 0}, Money::FromUsd(0.9)});
-    std::vector<PodShape> shapes;
-    for (int s = 0; s < 15; ++s) {
-      shapes.push_back({{100 + static_cast<int64_t>(rng() % 3900),
-                         (128 + static_cast<int64_t>(rng() % 8000)) * kMi, 0, 1, 0},
-                        1 + static_cast<int64_t>(rng() % 4)});
-    }
+    auto [options, shapes] = MakeRandomLpInstance(rng, 3900, 8000);
     Result<ShapeLpSolution> lp = SolveShapeLp(shapes, options);
     ASSERT_TRUE(lp.has_value()) << lp.error().ToString();
     for (int extra = 0; extra < 6; ++extra) {
-      PriceOption candidate = type(10 + extra);
+      PriceOption candidate = RandomType(rng, 10 + extra);
       std::vector<PriceOption> more = options;
       more.push_back(candidate);
       Result<ShapeLpSolution> with = SolveShapeLp(shapes, more);

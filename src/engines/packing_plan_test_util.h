@@ -1,0 +1,82 @@
+// Test-only helpers for the bin packer's tests: plain pods from requests, the benchmark's mix
+// of web, JVM, CPU-heavy and memory-heavy requests, and the check every plan must pass.
+//
+//   std::vector<Pod> pods = PodsFromRequests(MixedRequests(/*seed=*/7, /*count=*/120));
+//   ExpectValidPlan(state, pods, PackPods(state, launch, pointers, options));
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engines/bin_packer.h"
+#include "model/pod.h"
+#include "scheduling/cluster_state.h"
+
+namespace cloudoptim::packing_test {
+
+// Plain pods ("test/p<i>"), one container each with the given requests.
+inline std::vector<Pod> PodsFromRequests(const std::vector<Resources>& requests) {
+  std::vector<Pod> pods;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    Pod pod;
+    pod.meta.name = "p" + std::to_string(i);
+    pod.meta.namespace_name = "test";
+    Container c;
+    c.resources.requests = requests[i];
+    c.resources.requests.pods = 0;
+    pod.containers.push_back(c);
+    pods.push_back(std::move(pod));
+  }
+  return pods;
+}
+
+// A mix of web, JVM, CPU-heavy and memory-heavy pods, as in the quality benchmark
+// (bench/generated_cluster.h draws the same way).
+inline std::vector<Resources> MixedRequests(uint32_t seed, int count) {
+  constexpr int64_t kMi = int64_t{1} << 20;
+  std::mt19937 rng(seed);
+  const int64_t shapes[4][4] = {{100, 1000, 128, 1024},
+                                {500, 2000, 1024, 8192},
+                                {1000, 4000, 512, 2048},
+                                {250, 1000, 4096, 16384}};
+  std::vector<Resources> out;
+  for (int i = 0; i < count; ++i) {
+    const int64_t* s = shapes[rng() % 4];
+    int64_t cpu = std::uniform_int_distribution<int64_t>(s[0], s[1])(rng);
+    int64_t mem = std::uniform_int_distribution<int64_t>(s[2], s[3])(rng);
+    out.push_back({cpu / 50 * 50, mem * kMi, 0, 1, 0});
+  }
+  return out;
+}
+
+// Every pod placed exactly once, on a node whose type holds it, and the plan passes the
+// simulator again: each pod, taken off its node in the state the packer leaves, fits it.
+inline void ExpectValidPlan(ClusterState& state, const std::vector<Pod>& pods,
+                            const PackingPlan& plan) {
+  EXPECT_TRUE(plan.unschedulable.empty());
+  std::vector<int> placed(pods.size(), 0);
+  Money total;
+  for (const NewNode& node : plan.new_nodes) {
+    ASSERT_NE(node.type, nullptr);
+    Resources used;
+    for (size_t i : node.pods) {
+      used += pods[i].Requests();
+      ++placed[i];
+      PreparedPod p = state.Prepare(pods[i]);
+      ASSERT_TRUE(state.Unbind(p, node.node_id)) << "pod " << i;
+      EXPECT_EQ(state.Fits(p, node.node_id), FitFailure::kNone) << "pod " << i;
+      state.Bind(p, node.node_id);
+    }
+    used.pods = static_cast<int64_t>(node.pods.size());
+    EXPECT_TRUE(used.FitsIn(node.type->allocatable)) << node.type->type->name;
+    total += node.hourly;
+  }
+  for (size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(placed[i], 1) << "pod " << i;
+  EXPECT_EQ(total, plan.hourly_cost);
+}
+
+}  // namespace cloudoptim::packing_test
