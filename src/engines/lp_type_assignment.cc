@@ -222,16 +222,17 @@ std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
   // 20,000 pods the shortlist's vertices packed 0.4-0.8% dearer (3 seeds), and there the full
   // LP's ~15 ms are a small part of the call, so larger batches keep it.
   std::vector<size_t> kept;
-  Result<ShapeLpSolution> lp = MakeError(ErrorCode::kInternal, "not solved");
-  if (pods.size() <= kMaxPodsForShortlist) {
-    lp = SolveShapeLpOverShortlist(shapes, options, candidates, ShapeLpAlgorithm::kDual, &kept,
-                                   kPriceLeftOutExactly);
-  } else {
+  auto solve = [&]() -> Result<ShapeLpSolution> {
+    if (pods.size() <= kMaxPodsForShortlist) {
+      return SolveShapeLpOverShortlist(shapes, options, candidates, ShapeLpAlgorithm::kDual, &kept,
+                                       kPriceLeftOutExactly);
+    }
     kept = candidates;
     std::vector<PriceOption> lp_options;
     for (size_t k : kept) lp_options.push_back(options[k]);
-    lp = SolveShapeLp(shapes, lp_options, ShapeLpCuts::kBigPods);
-  }
+    return SolveShapeLp(shapes, lp_options, ShapeLpCuts::kBigPods);
+  };
+  Result<ShapeLpSolution> lp = solve();
   if (!lp) return type_of;
   // Pods of each shape, largest first, handed out to the shape's types in turn.
   std::vector<std::vector<size_t>> members(shapes.size());
