@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "catalog/shipped_catalog_test_util.h"
 #include "cloudsim/ec2_query_handler.h"
 #include "cloudsim/simulated_cloud.h"
 
@@ -19,15 +20,11 @@ double MillisOf(const std::function<void()>& work, int repeats) {
 }
 
 int Run() {
-  auto catalog = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
-  if (!catalog) {
-    std::fprintf(stderr, "%s\n", catalog.error().ToString().c_str());
-    return 1;
-  }
+  const Catalog& catalog = ShippedCatalog();
   const TimePoint start = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26};
   FakeClock clock(start);
   SimulatedCloud cloud({.region = "us-east-1",
-                        .catalog = &*catalog,
+                        .catalog = &catalog,
                         .seed = 1,
                         .zones = {"us-east-1a", "us-east-1b", "us-east-1c"}});
   const char* types[] = {"m5.large", "c5.xlarge", "r5.large", "m5.2xlarge", "c5.large"};

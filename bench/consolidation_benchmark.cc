@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "catalog/shipped_catalog_test_util.h"
 #include "engines/consolidation.h"
 
 namespace cloudoptim {
@@ -94,15 +95,11 @@ Snapshot MakeCluster(const Catalog& catalog, int node_count, int pods_per_node, 
 
 int main(int argc, char** argv) {
   using namespace cloudoptim;
-  Result<Catalog> catalog = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
-  if (!catalog) {
-    std::fprintf(stderr, "%s\n", catalog.error().ToString().c_str());
-    return 1;
-  }
+  const Catalog& catalog = ShippedCatalog();
   int nodes = argc > 1 ? std::atoi(argv[1]) : 5000;
-  Snapshot snapshot = MakeCluster(*catalog, nodes, 30, 7);
+  Snapshot snapshot = MakeCluster(catalog, nodes, 30, 7);
   Policy policy;
-  EngineInput input{snapshot, policy, *catalog, nullptr};
+  EngineInput input{snapshot, policy, catalog, nullptr};
   LaunchCatalog launch = LaunchCatalog::Build(input);
   auto start = std::chrono::steady_clock::now();
   std::clock_t cpu_start = std::clock();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "catalog/shipped_catalog_test_util.h"
 #include "engines/bin_packer.h"
 #include "generated_cluster.h"
 
@@ -50,18 +51,14 @@ double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
 
 int main() {
   using namespace cloudoptim;
-  Result<Catalog> catalog = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
-  if (!catalog) {
-    std::fprintf(stderr, "%s\n", catalog.error().ToString().c_str());
-    return 1;
-  }
+  const Catalog& catalog = ShippedCatalog();
   Policy policy;
   // BENCH_FAMILIES=t4g,r6g restricts the types (e.g. to the shape LP's choice of families).
   if (const char* families = std::getenv("BENCH_FAMILIES")) {
     std::stringstream list(families);
     for (std::string f; std::getline(list, f, ',');) policy.allowed_families.push_back(f);
   }
-  LaunchCatalog launch = LaunchCatalog::ForTypes(*catalog, "us-east-1", {"us-east-1a"}, policy);
+  LaunchCatalog launch = LaunchCatalog::ForTypes(catalog, "us-east-1", {"us-east-1a"}, policy);
   std::vector<int64_t> efforts =
       List("BENCH_EFFORTS", {kDefaultSearchStepsPerPod, kThoroughSearchStepsPerPod});
   int64_t seeds = List("BENCH_SEEDS", {3}).front();

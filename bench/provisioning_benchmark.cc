@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "catalog/shipped_catalog_test_util.h"
 #include "engines/binpack_provisioning.h"
 
 namespace cloudoptim {
@@ -142,16 +143,12 @@ void Run(const Catalog& catalog, int count, bool mixed) {
 
 int main() {
   using namespace cloudoptim;
-  Result<Catalog> catalog = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
-  if (!catalog) {
-    std::fprintf(stderr, "%s\n", catalog.error().ToString().c_str());
-    return 1;
-  }
+  const Catalog& catalog = ShippedCatalog();
   if (const char* only = std::getenv("BENCH_PODS")) {
-    Run(*catalog, std::atoi(only), std::getenv("BENCH_PLAIN") == nullptr);
+    Run(catalog, std::atoi(only), std::getenv("BENCH_PLAIN") == nullptr);
     return 0;
   }
-  for (int count : {1000, 5000, 20000}) Run(*catalog, count, true);
-  for (int count : {100, 500, 1000, 5000, 20000}) Run(*catalog, count, false);
+  for (int count : {1000, 5000, 20000}) Run(catalog, count, true);
+  for (int count : {100, 500, 1000, 5000, 20000}) Run(catalog, count, false);
   return 0;
 }

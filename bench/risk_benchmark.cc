@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "catalog/shipped_catalog_test_util.h"
 #include "engines/rightsize_nodes.h"
 #include "engines/spot_optimize.h"
 #include "risk/region_scoring.h"
@@ -85,21 +86,17 @@ void Print(const char* what, const std::vector<double>& ms) {
 int main(int argc, char** argv) {
   using namespace cloudoptim;
   const int repetitions = argc > 1 ? std::max(1, std::atoi(argv[1])) : 20;
-  Result<Catalog> catalog = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
-  if (!catalog) {
-    std::fprintf(stderr, "catalogue: %s\n", catalog.error().ToString().c_str());
-    return 1;
-  }
+  const Catalog& catalog = ShippedCatalog();
   PoolScoreTable scores;
   const auto score_ms =
-      Time(repetitions, [&] { scores = ScoreRegion(*catalog, "us-east-1", RegionEvidence{}); });
+      Time(repetitions, [&] { scores = ScoreRegion(catalog, "us-east-1", RegionEvidence{}); });
   std::printf("us-east-1 pools scored: %zu\n", scores.size());
   Print("risk: score every us-east-1 pool (day zero)", score_ms);
 
   const Snapshot snapshot = GenerateCluster();
   const Policy policy;
   EngineInput input{
-      .snapshot = snapshot, .policy = policy, .catalog = *catalog, .pool_scores = &scores};
+      .snapshot = snapshot, .policy = policy, .catalog = catalog, .pool_scores = &scores};
   Recommendations spot, rightsize;
   const auto spot_ms = Time(repetitions, [&] { spot = RunSpotOptimize(input); });
   const auto rightsize_ms = Time(repetitions, [&] { rightsize = RunRightsizeNodes(input); });

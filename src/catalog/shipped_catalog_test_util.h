@@ -1,5 +1,6 @@
-// Test-only: the catalogue shipped in data/, loaded once per test binary and shared by every
-// test in it. Included only by *_test.cc (CO_SOURCE_DIR is defined for test targets).
+// Tests and benchmarks only: the catalogue shipped in data/, loaded once per binary and shared
+// by everything in it; a catalogue that does not load stops the binary with the reason.
+// Included only by *_test.cc and bench/*.cc (CO_SOURCE_DIR is defined for those targets).
 //
 //   const Catalog& catalog = ShippedCatalog();
 #pragma once
