@@ -1,6 +1,8 @@
 #include "engines/scaled_farley_bound.h"
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 #include <map>
 #include <queue>
 #include <tuple>

@@ -69,8 +69,8 @@ TEST(ScaledFarleyBoundTest, NeverAboveTheOptimumOrTheConfigurationLp) {
 // The rounded-up groups' master is at least the configuration LP's optimum over the real
 // pods, so at least every Farley bound.
 TEST(ScaledFarleyBoundTest, RoundedUpMasterIsAboveTheBounds) {
-  for (uint32_t seed = 1; seed <= 4; ++seed) {
-    std::vector<Resources> pods = RandomPods(200 + seed, 30);
+  for (uint32_t seed = 1; seed <= 2; ++seed) {
+    std::vector<Resources> pods = RandomPods(200 + seed, 20);
     Result<Money> upper = ConfigLpOptimumAtMost(pods, FourTypes(), 8, 10.0);
     Result<ScaledFarleyResult> farley = ScaledFarleyBound(pods, FourTypes());
     Result<ConfigLpBoundResult> lp = ConfigLpBound(pods, FourTypes(), 400, 10.0);
