@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "coin/ClpSimplex.hpp"
 #include "engines/knapsack_dp.h"
@@ -814,12 +815,23 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
 Result<Money> ConfigLpOptimumAtMost(const std::vector<Resources>& pods,
                                     const std::vector<PriceOption>& options, size_t max_shapes,
                                     double time_limit_seconds) {
-  std::vector<int32_t> shape_of;
-  std::vector<PodShape> shapes = GroupShapes(pods, max_shapes, &shape_of, ShapeRounding::kDown);
-  for (size_t i = 0; i < pods.size(); ++i) {
-    Resources& up = shapes[shape_of[i]].requests;
-    up.cpu_millis = std::max(up.cpu_millis, pods[i].cpu_millis);
-    up.memory_bytes = std::max(up.memory_bytes, pods[i].memory_bytes);
+  // Groups of consecutive pods in (slots, CPU, memory) order, never mixing CPU requests: a
+  // group rounded up loses only its memory range (pods in 50m steps share CPU requests).
+  std::vector<Resources> sorted = pods;
+  for (Resources& r : sorted) r.pods = std::max<int64_t>(r.pods, 1);
+  std::sort(sorted.begin(), sorted.end(), [](const Resources& a, const Resources& b) {
+    return std::tie(a.pods, a.cpu_millis, a.memory_bytes) <
+           std::tie(b.pods, b.cpu_millis, b.memory_bytes);
+  });
+  const size_t per_group = std::max<size_t>(1, (pods.size() + max_shapes - 1) / max_shapes);
+  std::vector<PodShape> shapes;
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    const bool same = !shapes.empty() && shapes.back().requests.pods == sorted[i].pods &&
+                      shapes.back().requests.cpu_millis == sorted[i].cpu_millis &&
+                      static_cast<size_t>(shapes.back().count) < per_group;
+    if (!same) shapes.push_back({{sorted[i].cpu_millis, 0, 0, sorted[i].pods, 0}, 0});
+    shapes.back().requests.memory_bytes = sorted[i].memory_bytes;  // the largest so far
+    ++shapes.back().count;
   }
   std::vector<PriceOption> kept = NonDominated(options);
   ConfigLpLimits limits;
