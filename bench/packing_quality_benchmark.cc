@@ -23,7 +23,11 @@
 // sets the configuration LP's CPU budget per instance (default 5), BENCH_CONFIG_LP_SHAPES its
 // number of shapes (default 1,000); BENCH_SIZES=50,200 limits
 // the generated clusters to those sizes (in nodes). "bounds" runs only the configuration LP on
-// the generated clusters (bound, master, iterations, CPU s), for tuning it.
+// the generated clusters (bound, master, iterations, CPU s), for tuning it, and next to it
+// Farley's bound at full scale (ScaledFarleyBound: BENCH_FARLEY_GROUPS, BENCH_FARLEY_SECONDS,
+// BENCH_FARLEY_SHARES, BENCH_FARLEY_SLOPE, BENCH_FARLEY_MIN) and, with BENCH_UPPER_SECONDS, the
+// ceiling of every such bound (ConfigLpOptimumAtMost). Neither is in the benchmark's bound:
+// measured, neither raises it on the generated clusters (bench/RESULTS.md, session 6).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
