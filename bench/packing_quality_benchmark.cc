@@ -324,12 +324,15 @@ void GeneratedBounds(const std::vector<PriceOption>& options, const std::vector<
       }
       if (upper_seconds > 0) {  // how far any configuration-LP bound could rise
         std::clock_t upper_start = std::clock();
-        Result<Money> upper =
+        Result<ConfigLpBoundResult> upper =
             ConfigLpOptimumAtMost(requests, options, max_config_lp_shapes, upper_seconds);
         std::printf(
             "    configuration LP over the real pods <= $%9.3f (rounded-up groups' master, "
-            "%.1f CPU s)%s\n",
-            upper ? upper->usd() : 0.0,
+            "%zu groups, %d it, %s, lower bound $%.3f, %.1f CPU s)%s\n",
+            upper ? upper->master.usd() : 0.0, upper ? upper->shapes : size_t{0},
+            upper ? upper->iterations : 0,
+            upper && upper->converged ? "converged" : "not converged",
+            upper ? upper->bound.usd() : 0.0,
             static_cast<double>(std::clock() - upper_start) / CLOCKS_PER_SEC,
             upper ? "" : upper.error().ToString().c_str());
       }

@@ -812,9 +812,9 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
                              lp.converged, lp.iterations, shapes.size()};
 }
 
-Result<Money> ConfigLpOptimumAtMost(const std::vector<Resources>& pods,
-                                    const std::vector<PriceOption>& options, size_t max_shapes,
-                                    double time_limit_seconds) {
+Result<ConfigLpBoundResult> ConfigLpOptimumAtMost(const std::vector<Resources>& pods,
+                                                  const std::vector<PriceOption>& options,
+                                                  size_t max_shapes, double time_limit_seconds) {
   // Groups of consecutive pods in (slots, CPU, memory) order, never mixing CPU requests: a
   // group rounded up loses only its memory range (pods in 50m steps share CPU requests).
   std::vector<Resources> sorted = pods;
@@ -825,11 +825,13 @@ Result<Money> ConfigLpOptimumAtMost(const std::vector<Resources>& pods,
   });
   const size_t per_group = std::max<size_t>(1, (pods.size() + max_shapes - 1) / max_shapes);
   std::vector<PodShape> shapes;
+  bool exact = true;  // every group holds equal pods
   for (size_t i = 0; i < sorted.size(); ++i) {
     const bool same = !shapes.empty() && shapes.back().requests.pods == sorted[i].pods &&
                       shapes.back().requests.cpu_millis == sorted[i].cpu_millis &&
                       static_cast<size_t>(shapes.back().count) < per_group;
     if (!same) shapes.push_back({{sorted[i].cpu_millis, 0, 0, sorted[i].pods, 0}, 0});
+    exact = exact && (!same || shapes.back().requests.memory_bytes == sorted[i].memory_bytes);
     shapes.back().requests.memory_bytes = sorted[i].memory_bytes;  // the largest so far
     ++shapes.back().count;
   }
@@ -853,7 +855,9 @@ Result<Money> ConfigLpOptimumAtMost(const std::vector<Resources>& pods,
   limits.max_columns_per_iteration = 100;
   limits.smoothing = 0.0;
   CO_ASSIGN_OR_RETURN(ConfigLpSolution lp, SolveConfigLp(shapes, kept, limits));
-  return Money::FromUsd(lp.master_usd);
+  return ConfigLpBoundResult{Money::FromUsd(exact ? lp.lower_bound_usd : 0.0),
+                             Money::FromUsd(lp.master_usd), lp.converged, lp.iterations,
+                             shapes.size()};
 }
 
 }  // namespace cloudoptim

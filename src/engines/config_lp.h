@@ -127,8 +127,10 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
 // (every pod of a group fits where its group's maximum does, so each such fractional
 // solution is one for the real pods). No lower bound of Farley's kind, whatever its duals,
 // can exceed it: it measures how much node granularity could add to the fluid bounds.
-Result<Money> ConfigLpOptimumAtMost(const std::vector<Resources>& pods,
-                                    const std::vector<PriceOption>& options, size_t max_shapes,
-                                    double time_limit_seconds);
+// `bound` is the LP's proven lower bound when every group holds equal pods (then it is the
+// real pods' LP: a bound on every packing), else 0.
+Result<ConfigLpBoundResult> ConfigLpOptimumAtMost(const std::vector<Resources>& pods,
+                                                  const std::vector<PriceOption>& options,
+                                                  size_t max_shapes, double time_limit_seconds);
 
 }  // namespace cloudoptim
