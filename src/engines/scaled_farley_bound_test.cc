@@ -67,17 +67,33 @@ TEST(ScaledFarleyBoundTest, NeverAboveTheOptimumOrTheConfigurationLp) {
 }
 
 // The rounded-up groups' master is at least the configuration LP's optimum over the real
-// pods, so at least every Farley bound.
+// pods, so at least every Farley bound; groups of unequal pods give no lower bound.
 TEST(ScaledFarleyBoundTest, RoundedUpMasterIsAboveTheBounds) {
   for (uint32_t seed = 1; seed <= 2; ++seed) {
     std::vector<Resources> pods = RandomPods(200 + seed, 20);
+    for (Resources& p : pods) p.cpu_millis = p.cpu_millis / 500 * 500;  // groups will merge
     Result<ConfigLpBoundResult> upper = ConfigLpOptimumAtMost(pods, FourTypes(), 8, 10.0);
     Result<ScaledFarleyResult> farley = ScaledFarleyBound(pods, FourTypes());
     Result<ConfigLpBoundResult> lp = ConfigLpBound(pods, FourTypes(), 400, 10.0);
     ASSERT_TRUE(upper.has_value() && farley.has_value() && lp.has_value()) << seed;
+    EXPECT_LT(upper->shapes, pods.size()) << seed;
     EXPECT_GE(upper->master.micros() + 1, farley->bound.micros()) << seed;
     EXPECT_GE(upper->master.micros() + 1, lp->bound.micros()) << seed;
-    EXPECT_EQ(upper->bound.micros(), 0) << seed;  // groups of unequal pods: no lower bound
+    EXPECT_EQ(upper->bound.micros(), 0) << seed;
+  }
+}
+
+// One pod per group: the LP over the real pods, whose Farley bound is a proven bound.
+TEST(ScaledFarleyBoundTest, OnePodPerGroupGivesAProvenBound) {
+  for (uint32_t seed = 1; seed <= 4; ++seed) {
+    std::vector<Resources> pods = RandomPods(300 + seed, 9);
+    Result<ConfigLpBoundResult> upper = ConfigLpOptimumAtMost(pods, FourTypes(), 100, 10.0);
+    Result<PartitionOptimum> best = ExactPartitionOptimum(pods, FourTypes());
+    ASSERT_TRUE(upper.has_value() && best.has_value()) << seed;
+    EXPECT_EQ(upper->shapes, pods.size()) << seed;
+    EXPECT_GT(upper->bound.micros(), 0) << seed;
+    EXPECT_LE(upper->bound.micros(), best->hourly.micros() + 1) << seed;
+    EXPECT_LE(upper->bound.micros(), upper->master.micros() + 1) << seed;
   }
 }
 
