@@ -23,7 +23,11 @@
 // sets the configuration LP's CPU budget per instance (default 5), BENCH_CONFIG_LP_SHAPES its
 // number of shapes (default 1,000); BENCH_SIZES=50,200 limits
 // the generated clusters to those sizes (in nodes). "bounds" runs only the configuration LP on
-// the generated clusters (bound, master, iterations, CPU s), for tuning it.
+// the generated clusters (bound, master, iterations, CPU s), for tuning it, and next to it
+// Farley's bound at full scale (ScaledFarleyBound: BENCH_FARLEY_GROUPS, BENCH_FARLEY_SECONDS,
+// BENCH_FARLEY_SHARES, BENCH_FARLEY_SLOPE, BENCH_FARLEY_MIN) and, with BENCH_UPPER_SECONDS, the
+// ceiling of every such bound (ConfigLpOptimumAtMost). Neither is in the benchmark's bound:
+// measured, neither raises it on the generated clusters (bench/RESULTS.md, session 6).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -41,6 +45,7 @@
 #include "engines/config_lp.h"
 #include "engines/cost_lower_bound.h"
 #include "engines/exact_partition.h"
+#include "engines/scaled_farley_bound.h"
 #include "engines/shape_lp.h"
 #include "generated_cluster.h"
 
@@ -51,6 +56,8 @@ constexpr int64_t kMi = int64_t{1} << 20;
 constexpr size_t kMaxPodsForCbcBound = 20;  // the trace's snapshots of a few pods
 size_t max_config_lp_shapes = 1000;         // BENCH_CONFIG_LP_SHAPES
 double config_lp_seconds = 5.0;             // CPU seconds per instance
+ScaledFarleyLimits farley_limits;           // BENCH_FARLEY_GROUPS, _SECONDS, _SLOPE
+double upper_seconds = 0;                   // BENCH_UPPER_SECONDS: ConfigLpOptimumAtMost
 
 struct TracePod {
   Resources requests;
@@ -297,6 +304,38 @@ void GeneratedBounds(const std::vector<PriceOption>& options, const std::vector<
           nodes, seed, requests.size(), config->shapes, config->bound.usd(),
           config->converged ? "optimal" : "Farley ", config->iterations, config->master.usd(),
           cpu_seconds, dual ? dual->usd() : 0.0, dual_seconds);
+      std::clock_t farley_start = std::clock();
+      Result<ScaledFarleyResult> farley = ScaledFarleyBound(requests, options, farley_limits);
+      double farley_seconds = static_cast<double>(std::clock() - farley_start) / CLOCKS_PER_SEC;
+      if (farley) {
+        std::printf(
+            "    scaled Farley $%9.3f: fluid $%9.3f (theta %.4f), %zu groups LP $%9.3f master "
+            "$%.3f %s %d it, "
+            "grouped $%9.3f (theta %.4f)  %.1f CPU s\n",
+            farley->bound.usd(), farley->fluid.usd(), farley->fluid_theta, farley->groups,
+            farley->group_lp.usd(), farley->group_master.usd(),
+            farley->group_lp_converged ? "optimal" : "Farley", farley->iterations,
+            farley->grouped.usd(), farley->grouped_theta, farley_seconds);
+        for (const auto& [b, theta] : farley->candidates) {
+          std::printf("      candidate $%9.3f theta %.4f\n", b, theta);
+        }
+      } else {
+        std::printf("    scaled Farley: %s\n", farley.error().ToString().c_str());
+      }
+      if (upper_seconds > 0) {  // how far any configuration-LP bound could rise
+        std::clock_t upper_start = std::clock();
+        Result<ConfigLpBoundResult> upper =
+            ConfigLpOptimumAtMost(requests, options, max_config_lp_shapes, upper_seconds);
+        std::printf(
+            "    configuration LP over the real pods <= $%9.3f (rounded-up groups' master, "
+            "%zu groups, %d it, %s, lower bound $%.3f, %.1f CPU s)%s\n",
+            upper ? upper->master.usd() : 0.0, upper ? upper->shapes : size_t{0},
+            upper ? upper->iterations : 0,
+            upper && upper->converged ? "converged" : "not converged",
+            upper ? upper->bound.usd() : 0.0,
+            static_cast<double>(std::clock() - upper_start) / CLOCKS_PER_SEC,
+            upper ? "" : upper.error().ToString().c_str());
+      }
       std::fflush(stdout);
     }
   }
@@ -382,6 +421,24 @@ int main(int argc, char** argv) {
   }
   if (const char* seconds = std::getenv("BENCH_CONFIG_LP_SECONDS")) {
     config_lp_seconds = std::atof(seconds);
+  }
+  if (const char* groups = std::getenv("BENCH_FARLEY_GROUPS")) {
+    farley_limits.groups = static_cast<size_t>(std::atol(groups));
+  }
+  if (const char* seconds = std::getenv("BENCH_FARLEY_SECONDS")) {
+    farley_limits.config_lp_seconds = std::atof(seconds);
+  }
+  if (const char* shares = std::getenv("BENCH_FARLEY_SHARES")) {  // e.g. 1,0.5
+    farley_limits.master_shares.clear();
+    std::stringstream list(shares);
+    for (std::string share; std::getline(list, share, ',');) {
+      farley_limits.master_shares.push_back(std::stod(share));
+    }
+  }
+  if (const char* seconds = std::getenv("BENCH_UPPER_SECONDS")) upper_seconds = std::atof(seconds);
+  if (std::getenv("BENCH_FARLEY_MIN") != nullptr) farley_limits.rounding = ShapeRounding::kMin;
+  if (const char* slope = std::getenv("BENCH_FARLEY_SLOPE")) {
+    farley_limits.within_group_slope = std::atof(slope);
   }
   for (int a = 1; a < argc; ++a) {
     std::string arg = argv[a];

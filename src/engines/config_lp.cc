@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "coin/ClpSimplex.hpp"
 #include "engines/knapsack_dp.h"
@@ -411,6 +412,13 @@ class ColumnGeneration {
       if (AddColumns(std::move(improving), limits_.max_columns_per_iteration) == 0) break;
     }
     solution.lower_bound_usd = std::min(solution.lower_bound_usd, solution.master_usd);
+    const Duals last = MasterDuals();
+    solution.master_shape_duals = last.pi;
+    for (int r = 0; r < 3; ++r) solution.master_total_duals[r] = last.mu[r];
+    if (best_duals_) {
+      solution.shape_duals = best_duals_->pi;
+      for (int r = 0; r < 3; ++r) solution.total_duals[r] = best_duals_->mu[r];
+    }
     const double* x = model_.primalColumnSolution();
     for (size_t c = 0; c < columns_.size(); ++c) {
       if (x[c] > 1e-9 && columns_[c].option >= 0)
@@ -680,6 +688,10 @@ class ColumnGeneration {
     }
     double bound = dual_objective / std::max(theta, 1.0);
     if (bound > *lower_bound) *lower_bound = bound;
+    if (!best_duals_ || bound > best_duals_bound_) {
+      best_duals_ = Scaled(at, 1.0 / std::max(theta, 1.0));
+      best_duals_bound_ = bound;
+    }
     if (!center_ || center_bound_ < 0 || bound > center_bound_) {
       // Kept scaled by 1/θ: dual-feasible, so a blend with the master's duals is priced
       // against a point whose bound is its objective.
@@ -736,6 +748,8 @@ class ColumnGeneration {
   static constexpr size_t kSearchedTypes = 24;
   std::optional<Duals> center_;
   double center_bound_ = 0;
+  std::optional<Duals> best_duals_;  // the duals of the best Farley bound, scaled by 1/θ
+  double best_duals_bound_ = 0;
 
   const std::vector<PodShape>& shapes_;
   const std::vector<PriceOption>& options_;
@@ -796,6 +810,54 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
   CO_ASSIGN_OR_RETURN(ConfigLpSolution lp, SolveConfigLp(shapes, kept, limits));
   return ConfigLpBoundResult{Money::FromUsd(lp.lower_bound_usd), Money::FromUsd(lp.master_usd),
                              lp.converged, lp.iterations, shapes.size()};
+}
+
+Result<ConfigLpBoundResult> ConfigLpOptimumAtMost(const std::vector<Resources>& pods,
+                                                  const std::vector<PriceOption>& options,
+                                                  size_t max_shapes, double time_limit_seconds) {
+  // Groups of consecutive pods in (slots, CPU, memory) order, never mixing CPU requests: a
+  // group rounded up loses only its memory range (pods in 50m steps share CPU requests).
+  std::vector<Resources> sorted = pods;
+  for (Resources& r : sorted) r.pods = std::max<int64_t>(r.pods, 1);
+  std::sort(sorted.begin(), sorted.end(), [](const Resources& a, const Resources& b) {
+    return std::tie(a.pods, a.cpu_millis, a.memory_bytes) <
+           std::tie(b.pods, b.cpu_millis, b.memory_bytes);
+  });
+  const size_t per_group = std::max<size_t>(1, (pods.size() + max_shapes - 1) / max_shapes);
+  std::vector<PodShape> shapes;
+  bool exact = true;  // every group holds equal pods
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    const bool same = !shapes.empty() && shapes.back().requests.pods == sorted[i].pods &&
+                      shapes.back().requests.cpu_millis == sorted[i].cpu_millis &&
+                      static_cast<size_t>(shapes.back().count) < per_group;
+    if (!same) shapes.push_back({{sorted[i].cpu_millis, 0, 0, sorted[i].pods, 0}, 0});
+    exact = exact && (!same || shapes.back().requests.memory_bytes == sorted[i].memory_bytes);
+    shapes.back().requests.memory_bytes = sorted[i].memory_bytes;  // the largest so far
+    ++shapes.back().count;
+  }
+  std::vector<PriceOption> kept = NonDominated(options);
+  ConfigLpLimits limits;
+  Result<ShapeLpSolution> shape_lp =
+      SolveShapeLp(GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMean), kept,
+                   ShapeLpCuts::kNone, std::nullopt, ShapeLpAlgorithm::kCrashPrimal);
+  if (shape_lp) {
+    limits.unit_prices = shape_lp->unit_prices;
+    for (const PodShape& s : shapes) {
+      limits.initial_duals.push_back(DualPriceBound({s.requests}, kept, shape_lp->unit_prices));
+    }
+  }
+  limits.max_iterations = 1000;
+  limits.time_limit_seconds = time_limit_seconds;
+  limits.dual_inequalities = true;
+  limits.dp_bounds = true;
+  limits.dp_pricing_types = 3;
+  limits.columns_per_type = 4;
+  limits.max_columns_per_iteration = 100;
+  limits.smoothing = 0.0;
+  CO_ASSIGN_OR_RETURN(ConfigLpSolution lp, SolveConfigLp(shapes, kept, limits));
+  return ConfigLpBoundResult{Money::FromUsd(exact ? lp.lower_bound_usd : 0.0),
+                             Money::FromUsd(lp.master_usd), lp.converged, lp.iterations,
+                             shapes.size()};
 }
 
 }  // namespace cloudoptim

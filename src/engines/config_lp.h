@@ -87,6 +87,15 @@ struct ConfigLpSolution {
   bool converged = false;  // exact pricing found no improving column
   int32_t iterations = 0;
   std::vector<NodeConfig> configs;  // columns with a positive value in the last master
+  // The dual prices behind `lower_bound_usd`, scaled so they are dual-feasible: per shape,
+  // and per unit (vCPU, GiB, slot) of the exact-total rows. Any packing costs at least
+  // Σ shape_duals·counts + total_duals·exact_total (Farley at full scale reuses them).
+  std::vector<double> shape_duals;
+  std::array<double, 3> total_duals{};
+  // The last restricted master's duals (not dual-feasible unless converged; per shape, then
+  // per unit of the exact-total rows): a suggestion for values, as in scaled_farley_bound.h.
+  std::vector<double> master_shape_duals;
+  std::array<double, 3> master_total_duals{};
 };
 
 // InvalidArgument when there are no options or a shape fits none of them; Internal when Clp
@@ -112,5 +121,16 @@ struct ConfigLpBoundResult {
 Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
                                           const std::vector<PriceOption>& options,
                                           size_t max_shapes, double time_limit_seconds);
+
+// An UPPER bound on the configuration LP's optimum over the real `pods` (not a bound on
+// packings): the restricted master over groups rounded UP to their largest CPU and memory
+// (every pod of a group fits where its group's maximum does, so each such fractional
+// solution is one for the real pods). No lower bound of Farley's kind, whatever its duals,
+// can exceed it: it measures how much node granularity could add to the fluid bounds.
+// `bound` is the LP's proven lower bound when every group holds equal pods (then it is the
+// real pods' LP: a bound on every packing), else 0.
+Result<ConfigLpBoundResult> ConfigLpOptimumAtMost(const std::vector<Resources>& pods,
+                                                  const std::vector<PriceOption>& options,
+                                                  size_t max_shapes, double time_limit_seconds);
 
 }  // namespace cloudoptim
