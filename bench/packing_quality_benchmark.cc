@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "catalog/shipped_catalog_test_util.h"
 #include "engines/bin_packer.h"
 #include "engines/config_lp.h"
 #include "engines/cost_lower_bound.h"
@@ -404,13 +405,9 @@ void SmallInstances(const Catalog& catalog, bool quick) {
 
 int main(int argc, char** argv) {
   using namespace cloudoptim;
-  Result<Catalog> catalog = Catalog::Load(std::string(CO_SOURCE_DIR) + "/data");
-  if (!catalog) {
-    std::fprintf(stderr, "%s\n", catalog.error().ToString().c_str());
-    return 1;
-  }
+  const Catalog& catalog = ShippedCatalog();
   Policy policy;
-  LaunchCatalog launch = LaunchCatalog::ForTypes(*catalog, "us-east-1", {"us-east-1a"}, policy);
+  LaunchCatalog launch = LaunchCatalog::ForTypes(catalog, "us-east-1", {"us-east-1a"}, policy);
   std::vector<PriceOption> options = OnDemandOptions(launch);
 
   // Optional arguments: --quick, and "alibaba", "generated" or "small" to run only that part.
@@ -449,13 +446,13 @@ int main(int argc, char** argv) {
     }
   }
   if (only == "small") {
-    SmallInstances(*catalog, quick);
+    SmallInstances(catalog, quick);
     return 0;
   }
   if (only == "six") {  // the six families of the small instances, generated mid-size batches
     Policy six;
     six.allowed_families = {"m5", "c5", "r5", "m6i", "c6i", "r6i"};
-    LaunchCatalog launch6 = LaunchCatalog::ForTypes(*catalog, "us-east-1", {"us-east-1a"}, six);
+    LaunchCatalog launch6 = LaunchCatalog::ForTypes(catalog, "us-east-1", {"us-east-1a"}, six);
     std::vector<Row> rows;
     for (int nodes : {5, 20, 100}) {
       std::string name = "six families " + std::to_string(nodes) + " nodes";
@@ -511,6 +508,6 @@ int main(int argc, char** argv) {
   }
   Summary("generated", generated_rows);
   if (only == "generated") return 0;
-  SmallInstances(*catalog, quick);
+  SmallInstances(catalog, quick);
   return 0;
 }
