@@ -767,34 +767,18 @@ Result<ConfigLpSolution> SolveConfigLp(const std::vector<PodShape>& shapes,
   return ColumnGeneration(shapes, options, limits).Run();
 }
 
-Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
-                                          const std::vector<PriceOption>& options,
-                                          size_t max_shapes, double time_limit_seconds) {
-  Resources total;
-  for (const Resources& r : pods) {
-    total += r;
-    total.pods += r.pods > 0 ? 0 : 1;  // a pod takes a slot even when it does not say so
-  }
-  std::vector<PodShape> shapes = GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMin);
-  std::vector<PriceOption> kept = NonDominated(options);
+ConfigLpLimits TightBoundLimits(const std::vector<PodShape>& shapes,
+                                const std::vector<PriceOption>& kept, const ShapeLpSolution* fluid,
+                                double seconds) {
   ConfigLpLimits limits;
-  // Start from the shape LP's unit prices (solved on mean shapes), charged to each shape at
-  // its cheapest type: feasible for the configuration LP's dual, so the first bound is
-  // already the shape LP's.
-  // On at most 400 mean shapes and from Clp's crash basis: the LP over 184 types is highly
-  // degenerate, and its dual simplex took 6-13 s on 1,000 shapes (0.6 s this way).
-  Result<ShapeLpSolution> shape_lp =
-      SolveShapeLp(GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMean), kept,
-                   ShapeLpCuts::kNone, std::nullopt, ShapeLpAlgorithm::kCrashPrimal);
-  if (shape_lp) {
-    limits.unit_prices = shape_lp->unit_prices;
+  if (fluid != nullptr) {
+    limits.unit_prices = fluid->unit_prices;
     for (const PodShape& s : shapes) {
-      limits.initial_duals.push_back(DualPriceBound({s.requests}, kept, shape_lp->unit_prices));
+      limits.initial_duals.push_back(DualPriceBound({s.requests}, kept, fluid->unit_prices));
     }
   }
   limits.max_iterations = 1000;
-  limits.time_limit_seconds = time_limit_seconds;
-  limits.exact_total = total;
+  limits.time_limit_seconds = seconds;
   // Not the grid knapsack bound: measured, it halves the iterations within the budget and
   // did not raise the bound on any benchmark instance (docs/design/packing-bounds.md).
   limits.dual_inequalities = true;
@@ -807,6 +791,36 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
   limits.columns_per_type = 4;
   limits.max_columns_per_iteration = 100;
   limits.smoothing = 0.0;
+  return limits;
+}
+
+namespace {
+
+// The shape LP's unit prices, the configuration LP's starting duals. On at most 400 mean
+// shapes and from Clp's crash basis: the LP over 184 types is highly degenerate, and its dual
+// simplex took 6-13 s on 1,000 shapes (0.6 s this way).
+Result<ShapeLpSolution> FluidPrices(const std::vector<Resources>& pods, size_t max_shapes,
+                                    const std::vector<PriceOption>& kept) {
+  return SolveShapeLp(GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMean), kept,
+                      ShapeLpCuts::kNone, std::nullopt, ShapeLpAlgorithm::kCrashPrimal);
+}
+
+}  // namespace
+
+Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
+                                          const std::vector<PriceOption>& options,
+                                          size_t max_shapes, double time_limit_seconds) {
+  Resources total;
+  for (const Resources& r : pods) {
+    total += r;
+    total.pods += r.pods > 0 ? 0 : 1;  // a pod takes a slot even when it does not say so
+  }
+  std::vector<PodShape> shapes = GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMin);
+  std::vector<PriceOption> kept = NonDominated(options);
+  Result<ShapeLpSolution> shape_lp = FluidPrices(pods, max_shapes, kept);
+  ConfigLpLimits limits =
+      TightBoundLimits(shapes, kept, shape_lp ? &*shape_lp : nullptr, time_limit_seconds);
+  limits.exact_total = total;
   CO_ASSIGN_OR_RETURN(ConfigLpSolution lp, SolveConfigLp(shapes, kept, limits));
   return ConfigLpBoundResult{Money::FromUsd(lp.lower_bound_usd), Money::FromUsd(lp.master_usd),
                              lp.converged, lp.iterations, shapes.size()};
@@ -836,24 +850,9 @@ Result<ConfigLpBoundResult> ConfigLpOptimumAtMost(const std::vector<Resources>& 
     ++shapes.back().count;
   }
   std::vector<PriceOption> kept = NonDominated(options);
-  ConfigLpLimits limits;
-  Result<ShapeLpSolution> shape_lp =
-      SolveShapeLp(GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMean), kept,
-                   ShapeLpCuts::kNone, std::nullopt, ShapeLpAlgorithm::kCrashPrimal);
-  if (shape_lp) {
-    limits.unit_prices = shape_lp->unit_prices;
-    for (const PodShape& s : shapes) {
-      limits.initial_duals.push_back(DualPriceBound({s.requests}, kept, shape_lp->unit_prices));
-    }
-  }
-  limits.max_iterations = 1000;
-  limits.time_limit_seconds = time_limit_seconds;
-  limits.dual_inequalities = true;
-  limits.dp_bounds = true;
-  limits.dp_pricing_types = 3;
-  limits.columns_per_type = 4;
-  limits.max_columns_per_iteration = 100;
-  limits.smoothing = 0.0;
+  Result<ShapeLpSolution> shape_lp = FluidPrices(pods, max_shapes, kept);
+  ConfigLpLimits limits =
+      TightBoundLimits(shapes, kept, shape_lp ? &*shape_lp : nullptr, time_limit_seconds);
   CO_ASSIGN_OR_RETURN(ConfigLpSolution lp, SolveConfigLp(shapes, kept, limits));
   return ConfigLpBoundResult{Money::FromUsd(exact ? lp.lower_bound_usd : 0.0),
                              Money::FromUsd(lp.master_usd), lp.converged, lp.iterations,

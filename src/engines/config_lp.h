@@ -122,6 +122,15 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
                                           const std::vector<PriceOption>& options,
                                           size_t max_shapes, double time_limit_seconds);
 
+// The settings every benchmark bound runs the configuration LP with: started from the shape
+// LP's unit prices (`fluid`, when solved: each shape's first dual is its cheapest price at
+// those prices, feasible for the LP's dual, so the first bound is already the shape LP's),
+// dual-optimal inequalities, the tight pricing (dp_bounds, three DP-priced types, four fills
+// per type), no smoothing, at most 1,000 iterations in `seconds` of CPU.
+ConfigLpLimits TightBoundLimits(const std::vector<PodShape>& shapes,
+                                const std::vector<PriceOption>& kept, const ShapeLpSolution* fluid,
+                                double seconds);
+
 // An UPPER bound on the configuration LP's optimum over the real `pods` (not a bound on
 // packings): the restricted master over groups rounded UP to their largest CPU and memory
 // (every pod of a group fits where its group's maximum does, so each such fractional

@@ -47,26 +47,6 @@ double BoundFor(const std::vector<Resources>& pods, const std::vector<double>& v
   return t.theta > 0 ? Sum(values) / t.theta : 0.0;
 }
 
-ConfigLpLimits GroupLpLimits(const std::vector<PodShape>& shapes,
-                             const std::vector<PriceOption>& kept, const ShapeLpSolution& fluid,
-                             double seconds) {
-  ConfigLpLimits limits;
-  limits.unit_prices = fluid.unit_prices;
-  for (const PodShape& s : shapes) {
-    limits.initial_duals.push_back(DualPriceBound({s.requests}, kept, fluid.unit_prices));
-  }
-  // The same settings as ConfigLpBound (config_lp.cc): the tight pricing, no smoothing.
-  limits.max_iterations = 1000;
-  limits.time_limit_seconds = seconds;
-  limits.dual_inequalities = true;
-  limits.dp_bounds = true;
-  limits.dp_pricing_types = 3;
-  limits.columns_per_type = 4;
-  limits.max_columns_per_iteration = 100;
-  limits.smoothing = 0.0;
-  return limits;
-}
-
 }  // namespace
 
 std::vector<KnapsackItem> DistinctPods(const std::vector<Resources>& pods,
@@ -150,7 +130,7 @@ Result<ScaledFarleyResult> ScaledFarleyBound(const std::vector<Resources>& pods,
   std::vector<int32_t> group_of;
   std::vector<PodShape> groups = GroupShapes(pods, limits.groups, &group_of, limits.rounding);
   result.groups = groups.size();
-  ConfigLpLimits lp_limits = GroupLpLimits(groups, kept, fluid, limits.config_lp_seconds);
+  ConfigLpLimits lp_limits = TightBoundLimits(groups, kept, &fluid, limits.config_lp_seconds);
   Resources total;
   for (const Resources& r : pods) total += WithSlot(r);
   if (limits.rounding != ShapeRounding::kMean) lp_limits.exact_total = total;
