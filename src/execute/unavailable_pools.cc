@@ -35,7 +35,9 @@ std::map<PoolKey, TimePoint> UnavailablePools::ActiveAt(const std::string& tenan
   };
   {
     std::lock_guard lock(mutex_);
-    for (auto it = until_.lower_bound({tenant_id, PoolKey{}});
+    // The smallest key of the tenant: empty names, the first capacity type.
+    const PoolKey first{"", "", CapacityType::kOnDemand};
+    for (auto it = until_.lower_bound({tenant_id, first});
          it != until_.end() && it->first.first == tenant_id; ++it) {
       add(it->first.second, it->second);
     }
