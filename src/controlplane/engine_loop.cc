@@ -354,9 +354,11 @@ std::optional<server::LoopStatus> EngineLoop::GetStatus(const std::string& tenan
     status.last_error = "cannot read the loop's status: " + stored.error().ToString();
     return status;
   }
-  if (!stored->has_value()) {
+  if (!stored->has_value()) {  // no cycle anywhere yet, and not known who will run it
     std::lock_guard lock(entry->status_mutex);
-    return entry->status;  // no cycle anywhere yet
+    server::LoopStatus pending = entry->status;
+    pending.replica.clear();
+    return pending;
   }
   const store::ClusterLoopStatus& s = **stored;
   status.last_snapshot = s.last_snapshot;
