@@ -4,7 +4,6 @@
 // 0.1% tie rule).
 #include <gtest/gtest.h>
 
-
 #include "catalog/catalog.h"
 #include "catalog/shipped_catalog_test_util.h"
 #include "engines/bin_packer.h"
