@@ -111,10 +111,6 @@ struct Bin {
   int64_t version = 0;  // changes whenever the improvement pass replaces the node
 };
 
-inline double Share(int64_t part, int64_t whole) {
-  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
-}
-
 // How the LP-guided packer sizes a group's nodes (see SizeLpGroups): counting whole nodes
 // suits small groups, counting fractional nodes with stranded capacity suits large ones; the
 // packer tries both.

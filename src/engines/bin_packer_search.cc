@@ -11,10 +11,8 @@ void Packer::Improve() {
             std::max<int64_t>(static_cast<int64_t>(prepared_.size()), kMinSearchPods);
   for (size_t e : types_.efficient) {  // a dominated type never has the cheapest rate
     const Ranked& r = types_.ranking[e];
-    const Resources& a = r.type->allocatable;
-    auto per = [&](int64_t amount) { return amount > 0 ? r.hourly.usd() / double(amount) : 0.0; };
     unit_prices_[r.capacity == CapacityType::kSpot ? 1 : 0].push_back(
-        {per(a.cpu_millis), per(a.memory_bytes), per(a.pods)});
+        UnitPrices(r.type->allocatable, r.hourly));
   }
   scores_.assign(bins_.size(), BinScore{});
   for (size_t b = 0; b < bins_.size(); ++b) Rescore(b);

@@ -27,10 +27,6 @@ constexpr int kBestFitVisits = 64;
 // Bins (those with the most free CPU) in which a pod that fits nowhere may displace another.
 constexpr size_t kSwapBins = 8;
 
-double Share(int64_t part, int64_t whole) {
-  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
-}
-
 }  // namespace
 
 NodeEliminator::NodeEliminator(ClusterState& state, const std::vector<PreparedPod>& pods,

@@ -157,11 +157,12 @@ class Assigner {
   int64_t steps_left_ = 0;
 };
 
-double Share(int64_t part, int64_t whole) {
-  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
-}
-
 }  // namespace
+
+std::array<double, 3> UnitPrices(const Resources& allocatable, Money hourly) {
+  auto per = [&](int64_t amount) { return amount > 0 ? hourly.usd() / double(amount) : 0.0; };
+  return {per(allocatable.cpu_millis), per(allocatable.memory_bytes), per(allocatable.pods)};
+}
 
 std::optional<Repacking> CheaperRepacking(const std::vector<Resources>& requests,
                                           const std::vector<RepackType>& types, Money current,

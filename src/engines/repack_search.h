@@ -9,6 +9,7 @@
 //   if (better) for (const RepackedNode& n : better->nodes) { types[n.type], n.pods ... }
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -22,6 +23,10 @@ struct RepackType {
   Resources allocatable;
   Money hourly;
 };
+
+// A type's price per unit of each resource it offers: per millicore, per byte, per pod slot
+// (0 for a resource it has none of). The cheapest rates bound what pods must cost.
+std::array<double, 3> UnitPrices(const Resources& allocatable, Money hourly);
 
 struct RepackedNode {
   int32_t type = 0;           // index into the types given

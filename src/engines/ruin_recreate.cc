@@ -51,10 +51,6 @@ struct Node {
   int32_t origin = -1;    // the given node this one still is, unchanged; -1 once touched
 };
 
-double Share(int64_t part, int64_t whole) {
-  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
-}
-
 // A small deterministic generator (SplitMix64): the same numbers with every standard library.
 class Random {
  public:
@@ -82,11 +78,7 @@ class Search {
       requests_.push_back(r);
       demand_ += r;
     }
-    for (const RepackType& t : types) {
-      const Resources& a = t.allocatable;
-      auto per = [&](int64_t amount) { return amount > 0 ? t.hourly.usd() / double(amount) : 0.0; };
-      unit_prices_.push_back({per(a.cpu_millis), per(a.memory_bytes), per(a.pods)});
-    }
+    for (const RepackType& t : types) unit_prices_.push_back(UnitPrices(t.allocatable, t.hourly));
   }
 
   // False when a pod or a node fits no type.

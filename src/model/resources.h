@@ -37,4 +37,9 @@ struct Resources {
   std::string ToString() const;
 };
 
+// part ÷ whole, 0 when whole is 0: how much of a capacity (one dimension) a request takes.
+inline double Share(int64_t part, int64_t whole) {
+  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
 }  // namespace cloudoptim
