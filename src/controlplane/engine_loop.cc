@@ -371,11 +371,14 @@ std::optional<server::LoopStatus> EngineLoop::GetStatus(const std::string& tenan
 }
 
 // Best effort: a store that cannot take the status costs the other replicas' view of it, not
-// the cycle (its recommendations are stored already).
+// the cycle (its recommendations are stored already). Only the lease holder writes: a cycle
+// an API trigger ran on another replica must not make that replica the loop's in everyone's
+// view, nor replace the holder's next cycle with one nobody will run.
 void EngineLoop::PublishStatus(Entry& entry) {
   store::ClusterLoopStatus stored;
   {
     std::lock_guard lock(entry.status_mutex);
+    if (!entry.lease_held) return;
     stored = {.replica = options_.replica_id,
               .last_snapshot = entry.status.last_snapshot,
               .last_cycle = entry.status.last_cycle,

@@ -253,6 +253,25 @@ TEST_F(EngineLoopTest, AReplicaThatDoesNotRunAClusterShowsTheRunningReplicasStat
   EXPECT_EQ(seen->last_cycle, clock_.Now());
 }
 
+// An API trigger may run a cycle on a replica that does not run the cluster's loop. That
+// replica must not replace the running replica's stored status: the others would name it as
+// the loop's replica and show its idea of the next cycle, which nobody will run.
+TEST_F(EngineLoopTest, ARunNowOnAReplicaWithoutTheLeaseDoesNotReplaceTheStoredStatus) {
+  store::Cluster cluster = Register("prod");
+  auto a = MakeLoop("replica-a");
+  auto b = MakeLoop("replica-b");
+  auto c = MakeLoop("replica-c");
+  EXPECT_EQ(a->RunDue(), 1);
+  EXPECT_EQ(b->RunDue(), 0);
+  EXPECT_EQ(c->RunDue(), 0);
+  clock_.Advance(std::chrono::minutes(3));
+  ASSERT_TRUE(b->RunNow(tenant_.id, cluster.id).has_value());
+  std::optional<server::LoopStatus> seen = c->GetStatus(tenant_.id, cluster.id);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->replica, "replica-a");
+  EXPECT_EQ(seen->next_cycle, kStart + std::chrono::minutes(10));
+}
+
 TEST_F(EngineLoopTest, RunNowIsScopedToTheTenant) {
   store::Tenant other = store_->tenants().CreateTenant("globex").value();
   store::Cluster theirs = Register("theirs", other.id);
