@@ -23,9 +23,33 @@ struct FleetPool {
   int range = 5;  // Spot Advisor interruption bucket (0 best), 5 when unknown
 };
 
+// EC2 resolves a fleet's launch templates before it launches anything: one the account does not
+// have fails the whole request with RunInstances' codes (400), it is not a pool's failure in
+// the errorSet. Karpenter relies on it (it invalidates its template cache on the request's
+// error, and its logs read "creating fleet InvalidLaunchTemplateName.NotFoundException: ...").
+Status RequireLaunchTemplate(const FleetPool& config,
+                             const std::vector<SimulatedLaunchTemplate>& templates) {
+  if (config.launch_template_id.empty() && config.launch_template_name.empty()) return Ok();
+  const bool known = std::any_of(templates.begin(), templates.end(), [&](const auto& t) {
+    return config.launch_template_id.empty() ? t.launch_template_name == config.launch_template_name
+                                             : t.launch_template_id == config.launch_template_id;
+  });
+  if (known) return Ok();
+  if (!config.launch_template_id.empty()) {
+    return NotFound(
+        "InvalidLaunchTemplateId.NotFound: The specified launch template, with template ID " +
+        config.launch_template_id + ", does not exist.");
+  }
+  return NotFound(
+      "InvalidLaunchTemplateName.NotFoundException: The specified launch template, with "
+      "template name " +
+      config.launch_template_name + ", does not exist.");
+}
+
 Result<std::vector<FleetPool>> ExpandOverrides(const FormParams& params, SimulatedCloud& cloud) {
   std::vector<FleetPool> pools;
   const auto subnets = cloud.Subnets();
+  const std::vector<SimulatedLaunchTemplate> templates = cloud.LaunchTemplates();
   const std::vector<int> configs = params.Indices("LaunchTemplateConfigs");
   if (configs.empty()) {
     return InvalidArgument(
@@ -39,6 +63,7 @@ Result<std::vector<FleetPool>> ExpandOverrides(const FormParams& params, Simulat
     base.launch_template_name =
         params.GetOr(prefix + ".LaunchTemplateSpecification.LaunchTemplateName", "");
     base.version = params.GetOr(prefix + ".LaunchTemplateSpecification.Version", "$Default");
+    CO_RETURN_IF_ERROR(RequireLaunchTemplate(base, templates));
     for (int index : params.Indices(prefix + ".Overrides")) {
       const std::string o = prefix + ".Overrides." + std::to_string(index);
       FleetPool pool = base;
@@ -135,7 +160,8 @@ std::string FleetFingerprint(const FormParams& params) {
 // Advisor interruption bucket stands in for depth (a pool that is rarely interrupted has
 // room). prioritized follows the overrides' Priority (lower first). diversified spreads the
 // target over every pool. A pool that fails (not offered, no capacity) is reported in
-// errorSet and the remaining capacity moves on to the next pool, as EC2 does.
+// errorSet and the remaining capacity moves on to the next pool, as EC2 does; a launch
+// template the account does not have fails the whole request (see RequireLaunchTemplate).
 Status Ec2QueryHandler::CreateFleet(const FormParams& params, XmlWriter& xml) {
   const std::string type = params.GetOr("Type", "maintain");
   if (type != "instant") {

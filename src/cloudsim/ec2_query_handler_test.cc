@@ -379,17 +379,22 @@ TEST_F(Ec2QueryHandlerTest, ALaunchFromATemplateEc2DoesNotHaveIsRefusedAndLaunch
   EXPECT_EQ(ErrorCode(Send("Action=RunInstances&MinCount=1&MaxCount=1&InstanceType=m5.large&"
                            "LaunchTemplate.LaunchTemplateName=no-such-template")),
             "InvalidLaunchTemplateName.NotFoundException");
-  // CreateFleet (instant) answers 200 and reports each pool's failure in its errorSet.
-  WireResponse fleet = Send(
+  // CreateFleet resolves its templates before it launches: an unknown one fails the whole
+  // request (400, as Karpenter's "creating fleet InvalidLaunchTemplateName.NotFoundException"
+  // shows), it is not a pool's failure in the errorSet.
+  const std::string fleet =
       "Action=CreateFleet&Type=instant&TargetCapacitySpecification.TotalTargetCapacity=1&"
       "TargetCapacitySpecification.DefaultTargetCapacityType=on-demand&"
-      "LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateId=lt-0123456789abcdef0&"
       "LaunchTemplateConfigs.1.Overrides.1.InstanceType=m5.large&"
-      "LaunchTemplateConfigs.1.Overrides.1.AvailabilityZone=us-east-1b");
-  ASSERT_EQ(fleet.status, 200) << fleet.body;
-  pugi::xml_node error = Parse(fleet).child("errorSet").child("item");
-  EXPECT_STREQ(error.child_value("errorCode"), "InvalidLaunchTemplateId.NotFound") << fleet.body;
-  EXPECT_THAT(error.child_value("errorMessage"), HasSubstr("lt-0123456789abcdef0"));
+      "LaunchTemplateConfigs.1.Overrides.1.AvailabilityZone=us-east-1b&"
+      "LaunchTemplateConfigs.1.LaunchTemplateSpecification.";
+  WireResponse by_id = Send(fleet + "LaunchTemplateId=lt-0123456789abcdef0");
+  EXPECT_EQ(by_id.status, 400) << by_id.body;
+  EXPECT_EQ(ErrorCode(by_id), "InvalidLaunchTemplateId.NotFound");
+  EXPECT_THAT(by_id.body, HasSubstr("lt-0123456789abcdef0"));
+  WireResponse by_name = Send(fleet + "LaunchTemplateName=no-such-template");
+  EXPECT_EQ(by_name.status, 400) << by_name.body;
+  EXPECT_EQ(ErrorCode(by_name), "InvalidLaunchTemplateName.NotFoundException");
   EXPECT_THAT(cloud_.Instances(), SizeIs(0));
 }
 
