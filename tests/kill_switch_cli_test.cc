@@ -9,6 +9,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "net/curl_http_client.h"
@@ -99,13 +100,14 @@ TEST_F(KillSwitchCliTest, EngagesAndReleasesWithTheReasonInEveryTenantsAuditLog)
   std::string tenant_key = MakeTenant("acme");
   EXPECT_FALSE(Status().value("engaged", true));
 
-  CommandResult engage = Cli({"engage", "--reason", "incident 4711"});
+  CommandResult engage = Cli({"engage", "--reason", "incident 4711 \"db\""});
   ASSERT_EQ(engage.exit_code, 0) << engage.output;
   EXPECT_THAT(engage.output, HasSubstr("ENGAGED"));
-  EXPECT_THAT(engage.output, HasSubstr("incident 4711"));
+  // The reason as typed: not a JSON string with quotes and escapes.
+  EXPECT_THAT(engage.output, HasSubstr("reason:     incident 4711 \"db\"\n"));
   nlohmann::json engaged = Status();
   EXPECT_TRUE(engaged.value("engaged", false));
-  EXPECT_EQ(engaged.value("reason", ""), "incident 4711");
+  EXPECT_EQ(engaged.value("reason", ""), "incident 4711 \"db\"");
   EXPECT_FALSE(engaged.value("changed_by", "").empty());
 
   CurlHttpClient http;
@@ -151,6 +153,35 @@ TEST_F(KillSwitchCliTest, AnUnreachableApiIsNamedAndAnEngageSaysToCheckTheState)
   CommandResult engage = Cli({"engage", "--reason", "x"}, kOperatorKey, nowhere);
   EXPECT_EQ(engage.exit_code, 1);
   EXPECT_THAT(engage.output, HasSubstr("run `status`"));
+}
+
+// --api pointing at something else (a proxy, another service) that answers JSON of another
+// shape: the CLI names the answer and exits 1; it must not abort on a type error.
+TEST_F(KillSwitchCliTest, AnAnswerOfAnotherShapeIsNamedNotACrash) {
+  httplib::Server other;
+  other.Get("/api/v1/service/kill-switch", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 200;
+    res.set_content(R"({"engaged": "yes", "reason": 7})", "application/json");
+  });
+  other.Put("/api/v1/service/kill-switch", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 502;
+    res.set_content(R"({"error": {"code": 502, "message": "upstream down"}})", "application/json");
+  });
+  const int port = other.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  // Bound and listening already: the CLI's connection waits in the backlog until accepted.
+  std::thread serving([&] { other.listen_after_bind(); });
+  const std::string api = "http://127.0.0.1:" + std::to_string(port);
+
+  CommandResult engage = Cli({"engage", "--reason", "x"}, kOperatorKey, api);
+  EXPECT_EQ(engage.exit_code, 1) << engage.output;
+  EXPECT_THAT(engage.output, HasSubstr("HTTP 502 502: upstream down"));
+  CommandResult status = Cli({"status"}, kOperatorKey, api);
+  EXPECT_EQ(status.exit_code, 1) << status.output;
+  EXPECT_THAT(status.output, HasSubstr("unexpected answer"));
+
+  other.stop();
+  serving.join();
 }
 
 }  // namespace

@@ -51,14 +51,23 @@ std::string OperatorKey(const KillSwitchFlags& flags) {
        "was started with)");
 }
 
+// A field of an answer as text: strings as they are, other JSON as written, absent as "".
+// Never json::value(): the answer may come from a proxy or a wrong --api (a numeric "code"),
+// and a type error there would abort the CLI instead of naming the answer.
+std::string Field(const nlohmann::json& object, const char* key) {
+  if (!object.is_object() || !object.contains(key) || object[key].is_null()) return "";
+  const nlohmann::json& value = object[key];
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
 // The API's error body is {"error": {"code", "status", "message"}}; anything else is shown as
 // the status and the start of the body.
 std::string ApiErrorText(const HttpResponse& response) {
   nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_object()) {
     const nlohmann::json& error = body["error"];
-    return "HTTP " + std::to_string(response.status) + " " + error.value("code", "") + ": " +
-           error.value("message", "");
+    return "HTTP " + std::to_string(response.status) + " " + Field(error, "code") + ": " +
+           Field(error, "message");
   }
   return "HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 200);
 }
@@ -88,7 +97,7 @@ nlohmann::json Exchange(const KillSwitchFlags& flags, const std::string& method,
     Fail(kExitRefused, ApiErrorText(*response));
   }
   nlohmann::json state = nlohmann::json::parse(response->body, nullptr, false);
-  if (!state.is_object() || !state.contains("engaged")) {
+  if (!state.is_object() || !state.contains("engaged") || !state["engaged"].is_boolean()) {
     Fail(kExitRefused,
          "unexpected answer from " + request.url + ": " + response->body.substr(0, 200));
   }
@@ -100,14 +109,19 @@ void Print(const nlohmann::json& state, const std::string& output) {
     std::cout << state.dump() << "\n";
     return;
   }
-  const bool engaged = state.value("engaged", false);
+  const bool engaged = state["engaged"].get<bool>();  // checked by Exchange
   std::cout << (engaged ? "ENGAGED: no cluster of any tenant acts" : "released: clusters act")
             << "\n";
-  if (!state.value("reason", "").empty()) std::cout << "reason:     " << state["reason"] << "\n";
-  if (!state.value("changed_by", "").empty()) {
-    std::cout << "changed by: " << state.value("changed_by", "") << "\n";
+  // The reason as typed, not as a JSON string (no quotes, no escapes).
+  if (const std::string reason = Field(state, "reason"); !reason.empty()) {
+    std::cout << "reason:     " << reason << "\n";
   }
-  if (state.contains("changed")) std::cout << "changed:    " << state.value("changed", "") << "\n";
+  if (const std::string by = Field(state, "changed_by"); !by.empty()) {
+    std::cout << "changed by: " << by << "\n";
+  }
+  if (const std::string changed = Field(state, "changed"); !changed.empty()) {
+    std::cout << "changed:    " << changed << "\n";
+  }
 }
 
 void AddCommonOptions(CLI::App* cmd, KillSwitchFlags& flags) {
