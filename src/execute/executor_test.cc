@@ -1,5 +1,7 @@
 #include "execute/executor.h"
 
+#include <functional>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -19,6 +21,37 @@ using testutil::AppPod;
 using testutil::ReadyNode;
 
 const TimePoint kT0 = TimePoint(std::chrono::seconds(1'790'000'000));
+
+// The store as it is, except that the service's kill switch reads as engaged whenever
+// `engaged_now` says so: an operator flipping it between two reads of one step.
+class FlippingSwitchStore final : public store::Store, public store::ServiceSettingsStore {
+ public:
+  FlippingSwitchStore(store::Store& inner, std::function<bool()> engaged_now)
+      : inner_(inner), engaged_now_(std::move(engaged_now)) {}
+  store::TenantStore& tenants() override { return inner_.tenants(); }
+  store::ClusterStore& clusters() override { return inner_.clusters(); }
+  store::RecommendationStore& recommendations() override { return inner_.recommendations(); }
+  store::JournalStore& journal() override { return inner_.journal(); }
+  store::AuditStore& audit() override { return inner_.audit(); }
+  store::FeedbackStore& feedback() override { return inner_.feedback(); }
+  store::TimeSeriesStore& time_series() override { return inner_.time_series(); }
+  store::LeaseStore& leases() override { return inner_.leases(); }
+  store::ServiceSettingsStore& service_settings() override { return *this; }
+  store::PoolMarkStore& pool_marks() override { return inner_.pool_marks(); }
+  store::LoopStatusStore& loop_status() override { return inner_.loop_status(); }
+
+  Result<store::GlobalKillSwitch> GetGlobalKillSwitch() override {
+    if (engaged_now_()) return store::GlobalKillSwitch{.engaged = true, .reason = "incident 4713"};
+    return inner_.service_settings().GetGlobalKillSwitch();
+  }
+  Result<store::GlobalKillSwitch> PutGlobalKillSwitch(const store::GlobalKillSwitch& s) override {
+    return inner_.service_settings().PutGlobalKillSwitch(s);
+  }
+
+ private:
+  store::Store& inner_;
+  std::function<bool()> engaged_now_;
+};
 
 class ExecutorTest : public ::testing::Test {
  protected:
@@ -213,6 +246,32 @@ TEST_F(ExecutorTest, AKillSwitchEngagedInTheStoreMidPlanStopsItBeforeTheNextStep
   ASSERT_TRUE(report.has_value());
   EXPECT_EQ(report->state, PlanState::kDone) << report->reason;
   EXPECT_EQ(cloud_.CountCalls("Launch"), 1);  // the journal's launch, not a second one
+}
+
+// The drain step asks the gate, and when refused used to ask it again to word the refusal. A
+// switch that reads engaged at the first read and released at the second (an operator's
+// release, a store that answered once) left no refusal to return. The step must answer with
+// the decision it acted on: held by the kill switch, nothing evicted.
+TEST_F(ExecutorTest, ADrainRefusedByTheKillSwitchIsHeldEvenIfTheSwitchIsReleasedAtOnce) {
+  int reads_after_cordon = 0;
+  FlippingSwitchStore flipping(*store_, [&] {
+    Result<Node> n1 = cluster_.GetNode("n1");
+    // Engaged for the first read once n1 is cordoned: the drain step's first gate question.
+    return n1 && n1->unschedulable && ++reads_after_cordon == 1;
+  });
+  Executor executor(flipping, cluster_, cloud_, gate_, clock_, options_);
+  auto plan = executor.SubmitPlan(Recommend("rec-1", {Replace("n1")}), "test");
+  ASSERT_TRUE(plan.has_value()) << plan.error().ToString();
+  auto report = executor.RunPlan(plan->id);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_TRUE(report->held);
+  EXPECT_THAT(report->reason, HasSubstr("incident 4713"));
+  EXPECT_EQ(cluster_.GetPod("shop", "web-1")->node_name, "n1");  // not evicted
+  EXPECT_EQ(cloud_.CountCalls("TerminateInstances"), 0);
+
+  report = executor.RunPlan(plan->id);  // released: the plan finishes
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->state, PlanState::kDone) << report->reason;
 }
 
 TEST_F(ExecutorTest, ADoNotDisruptNodeIsRefusedBeforeAnythingIsLaunched) {

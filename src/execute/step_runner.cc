@@ -93,6 +93,10 @@ std::optional<StepOutcome> StepRunner::Gate(ActionType type, const std::string& 
                                             const Action& source) {
   GateDecision decision = Ask(type, target, source);
   if (decision.allowed) return std::nullopt;
+  return Refused(decision);
+}
+
+StepOutcome StepRunner::Refused(const GateDecision& decision) {
   const std::string why = "refused by the " + std::string(GuardName(decision.blocked_by)) +
                           " guard: " + decision.reason;
   switch (decision.blocked_by) {
@@ -204,9 +208,11 @@ StepOutcome StepRunner::Cordon(const PlanStep& step) {
 StepOutcome StepRunner::Drain(const PlanStep& step) {
   const std::string name = TargetName(step.target, "node");
   // The gate's PDB arithmetic is left to the evictions, which the API server checks one by one.
+  // The refusal is this decision's: asking again could be answered differently (a switch
+  // released, a store or API server that answered this time) and leave nothing to return.
   GateDecision decision = Ask(ActionType::kDrainNode, step.target, step.action);
   if (!decision.allowed && decision.blocked_by != Guard::kDisruptionBudget) {
-    return *Gate(ActionType::kDrainNode, step.target, step.action);
+    return Refused(decision);
   }
   Snapshot before;
   std::set<std::string> owners;

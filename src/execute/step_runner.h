@@ -96,6 +96,8 @@ class StepRunner {
   GateDecision Ask(ActionType type, const std::string& target, const Action& source);
   // Held or failed per the gate's guard; nullopt when allowed.
   std::optional<StepOutcome> Gate(ActionType type, const std::string& target, const Action& source);
+  // The outcome of a decision that refused (held or failed per its guard).
+  static StepOutcome Refused(const GateDecision& decision);
   Status TerminateUnlessHostingPods(const std::string& instance_id);
 
   ClusterApi& cluster_;
