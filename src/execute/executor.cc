@@ -97,11 +97,10 @@ Result<Executor::LoadedPlan> Executor::Load(const std::string& plan_id) {
   return loaded;
 }
 
-int32_t Executor::OtherRunningPlans(const std::string& plan_id) {
-  Result<std::vector<store::Plan>> plans =
-      store_.journal().ListPlans(options_.tenant_id, options_.cluster_id, 1000);
-  if (!plans) return 0;
-  return static_cast<int32_t>(std::count_if(plans->begin(), plans->end(), [&](const auto& p) {
+Result<int32_t> Executor::OtherRunningPlans(const std::string& plan_id) {
+  CO_ASSIGN_OR_RETURN(std::vector<store::Plan> plans,
+                      store_.journal().ListPlans(options_.tenant_id, options_.cluster_id, 1000));
+  return static_cast<int32_t>(std::count_if(plans.begin(), plans.end(), [&](const auto& p) {
     return p.id != plan_id && p.state == PlanState::kRunning;
   }));
 }
@@ -140,7 +139,12 @@ GateDecision Executor::AskGate(const LoadedPlan& loaded, const Action& action) {
   request.action = action;
   request.recommendation_id = loaded.plan.recommendation_id;
   request.approved = loaded.approved;
-  request.disruptions_in_flight = OtherRunningPlans(loaded.plan.id);
+  Result<int32_t> in_flight = OtherRunningPlans(loaded.plan.id);
+  if (!in_flight) {
+    return {false, Guard::kConcurrency,
+            "cannot count the cluster's running plans: " + in_flight.error().ToString()};
+  }
+  request.disruptions_in_flight = *in_flight;
   return gate_.MayRun(cluster, request);
 }
 

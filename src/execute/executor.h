@@ -112,7 +112,9 @@ class Executor {
   // Why the kill switches in the store (the cluster's, the service's) forbid acting now, or
   // that they cannot be read; nullopt when released.
   std::optional<std::string> StoredKillSwitch();
-  int32_t OtherRunningPlans(const std::string& plan_id);
+  // The cluster's running plans other than `plan_id`; the store's error when it cannot list
+  // them (the disruption cap then holds the plan: unknown is not zero).
+  Result<int32_t> OtherRunningPlans(const std::string& plan_id);
   void Audit(const std::string& action, const std::string& target, const std::string& reason);
 
   store::Store& store_;

@@ -53,6 +53,74 @@ class FlippingSwitchStore final : public store::Store, public store::ServiceSett
   std::function<bool()> engaged_now_;
 };
 
+// The store as it is, except that listing plans fails (a PostgreSQL statement timeout, a
+// dropped connection) while every other call answers.
+class PlansUnlistableStore final : public store::Store, public store::JournalStore {
+ public:
+  explicit PlansUnlistableStore(store::Store& inner) : inner_(inner), j_(inner.journal()) {}
+  store::TenantStore& tenants() override { return inner_.tenants(); }
+  store::ClusterStore& clusters() override { return inner_.clusters(); }
+  store::RecommendationStore& recommendations() override { return inner_.recommendations(); }
+  store::JournalStore& journal() override { return *this; }
+  store::AuditStore& audit() override { return inner_.audit(); }
+  store::FeedbackStore& feedback() override { return inner_.feedback(); }
+  store::TimeSeriesStore& time_series() override { return inner_.time_series(); }
+  store::LeaseStore& leases() override { return inner_.leases(); }
+  store::ServiceSettingsStore& service_settings() override { return inner_.service_settings(); }
+  store::PoolMarkStore& pool_marks() override { return inner_.pool_marks(); }
+  store::LoopStatusStore& loop_status() override { return inner_.loop_status(); }
+
+  Result<std::vector<store::Plan>> ListPlans(const std::string&, const std::string&, int) override {
+    return Unavailable("statement timeout listing plans");
+  }
+  Result<store::Plan> CreatePlan(const std::string& t, const store::Plan& p) override {
+    return j_.CreatePlan(t, p);
+  }
+  Result<store::Plan> GetPlan(const std::string& t, const std::string& id) override {
+    return j_.GetPlan(t, id);
+  }
+  Status SetPlanState(const std::string& t, const std::string& id, PlanState state) override {
+    return j_.SetPlanState(t, id, state);
+  }
+  Result<store::IntentOutcome> RecordIntent(const std::string& t,
+                                            const store::IntentRequest& r) override {
+    return j_.RecordIntent(t, r);
+  }
+  Result<store::JournalEntry> MarkStarted(const std::string& t, int64_t id) override {
+    return j_.MarkStarted(t, id);
+  }
+  Result<store::JournalEntry> MarkDone(const std::string& t, int64_t id,
+                                       const std::string& result) override {
+    return j_.MarkDone(t, id, result);
+  }
+  Result<store::JournalEntry> MarkFailed(const std::string& t, int64_t id,
+                                         const std::string& reason) override {
+    return j_.MarkFailed(t, id, reason);
+  }
+  Result<store::JournalEntry> MarkRolledBack(const std::string& t, int64_t id,
+                                             const std::string& reason) override {
+    return j_.MarkRolledBack(t, id, reason);
+  }
+  Result<std::vector<store::JournalEntry>> ListUnfinished(const std::string& t,
+                                                          const std::string& c,
+                                                          const std::string& p) override {
+    return j_.ListUnfinished(t, c, p);
+  }
+  Result<std::vector<store::JournalEntry>> ListPlanEntries(const std::string& t,
+                                                           const std::string& p) override {
+    return j_.ListPlanEntries(t, p);
+  }
+  Result<std::vector<store::JournalEntry>> ListRecentActions(const std::string& t,
+                                                             const std::string& c,
+                                                             int limit) override {
+    return j_.ListRecentActions(t, c, limit);
+  }
+
+ private:
+  store::Store& inner_;
+  store::JournalStore& j_;
+};
+
 class ExecutorTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -272,6 +340,30 @@ TEST_F(ExecutorTest, ADrainRefusedByTheKillSwitchIsHeldEvenIfTheSwitchIsReleased
   report = executor.RunPlan(plan->id);  // released: the plan finishes
   ASSERT_TRUE(report.has_value());
   EXPECT_EQ(report->state, PlanState::kDone) << report->reason;
+}
+
+// The disruption cap counts the cluster's other running plans. When they cannot be listed the
+// count is unknown, not zero: the plan is held rather than disrupting past the cap.
+TEST_F(ExecutorTest, APlanIsHeldWhenTheRunningPlansCannotBeCounted) {
+  Executor setup = MakeExecutor();
+  auto running = setup.SubmitPlan(Recommend("rec-1", {Replace("n1")}), "test");
+  ASSERT_TRUE(store_->journal().SetPlanState(tenant_, running->id, PlanState::kRunning));
+  auto second = setup.SubmitPlan(Recommend("rec-2", {Replace("n2")}), "test");
+  ASSERT_TRUE(second.has_value());
+
+  auto counted = setup.RunPlan(second->id);  // the cap: 1 disruption in 10 nodes
+  ASSERT_TRUE(counted.has_value());
+  ASSERT_TRUE(counted->held);
+  ASSERT_THAT(counted->reason, HasSubstr("concurrent disruptions"));
+
+  PlansUnlistableStore unlistable(*store_);
+  Executor executor(unlistable, cluster_, cloud_, gate_, clock_, options_);
+  auto report = executor.RunPlan(second->id);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_TRUE(report->held);
+  EXPECT_THAT(report->reason, HasSubstr("statement timeout"));
+  EXPECT_EQ(cloud_.CountCalls("Launch"), 0);
+  EXPECT_FALSE(cluster_.GetNode("n2")->unschedulable);
 }
 
 TEST_F(ExecutorTest, ADoNotDisruptNodeIsRefusedBeforeAnythingIsLaunched) {
