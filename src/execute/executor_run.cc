@@ -126,9 +126,7 @@ Result<PlanRunReport> Executor::RollBack(LoadedPlan& loaded, const std::string& 
     CO_RETURN_IF_ERROR(journal.SetPlanState(tenant, loaded.plan.id, PlanState::kFailed));
     loaded.plan.state = PlanState::kFailed;
   }
-  std::optional<std::string> why = gate_.config().kill_switches.Blocking(options_.cluster_name);
-  if (!why) why = StoredKillSwitch();
-  if (why) {
+  if (auto why = gate_.config().kill_switches.Blocking(options_.cluster_name)) {
     report.held = true;
     report.reason = *why + " (rollback waits: " + reason + ")";
     return report;
@@ -143,6 +141,14 @@ Result<PlanRunReport> Executor::RollBack(LoadedPlan& loaded, const std::string& 
   for (auto step = loaded.steps.rbegin(); step != loaded.steps.rend(); ++step) {
     auto known = loaded.entries.find(step->index);
     if (known == loaded.entries.end() || known->second.state == ActionState::kRolledBack) continue;
+    // An undo acts too (uncordon, terminate what the plan launched): the stored switches are
+    // read before each one, so a switch engaged mid-rollback holds it here; the journal knows
+    // what is undone already, and the next pass continues from this step.
+    if (std::optional<std::string> why = StoredKillSwitch()) {
+      report.held = true;
+      report.reason = *why + " (rollback waits: " + reason + ")";
+      return report;
+    }
     Status undone = runner.Undo(*step, context, drain_started);
     if (!undone && !IsFailedPrecondition(undone.error())) {
       report.reason = "rollback incomplete at step " + std::to_string(step->index) + ": " +

@@ -450,6 +450,38 @@ TEST_F(ExecutorTest, ADrainAPdbBlocksRollsBackWithoutTerminating) {
   EXPECT_THAT(Entries(plan->id)[0].result, HasSubstr("replacement kept"));
 }
 
+// A rollback acts too (uncordons, terminates what the plan launched). A switch engaged while
+// it runs stops it before its next undo; it is held, and resumes once released.
+TEST_F(ExecutorTest, AKillSwitchEngagedMidRollbackStopsItBeforeTheNextUndo) {
+  cluster_.AddPod(AppPod("db", "pg-0", "n1", {{"app", "pg"}}));
+  cluster_.AddDisruptionBudget(testutil::Budget("db", "pg", {{"app", "pg"}}, 0));
+  std::string plan_id;
+  bool released = false;
+  FlippingSwitchStore flipping(*store_, [&] {
+    if (released || plan_id.empty()) return false;
+    for (const store::JournalEntry& entry : Entries(plan_id)) {
+      if (entry.state == ActionState::kRolledBack) return true;  // after the first undo
+    }
+    return false;
+  });
+  Executor executor(flipping, cluster_, cloud_, gate_, clock_, options_);
+  auto plan = executor.SubmitPlan(Recommend("rec-1", {Replace("n1")}), "test");
+  ASSERT_TRUE(plan.has_value());
+  plan_id = plan->id;
+  auto report = executor.RunPlan(plan->id);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_TRUE(report->held);
+  EXPECT_EQ(report->state, PlanState::kFailed);
+  EXPECT_THAT(report->reason, HasSubstr("incident 4713"));
+  EXPECT_TRUE(cluster_.GetNode("n1")->unschedulable);  // the uncordon waits
+
+  released = true;
+  report = executor.RunPlan(plan->id);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->state, PlanState::kRolledBack) << report->reason;
+  EXPECT_FALSE(cluster_.GetNode("n1")->unschedulable);
+}
+
 TEST_F(ExecutorTest, NeverTerminatesAReadyNodeThatStillRunsPods) {
   Executor executor = MakeExecutor();
   auto plan = executor.SubmitPlan(Recommend("rec-1", {{ActionType::kTerminateNode, "node/n1", {}}}),
