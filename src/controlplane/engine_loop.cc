@@ -337,12 +337,33 @@ std::vector<store::Cluster> EngineLoop::Clusters(bool held_only) const {
   return clusters;
 }
 
+namespace {
+
+server::LoopStatus FromStored(const store::ClusterLoopStatus& s) {
+  return {.running = true,
+          .last_snapshot = s.last_snapshot,
+          .last_cycle = s.last_cycle,
+          .next_cycle = s.next_cycle,
+          .cycle_interval = s.cycle_interval,
+          .last_error = s.last_error,
+          .replica = s.replica};
+}
+
+}  // namespace
+
 // The replica that holds the cluster's lease answers from memory; any other replica (behind
-// the same load balancer) answers from what the holder last wrote to the store.
+// the same load balancer) answers from what the holder last wrote to the store, also for a
+// cluster it has not picked up yet (registered on another replica since its last rescan).
 std::optional<server::LoopStatus> EngineLoop::GetStatus(const std::string& tenant_id,
                                                         const std::string& cluster_id) const {
   std::shared_ptr<Entry> entry = Find(cluster_id);
-  if (!entry || entry->cluster.tenant_id != tenant_id) return std::nullopt;
+  if (!entry) {
+    Result<std::optional<store::ClusterLoopStatus>> stored =
+        store_.loop_status().GetLoopStatus(tenant_id, cluster_id);  // scoped to the tenant
+    if (!stored || !stored->has_value()) return std::nullopt;
+    return FromStored(**stored);
+  }
+  if (entry->cluster.tenant_id != tenant_id) return std::nullopt;
   {
     std::lock_guard lock(entry->status_mutex);
     if (entry->lease_held) return entry->status;
@@ -360,14 +381,7 @@ std::optional<server::LoopStatus> EngineLoop::GetStatus(const std::string& tenan
     pending.replica.clear();
     return pending;
   }
-  const store::ClusterLoopStatus& s = **stored;
-  status.last_snapshot = s.last_snapshot;
-  status.last_cycle = s.last_cycle;
-  status.next_cycle = s.next_cycle;
-  status.cycle_interval = s.cycle_interval;
-  status.last_error = s.last_error;
-  status.replica = s.replica;
-  return status;
+  return FromStored(**stored);
 }
 
 // Best effort: a store that cannot take the status costs the other replicas' view of it, not

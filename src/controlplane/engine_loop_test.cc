@@ -272,6 +272,22 @@ TEST_F(EngineLoopTest, ARunNowOnAReplicaWithoutTheLeaseDoesNotReplaceTheStoredSt
   EXPECT_EQ(seen->next_cycle, kStart + std::chrono::minutes(10));
 }
 
+// A replica that has not rescanned since the cluster was registered elsewhere still shows the
+// running replica's stored status (the views must not depend on which replica answers), and
+// only to the cluster's tenant.
+TEST_F(EngineLoopTest, AReplicaThatHasNotPickedUpAClusterYetShowsItsStoredStatus) {
+  store::Cluster cluster = Register("prod");
+  auto a = MakeLoop("replica-a");
+  EXPECT_EQ(a->RunDue(), 1);
+  auto fresh = MakeLoop("replica-b");  // no pass yet: does not know the cluster
+  std::optional<server::LoopStatus> seen = fresh->GetStatus(tenant_.id, cluster.id);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->replica, "replica-a");
+  EXPECT_EQ(seen->last_cycle, kStart);
+  store::Tenant other = store_->tenants().CreateTenant("globex").value();
+  EXPECT_FALSE(fresh->GetStatus(other.id, cluster.id).has_value());
+}
+
 TEST_F(EngineLoopTest, RunNowIsScopedToTheTenant) {
   store::Tenant other = store_->tenants().CreateTenant("globex").value();
   store::Cluster theirs = Register("theirs", other.id);
