@@ -112,10 +112,10 @@ void EngineLoop::Rescan() {
   for (const store::Cluster& cluster : *clusters) AddCluster(cluster);
 }
 
-bool EngineLoop::HoldsLease(Entry& entry, TimePoint now) {
+bool EngineLoop::HoldsLease(Entry& entry, TimePoint now, bool fresh) {
   {
     std::lock_guard lock(entry.status_mutex);
-    if (entry.lease_checked && now - *entry.lease_checked < options_.lease_ttl / 3) {
+    if (!fresh && entry.lease_checked && now - *entry.lease_checked < options_.lease_ttl / 3) {
       return entry.lease_held;
     }
   }
@@ -389,10 +389,17 @@ std::optional<server::LoopStatus> EngineLoop::GetStatus(const std::string& tenan
 // an API trigger ran on another replica must not make that replica the loop's in everyone's
 // view, nor replace the holder's next cycle with one nobody will run.
 void EngineLoop::PublishStatus(Entry& entry) {
-  store::ClusterLoopStatus stored;
   {
     std::lock_guard lock(entry.status_mutex);
     if (!entry.lease_held) return;
+  }
+  // The lease may have moved while the cycle ran (a cycle longer than the ttl): asked again
+  // (and so renewed) right before the write, a replica that lost it does not overwrite the new
+  // holder's status with its own.
+  if (!HoldsLease(entry, clock_.Now(), /*fresh=*/true)) return;
+  store::ClusterLoopStatus stored;
+  {
+    std::lock_guard lock(entry.status_mutex);
     stored = {.replica = options_.replica_id,
               .last_snapshot = entry.status.last_snapshot,
               .last_cycle = entry.status.last_cycle,

@@ -93,7 +93,9 @@ class EngineLoop {
 
   void Rescan();
   std::shared_ptr<Entry> Find(const std::string& cluster_id) const;
-  bool HoldsLease(Entry& entry, TimePoint now);
+  // Whether this replica holds the cluster's lease, asking the store at most every ttl/3
+  // (renewing it) unless `fresh`.
+  bool HoldsLease(Entry& entry, TimePoint now, bool fresh = false);
   // Runs one cycle; the caller holds entry.cycle_mutex.
   Result<server::CycleOutcome> RunCycle(Entry& entry);
   Result<server::CycleOutcome> RunCycleSteps(Entry& entry, TimePoint started);

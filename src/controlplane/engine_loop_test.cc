@@ -288,6 +288,39 @@ TEST_F(EngineLoopTest, AReplicaThatHasNotPickedUpAClusterYetShowsItsStoredStatus
   EXPECT_FALSE(fresh->GetStatus(other.id, cluster.id).has_value());
 }
 
+// A cycle that outlasts the lease: another replica takes the cluster over and stores its
+// status while the first one is still in its cycle. The first one, finishing, must not
+// overwrite the new holder's status with its own (a lost update naming a replica that no
+// longer runs the cluster until the new holder's next cycle).
+TEST_F(EngineLoopTest, AReplicaWhoseLeaseMovedDuringItsCycleDoesNotOverwriteTheNewHolder) {
+  store::Cluster cluster = Register("prod");
+  auto a = MakeLoop("replica-a");
+  auto b = MakeLoop("replica-b");
+  EXPECT_EQ(a->RunDue(), 1);
+  // a's next cycle is slow: while it reads the cluster the lease expires and b takes over.
+  clock_.Advance(std::chrono::minutes(10));
+  bool taken_over = false;
+  // The observer hears of a's cycle after its recommendations are stored, before its status.
+  struct TakeOver final : EngineLoopObserver {
+    std::function<void()> during_a;
+    void OnCycle(const store::Cluster&, const EngineCycleResult&, Duration) override {
+      if (during_a) std::exchange(during_a, nullptr)();
+    }
+    void OnCycleFailed(const store::Cluster&, const Error&, Duration) override {}
+  } take_over;
+  take_over.during_a = [&] {
+    clock_.Advance(std::chrono::minutes(3));  // longer than the 2-minute lease
+    taken_over = b->RunDue() == 1;
+  };
+  a->set_observer(&take_over);
+  EXPECT_EQ(a->RunDue(), 1);
+  ASSERT_TRUE(taken_over);
+  auto c = MakeLoop("replica-c");
+  std::optional<server::LoopStatus> seen = c->GetStatus(tenant_.id, cluster.id);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->replica, "replica-b");
+}
+
 TEST_F(EngineLoopTest, RunNowIsScopedToTheTenant) {
   store::Tenant other = store_->tenants().CreateTenant("globex").value();
   store::Cluster theirs = Register("theirs", other.id);
