@@ -56,13 +56,18 @@ constexpr size_t kShortlistPerShape = 1;
 constexpr size_t kShortlistForBatch = 4;
 // Larger batches solve the LP over all candidates (see AssignTypesByShapeLp).
 constexpr size_t kMaxPodsForShortlist = 5000;
-// Whether the packer's shortlist LP prices left-out candidates exactly before solving again.
-// Two in five batches of 50-100 pods solved the LP twice, and in 11 of 15 such cases the
-// quick test's candidate did not lower the optimum; pricing exactly (~50 µs per candidate)
-// saves that second solve (1-2.5 ms), but the LP's vertex then differs and so do plans: over
-// 40 seeds the totals moved −0.32% (plain 50 pods), 0.00% (mixed 50), +0.14% (plain 100),
-// +0.09% (mixed 100). Not cost-neutral, so off (bench/RESULTS.md, session 6, h/fast).
-constexpr bool kPriceLeftOutExactly = false;
+// Batches of at most this many pods solve the shortlist LP from the greedy basis
+// (ShapeLpAlgorithm::kGreedyPrimal) and price left-out candidates exactly
+// (OptionLowersShapeLp) before solving again; larger ones keep the dual simplex and the quick
+// test alone. Why: at 50-100 pods the LP was half of a call. From the greedy basis the primal
+// simplex takes ~65-105 iterations instead of ~200-320, and exact pricing skips a second
+// solve (1-2.5 ms) that two in five batches made for a candidate that could not lower the
+// optimum (session 6 measured 11 of 15). Both change the LP's vertex (not its optimum), and
+// vertices move plans by a few tenths of a percent either way: over 40 seeds the two together
+// made plans 0.1-0.25% dearer on three of four sets (plain/mixed, 50/100 pods), which the
+// small-batch search floor (kMinSearchPods, bin_packer_internal.h) pays back
+// (bench/RESULTS.md, session 7, h/lpstart). Larger batches keep their plans.
+constexpr size_t kMaxPodsForGreedyStart = 400;
 
 // Whole pod counts per option for one shape: the LP's fractions floored, the pods left over
 // given to the largest fractional parts (largest-remainder rounding keeps the sum exact).
@@ -224,8 +229,10 @@ std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
   std::vector<size_t> kept;
   auto solve = [&]() -> Result<ShapeLpSolution> {
     if (pods.size() <= kMaxPodsForShortlist) {
-      return SolveShapeLpOverShortlist(shapes, options, candidates, ShapeLpAlgorithm::kDual, &kept,
-                                       kPriceLeftOutExactly);
+      const bool small = pods.size() <= kMaxPodsForGreedyStart;
+      return SolveShapeLpOverShortlist(
+          shapes, options, candidates,
+          small ? ShapeLpAlgorithm::kGreedyPrimal : ShapeLpAlgorithm::kDual, &kept, small);
     }
     kept = candidates;
     std::vector<PriceOption> lp_options;
