@@ -82,8 +82,8 @@ enum class ShapeLpAlgorithm {
   // The primal simplex from the greedy basis: every shape on the option that holds its pods
   // most cheaply (price × the largest share of the node one pod takes), and on each option
   // used just enough nodes for its most binding capacity or cut. That start is feasible and
-  // near the optimum: 2-3x fewer iterations than the dual simplex from the slack basis. The
-  // packer's LP for small batches (lp_type_assignment.cc says why there only).
+  // near the optimum: 2-3x fewer iterations than the dual simplex from the slack basis.
+  // Unscaled. The packer's LP for small batches (lp_type_assignment.cc says why there only).
   kGreedyPrimal,
 };
 Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
