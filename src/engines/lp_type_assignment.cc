@@ -63,11 +63,13 @@ constexpr size_t kMaxPodsForShortlist = 5000;
 // simplex takes ~65-105 iterations instead of ~200-320, and exact pricing skips a second
 // solve (1-2.5 ms) that two in five batches made for a candidate that could not lower the
 // optimum (session 6 measured 11 of 15). Both change the LP's vertex (not its optimum), and
-// vertices move plans by a few tenths of a percent either way: over 40 seeds the two together
-// made plans 0.1-0.25% dearer on three of four sets (plain/mixed, 50/100 pods), which the
-// small-batch search floor (kMinSearchPods, bin_packer_internal.h) pays back
-// (bench/RESULTS.md, session 7, h/lpstart). Larger batches keep their plans.
-constexpr size_t kMaxPodsForGreedyStart = 400;
+// vertices move plans by a few tenths of a percent either way: over 40 seeds the two alone
+// made plans up to 0.5% dearer on two of four sets (plain/mixed, 50/100 pods), which the
+// small-batch search floor (kMinSearchPods, bin_packer_internal.h) more than pays back: with
+// it every set is cheaper than before on seeds 1-40 and 41-80 (bench/RESULTS.md, session 7,
+// h/lpstart). Up to 100 pods only: at 150-200 pods the greedy start's vertices cost
+// 0.01-0.4% more over 20-40 seeds, and the LP is a smaller part of the call there.
+constexpr size_t kMaxPodsForGreedyStart = 100;
 
 // Whole pod counts per option for one shape: the LP's fractions floored, the pods left over
 // given to the largest fractional parts (largest-remainder rounding keeps the sum exact).
