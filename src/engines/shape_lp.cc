@@ -71,12 +71,13 @@ void SetGreedyBasis(const std::vector<PodShape>& shapes, const std::vector<Price
   std::vector<double> cheapest_usd(shape_rows, std::numeric_limits<double>::infinity());
   for (size_t c = 0; c < y_columns.size(); ++c) {
     const auto [s, t] = y_columns[c];
-    double share = 0;
+    double share = 0;  // the largest share of the node one pod takes (a 0 capacity holds 0)
     for (int r = 0; r < 3; ++r) {
-      share = std::max(share, kDims[r](shapes[s].requests) / kDims[r](options[t].allocatable));
+      double capacity = kDims[r](options[t].allocatable);
+      if (capacity > 0) share = std::max(share, kDims[r](shapes[s].requests) / capacity);
     }
     double usd = share * options[t].hourly.usd();
-    if (usd < cheapest_usd[s]) {
+    if (cheapest[s] < 0 || usd < cheapest_usd[s]) {
       cheapest_usd[s] = usd;
       cheapest[s] = static_cast<int>(c);
     }
@@ -93,7 +94,9 @@ void SetGreedyBasis(const std::vector<PodShape>& shapes, const std::vector<Price
     const Resources& d = shapes[s].requests;
     const Resources& capacity = options[t].allocatable;
     const double pods = static_cast<double>(shapes[s].count);
-    for (int r = 0; r < 3; ++r) nodes[t][r] += pods * kDims[r](d) / kDims[r](capacity);
+    for (int r = 0; r < 3; ++r) {
+      if (kDims[r](capacity) > 0) nodes[t][r] += pods * kDims[r](d) / kDims[r](capacity);
+    }
     for (size_t k = 0; k < cuts[t].size(); ++k) {
       if (cuts[t][k].Counts(d, capacity)) nodes[t][3 + k] += pods / cuts[t][k].k;
     }

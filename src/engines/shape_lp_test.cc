@@ -255,6 +255,21 @@ TEST(ShapeLpTest, GreedyPrimalReachesTheDualsOptimum) {
   }
 }
 
+// Degenerate inputs the greedy start must survive: a shape with no pods, a shape that takes
+// no slot, and a type without slots (which only the slot-free shape fits).
+TEST(ShapeLpTest, GreedyPrimalHandlesEmptyShapesAndSlotlessTypes) {
+  std::vector<PriceOption> options = {{"box", {4000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.20)},
+                                      {"slotless", {8000, 32 * kGi, 0, 0, 0}, Money::FromUsd(0.1)}};
+  std::vector<PodShape> shapes = {
+      {{1000, kGi, 0, 1, 0}, 0}, {{500, 2 * kGi, 0, 0, 0}, 6}, {{1500, 3 * kGi, 0, 1, 0}, 3}};
+  Result<ShapeLpSolution> dual = SolveShapeLp(shapes, options);
+  Result<ShapeLpSolution> greedy = SolveShapeLp(shapes, options, ShapeLpCuts::kBigPods,
+                                                std::nullopt, ShapeLpAlgorithm::kGreedyPrimal);
+  ASSERT_TRUE(dual.has_value() && greedy.has_value());
+  EXPECT_NEAR(greedy->objective_usd, dual->objective_usd, 1e-9);
+  EXPECT_TRUE(greedy->placements[0].empty());
+}
+
 // Exact pricing at the greedy start's duals (another optimal dual solution of a degenerate
 // LP than the dual simplex's) never rules out an option that lowers the optimum: checked
 // against solving again with the option added.
