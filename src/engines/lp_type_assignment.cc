@@ -66,7 +66,8 @@ constexpr size_t kMaxPodsForShortlist = 5000;
 // vertices move plans by a few tenths of a percent either way: over 40 seeds the two alone
 // made plans up to 0.5% dearer on two of four sets (plain/mixed, 50/100 pods), which the
 // small-batch search floor (kMinSearchPods, bin_packer_internal.h) more than pays back: with
-// it every set is cheaper than before on seeds 1-40 and 41-80 (bench/RESULTS.md, session 7,
+// it every set is cheaper than before on seeds 1-40 and 41-80, and over 120 seeds three sets
+// are 0.19-0.29% cheaper, plain 50 pods even (+0.02%; bench/RESULTS.md, session 7,
 // h/lpstart). Up to 100 pods only: at 150-200 pods the greedy start's vertices cost
 // 0.01-0.4% more over 20-40 seeds, and the LP is a smaller part of the call there.
 constexpr size_t kMaxPodsForGreedyStart = 100;
