@@ -56,13 +56,21 @@ constexpr size_t kShortlistPerShape = 1;
 constexpr size_t kShortlistForBatch = 4;
 // Larger batches solve the LP over all candidates (see AssignTypesByShapeLp).
 constexpr size_t kMaxPodsForShortlist = 5000;
-// Whether the packer's shortlist LP prices left-out candidates exactly before solving again.
-// Two in five batches of 50-100 pods solved the LP twice, and in 11 of 15 such cases the
-// quick test's candidate did not lower the optimum; pricing exactly (~50 µs per candidate)
-// saves that second solve (1-2.5 ms), but the LP's vertex then differs and so do plans: over
-// 40 seeds the totals moved −0.32% (plain 50 pods), 0.00% (mixed 50), +0.14% (plain 100),
-// +0.09% (mixed 100). Not cost-neutral, so off (bench/RESULTS.md, session 6, h/fast).
-constexpr bool kPriceLeftOutExactly = false;
+// Batches of at most this many pods solve the shortlist LP from the greedy basis
+// (ShapeLpAlgorithm::kGreedyPrimal) and price left-out candidates exactly
+// (OptionLowersShapeLp) before solving again; larger ones keep the dual simplex and the quick
+// test alone. Why: at 50-100 pods the LP was half of a call. From the greedy basis the primal
+// simplex takes ~65-105 iterations instead of ~200-320, and exact pricing skips a second
+// solve (1-2.5 ms) that two in five batches made for a candidate that could not lower the
+// optimum (session 6 measured 11 of 15). Both change the LP's vertex (not its optimum), and
+// vertices move plans by a few tenths of a percent either way: over 40 seeds the two alone
+// made plans up to 0.5% dearer on two of four sets (plain/mixed, 50/100 pods), which the
+// small-batch search floor (kMinSearchPods, bin_packer_internal.h) more than pays back: with
+// it every set is cheaper than before on seeds 1-40 and 41-80, and over 120 seeds three sets
+// are 0.19-0.29% cheaper, plain 50 pods even (+0.02%; bench/RESULTS.md, session 7,
+// h/lpstart). Up to 100 pods only: at 150-200 pods the greedy start's vertices cost
+// 0.01-0.4% more over 20-40 seeds, and the LP is a smaller part of the call there.
+constexpr size_t kMaxPodsForGreedyStart = 100;
 
 // Whole pod counts per option for one shape: the LP's fractions floored, the pods left over
 // given to the largest fractional parts (largest-remainder rounding keeps the sum exact).
@@ -129,16 +137,21 @@ std::vector<size_t> CandidateOptions(const std::vector<PodShape>& shapes,
                               share(d.pods, row.pods, a.pods));
   };
   auto keep_cheapest = [&](size_t how_many, auto cost_of) {
+    // Only which ones are the n cheapest matters; (cost, index) pairs are all distinct, so the
+    // n smallest are one set. They are kept sorted while scanning: with n (1-12) far below
+    // the options scanned (~100-200 per shape) most are turned away by one comparison with
+    // the n-th, where nth_element over all of them was ~15% of a 100-pod call (session 7).
+    if (how_many == 0) return;
     ranked.clear();
     for (size_t r = 0; r < kept.size(); ++r) {
       double cost = cost_of(rows[r]);
-      if (cost >= 0) ranked.push_back({cost, kept[r]});
+      if (cost < 0) continue;
+      std::pair<double, size_t> option{cost, kept[r]};
+      if (ranked.size() == how_many && !(option < ranked.back())) continue;
+      ranked.insert(std::upper_bound(ranked.begin(), ranked.end(), option), option);
+      if (ranked.size() > how_many) ranked.pop_back();
     }
-    // Only which ones are the n cheapest matters, not their order; (cost, index) pairs are
-    // all distinct, so the n smallest are one set.
-    size_t n = std::min(ranked.size(), how_many);
-    if (n < ranked.size()) std::nth_element(ranked.begin(), ranked.begin() + n, ranked.end());
-    for (size_t r = 0; r < n; ++r) chosen[ranked[r].second] = 1;
+    for (const auto& [cost, option] : ranked) chosen[option] = 1;
   };
   Resources total;
   for (const PodShape& s : shapes) {
@@ -224,8 +237,10 @@ std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
   std::vector<size_t> kept;
   auto solve = [&]() -> Result<ShapeLpSolution> {
     if (pods.size() <= kMaxPodsForShortlist) {
-      return SolveShapeLpOverShortlist(shapes, options, candidates, ShapeLpAlgorithm::kDual, &kept,
-                                       kPriceLeftOutExactly);
+      const bool small = pods.size() <= kMaxPodsForGreedyStart;
+      return SolveShapeLpOverShortlist(
+          shapes, options, candidates,
+          small ? ShapeLpAlgorithm::kGreedyPrimal : ShapeLpAlgorithm::kDual, &kept, small);
     }
     kept = candidates;
     std::vector<PriceOption> lp_options;

@@ -51,7 +51,8 @@ Result<ShapeLpSolution> SolveShapeLpOverShortlist(const std::vector<PodShape>& s
 // grouped into at most `max_shapes` shapes; the LP's fractional pod counts per (shape, type)
 // are rounded by largest remainder so that every pod gets exactly one type, and within a
 // shape the largest pods go first to the type with the largest share. The LP is solved by the
-// dual simplex, for batches of up to 5,000 pods over a shortlist (SolveShapeLpOverShortlist).
+// dual simplex, for batches of up to 5,000 pods over a shortlist (SolveShapeLpOverShortlist);
+// up to 100 pods by the primal simplex from the greedy basis, with exact pricing.
 // `undominated_among`, when given, is NonDominatedIndices' `among` (saves a pass over a
 // whole catalogue).
 std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,

@@ -110,6 +110,12 @@ TEST(LpTypeAssignmentTest, ShortlistLpReachesTheOptimumOverAllCandidates) {
       ASSERT_TRUE(priced.has_value()) << pods_count << " " << seed;
       EXPECT_NEAR(priced->objective_usd, full->objective_usd, 1e-7 * full->objective_usd);
       EXPECT_LE(priced_over.size(), solved_over.size());
+      // So does the greedy start the packer uses for small batches, with exact pricing.
+      std::vector<size_t> greedy_over;
+      Result<ShapeLpSolution> greedy = SolveShapeLpOverShortlist(
+          shapes, options, candidates, ShapeLpAlgorithm::kGreedyPrimal, &greedy_over, true);
+      ASSERT_TRUE(greedy.has_value()) << pods_count << " " << seed;
+      EXPECT_NEAR(greedy->objective_usd, full->objective_usd, 1e-7 * full->objective_usd);
       EXPECT_NEAR(shortlist->objective_usd, full->objective_usd, 1e-7 * full->objective_usd)
           << pods_count << " pods, seed " << seed;
       EXPECT_LT(solved_over.size(), candidates.size()) << pods_count << " " << seed;
