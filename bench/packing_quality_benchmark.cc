@@ -494,6 +494,9 @@ int main(int argc, char** argv) {
       extension_limits.blends.push_back(std::stod(blend));
     }
   }
+  if (const char* cells = std::getenv("BENCH_EXTENSION_DP_CELLS")) {
+    extension_limits.dp_cells = std::atol(cells);
+  }
   if (const char* types = std::getenv("BENCH_EXTENSION_DP_TYPES")) {
     extension_limits.dp_types = std::atoi(types);
   }
