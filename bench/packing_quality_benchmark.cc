@@ -28,6 +28,11 @@
 // BENCH_FARLEY_SHARES, BENCH_FARLEY_SLOPE, BENCH_FARLEY_MIN) and, with BENCH_UPPER_SECONDS, the
 // ceiling of every such bound (ConfigLpOptimumAtMost). Neither is in the benchmark's bound:
 // measured, neither raises it on the generated clusters (bench/RESULTS.md, session 6).
+// Each "bounds" instance also gets a line for the extension LP (ExtensionLpBound, started
+// from the nodes of a default-effort plan; BENCH_EXTENSION_SECONDS (default 5),
+// BENCH_EXTENSION_GROUPS, BENCH_EXTENSION_BLENDS, BENCH_EXTENSION_DP_TYPES,
+// BENCH_EXTENSION_DP_CELLS; BENCH_ONLY_EXTENSION=1 skips the other bounds). Not in the
+// benchmark's bound either: it never beat it (bench/RESULTS.md, session 7).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
