@@ -473,6 +473,49 @@ class ExtensionLp {
   std::set<std::pair<int32_t, std::vector<std::pair<int32_t, int64_t>>>> seen_;
 };
 
+// Distinct requests of `pods` (with their fluid values), and each pod's index among them.
+std::vector<Distinct> MakeDistinct(const std::vector<Resources>& pods,
+                                   const std::vector<double>& charge,
+                                   std::vector<int32_t>* distinct_of) {
+  std::vector<Distinct> distinct;
+  distinct_of->assign(pods.size(), 0);
+  std::map<std::tuple<int64_t, int64_t, int64_t>, int32_t> index;
+  for (size_t i = 0; i < pods.size(); ++i) {
+    const Resources r = WithSlot(pods[i]);
+    auto [it, added] = index.try_emplace(std::tuple{r.cpu_millis, r.memory_bytes, r.pods},
+                                         static_cast<int32_t>(distinct.size()));
+    if (added) distinct.push_back({r, 0, 0, charge[i]});
+    ++distinct[it->second].count;
+    (*distinct_of)[i] = it->second;
+  }
+  return distinct;
+}
+
+// The seed fills that are real fills (pod indices in range, each pod once, some type holds
+// them), each on the cheapest type that does. The others are dropped: they could lower the
+// master below the LP (the bound itself never depends on the columns).
+std::vector<Fill> SeedColumns(const std::vector<std::vector<size_t>>& seed_fills,
+                              const std::vector<Resources>& pods,
+                              const std::vector<int32_t>& distinct_of,
+                              const std::vector<PriceOption>& options) {
+  std::vector<Fill> seeds;
+  for (const std::vector<size_t>& node : seed_fills) {
+    std::map<int32_t, int64_t> counts;
+    std::set<size_t> seen;
+    Resources used;
+    bool valid = true;
+    for (size_t i : node) {
+      valid = valid && i < pods.size() && seen.insert(i).second;
+      if (!valid) break;
+      ++counts[distinct_of[i]];
+      used += WithSlot(pods[i]);
+    }
+    const int32_t option = valid ? CheapestHolding(used, options) : -1;
+    if (option >= 0) seeds.push_back({option, {counts.begin(), counts.end()}, 0});
+  }
+  return seeds;
+}
+
 }  // namespace
 
 Result<ExtensionLpResult> ExtensionLpBound(const std::vector<Resources>& pods,
@@ -504,35 +547,11 @@ Result<ExtensionLpResult> ExtensionLpBound(const std::vector<Resources>& pods,
   result.fluid = FloorUsd(fluid_sum);
   result.bound = result.fluid;
 
-  std::vector<Distinct> distinct;
-  std::vector<int32_t> distinct_of(pods.size());
-  std::map<std::tuple<int64_t, int64_t, int64_t>, int32_t> index;
-  for (size_t i = 0; i < pods.size(); ++i) {
-    const Resources r = WithSlot(pods[i]);
-    auto [it, added] = index.try_emplace(std::tuple{r.cpu_millis, r.memory_bytes, r.pods},
-                                         static_cast<int32_t>(distinct.size()));
-    if (added) distinct.push_back({r, 0, 0, charge[i]});
-    ++distinct[it->second].count;
-    distinct_of[i] = it->second;
-  }
-  std::vector<Fill> seeds;
-  for (const std::vector<size_t>& node : limits.seed_fills) {
-    std::map<int32_t, int64_t> counts;
-    Resources used;
-    bool valid = true;
-    for (size_t i : node) {
-      if (i >= pods.size()) valid = false;
-      if (!valid) break;
-      ++counts[distinct_of[i]];
-      used += WithSlot(pods[i]);
-    }
-    const int32_t option = valid ? CheapestHolding(used, kept) : -1;
-    if (option < 0) continue;  // not a real fill: ignore it (it only helps the master)
-    seeds.push_back({option, {counts.begin(), counts.end()}, 0});
-  }
+  std::vector<int32_t> distinct_of;
+  std::vector<Distinct> distinct = MakeDistinct(pods, charge, &distinct_of);
   result.groups = AssignGroups(limits.groups, &distinct);
   ExtensionLp lp(distinct, result.groups, kept, limits);
-  lp.AddSeedFills(std::move(seeds));
+  lp.AddSeedFills(SeedColumns(limits.seed_fills, pods, distinct_of, kept));
   std::vector<double> values;
   CO_RETURN_IF_ERROR(lp.Run(&result, &values));
 

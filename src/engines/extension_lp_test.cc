@@ -144,15 +144,15 @@ TEST(ExtensionLpTest, Deterministic) {
   EXPECT_EQ(a->columns, b->columns);
 }
 
-// Seed fills that are not real fills (an index out of range, more than any type holds) are
-// ignored: they could only have lowered the master below what packings allow.
+// Seed fills that are not real fills (an index out of range, a pod twice, more than any type
+// holds) are ignored: they could have lowered the master below what packings allow.
 TEST(ExtensionLpTest, IgnoresSeedFillsThatAreNotRealFills) {
   std::vector<Resources> pods = RandomPods(7, 20);
   ExtensionLpLimits limits;
   limits.groups = 4;
   limits.max_iterations = 1;
-  limits.seed_fills = {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19},
-                       {3, 99}};
+  limits.seed_fills = {
+      {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}, {3, 99}, {5, 5}};
   Result<ExtensionLpResult> with = ExtensionLpBound(pods, FourTypes(), limits);
   limits.seed_fills.clear();
   Result<ExtensionLpResult> without = ExtensionLpBound(pods, FourTypes(), limits);
