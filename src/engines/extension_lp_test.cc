@@ -108,15 +108,15 @@ TEST(ExtensionLpTest, NeverAboveTheExactOptimumOrTheRealPodsLp) {
   }
 }
 
-// Hundreds of pods: below a real packing, and a master started from that packing's nodes
+// A hundred and more pods: below a real packing, and a master started from that packing's nodes
 // never costs more than the packing.
 TEST(ExtensionLpTest, BelowARealPackingItStartsFrom) {
-  std::vector<Resources> pods = RandomPods(9, 300);
+  std::vector<Resources> pods = RandomPods(9, 160);
   for (Resources& p : pods) p.cpu_millis = p.cpu_millis / 50 * 50;
   const PriceOption large = FourTypes()[3];
   ExtensionLpLimits limits;
   limits.groups = 20;
-  limits.max_iterations = 30;
+  limits.max_iterations = 12;
   limits.seed_fills = FirstFitDecreasing(pods, large);
   const double packing = static_cast<double>(limits.seed_fills.size()) * large.hourly.usd();
   Result<ExtensionLpResult> lb = ExtensionLpBound(pods, FourTypes(), limits);
@@ -131,10 +131,10 @@ TEST(ExtensionLpTest, BelowARealPackingItStartsFrom) {
 
 // Same pods, same limits (no time limit): the same bound, master and columns.
 TEST(ExtensionLpTest, Deterministic) {
-  std::vector<Resources> pods = RandomPods(5, 120);
+  std::vector<Resources> pods = RandomPods(5, 80);
   ExtensionLpLimits limits;
   limits.groups = 12;
-  limits.max_iterations = 15;
+  limits.max_iterations = 8;
   Result<ExtensionLpResult> a = ExtensionLpBound(pods, FourTypes(), limits);
   Result<ExtensionLpResult> b = ExtensionLpBound(pods, FourTypes(), limits);
   ASSERT_TRUE(a.has_value() && b.has_value());
