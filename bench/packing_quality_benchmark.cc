@@ -28,6 +28,11 @@
 // BENCH_FARLEY_SHARES, BENCH_FARLEY_SLOPE, BENCH_FARLEY_MIN) and, with BENCH_UPPER_SECONDS, the
 // ceiling of every such bound (ConfigLpOptimumAtMost). Neither is in the benchmark's bound:
 // measured, neither raises it on the generated clusters (bench/RESULTS.md, session 6).
+// Each "bounds" instance also gets a line for the extension LP (ExtensionLpBound, started
+// from the nodes of a default-effort plan; BENCH_EXTENSION_SECONDS (default 5),
+// BENCH_EXTENSION_GROUPS, BENCH_EXTENSION_BLENDS, BENCH_EXTENSION_DP_TYPES,
+// BENCH_EXTENSION_DP_CELLS; BENCH_ONLY_EXTENSION=1 skips the other bounds). Not in the
+// benchmark's bound either: it never beat it (bench/RESULTS.md, session 7).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -46,6 +51,7 @@
 #include "engines/config_lp.h"
 #include "engines/cost_lower_bound.h"
 #include "engines/exact_partition.h"
+#include "engines/extension_lp.h"
 #include "engines/scaled_farley_bound.h"
 #include "engines/shape_lp.h"
 #include "generated_cluster.h"
@@ -59,6 +65,7 @@ size_t max_config_lp_shapes = 1000;         // BENCH_CONFIG_LP_SHAPES
 double config_lp_seconds = 5.0;             // CPU seconds per instance
 ScaledFarleyLimits farley_limits;           // BENCH_FARLEY_GROUPS, _SECONDS, _SLOPE
 double upper_seconds = 0;                   // BENCH_UPPER_SECONDS: ConfigLpOptimumAtMost
+ExtensionLpLimits extension_limits;         // BENCH_EXTENSION_SECONDS, _GROUPS, _BLENDS
 
 struct TracePod {
   Resources requests;
@@ -117,6 +124,47 @@ Money Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods, PackingStr
   PackingPlan plan = PackPods(state, launch, pointers, options);
   if (unplaced) *unplaced = plan.unschedulable.size();
   return plan.hourly_cost;
+}
+
+// The nodes of a plan at the default effort, as pod index sets: real fills that start the
+// extension LP's master near a plan's cost.
+std::vector<std::vector<size_t>> PlanFills(const LaunchCatalog& launch,
+                                           const std::vector<Pod>& pods) {
+  std::vector<const Pod*> pointers;
+  for (const Pod& p : pods) pointers.push_back(&p);
+  ClusterState state;
+  PackingOptions options;
+  options.use_existing_nodes = false;
+  PackingPlan plan = PackPods(state, launch, pointers, options);
+  std::vector<std::vector<size_t>> fills;
+  for (const NewNode& n : plan.new_nodes) fills.push_back(n.pods);
+  return fills;
+}
+
+// The extension LP's bound (extension_lp.h), its line printed; 0 when it failed.
+double ExtensionBound(const char* name, const LaunchCatalog& launch,
+                      const std::vector<PriceOption>& options,
+                      const std::vector<Resources>& requests) {
+  std::clock_t start = std::clock();
+  ExtensionLpLimits limits = extension_limits;
+  limits.seed_fills = PlanFills(launch, MakePods(requests));
+  Result<ExtensionLpResult> ext = ExtensionLpBound(requests, options, limits);
+  const double seconds = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+  if (!ext) {
+    std::printf("%-28s extension LP: %s\n", name, ext.error().ToString().c_str());
+    return 0.0;
+  }
+  std::printf(
+      "%-28s extension LP bound $%9.3f (fluid $%9.3f, sum v / theta $%9.3f, theta %.4f at alpha "
+      "%.2f set by %s, sum v $%9.3f, loop $%9.3f theta %.4f) master $%9.3f (first $%9.3f) %4d it "
+      "%zu groups %zu columns%s  %.1f "
+      "CPU s\n",
+      name, ext->bound.usd(), ext->fluid.usd(), ext->extension.usd(), ext->theta, ext->alpha,
+      ext->theta_option.empty() ? "the pricing" : ext->theta_option.c_str(), ext->dual_value_usd,
+      ext->loop_bound_usd, ext->loop_theta, ext->master_usd, ext->first_master_usd, ext->iterations,
+      ext->groups, ext->columns, ext->pricing_found_nothing ? " (pricing found nothing)" : "",
+      seconds);
+  return ext->bound.usd();
 }
 
 struct Row {
@@ -277,8 +325,8 @@ std::vector<Resources> Generated(int nodes, uint32_t seed) {
 
 // Only the configuration LP's bound on the generated clusters (for tuning it): bound,
 // restricted master, iterations and CPU seconds per instance, next to the exact-pod shape LP.
-void GeneratedBounds(const std::vector<PriceOption>& options, const std::vector<int>& sizes,
-                     uint32_t seeds) {
+void GeneratedBounds(const LaunchCatalog& launch, const std::vector<PriceOption>& options,
+                     const std::vector<int>& sizes, uint32_t seeds) {
   if (std::getenv("BENCH_DEBUG") != nullptr) {
     for (const PriceOption& o : NonDominated(options)) {
       std::printf("  type %-18s %s $%.4f/h\n", o.name.c_str(), o.allocatable.ToString().c_str(),
@@ -288,6 +336,10 @@ void GeneratedBounds(const std::vector<PriceOption>& options, const std::vector<
   for (int nodes : sizes) {
     for (uint32_t seed = 1; seed <= seeds; ++seed) {
       std::vector<Resources> requests = Generated(nodes, seed);
+      const std::string name =
+          "generated " + std::to_string(nodes) + " nodes s" + std::to_string(seed);
+      ExtensionBound(name.c_str(), launch, options, requests);
+      if (std::getenv("BENCH_ONLY_EXTENSION") != nullptr) continue;
       std::clock_t start = std::clock();
       Result<ConfigLpBoundResult> config =
           ConfigLpBound(requests, options, max_config_lp_shapes, config_lp_seconds);
@@ -433,6 +485,26 @@ int main(int argc, char** argv) {
     }
   }
   if (const char* seconds = std::getenv("BENCH_UPPER_SECONDS")) upper_seconds = std::atof(seconds);
+  extension_limits.time_limit_seconds = 5.0;
+  if (const char* seconds = std::getenv("BENCH_EXTENSION_SECONDS")) {
+    extension_limits.time_limit_seconds = std::atof(seconds);
+  }
+  if (const char* groups = std::getenv("BENCH_EXTENSION_GROUPS")) {
+    extension_limits.groups = static_cast<size_t>(std::atol(groups));
+  }
+  if (const char* blends = std::getenv("BENCH_EXTENSION_BLENDS")) {  // e.g. 1,0.5
+    extension_limits.blends.clear();
+    std::stringstream list(blends);
+    for (std::string blend; std::getline(list, blend, ',');) {
+      extension_limits.blends.push_back(std::stod(blend));
+    }
+  }
+  if (const char* cells = std::getenv("BENCH_EXTENSION_DP_CELLS")) {
+    extension_limits.dp_cells = std::atol(cells);
+  }
+  if (const char* types = std::getenv("BENCH_EXTENSION_DP_TYPES")) {
+    extension_limits.dp_types = std::atoi(types);
+  }
   if (std::getenv("BENCH_FARLEY_MIN") != nullptr) farley_limits.rounding = ShapeRounding::kMin;
   if (const char* slope = std::getenv("BENCH_FARLEY_SLOPE")) {
     farley_limits.within_group_slope = std::atof(slope);
@@ -469,7 +541,7 @@ int main(int argc, char** argv) {
     for (std::string size; std::getline(list, size, ',');) sizes.push_back(std::stoi(size));
   }
   if (only == "bounds") {
-    GeneratedBounds(options, sizes, quick ? 1u : 3u);
+    GeneratedBounds(launch, options, sizes, quick ? 1u : 3u);
     return 0;
   }
   std::vector<TracePod> trace = LoadTrace(
