@@ -56,7 +56,7 @@ constexpr size_t kShortlistPerShape = 1;
 constexpr size_t kShortlistForBatch = 4;
 // Larger batches solve the LP over all candidates (see AssignTypesByShapeLp).
 constexpr size_t kMaxPodsForShortlist = 5000;
-// Batches of at most this many pods solve the shortlist LP from the greedy basis
+// Batches of 75-100 pods solve the shortlist LP from the greedy basis
 // (ShapeLpAlgorithm::kGreedyPrimal) and price left-out candidates exactly
 // (OptionLowersShapeLp) before solving again; larger ones keep the dual simplex and the quick
 // test alone. Why: at 50-100 pods the LP was half of a call. From the greedy basis the primal
@@ -69,7 +69,11 @@ constexpr size_t kMaxPodsForShortlist = 5000;
 // it every set is cheaper than before on seeds 1-40 and 41-80, and over 120 seeds three sets
 // are 0.19-0.29% cheaper, plain 50 pods even (+0.02%; bench/RESULTS.md, session 7,
 // h/lpstart). Up to 100 pods only: at 150-200 pods the greedy start's vertices cost
-// 0.01-0.4% more over 20-40 seeds, and the LP is a smaller part of the call there.
+// 0.01-0.4% more over 20-40 seeds, and the LP is a smaller part of the call there. And from
+// 75 pods only: below, the dual simplex is short already and the vertex weighs more — plain
+// 50-pod plans were 0.67% dearer on seeds 81-120, and on the Alibaba trace a 26-pod snapshot
+// at the default effort 5.9% dearer ($13.490 → $14.280/h; session 7, coordinator).
+constexpr size_t kMinPodsForGreedyStart = 75;
 constexpr size_t kMaxPodsForGreedyStart = 100;
 
 // Whole pod counts per option for one shape: the LP's fractions floored, the pods left over
@@ -237,7 +241,8 @@ std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
   std::vector<size_t> kept;
   auto solve = [&]() -> Result<ShapeLpSolution> {
     if (pods.size() <= kMaxPodsForShortlist) {
-      const bool small = pods.size() <= kMaxPodsForGreedyStart;
+      const bool small =
+          pods.size() >= kMinPodsForGreedyStart && pods.size() <= kMaxPodsForGreedyStart;
       return SolveShapeLpOverShortlist(
           shapes, options, candidates,
           small ? ShapeLpAlgorithm::kGreedyPrimal : ShapeLpAlgorithm::kDual, &kept, small);
