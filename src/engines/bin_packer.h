@@ -74,6 +74,10 @@ struct PackingOptions {
   // The search's large-neighbourhood move (ruin_recreate.h): it gets the budget the local
   // moves leave, and from 1,000 steps per pod (thorough) half the budget. Off only to measure.
   bool ruin_and_recreate = true;
+  // From 1,000 steps per pod (thorough) only: after ruin and recreate, the cheapest set of the
+  // nodes it accepted and the plan's own that covers every pod, by a set-cover MIP
+  // (column_cover.h), then the local moves again. Off only to measure.
+  bool column_cover = true;
 };
 
 // Leaves `state` with the plan applied: new nodes added and every placed pod bound.

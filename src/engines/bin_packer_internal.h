@@ -18,6 +18,7 @@
 
 #include "engines/bin_index.h"
 #include "engines/bin_packer.h"
+#include "engines/column_cover.h"
 #include "engines/config_lp_guide.h"
 #include "engines/exact_partition.h"
 #include "engines/lp_type_assignment.h"
@@ -92,6 +93,9 @@ constexpr double kRuinRecreateShare = 0.8;
 constexpr uint64_t kRuinRecreateSeed = 0x5eed;
 // At the thorough effort the local moves first get at most the search budget less this share.
 constexpr double kRuinRecreateReserve = 0.5;
+// The set cover (column_cover.h) runs on batches of at most this many pods: on 4,000 pods its
+// LP and rounding take 2-3 CPU s per portfolio attempt (bench/RESULTS.md, session 7).
+constexpr size_t kMaxCoverPods = 4000;
 
 struct Ranked {
   const LaunchType* type = nullptr;
@@ -309,6 +313,21 @@ class Packer {
   // every pod checked by the simulator, and only when cheaper at closing prices.
   bool RuinRecreatePass();
 
+  // The set cover over a column pool (column_cover.h) for each zone's movable bins: the
+  // plan's nodes and those ruin and recreate accepted there (cover_pool_). Applied as a
+  // repacking, every pod checked by the simulator, only when cheaper at closing prices.
+  bool ColumnCoverPass();
+  // The set cover runs at the thorough effort only (the default effort's plans stay as fast).
+  bool CoverEnabled() const {
+    return options_.column_cover && options_.ruin_and_recreate &&
+           options_.search_steps_per_pod >= kSearchTwoAttemptsStepsPerPod &&
+           prepared_.size() <= kMaxCoverPods;
+  }
+  // Keeps ruin and recreate's accepted nodes (pods indexing `pods`) in the pool of the zone
+  // of bin `b`.
+  void RecordCoverColumns(size_t b, const std::vector<size_t>& pods,
+                          const std::vector<std::vector<int32_t>>& accepted);
+
   bool RepackPass(size_t group_size);
 
   // Node elimination (node_elimination.h): each zone's nodes in order of waste, each emptied
@@ -422,6 +441,9 @@ class Packer {
     double waste = 0, lean = 0;
   };
   std::vector<BinScore> scores_;  // per bin (Rescore)
+  // Per (zone, capacity type), the distinct nodes ruin and recreate accepted (sorted pods, as
+  // indices into prepared_), when the set cover will run.
+  std::map<std::pair<std::string, CapacityType>, std::set<std::vector<size_t>>> cover_pool_;
   // Per capacity type (on-demand, spot), every non-dominated type's price per millicore, byte
   // and slot.
   std::array<std::vector<std::array<double, 3>>, 2> unit_prices_;
