@@ -121,35 +121,44 @@ OsiClpSolverInterface CoverLp(const std::vector<Column>& columns, const Shapes& 
 
 // LP diving: fix every column the LP opens at least kFixShare of a copy beyond a whole one
 // (or, when none is, the one it opens most) to that value rounded up, solve again, until the
-// LP's solution is integral. Each round fixes at least one more copy, so it ends; nullopt
-// when a round's LP reaches the cutoff or the rounds run out.
+// LP's solution is integral. When a round's fixings take the LP to the cutoff they are undone
+// and the column opened most is rounded down instead (one step of backtracking: rounding up
+// alone is blind to a column that only fits fractionally). Every round fixes a bound, so it
+// ends; nullopt when both ways reach the cutoff or the rounds run out.
 std::optional<std::vector<int64_t>> Dive(OsiClpSolverInterface& lp, double cutoff_usd,
                                          int32_t max_rounds) {
   const int n = lp.getNumCols();
   lp.initialSolve();
   for (int32_t round = 0; round < max_rounds; ++round) {
     if (!lp.isProvenOptimal() || lp.getObjValue() >= cutoff_usd) return std::nullopt;
-    const double* x = lp.getColSolution();
+    const std::vector<double> x(lp.getColSolution(), lp.getColSolution() + n);
     int largest = -1;
     double largest_part = 0;
-    int fixed = 0;
+    std::vector<int> fixed;
     for (int j = 0; j < n; ++j) {
       const double part = x[j] - std::floor(x[j] + 1e-9);
       if (part < 1e-6) continue;
-      if (part >= kFixShare) {
-        lp.setColLower(j, std::ceil(x[j] - 1e-9));
-        ++fixed;
-      } else if (part > largest_part) {
+      if (part >= kFixShare) fixed.push_back(j);
+      if (part > largest_part) {
         largest_part = part;
         largest = j;
       }
     }
-    if (fixed == 0 && largest < 0) {  // integral
+    if (largest < 0) {  // integral
       std::vector<int64_t> copies(n);
       for (int j = 0; j < n; ++j) copies[j] = std::llround(x[j]);
       return copies;
     }
-    if (fixed == 0) lp.setColLower(largest, std::ceil(x[largest] - 1e-9));
+    if (fixed.empty()) fixed.push_back(largest);
+    std::vector<double> was;
+    for (int j : fixed) {
+      was.push_back(lp.getColLower()[j]);
+      lp.setColLower(j, std::ceil(x[j] - 1e-9));
+    }
+    lp.resolve();
+    if (lp.isProvenOptimal() && lp.getObjValue() < cutoff_usd) continue;
+    for (size_t k = 0; k < fixed.size(); ++k) lp.setColLower(fixed[k], was[k]);
+    lp.setColUpper(largest, std::floor(x[largest] + 1e-9));
     lp.resolve();
   }
   return std::nullopt;
