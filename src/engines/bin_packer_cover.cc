@@ -9,7 +9,7 @@ void Packer::RecordCoverColumns(size_t b, const std::vector<size_t>& pods,
   if (accepted.empty()) return;
   // Ruin and recreate rebuilds the same nodes many times (a 4,000-pod zone: 250,000 accepted
   // nodes, 6,000 distinct), so the pool keeps each once.
-  std::set<std::vector<size_t>>& pool = cover_pool_[{bins_[b].zone, bins_[b].capacity}];
+  std::set<std::vector<size_t>>& pool = CoverColumns()[{bins_[b].zone, bins_[b].capacity}];
   for (const std::vector<int32_t>& node : accepted) {
     std::vector<size_t> global;
     for (int32_t k : node) global.push_back(pods[k]);
@@ -18,11 +18,26 @@ void Packer::RecordCoverColumns(size_t b, const std::vector<size_t>& pods,
   }
 }
 
+void Packer::RecordPlanColumns() {
+  for (const Bin& bin : bins_) {
+    if (bin.emptied || bin.pods.empty()) continue;
+    std::vector<size_t> pods = bin.pods;
+    std::sort(pods.begin(), pods.end());
+    PlanColumns()[{bin.zone, bin.capacity}].insert(std::move(pods));
+  }
+}
+
 bool Packer::ColumnCoverPass() {
   bool improved = false;
   for (const std::vector<size_t>& zone : MovableBinsByZone()) {
-    auto found = cover_pool_.find({bins_[zone.front()].zone, bins_[zone.front()].capacity});
-    if (found == cover_pool_.end()) continue;
+    const std::pair<std::string, CapacityType> key = {bins_[zone.front()].zone,
+                                                      bins_[zone.front()].capacity};
+    std::set<std::vector<size_t>> columns = CoverColumns()[key];
+    if (&PlanColumns() != &CoverColumns()) {
+      const std::set<std::vector<size_t>>& plans = PlanColumns()[key];
+      columns.insert(plans.begin(), plans.end());
+    }
+    if (columns.empty()) continue;
     // The zone's pods, numbered as the cover sees them; pool nodes holding a pod that is no
     // longer among them (moved onto a bin with constrained pods) are left out.
     std::vector<size_t> pods;
@@ -37,7 +52,7 @@ bool Packer::ColumnCoverPass() {
       }
     }
     std::vector<std::vector<int32_t>> pool;
-    for (const std::vector<size_t>& column : found->second) {
+    for (const std::vector<size_t>& column : columns) {
       std::vector<int32_t> mapped;
       for (size_t i : column) {
         auto it = local.find(i);
@@ -56,7 +71,6 @@ bool Packer::ColumnCoverPass() {
     if (r->repacking.hourly >= before) continue;
     improved |= ApplyRepacking(zone, pods, types.types, r->repacking);
   }
-  cover_pool_.clear();
   return improved;
 }
 

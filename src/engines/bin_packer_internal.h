@@ -135,9 +135,15 @@ struct TypeTables {
 
 // What the portfolio's attempts share: the type tables, and the shape LP's answer for the
 // LP-guided attempts.
+// Per (zone, capacity type), distinct nodes (sorted pods, as indices into the batch): the set
+// cover's column pool (column_cover.h).
+using CoverPool = std::map<std::pair<std::string, CapacityType>, std::set<std::vector<size_t>>>;
+
 struct SharedPacking {
   std::optional<TypeTables> types;
   std::vector<int32_t> lp_types;  // empty until an LP-guided attempt has solved the LP
+  // The searched attempts' pools: a later attempt's cover also picks the earlier one's nodes.
+  CoverPool cover_pool;
 };
 
 class Packer {
@@ -327,6 +333,8 @@ class Packer {
   // of bin `b`.
   void RecordCoverColumns(size_t b, const std::vector<size_t>& pods,
                           const std::vector<std::vector<int32_t>>& accepted);
+  // Keeps the plan's live nodes in the pool.
+  void RecordPlanColumns();
 
   bool RepackPass(size_t group_size);
 
@@ -441,9 +449,11 @@ class Packer {
     double waste = 0, lean = 0;
   };
   std::vector<BinScore> scores_;  // per bin (Rescore)
-  // Per (zone, capacity type), the distinct nodes ruin and recreate accepted (sorted pods, as
-  // indices into prepared_), when the set cover will run.
-  std::map<std::pair<std::string, CapacityType>, std::set<std::vector<size_t>>> cover_pool_;
+  // The nodes ruin and recreate accepted and the improved plans' nodes, when the set cover
+  // runs: the shared pool of the portfolio's attempts, or this packer's own.
+  CoverPool own_cover_pool_;
+  CoverPool& CoverColumns() { return own_cover_pool_; }
+  CoverPool& PlanColumns() { return shared_ != nullptr ? shared_->cover_pool : own_cover_pool_; }
   // Per capacity type (on-demand, spot), every non-dominated type's price per millicore, byte
   // and slot.
   std::array<std::vector<std::array<double, 3>>, 2> unit_prices_;

@@ -35,6 +35,7 @@ void Packer::Improve() {
   if (reserve > 0) budget_ = std::max(budget_, whole);
   if (options_.ruin_and_recreate && budget_ > 0 && RuinRecreatePass()) LocalMoves();
   if (CoverEnabled() && ColumnCoverPass()) LocalMoves();
+  if (CoverEnabled()) RecordPlanColumns();
 }
 
 double Packer::Utilization(const Bin& bin) const {
