@@ -26,7 +26,7 @@ namespace {
 // bounded by counts, never by time, so the same input gives the same packing on any machine.
 
 // The rounding fixes every column the LP opens at least this much of.
-constexpr double kFixShare = 0.9;
+constexpr double kFixShare = 0.7;
 
 // A column: the cheapest type holding it and how many pods of each shape, sorted by shape.
 struct Column {
@@ -124,12 +124,18 @@ OsiClpSolverInterface CoverLp(const std::vector<Column>& columns, const Shapes& 
 // LP's solution is integral. When a round's fixings take the LP to the cutoff they are undone
 // and the column opened most is rounded down instead (one step of backtracking: rounding up
 // alone is blind to a column that only fits fractionally). Every round fixes a bound, so it
-// ends; nullopt when both ways reach the cutoff or the rounds run out.
+// ends; nullopt when both ways reach the cutoff, or after `limits.max_backtracks` rounds
+// down (a dive that needs many is rarely saved by more, and each costs an LP solve), or when
+// the rounds run out.
 std::optional<std::vector<int64_t>> Dive(OsiClpSolverInterface& lp, double cutoff_usd,
-                                         int32_t max_rounds) {
+                                         const ColumnCoverLimits& limits) {
   const int n = lp.getNumCols();
   lp.initialSolve();
-  for (int32_t round = 0; round < max_rounds; ++round) {
+  int32_t backtracks = 0;
+  int64_t iterations = lp.getIterationCount();
+  for (int32_t round = 0; round < limits.max_rounds; ++round) {
+    if (iterations > limits.dive_iterations_per_shape * lp.getNumRows()) return std::nullopt;
+
     if (!lp.isProvenOptimal() || lp.getObjValue() >= cutoff_usd) return std::nullopt;
     const std::vector<double> x(lp.getColSolution(), lp.getColSolution() + n);
     int largest = -1;
@@ -156,10 +162,13 @@ std::optional<std::vector<int64_t>> Dive(OsiClpSolverInterface& lp, double cutof
       lp.setColLower(j, std::ceil(x[j] - 1e-9));
     }
     lp.resolve();
+    iterations += lp.getIterationCount();
     if (lp.isProvenOptimal() && lp.getObjValue() < cutoff_usd) continue;
+    if (++backtracks > limits.max_backtracks) return std::nullopt;
     for (size_t k = 0; k < fixed.size(); ++k) lp.setColLower(fixed[k], was[k]);
     lp.setColUpper(largest, std::floor(x[largest] + 1e-9));
     lp.resolve();
+    iterations += lp.getIterationCount();
   }
   return std::nullopt;
 }
@@ -194,7 +203,7 @@ std::optional<std::vector<int64_t>> SolveCover(const std::vector<Column>& column
   std::vector<Column> kept;
   for (auto [key, j] : keyed) kept.push_back(columns[j]);
   OsiClpSolverInterface restricted = CoverLp(kept, shapes, types);
-  std::optional<std::vector<int64_t>> dive = Dive(restricted, cutoff_usd, limits.max_rounds);
+  std::optional<std::vector<int64_t>> dive = Dive(restricted, cutoff_usd, limits);
   if (!dive) return std::nullopt;
   std::vector<int64_t> copies(columns.size(), 0);
   for (size_t k = 0; k < keyed.size(); ++k) copies[keyed[k].second] = (*dive)[k];
