@@ -1,5 +1,6 @@
-// Test fixtures shared by the packing bounds' tests: four small types of different shapes,
-// random pods that fit them, and a brute-force knapsack.
+// Test fixtures shared by the packing bounds' and moves' tests: pods and types in round
+// units, four small types of different shapes, random pods that fit them, and a brute-force
+// knapsack.
 //
 //   std::vector<PriceOption> options = FourTypes();
 //   std::vector<Resources> pods = RandomPods(/*seed=*/3, /*n=*/12);
@@ -14,12 +15,23 @@
 
 #include "engines/cost_lower_bound.h"
 #include "engines/knapsack_grid_bound.h"
+#include "engines/repack_search.h"
 #include "model/resources.h"
 
 namespace cloudoptim::packing_test {
 
 inline constexpr int64_t kGi = int64_t{1} << 30;
 inline constexpr int64_t kMi = int64_t{1} << 20;
+
+// A pod's requests in millicores and GiB, one slot.
+inline Resources PodRequest(int64_t cpu_millis, int64_t memory_gib) {
+  return {cpu_millis, memory_gib * kGi, 0, 1, 0};
+}
+
+// A type for the repacking moves: millicores, GiB, 110 pod slots, an hourly price.
+inline RepackType RepackTypeOf(int64_t cpu_millis, int64_t memory_gib, double usd) {
+  return {{cpu_millis, memory_gib * kGi, 0, 110, 0}, Money::FromUsd(usd)};
+}
 
 // A small, a compute, a memory and a large type.
 inline std::vector<PriceOption> FourTypes() {

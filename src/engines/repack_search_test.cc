@@ -8,18 +8,13 @@
 #include <limits>
 #include <random>
 
+#include "engines/packing_test_fixtures.h"
+
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kGi = int64_t{1} << 30;
-
-Resources Pod(int64_t cpu_millis, int64_t memory_gib) {
-  return {cpu_millis, memory_gib * kGi, 0, 1, 0};
-}
-
-RepackType Type(int64_t cpu_millis, int64_t memory_gib, double usd) {
-  return {{cpu_millis, memory_gib * kGi, 0, 110, 0}, Money::FromUsd(usd)};
-}
+using packing_test::PodRequest;
+using packing_test::RepackTypeOf;
 
 // Every pod on exactly one node, and no node holding more than its type allows.
 void ExpectValid(const Repacking& r, const std::vector<Resources>& pods,
@@ -40,8 +35,9 @@ void ExpectValid(const Repacking& r, const std::vector<Resources>& pods,
 }
 
 TEST(RepackSearchTest, PutsACpuHeavyAndAMemoryHeavyPodOnOneGeneralPurposeNode) {
-  std::vector<RepackType> types = {Type(4000, 2, 0.10), Type(1000, 8, 0.10), Type(4000, 8, 0.15)};
-  std::vector<Resources> pods = {Pod(3000, 1), Pod(500, 6)};
+  std::vector<RepackType> types = {RepackTypeOf(4000, 2, 0.10), RepackTypeOf(1000, 8, 0.10),
+                                   RepackTypeOf(4000, 8, 0.15)};
+  std::vector<Resources> pods = {PodRequest(3000, 1), PodRequest(500, 6)};
   int64_t budget = 10000;
   std::optional<Repacking> r = CheaperRepacking(pods, types, Money::FromUsd(0.20), 2, budget);
   ASSERT_TRUE(r.has_value());
@@ -52,8 +48,8 @@ TEST(RepackSearchTest, PutsACpuHeavyAndAMemoryHeavyPodOnOneGeneralPurposeNode) {
 }
 
 TEST(RepackSearchTest, SplitsANodeOverTwoCheaperOnes) {
-  std::vector<RepackType> types = {Type(4000, 8, 0.10), Type(8000, 16, 0.40)};
-  std::vector<Resources> pods = {Pod(3500, 7), Pod(3500, 7)};
+  std::vector<RepackType> types = {RepackTypeOf(4000, 8, 0.10), RepackTypeOf(8000, 16, 0.40)};
+  std::vector<Resources> pods = {PodRequest(3500, 7), PodRequest(3500, 7)};
   int64_t budget = 10000;
   std::optional<Repacking> r = CheaperRepacking(pods, types, Money::FromUsd(0.40), 2, budget);
   ASSERT_TRUE(r.has_value());
@@ -66,8 +62,8 @@ TEST(RepackSearchTest, SplitsANodeOverTwoCheaperOnes) {
 }
 
 TEST(RepackSearchTest, FindsNothingWhenTheCurrentNodesAreCheapest) {
-  std::vector<RepackType> types = {Type(2000, 4, 0.05), Type(4000, 8, 0.10)};
-  std::vector<Resources> pods = {Pod(1500, 3), Pod(1500, 3), Pod(1500, 3)};
+  std::vector<RepackType> types = {RepackTypeOf(2000, 4, 0.05), RepackTypeOf(4000, 8, 0.10)};
+  std::vector<Resources> pods = {PodRequest(1500, 3), PodRequest(1500, 3), PodRequest(1500, 3)};
   int64_t budget = 10000;
   // Three pods of 1.5 vCPU need three 2-vCPU nodes or a 4 + 2: $0.15 either way.
   EXPECT_FALSE(CheaperRepacking(pods, types, Money::FromUsd(0.15), 3, budget).has_value());
@@ -75,8 +71,9 @@ TEST(RepackSearchTest, FindsNothingWhenTheCurrentNodesAreCheapest) {
 }
 
 TEST(RepackSearchTest, GivesUpWhenTheBudgetRunsOut) {
-  std::vector<RepackType> types = {Type(4000, 2, 0.10), Type(1000, 8, 0.10), Type(4000, 8, 0.15)};
-  std::vector<Resources> pods = {Pod(3000, 1), Pod(500, 6)};
+  std::vector<RepackType> types = {RepackTypeOf(4000, 2, 0.10), RepackTypeOf(1000, 8, 0.10),
+                                   RepackTypeOf(4000, 8, 0.15)};
+  std::vector<Resources> pods = {PodRequest(3000, 1), PodRequest(500, 6)};
   int64_t budget = 1;
   EXPECT_FALSE(CheaperRepacking(pods, types, Money::FromUsd(0.20), 2, budget).has_value());
   EXPECT_LE(budget, 0);
@@ -121,13 +118,14 @@ TEST(RepackSearchTest, MatchesBruteForceOnRandomTinyInstances) {
     for (int t = 0; t < 5; ++t) {
       int64_t cpu = 1000 * (1 + rng() % 8);
       int64_t mem = 1 + rng() % 16;
-      types.push_back(Type(cpu, mem, 0.01 * static_cast<double>(cpu / 1000 + mem / 4 + rng() % 3)));
+      types.push_back(
+          RepackTypeOf(cpu, mem, 0.01 * static_cast<double>(cpu / 1000 + mem / 4 + rng() % 3)));
     }
     std::sort(types.begin(), types.end(),
               [](const RepackType& a, const RepackType& b) { return a.hourly < b.hourly; });
     std::vector<Resources> pods;
     for (int i = 0, n = 2 + static_cast<int>(rng() % 5); i < n; ++i) {
-      pods.push_back(Pod(250 * (1 + rng() % 12), 1 + rng() % 6));
+      pods.push_back(PodRequest(250 * (1 + rng() % 12), 1 + rng() % 6));
     }
     Money optimum = BruteForce(pods, types, 3);
     // Ask for anything cheaper than the optimum plus a little: the search must find the optimum.

@@ -8,24 +8,20 @@
 #include <algorithm>
 #include <random>
 
+#include "engines/packing_test_fixtures.h"
+
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kGi = int64_t{1} << 30;
-
-Resources Pod(int64_t cpu_millis, int64_t memory_gib) {
-  return {cpu_millis, memory_gib * kGi, 0, 1, 0};
-}
-
-RepackType Type(int64_t cpu_millis, int64_t memory_gib, double usd) {
-  return {{cpu_millis, memory_gib * kGi, 0, 110, 0}, Money::FromUsd(usd)};
-}
+using packing_test::PodRequest;
+using packing_test::RepackTypeOf;
 
 // Three families in two sizes each, cheapest first: compute, general purpose, memory.
 std::vector<RepackType> ThreeFamilies() {
-  return {Type(2000, 4, 0.085), Type(2000, 8, 0.096),  Type(2000, 16, 0.126),
-          Type(4000, 8, 0.17),  Type(4000, 16, 0.192), Type(4000, 32, 0.252),
-          Type(8000, 16, 0.34), Type(8000, 32, 0.384), Type(8000, 64, 0.504)};
+  return {
+      RepackTypeOf(2000, 4, 0.085), RepackTypeOf(2000, 8, 0.096),  RepackTypeOf(2000, 16, 0.126),
+      RepackTypeOf(4000, 8, 0.17),  RepackTypeOf(4000, 16, 0.192), RepackTypeOf(4000, 32, 0.252),
+      RepackTypeOf(8000, 16, 0.34), RepackTypeOf(8000, 32, 0.384), RepackTypeOf(8000, 64, 0.504)};
 }
 
 std::vector<Resources> MixedPods(uint32_t seed, int n) {
@@ -109,12 +105,12 @@ TEST(RuinRecreateTest, PacksOnePodPerNodeValidlyAndMoreCheaply) {
 // emptying a node into the others' 3 cores of room) is stuck; four nodes' pods fit on three
 // ({4,3,3}, {4,3,3}, {4,4}), and all sixteen pods on six.
 TEST(RuinRecreateTest, FindsTheCheaperPackingWhereMovesOverThreeNodesAreStuck) {
-  std::vector<RepackType> types = {Type(10000, 64, 1.0)};
+  std::vector<RepackType> types = {RepackTypeOf(10000, 64, 1.0)};
   std::vector<Resources> pods;
   std::vector<std::vector<int32_t>> nodes;
   for (int32_t k = 0; k < 8; ++k) {
-    pods.push_back(Pod(4000, 1));
-    pods.push_back(Pod(3000, 1));
+    pods.push_back(PodRequest(4000, 1));
+    pods.push_back(PodRequest(3000, 1));
     nodes.push_back({2 * k, 2 * k + 1});
   }
   // The stuck part, checked: no group of one to three nodes repacks more cheaply.
@@ -195,11 +191,11 @@ TEST(RuinRecreateTest, RecordsAcceptedNodesWithoutChangingTheSearch) {
 }
 
 TEST(RuinRecreateTest, ReturnsNothingWhenNoCheaperPackingExistsOrAPodFitsNoType) {
-  std::vector<RepackType> types = {Type(4000, 16, 0.10)};
-  std::vector<Resources> pods = {Pod(3000, 4), Pod(3000, 4)};
+  std::vector<RepackType> types = {RepackTypeOf(4000, 16, 0.10)};
+  std::vector<Resources> pods = {PodRequest(3000, 4), PodRequest(3000, 4)};
   int64_t budget = 20000;
   EXPECT_FALSE(RuinAndRecreate(pods, types, Singletons(2), budget, 1).has_value());
-  pods.push_back(Pod(5000, 1));  // fits no type
+  pods.push_back(PodRequest(5000, 1));  // fits no type
   budget = 20000;
   EXPECT_FALSE(RuinAndRecreate(pods, types, Singletons(3), budget, 1).has_value());
 }

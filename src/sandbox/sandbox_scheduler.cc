@@ -16,6 +16,23 @@ namespace {
 
 using nlohmann::json;
 
+// A pod's labels as one number (FNV-1a over the sorted pairs), so a pass notices a bound pod
+// whose labels changed without keeping a copy of every pod's labels. Works for the index's
+// std::map and the model's Labels alike: both iterate sorted by key.
+template <class LabelMap>
+uint64_t LabelsDigest(const LabelMap& labels) {
+  uint64_t digest = 14695981039346656037ull;
+  auto add = [&](const std::string& text) {
+    for (unsigned char c : text) digest = (digest ^ c) * 1099511628211ull;
+    digest = (digest ^ 0xff) * 1099511628211ull;  // separator no label text contains
+  };
+  for (const auto& [key, value] : labels) {
+    add(key);
+    add(value);
+  }
+  return digest;
+}
+
 constexpr std::string_view kNotReadyTaint = "node.kubernetes.io/not-ready";
 
 // Only pods with inter-pod terms create topology counters; seeing them before any pod is
@@ -162,12 +179,13 @@ Status SandboxScheduler::BindDecoded(const Pod& pod) {
   if (!node) return NotFound("nodes \"" + pod.node_name + "\" not found");
   PreparedPod prepared = state_.Prepare(pod);
   state_.Bind(prepared, *node);
-  bound_[prepared.key] = {*node, sync_stamp_};
+  bound_[prepared.key] = {*node, sync_stamp_, LabelsDigest(pod.meta.labels)};
   return Ok();
 }
 
 // A diff of the pod index against what the simulator holds, so that a pass costs a lookup
-// per pod plus a decode per pod that changed, never a rebuild.
+// per pod plus a decode per pod that changed, never a rebuild. A bound pod whose labels
+// changed is unbound and bound again, so the spread and affinity counts see its new labels.
 void SandboxScheduler::SyncBoundPods() {
   uint64_t generation = index_->generation();
   if (generation == synced_index_generation_) return;
@@ -177,7 +195,8 @@ void SandboxScheduler::SyncBoundPods() {
   index_->ForEach([&](const PodRecord& p) {
     if (p.node_name.empty() || p.IsTerminal()) return;
     auto it = bound_.find(p.Key());
-    if (it != bound_.end() && state_.GetNode(it->second.node).meta.name == p.node_name) {
+    if (it != bound_.end() && state_.GetNode(it->second.node).meta.name == p.node_name &&
+        it->second.labels == LabelsDigest(p.labels)) {
       it->second.seen = sync_stamp_;
       return;
     }
@@ -318,7 +337,7 @@ int SandboxScheduler::SchedulePending(TimePoint now) {
     });
     if (!bound_pod) continue;
     state_.Bind(prepared, *node);
-    bound_[prepared.key] = {*node, sync_stamp_};
+    bound_[prepared.key] = {*node, sync_stamp_, LabelsDigest(pod->meta.labels)};
     ProvisionVolumes(*pod, target, now);
     ++bound;
   }

@@ -92,6 +92,7 @@ class SandboxScheduler {
   struct Tracked {
     NodeId node = 0;
     uint64_t seen = 0;
+    uint64_t labels = 0;  // digest of the pod's labels when it was bound here
   };
   std::unordered_map<std::string, Tracked> bound_;  // pod key -> node in state_
 };

@@ -174,6 +174,35 @@ TEST_F(SandboxSchedulerTest, ZoneSpreadAndHostnameAntiAffinityAreHonoured) {
             "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.");
 }
 
+TEST_F(SandboxSchedulerTest, ABoundPodsNewLabelsCountForAntiAffinityWithoutARebuild) {
+  std::string a = AddNode(1, "us-east-1a");
+  std::string b = AddNode(2, "us-east-1a");
+  CreatePod(Pod("db", "100m"));  // app=web
+  EXPECT_EQ(scheduler_.SchedulePending(clock_.Now()), 1);
+  std::string db_node = NodeOf("db");
+  ASSERT_TRUE(db_node == a || db_node == b) << db_node;
+  ASSERT_TRUE(store_.Mutate("pods", "default", "db", [](json& p) -> Status {
+    p["metadata"]["labels"]["app"] = "cache";
+    return Ok();
+  }));
+  json anti = json::parse(R"({"affinity": {"podAntiAffinity": {
+    "requiredDuringSchedulingIgnoredDuringExecution": [{"topologyKey": "kubernetes.io/hostname",
+      "labelSelector": {"matchLabels": {"app": "cache"}}}]}}})");
+  for (int i = 0; i < 2; ++i) {
+    json pod = Pod("cache-" + std::to_string(i), "100m", anti);
+    pod["metadata"]["labels"]["app"] = "cache";
+    CreatePod(pod);
+  }
+  // Only the node without db takes one; counting db as app=web would have placed both.
+  EXPECT_EQ(scheduler_.SchedulePending(clock_.Now()), 1);
+  std::string placed = NodeOf("cache-0").empty() ? NodeOf("cache-1") : NodeOf("cache-0");
+  EXPECT_EQ(placed, db_node == a ? b : a);
+  std::string waiting = NodeOf("cache-0").empty() ? "cache-0" : "cache-1";
+  EXPECT_EQ(WhyPending(waiting),
+            "0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules.");
+  EXPECT_EQ(scheduler_.rebuilds(), 1);
+}
+
 TEST_F(SandboxSchedulerTest, PodsAreBoundIncrementallyAndCordonsApplyInPlace) {
   std::string a = AddNode(1, "us-east-1a");
   for (int i = 0; i < 19; ++i) CreatePod(Pod("p-" + std::to_string(i), "100m"));
