@@ -44,8 +44,8 @@ void ExpectSamePlan(const PackingPlan& a, const PackingPlan& b) {
 TEST(ColumnCoverPackingTest, ThoroughPlansAreValidAndNeverDearer) {
   LaunchCatalog launch = OneZone();
   Money total_without, total_with;
-  for (uint32_t seed = 1; seed <= 3; ++seed) {
-    std::vector<Pod> pods = PodsFromRequests(MixedRequests(seed, 300));
+  for (uint32_t seed = 1; seed <= 2; ++seed) {
+    std::vector<Pod> pods = PodsFromRequests(MixedRequests(seed, 150));
     ClusterState without_state, with_state;
     Money without =
         Pack(launch, pods, kThoroughSearchStepsPerPod, false, without_state).hourly_cost;
@@ -60,7 +60,7 @@ TEST(ColumnCoverPackingTest, ThoroughPlansAreValidAndNeverDearer) {
 
 TEST(ColumnCoverPackingTest, TheSameInputGivesTheSamePlan) {
   LaunchCatalog launch = OneZone();
-  std::vector<Pod> pods = PodsFromRequests(MixedRequests(5, 300));
+  std::vector<Pod> pods = PodsFromRequests(MixedRequests(5, 150));
   ClusterState first_state, second_state;
   ExpectSamePlan(Pack(launch, pods, kThoroughSearchStepsPerPod, true, first_state),
                  Pack(launch, pods, kThoroughSearchStepsPerPod, true, second_state));
@@ -68,7 +68,7 @@ TEST(ColumnCoverPackingTest, TheSameInputGivesTheSamePlan) {
 
 TEST(ColumnCoverPackingTest, TheDefaultEffortPlanIsUnchanged) {
   LaunchCatalog launch = OneZone();
-  std::vector<Pod> pods = PodsFromRequests(MixedRequests(3, 300));
+  std::vector<Pod> pods = PodsFromRequests(MixedRequests(3, 150));
   ClusterState with_state, without_state;
   ExpectSamePlan(Pack(launch, pods, kDefaultSearchStepsPerPod, true, with_state),
                  Pack(launch, pods, kDefaultSearchStepsPerPod, false, without_state));
@@ -78,7 +78,7 @@ TEST(ColumnCoverPackingTest, TheDefaultEffortPlanIsUnchanged) {
 // inter-pod terms), and the plan still has at most one such pod per node.
 TEST(ColumnCoverPackingTest, KeepsHostnameAntiAffinity) {
   LaunchCatalog launch = OneZone();
-  std::vector<Pod> pods = PodsFromRequests(MixedRequests(9, 300));
+  std::vector<Pod> pods = PodsFromRequests(MixedRequests(9, 150));
   LabelSelector guards = LabelSelector::FromMatchLabels(Labels{{"app", "guard"}});
   for (size_t i = 0; i < pods.size(); i += 10) {
     pods[i].meta.labels = Labels{{"app", "guard"}};
