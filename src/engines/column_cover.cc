@@ -184,6 +184,9 @@ std::optional<std::vector<int64_t>> SolveCover(const std::vector<Column>& column
                                                double cutoff_usd, const ColumnCoverLimits& limits,
                                                double& lp_usd) {
   OsiClpSolverInterface lp = CoverLp(columns, shapes, types);
+  lp.setIntParam(OsiMaxNumIteration,
+                 static_cast<int>(
+                     std::min<int64_t>(limits.lp_iterations_per_shape * lp.getNumRows(), 1 << 30)));
   lp.initialSolve();
   if (!lp.isProvenOptimal()) return std::nullopt;
   lp_usd = lp.getObjValue();

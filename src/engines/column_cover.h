@@ -24,6 +24,8 @@ struct ColumnCoverLimits {
   // The LP over the whole pool picks the columns the rounding works on: at most this many,
   // those of least reduced cost.
   int32_t max_columns = 4000;
+  // Simplex iterations of that LP, per pod shape; past it, nothing (a count, not a time).
+  int64_t lp_iterations_per_shape = 20;
   // LP re-solves of the rounding (each fixes at least one more node), and of them rounds
   // down after a rounding up failed; past either, nothing.
   int32_t max_rounds = 200;
