@@ -121,6 +121,7 @@ Money Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods, PackingStr
   options.strategy = strategy;
   options.use_existing_nodes = false;
   options.search_steps_per_pod = search_steps_per_pod;
+  options.column_cover = std::getenv("BENCH_COVER") != nullptr;  // column_cover.h, off by default
   PackingPlan plan = PackPods(state, launch, pointers, options);
   if (unplaced) *unplaced = plan.unschedulable.size();
   return plan.hourly_cost;

@@ -2,7 +2,7 @@
 // clusters, without the lower bounds (which take seconds per row): the quick loop for work on
 // the local search. Ratios to the bound come from packing_quality_benchmark.
 //
-//   BENCH_SIZES=50,200 BENCH_SEEDS=3 BENCH_EFFORTS=50,4000 [BENCH_FAMILIES=t4g,r6g]
+//   BENCH_SIZES=50,200 BENCH_SEEDS=3 BENCH_EFFORTS=50,4000 [BENCH_FAMILIES=t4g,r6g] [BENCH_COVER=1]
 //   ./build/release/bench/packing_search_benchmark
 #include <cstdio>
 #include <cstdlib>
@@ -74,6 +74,8 @@ int main() {
         PackingOptions options;
         options.use_existing_nodes = false;
         options.search_steps_per_pod = effort;
+        // BENCH_COVER=1: with the thorough search's set cover (column_cover.h, off by default).
+        if (const char* cover = std::getenv("BENCH_COVER")) options.column_cover = cover[0] != '0';
         double start = CpuSeconds();
         PackingPlan plan = PackPods(state, launch, pointers, options);
         std::printf("  effort %lld: $%9.3f/h %5zu nodes %6.2f s cpu",

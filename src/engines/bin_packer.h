@@ -74,6 +74,12 @@ struct PackingOptions {
   // The search's large-neighbourhood move (ruin_recreate.h): it gets the budget the local
   // moves leave, and from 1,000 steps per pod (thorough) half the budget. Off only to measure.
   bool ruin_and_recreate = true;
+  // From 1,000 steps per pod (thorough) and up to 4,000 pods only: after ruin and recreate,
+  // the cheapest set of the nodes it accepted and the plans' own that covers every pod, by the
+  // set-cover LP rounded (column_cover.h), then the local moves again. Off: it makes thorough
+  // plans 0.1-0.2% cheaper for 2-6x the search's CPU, where 3-5x the search budget alone
+  // makes them 0.5-1% cheaper (bench/RESULTS.md, session 7).
+  bool column_cover = false;
 };
 
 // Leaves `state` with the plan applied: new nodes added and every placed pod bound.

@@ -18,6 +18,7 @@
 
 #include "engines/bin_index.h"
 #include "engines/bin_packer.h"
+#include "engines/column_cover.h"
 #include "engines/config_lp_guide.h"
 #include "engines/exact_partition.h"
 #include "engines/lp_type_assignment.h"
@@ -95,6 +96,9 @@ constexpr double kRuinRecreateShare = 0.8;
 constexpr uint64_t kRuinRecreateSeed = 0x5eed;
 // At the thorough effort the local moves first get at most the search budget less this share.
 constexpr double kRuinRecreateReserve = 0.5;
+// The set cover (column_cover.h) runs on batches of at most this many pods: on 4,000 pods its
+// LP and rounding take 2-3 CPU s per portfolio attempt (bench/RESULTS.md, session 7).
+constexpr size_t kMaxCoverPods = 4000;
 
 struct Ranked {
   const LaunchType* type = nullptr;
@@ -134,9 +138,15 @@ struct TypeTables {
 
 // What the portfolio's attempts share: the type tables, and the shape LP's answer for the
 // LP-guided attempts.
+// Per (zone, capacity type), distinct nodes (sorted pods, as indices into the batch): the set
+// cover's column pool (column_cover.h).
+using CoverPool = std::map<std::pair<std::string, CapacityType>, std::set<std::vector<size_t>>>;
+
 struct SharedPacking {
   std::optional<TypeTables> types;
   std::vector<int32_t> lp_types;  // empty until an LP-guided attempt has solved the LP
+  // The searched attempts' pools: a later attempt's cover also picks the earlier one's nodes.
+  CoverPool cover_pool;
 };
 
 class Packer {
@@ -312,6 +322,23 @@ class Packer {
   // every pod checked by the simulator, and only when cheaper at closing prices.
   bool RuinRecreatePass();
 
+  // The set cover over a column pool (column_cover.h) for each zone's movable bins: the
+  // plan's nodes and those ruin and recreate accepted there (cover_pool_). Applied as a
+  // repacking, every pod checked by the simulator, only when cheaper at closing prices.
+  bool ColumnCoverPass();
+  // The set cover runs at the thorough effort only (the default effort's plans stay as fast).
+  bool CoverEnabled() const {
+    return options_.column_cover && options_.ruin_and_recreate &&
+           options_.search_steps_per_pod >= kSearchTwoAttemptsStepsPerPod &&
+           prepared_.size() <= kMaxCoverPods;
+  }
+  // Keeps ruin and recreate's accepted nodes (pods indexing `pods`) in the pool of the zone
+  // of bin `b`.
+  void RecordCoverColumns(size_t b, const std::vector<size_t>& pods,
+                          const std::vector<std::vector<int32_t>>& accepted);
+  // Keeps the plan's live nodes in the pool.
+  void RecordPlanColumns();
+
   bool RepackPass(size_t group_size);
 
   // Node elimination (node_elimination.h): each zone's nodes in order of waste, each emptied
@@ -425,6 +452,11 @@ class Packer {
     double waste = 0, lean = 0;
   };
   std::vector<BinScore> scores_;  // per bin (Rescore)
+  // The nodes ruin and recreate accepted and the improved plans' nodes, when the set cover
+  // runs: the shared pool of the portfolio's attempts, or this packer's own.
+  CoverPool own_cover_pool_;
+  CoverPool& CoverColumns() { return own_cover_pool_; }
+  CoverPool& PlanColumns() { return shared_ != nullptr ? shared_->cover_pool : own_cover_pool_; }
   // Per capacity type (on-demand, spot), every non-dominated type's price per millicore, byte
   // and slot.
   std::array<std::vector<std::array<double, 3>>, 2> unit_prices_;

@@ -34,6 +34,8 @@ void Packer::Improve() {
   budget_ += reserve;
   if (reserve > 0) budget_ = std::max(budget_, whole);
   if (options_.ruin_and_recreate && budget_ > 0 && RuinRecreatePass()) LocalMoves();
+  if (CoverEnabled() && ColumnCoverPass()) LocalMoves();
+  if (CoverEnabled()) RecordPlanColumns();
 }
 
 double Packer::Utilization(const Bin& bin) const {
@@ -212,9 +214,12 @@ bool Packer::RuinRecreatePass() {
     const int64_t granted = share * static_cast<int64_t>(pods.size()) /
                             static_cast<int64_t>(std::max<size_t>(total_pods, 1));
     int64_t left = granted;
+    std::vector<std::vector<int32_t>> accepted;
     std::optional<RuinRecreateResult> r =
-        RuinAndRecreate(requests, types.priced, nodes, left, kRuinRecreateSeed + z);
+        RuinAndRecreate(requests, types.priced, nodes, left, kRuinRecreateSeed + z,
+                        CoverEnabled() ? &accepted : nullptr);
     budget_ -= granted - std::max<int64_t>(left, 0);
+    RecordCoverColumns(zones[z].front(), pods, accepted);
     if (!r) continue;
     std::vector<size_t> group;
     Money before;

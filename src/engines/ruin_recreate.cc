@@ -100,6 +100,8 @@ class Search {
     return true;
   }
 
+  void RecordAcceptedNodes(std::vector<std::vector<int32_t>>* nodes) { accepted_nodes_ = nodes; }
+
   void Run() {
     const int64_t total = std::max<int64_t>(budget_, 1);
     const double mean_price =
@@ -124,6 +126,11 @@ class Search {
       int64_t after = 0;
       for (const Node& n : part) after += types_[n.holder].hourly.micros();
       double worse = static_cast<double>(after - before);
+      if (accepted_nodes_ != nullptr && worse <= 0) {
+        for (const Node& n : part) {
+          if (n.origin < 0) accepted_nodes_->push_back(n.pods);
+        }
+      }
       if (worse > 0 && random_.Uniform() >= std::exp(-worse / std::max(temperature, 1e-9))) {
         continue;
       }
@@ -380,16 +387,18 @@ class Search {
   std::vector<Node> current_, best_;
   int64_t initial_cost_ = 0, current_cost_ = 0, best_cost_ = 0;
   int64_t iterations_ = 0;
+  std::vector<std::vector<int32_t>>* accepted_nodes_ = nullptr;
 };
 
 }  // namespace
 
-std::optional<RuinRecreateResult> RuinAndRecreate(const std::vector<Resources>& requests,
-                                                  const std::vector<RepackType>& types,
-                                                  const std::vector<std::vector<int32_t>>& nodes,
-                                                  int64_t& budget, uint64_t seed) {
+std::optional<RuinRecreateResult> RuinAndRecreate(
+    const std::vector<Resources>& requests, const std::vector<RepackType>& types,
+    const std::vector<std::vector<int32_t>>& nodes, int64_t& budget, uint64_t seed,
+    std::vector<std::vector<int32_t>>* accepted_nodes) {
   if (types.empty() || nodes.size() < 2 || budget <= 0) return std::nullopt;
   Search search(requests, types, budget, seed);
+  search.RecordAcceptedNodes(accepted_nodes);
   if (!search.Start(nodes)) return std::nullopt;
   search.Run();
   return search.Result(nodes);

@@ -30,10 +30,12 @@ struct RuinRecreateResult {
 // and their replacements (nodes not listed keep their pods), or nullopt. Every pod must fit
 // some type and every given node must fit one (else nullopt). Work is counted in `budget`
 // (spent down to zero at most by one step's worth); randomness comes from `seed` only, so the
-// same input gives the same answer on any machine.
-std::optional<RuinRecreateResult> RuinAndRecreate(const std::vector<Resources>& requests,
-                                                  const std::vector<RepackType>& types,
-                                                  const std::vector<std::vector<int32_t>>& nodes,
-                                                  int64_t& budget, uint64_t seed);
+// same input gives the same answer on any machine. When `accepted_nodes` is given, every node
+// an accepted step created is appended to it (its pods, as indices into the requests): the
+// column pool of the set cover (column_cover.h).
+std::optional<RuinRecreateResult> RuinAndRecreate(
+    const std::vector<Resources>& requests, const std::vector<RepackType>& types,
+    const std::vector<std::vector<int32_t>>& nodes, int64_t& budget, uint64_t seed,
+    std::vector<std::vector<int32_t>>* accepted_nodes = nullptr);
 
 }  // namespace cloudoptim

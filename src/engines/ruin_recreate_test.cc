@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "engines/packing_test_fixtures.h"
@@ -155,6 +156,38 @@ TEST(RuinRecreateTest, GivesTheSameAnswerForTheSameInputAndSpendsItsBudget) {
   EXPECT_EQ(first_budget, second_budget);
   EXPECT_LE(first_budget, 0);
   EXPECT_GT(first_budget, -5000);  // overshoots by at most about one step
+}
+
+// Recording the accepted nodes (the set cover's pool, column_cover.h) changes nothing in the
+// search, and every recorded node is a set of distinct pods some type holds; together with the
+// given nodes they let the cover find the same plan or a cheaper one.
+TEST(RuinRecreateTest, RecordsAcceptedNodesWithoutChangingTheSearch) {
+  std::vector<RepackType> types = ThreeFamilies();
+  std::vector<Resources> pods = MixedPods(11, 60);
+  std::vector<std::vector<int32_t>> nodes = Singletons(pods.size());
+  int64_t plain_budget = 50000, recording_budget = 50000;
+  std::vector<std::vector<int32_t>> accepted;
+  std::optional<RuinRecreateResult> plain = RuinAndRecreate(pods, types, nodes, plain_budget, 9);
+  std::optional<RuinRecreateResult> recording =
+      RuinAndRecreate(pods, types, nodes, recording_budget, 9, &accepted);
+  ASSERT_TRUE(plain.has_value() && recording.has_value());
+  EXPECT_EQ(plain->repacking.hourly, recording->repacking.hourly);
+  EXPECT_EQ(plain->iterations, recording->iterations);
+  EXPECT_EQ(plain_budget, recording_budget);
+  ASSERT_FALSE(accepted.empty());
+  for (const std::vector<int32_t>& node : accepted) {
+    ASSERT_FALSE(node.empty());
+    std::vector<int32_t> sorted = node;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end());
+    Resources load;
+    for (int32_t i : node) {
+      ASSERT_GE(i, 0);
+      ASSERT_LT(i, static_cast<int32_t>(pods.size()));
+      load += pods[i];
+    }
+    CheapestHolder(load, types);  // fails the test when no type holds the node
+  }
 }
 
 TEST(RuinRecreateTest, ReturnsNothingWhenNoCheaperPackingExistsOrAPodFitsNoType) {
