@@ -84,6 +84,13 @@ constexpr int64_t kMinExactTransitions = 200000;
 // 50-100-pod batches, for ~3% more CPU there; 150-300-pod batches get 0.2-0.7% cheaper plans
 // over 20-40 seeds for 3-6% more CPU.
 constexpr int64_t kMinSearchPods = 400;
+// At the thorough effort a batch's budget is at least that of this many pods, up to
+// kThoroughMaxBudgetMultiple times its own: batches of up to ~16,000 pods are limited by the
+// search's budget, not by a local optimum (session 7, h/cover: 5x the budget made 50-500-node
+// plans 0.3-1.0% cheaper, more than a set cover over the search's nodes could for the same
+// CPU). The floor keeps the extra CPU bounded (~64M steps, a few CPU seconds) whatever the size.
+constexpr int64_t kThoroughMinSearchPods = 16000;
+constexpr int64_t kThoroughMaxBudgetMultiple = 5;
 constexpr size_t kMaxRepackPods = 32;
 constexpr size_t kRepackWastePartners = 3;
 constexpr size_t kRepackLeanPartners = 3;

@@ -6,9 +6,15 @@ namespace cloudoptim::packer_internal {
 
 void Packer::Improve() {
   // Small batches get a floor: their neighbourhoods are whole zones, and a few milliseconds
-  // buy the exact answer there.
-  budget_ = options_.search_steps_per_pod *
-            std::max<int64_t>(static_cast<int64_t>(prepared_.size()), kMinSearchPods);
+  // buy the exact answer there. The thorough effort gets a larger one (see
+  // kThoroughMinSearchPods).
+  const int64_t pods = static_cast<int64_t>(prepared_.size());
+  int64_t budget_pods = std::max(pods, kMinSearchPods);
+  if (options_.search_steps_per_pod >= kSearchTwoAttemptsStepsPerPod) {
+    budget_pods =
+        std::max(budget_pods, std::min(kThoroughMaxBudgetMultiple * pods, kThoroughMinSearchPods));
+  }
+  budget_ = options_.search_steps_per_pod * budget_pods;
   for (size_t e : types_.efficient) {  // a dominated type never has the cheapest rate
     const Ranked& r = types_.ranking[e];
     unit_prices_[r.capacity == CapacityType::kSpot ? 1 : 0].push_back(
