@@ -190,8 +190,16 @@ void EvictWithRetries(ClusterApi& api, const std::vector<Pod>& pods, const Drain
                       Clock& clock, TimePoint start, std::vector<PodDrainResult>& results,
                       DrainReport& report) {
   const TimePoint deadline = start + options.deadline;
-  std::vector<size_t> pending(pods.size());
-  for (size_t i = 0; i < pods.size(); ++i) pending[i] = i;
+  // A pod already being deleted (evicted by an earlier pass of a drain that was halted or
+  // crashed) is only waited for: evicting it again would repeat an action that is done.
+  std::vector<size_t> pending;
+  for (size_t i = 0; i < pods.size(); ++i) {
+    if (pods[i].meta.deletion_timestamp) {
+      results[i].detail = "already terminating";
+    } else {
+      pending.push_back(i);
+    }
+  }
   Duration backoff = options.pdb_retry_backoff;
   bool first_round = true;
   while (!pending.empty()) {

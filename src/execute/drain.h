@@ -104,10 +104,11 @@ struct DrainReport {
   std::string Summary() const;
 };
 
-// Cordons `node`, evicts its pods and waits, as described above. Never deletes a pod: a pod a
-// PDB protects is only ever reported. Errors reading the node or its pods at the start (and a
-// failed cordon) end the drain with `reason` set and Complete() false; a node that does not
-// exist is reported with reason "node <name> not found". Thread-safe as far as `api` is
+// Cordons `node`, evicts its pods and waits, as described above. A pod already terminating
+// (deletionTimestamp set: evicted by an earlier pass) is waited for, not evicted again. Never
+// deletes a pod: a pod a PDB protects is only ever reported. Errors reading the node or its pods at
+// the start (and a failed cordon) end the drain with `reason` set and Complete() false; a node that
+// does not exist is reported with reason "node <name> not found". Thread-safe as far as `api` is
 // (evictions run on up to options.parallelism threads).
 DrainReport DrainNode(ClusterApi& api, std::string_view node, const DrainOptions& options,
                       Clock& clock);

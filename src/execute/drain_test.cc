@@ -327,6 +327,21 @@ TEST_F(DrainTest, AHaltStopsTheDrainBeforeTheNextEviction) {
   EXPECT_EQ(clock_.Now(), kT0);  // no backoff, no waiting for pods to go
 }
 
+// A pod already terminating (evicted by an earlier, halted pass of the drain) is waited for,
+// not evicted a second time.
+TEST_F(DrainTest, APodAlreadyTerminatingIsNotEvictedAgain) {
+  Pod leaving = AppPod("shop", "web-1", "n1");
+  leaving.meta.deletion_timestamp = kT0;
+  fake_.AddPod(leaving);
+  fake_.AddPod(AppPod("shop", "web-2", "n1"));
+  options_.wait_for_pods_gone = false;
+  DrainReport report = DrainNode(fake_, "n1", options_, clock_);
+  EXPECT_TRUE(report.Complete()) << report.Summary();
+  EXPECT_THAT(fake_.calls(), Not(Contains("Evict shop/web-1")));
+  EXPECT_THAT(fake_.calls(), Contains("Evict shop/web-2"));
+  EXPECT_EQ(Find(report, "shop/web-1")->attempts, 0);
+}
+
 TEST_F(DrainTest, DryRunEvictsNothing) {
   fake_.AddPod(AppPod("shop", "web-1", "n1"));
   options_.act.dry_run = true;
