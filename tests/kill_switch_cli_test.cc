@@ -2,7 +2,11 @@
 // the global switch from a shell, every tenant's audit log records it, and a wrong key, a
 // missing reason, a missing key or an unreachable API each get a message that names the
 // problem and change nothing.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <memory>
 #include <thread>
@@ -26,6 +30,7 @@ using ::cloudoptim::testing::ReadFileOrEmpty;
 using ::cloudoptim::testing::RunCommand;
 using ::cloudoptim::testing::WaitForPort;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::string kMasterKey(64, '7');
 const std::string kOperatorKey = "operator-secret";
@@ -145,13 +150,59 @@ TEST_F(KillSwitchCliTest, WithoutAKeyItSaysWhereToPutOne) {
   EXPECT_THAT(status.output, HasSubstr("CLOUDOPTIM_OPERATOR_KEY"));
 }
 
-TEST_F(KillSwitchCliTest, AnUnreachableApiIsNamedAndAnEngageSaysToCheckTheState) {
+// Usage errors exit 2 (bad input), as documented, not CLI11's own codes (106 for a missing
+// required option), and the message names the option.
+TEST_F(KillSwitchCliTest, AMissingApiOrReasonIsBadUsageExit2) {
+  CommandResult no_api =
+      RunCommand({CO_BINARY, "kill-switch", "status"}, {{"CLOUDOPTIM_OPERATOR_KEY", kOperatorKey}});
+  EXPECT_EQ(no_api.exit_code, 2) << no_api.output;
+  EXPECT_THAT(no_api.output, HasSubstr("--api"));
+  CommandResult no_reason = Cli({"engage"});
+  EXPECT_EQ(no_reason.exit_code, 2) << no_reason.output;
+  EXPECT_THAT(no_reason.output, HasSubstr("--reason"));
+  CommandResult unknown = Cli({"status", "--no-such-flag"});
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_FALSE(Status().value("engaged", true));
+}
+
+// A refused connection means the request never left: nothing changed and repeating it is
+// safe, and the CLI says so instead of "may or may not have changed".
+TEST_F(KillSwitchCliTest, AnUnreachableApiIsNamedAndAnEngageSaysNothingChanged) {
   std::string nowhere = "http://127.0.0.1:" + std::to_string(FreeLoopbackPort());
   CommandResult status = Cli({"status"}, kOperatorKey, nowhere);
   EXPECT_EQ(status.exit_code, 1);
   EXPECT_THAT(status.output, HasSubstr("cannot reach " + nowhere));
   CommandResult engage = Cli({"engage", "--reason", "x"}, kOperatorKey, nowhere);
   EXPECT_EQ(engage.exit_code, 1);
+  EXPECT_THAT(engage.output, HasSubstr("the request was not sent: nothing changed"));
+  EXPECT_THAT(engage.output, Not(HasSubstr("may or may not")));
+}
+
+// A connection that fails after the request went out (here: the peer reads it and hangs up
+// without answering) may have changed the switch: the CLI says so and to run `status`.
+TEST_F(KillSwitchCliTest, AConnectionLostAfterSendingSaysToCheckTheState) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(::listen(listener, 4), 0);
+  socklen_t length = sizeof(address);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::string api = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  std::thread hanging_up([listener] {
+    const int connection = ::accept(listener, nullptr, nullptr);
+    if (connection < 0) return;
+    char buffer[4096];
+    (void)::recv(connection, buffer, sizeof(buffer), 0);  // the request arrived
+    ::close(connection);
+  });
+  CommandResult engage = Cli({"engage", "--reason", "x"}, kOperatorKey, api);
+  hanging_up.join();
+  ::close(listener);
+  EXPECT_EQ(engage.exit_code, 1) << engage.output;
+  EXPECT_THAT(engage.output, HasSubstr("may or may not have changed"));
   EXPECT_THAT(engage.output, HasSubstr("run `status`"));
 }
 

@@ -3,8 +3,9 @@
 // plans for approved recommendations and runs them; with --until-idle it repeats until every
 // plan of the cluster is done or rolled back. The mode and kill switch come from the
 // cluster's settings in the store (recommend-only unless a person chose otherwise).
-// Prints one JSON line per plan run. Exits 0, 1 when a plan could not be finished, 2 on bad
-// input.
+// Prints one JSON line per plan run. Exits 0, 1 when a plan could not be finished or the store
+// stayed unavailable (after a few reads with growing waits; the store's error is named), 2 on
+// bad input.
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -30,6 +31,8 @@ namespace cloudoptim::cli {
 namespace {
 
 constexpr int kExitUnfinished = 1;
+// A dependency (the store) stayed unavailable: the plans could not be finished either.
+constexpr int kExitUnavailable = 1;
 constexpr int kExitBadInput = 2;
 
 struct ExecuteFlags {
@@ -71,12 +74,17 @@ ExecutorOptions MakeOptions(const ExecuteFlags& flags, const std::string& cluste
   return options;
 }
 
-// The gate's configuration from the cluster's stored settings (and the --mode override).
+// The gate's configuration from the cluster's stored settings (and the --mode override). A
+// store that is briefly unavailable is waited out (a few reads, growing waits); one that stays
+// so exits kExitUnavailable naming its error. Only a bad --mode is bad input.
 GateConfig LoadGateConfig(store::Store& store, const ExecuteFlags& flags,
-                          const std::string& cluster_name) {
-  Result<GateConfig> config = cloudoptim::LoadGateConfig(store, flags.tenant_id, flags.cluster_id,
-                                                         cluster_name, flags.mode);
-  if (!config) Fail(kExitBadInput, config.error().ToString());
+                          const std::string& cluster_name, Clock& clock) {
+  Result<GateConfig> config = LoadGateConfigRetrying(store, flags.tenant_id, flags.cluster_id,
+                                                     cluster_name, flags.mode, clock);
+  if (!config) {
+    Fail(config.error().code == ErrorCode::kInvalidArgument ? kExitBadInput : kExitUnavailable,
+         config.error().ToString());
+  }
   return std::move(*config);
 }
 
@@ -142,14 +150,14 @@ void RunExecute(const ExecuteFlags& flags) {
                             .subnet_ids = cluster->subnet_ids};
   if (!flags.launch_template.empty()) overrides.launch_template = flags.launch_template;
   Ec2CloudActions cloud(ec2, {.overrides = overrides});
-  ExecutionGate gate(LoadGateConfig(**store, flags, cluster->name));
+  ExecutionGate gate(LoadGateConfig(**store, flags, cluster->name, clock));
   Executor executor(**store, kube, cloud, gate, clock, MakeOptions(flags, cluster->name));
   while (true) {
     const bool finished = RunPass(executor, **store, flags);
     if (finished) return;
     if (!flags.until_idle) throw CLI::RuntimeError(kExitUnfinished);
     std::this_thread::sleep_for(std::chrono::milliseconds(flags.poll_ms));
-    gate.config() = LoadGateConfig(**store, flags, cluster->name);  // switches may change
+    gate.config() = LoadGateConfig(**store, flags, cluster->name, clock);  // switches may change
   }
 }
 

@@ -7,7 +7,8 @@
 //   cloudoptim kill-switch engage --api http://core:8000 --reason "incident 4711"
 //   cloudoptim kill-switch status --api http://core:8000 -o json
 //
-// Exit codes: 0 done, 1 the API refused or could not be reached, 2 bad input.
+// Exit codes: 0 done, 1 the API refused or could not be reached, 2 bad input (no key, a
+// missing --api or --reason, an unknown flag).
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -89,8 +90,13 @@ nlohmann::json Exchange(const KillSwitchFlags& flags, const std::string& method,
   }
   if (!response) {
     std::string message = "cannot reach " + flags.api_url + ": " + response.error().ToString();
-    // The request may have reached the service before the connection failed.
-    if (method != "GET") message += " (the switch may or may not have changed: run `status`)";
+    // A connection never made changed nothing; one that failed after the request went out may
+    // have reached the service before it broke.
+    if (method != "GET") {
+      message += RequestNeverSent(response.error())
+                     ? " (the request was not sent: nothing changed, safe to run again)"
+                     : " (the switch may or may not have changed: run `status`)";
+    }
     Fail(kExitRefused, message);
   }
   if (response->status < 200 || response->status > 299) {

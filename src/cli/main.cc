@@ -24,8 +24,13 @@ int main(int argc, char** argv) {
   cloudoptim::cli::AddKillSwitchCommand(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return app.exit(e);  // a command's own exit code
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Usage errors (a missing required option, an unknown flag, a value a check refused) exit
+    // 2, as every command documents for bad input, not with CLI11's own codes (106, 109, ...).
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
   }
   return 0;
 }

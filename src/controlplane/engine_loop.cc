@@ -339,14 +339,22 @@ std::vector<store::Cluster> EngineLoop::Clusters(bool held_only) const {
 
 namespace {
 
-server::LoopStatus FromStored(const store::ClusterLoopStatus& s) {
-  return {.running = true,
+// The stored row with when it was written. It counts as a running loop only while recent: the
+// holder writes after every attempt, so at most the interval (or, after failures, the longest
+// backoff) apart; two of those plus a lease ttl (the time another replica needs to take over
+// from a holder that died) without a write mean nobody runs the cluster.
+server::LoopStatus FromStored(const store::ClusterLoopStatus& s, TimePoint now,
+                              const EngineLoopOptions& options) {
+  const Duration fresh_for =
+      2 * std::max(options.interval, options.max_backoff) + options.lease_ttl;
+  return {.running = now - s.updated <= fresh_for,
           .last_snapshot = s.last_snapshot,
           .last_cycle = s.last_cycle,
           .next_cycle = s.next_cycle,
           .cycle_interval = s.cycle_interval,
           .last_error = s.last_error,
-          .replica = s.replica};
+          .replica = s.replica,
+          .updated = s.updated};
 }
 
 }  // namespace
@@ -361,7 +369,7 @@ std::optional<server::LoopStatus> EngineLoop::GetStatus(const std::string& tenan
     Result<std::optional<store::ClusterLoopStatus>> stored =
         store_.loop_status().GetLoopStatus(tenant_id, cluster_id);  // scoped to the tenant
     if (!stored || !stored->has_value()) return std::nullopt;
-    return FromStored(**stored);
+    return FromStored(**stored, clock_.Now(), options_);
   }
   if (entry->cluster.tenant_id != tenant_id) return std::nullopt;
   {
@@ -381,7 +389,7 @@ std::optional<server::LoopStatus> EngineLoop::GetStatus(const std::string& tenan
     pending.replica.clear();
     return pending;
   }
-  return FromStored(**stored);
+  return FromStored(**stored, clock_.Now(), options_);
 }
 
 // Best effort: a store that cannot take the status costs the other replicas' view of it, not

@@ -253,6 +253,40 @@ TEST_F(EngineLoopTest, AReplicaThatDoesNotRunAClusterShowsTheRunningReplicasStat
   EXPECT_EQ(seen->last_cycle, clock_.Now());
 }
 
+// A status answered from the stored row says when the row was written, and reports the loop
+// running only while the row is recent: the holder writes after every cycle, so a row older
+// than two intervals and a lease means no replica has run the cluster since (all of them
+// stopped, or the holder hangs).
+TEST_F(EngineLoopTest, AStoredStatusShowsWhenItWasWrittenAndIsNotRunningOnceStale) {
+  store::Cluster cluster = Register("prod");
+  auto a = MakeLoop("replica-a");
+  auto b = MakeLoop("replica-b");
+  EXPECT_EQ(a->RunDue(), 1);
+  EXPECT_EQ(b->RunDue(), 0);
+  std::optional<server::LoopStatus> seen = b->GetStatus(tenant_.id, cluster.id);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_TRUE(seen->running);
+  EXPECT_EQ(seen->updated, kStart);
+
+  // Within 2 intervals + the lease ttl of the write (10 + 10 + 2 min): still running.
+  clock_.Advance(std::chrono::minutes(22));
+  seen = b->GetStatus(tenant_.id, cluster.id);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_TRUE(seen->running);
+  // Past it, with nobody having run the cluster: not running, and the same for a replica
+  // that has not picked the cluster up yet.
+  clock_.Advance(std::chrono::seconds(1));
+  seen = b->GetStatus(tenant_.id, cluster.id);
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_FALSE(seen->running);
+  EXPECT_EQ(seen->updated, kStart);
+  std::optional<server::LoopStatus> fresh =
+      MakeLoop("replica-c")->GetStatus(tenant_.id, cluster.id);
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_FALSE(fresh->running);
+  EXPECT_EQ(fresh->updated, kStart);
+}
+
 // An API trigger may run a cycle on a replica that does not run the cluster's loop. That
 // replica must not replace the running replica's stored status: the others would name it as
 // the loop's replica and show its idea of the next cycle, which nobody will run.

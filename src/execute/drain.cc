@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 namespace cloudoptim {
@@ -36,29 +37,49 @@ Result<Snapshot> ReadClusterForGate(ClusterApi& api, const std::string& cluster_
   return cluster;
 }
 
+// The evictions of one round: outcome of each pod's call, whether it was issued at all (not
+// after a halt), and why the round halted.
+struct EvictionRound {
+  std::vector<Result<EvictionOutcome>> outcomes;
+  std::vector<char> issued;
+  std::optional<std::string> halted;
+};
+
 // One eviction per pod, at most `parallelism` in flight. Why threads and not one call after
 // another: an eviction is a round trip plus the API server's PDB check, a few milliseconds
 // each; a 30-pod node must have all of them issued within 2 s even on a slow control plane.
-std::vector<Result<EvictionOutcome>> EvictConcurrently(ClusterApi& api,
-                                                       const std::vector<const Pod*>& pods,
-                                                       int32_t parallelism, const ActOptions& act) {
-  std::vector<Result<EvictionOutcome>> outcomes(pods.size());
+// The halt question is asked under a lock before each call: once it answers, no worker issues
+// another eviction.
+EvictionRound EvictConcurrently(ClusterApi& api, const std::vector<const Pod*>& pods,
+                                const DrainOptions& options) {
+  EvictionRound round;
+  round.outcomes.resize(pods.size(), Result<EvictionOutcome>(EvictionOutcome::kPodNotFound));
+  round.issued.assign(pods.size(), 0);
   std::atomic<size_t> next{0};
+  std::mutex halt_mutex;
+  auto may_evict = [&]() -> bool {
+    if (!options.halt) return true;
+    std::lock_guard lock(halt_mutex);
+    if (!round.halted) round.halted = options.halt();
+    return !round.halted;
+  };
   auto worker = [&] {
     for (size_t i = next++; i < pods.size(); i = next++) {
-      outcomes[i] = api.Evict(pods[i]->meta.namespace_name, pods[i]->meta.name, act);
+      if (!may_evict()) return;
+      round.issued[i] = 1;
+      round.outcomes[i] = api.Evict(pods[i]->meta.namespace_name, pods[i]->meta.name, options.act);
     }
   };
-  const size_t threads = std::min<size_t>(pods.size(), std::max<int32_t>(parallelism, 1));
+  const size_t threads = std::min<size_t>(pods.size(), std::max<int32_t>(options.parallelism, 1));
   if (threads <= 1) {
     worker();
-    return outcomes;
+    return round;
   }
   std::vector<std::thread> pool;
   pool.reserve(threads);
   for (size_t i = 0; i < threads; ++i) pool.emplace_back(worker);
   for (std::thread& thread : pool) thread.join();
-  return outcomes;
+  return round;
 }
 
 // Which failures are worth another attempt before the deadline.
@@ -169,22 +190,36 @@ void EvictWithRetries(ClusterApi& api, const std::vector<Pod>& pods, const Drain
                       Clock& clock, TimePoint start, std::vector<PodDrainResult>& results,
                       DrainReport& report) {
   const TimePoint deadline = start + options.deadline;
-  std::vector<size_t> pending(pods.size());
-  for (size_t i = 0; i < pods.size(); ++i) pending[i] = i;
+  // A pod already being deleted (evicted by an earlier pass of a drain that was halted or
+  // crashed) is only waited for: evicting it again would repeat an action that is done.
+  std::vector<size_t> pending;
+  for (size_t i = 0; i < pods.size(); ++i) {
+    if (pods[i].meta.deletion_timestamp) {
+      results[i].detail = "already terminating";
+    } else {
+      pending.push_back(i);
+    }
+  }
   Duration backoff = options.pdb_retry_backoff;
   bool first_round = true;
   while (!pending.empty()) {
     std::vector<const Pod*> batch;
     for (size_t i : pending) batch.push_back(&pods[i]);
-    std::vector<Result<EvictionOutcome>> outcomes =
-        EvictConcurrently(api, batch, options.parallelism, options.act);
+    EvictionRound round = EvictConcurrently(api, batch, options);
     if (first_round) report.evictions_issued_after = clock.Now() - start;
     first_round = false;
     std::vector<size_t> again;
     for (size_t k = 0; k < pending.size(); ++k) {
       PodDrainResult& result = results[pending[k]];
+      if (!round.issued[k]) {
+        if (result.attempts == 0) {
+          result.outcome = PodDrainOutcome::kFailed;
+          result.detail = "not evicted: the drain was halted";
+        }
+        continue;
+      }
       ++result.attempts;
-      const Result<EvictionOutcome>& outcome = outcomes[k];
+      const Result<EvictionOutcome>& outcome = round.outcomes[k];
       if (!outcome) {
         result.outcome = PodDrainOutcome::kFailed;
         result.detail = outcome.error().ToString();
@@ -208,6 +243,11 @@ void EvictWithRetries(ClusterApi& api, const std::vector<Pod>& pods, const Drain
       }
     }
     pending = std::move(again);
+    if (round.halted) {
+      report.halted = true;
+      report.reason = "halted: " + *round.halted;
+      return;
+    }
     const TimePoint now = clock.Now();
     if (pending.empty() || now >= deadline) break;
     clock.SleepFor(std::min<Duration>(backoff, deadline - now));
@@ -275,7 +315,7 @@ DrainReport DrainNode(ClusterApi& api, std::string_view node, const DrainOptions
   std::vector<PodDrainResult> results;
   for (const Pod& pod : plan.evict) results.push_back({PodKey(pod), PodDrainOutcome::kEvicted});
   EvictWithRetries(api, plan.evict, options, clock, start, results, report);
-  if (options.wait_for_pods_gone && !options.act.dry_run) {
+  if (options.wait_for_pods_gone && !options.act.dry_run && !report.halted) {
     WaitUntilGone(api, node, plan.evict, options, clock, start, results);
   }
   report.pods = std::move(results);

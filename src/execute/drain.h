@@ -14,6 +14,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +60,12 @@ struct DrainOptions {
   const Snapshot* cluster = nullptr;
   std::string cluster_name;
   ActOptions act;  // dry_run passes through to cordon and evictions
+  // When set, asked before every eviction call (one call at a time): a reason stops the drain
+  // there, with no further eviction issued and no waiting; the report says `halted`. The
+  // executor passes its kill switches, re-read from the store, so that a switch engaged
+  // mid-drain stops it between two evictions rather than at the deadline. With parallelism
+  // above 1, evictions already past the check when the switch is engaged still complete.
+  std::function<std::optional<std::string>()> halt;
 };
 
 enum class PodDrainOutcome {
@@ -79,6 +87,7 @@ struct PodDrainResult {
 struct DrainReport {
   std::string node;
   bool refused = false;  // the gate said no: nothing was done
+  bool halted = false;   // options.halt stopped it: pods not reported evicted/gone were left
   Guard refused_by = Guard::kNone;
   std::string reason;     // the gate's reason, or why the drain could not start
   bool cordoned = false;  // the node is (now) unschedulable
@@ -95,10 +104,11 @@ struct DrainReport {
   std::string Summary() const;
 };
 
-// Cordons `node`, evicts its pods and waits, as described above. Never deletes a pod: a pod a
-// PDB protects is only ever reported. Errors reading the node or its pods at the start (and a
-// failed cordon) end the drain with `reason` set and Complete() false; a node that does not
-// exist is reported with reason "node <name> not found". Thread-safe as far as `api` is
+// Cordons `node`, evicts its pods and waits, as described above. A pod already terminating
+// (deletionTimestamp set: evicted by an earlier pass) is waited for, not evicted again. Never
+// deletes a pod: a pod a PDB protects is only ever reported. Errors reading the node or its pods at
+// the start (and a failed cordon) end the drain with `reason` set and Complete() false; a node that
+// does not exist is reported with reason "node <name> not found". Thread-safe as far as `api` is
 // (evictions run on up to options.parallelism threads).
 DrainReport DrainNode(ClusterApi& api, std::string_view node, const DrainOptions& options,
                       Clock& clock);

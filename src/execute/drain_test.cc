@@ -304,6 +304,44 @@ TEST_F(DrainTest, AMissingNodeOrAFailedCordonEndsTheDrainWithAReason) {
   EXPECT_TRUE(fake_.GetPod("shop", "web-1").has_value());
 }
 
+// The halt question is asked before every eviction, one at a time even with parallel workers:
+// once it answers, no further eviction is issued, nothing is waited for, and the report says
+// halted (not complete) with the pods left on the node.
+TEST_F(DrainTest, AHaltStopsTheDrainBeforeTheNextEviction) {
+  for (int i = 0; i < 6; ++i) fake_.AddPod(AppPod("shop", "web-" + std::to_string(i), "n1"));
+  options_.parallelism = 4;
+  int questions = 0;
+  options_.halt = [&]() -> std::optional<std::string> {
+    if (++questions <= 2) return std::nullopt;
+    return "kill switch engaged";
+  };
+  DrainReport report = DrainNode(fake_, "n1", options_, clock_);
+  EXPECT_TRUE(report.halted);
+  EXPECT_FALSE(report.Complete());
+  EXPECT_THAT(report.reason, ::testing::HasSubstr("kill switch engaged"));
+  int evictions = 0;
+  for (const std::string& call : fake_.calls()) evictions += call.starts_with("Evict ");
+  EXPECT_EQ(evictions, 2);
+  EXPECT_EQ(report.Count(PodDrainOutcome::kEvicted) + report.Count(PodDrainOutcome::kGone), 2);
+  EXPECT_EQ(report.Count(PodDrainOutcome::kFailed), 4) << report.Summary();
+  EXPECT_EQ(clock_.Now(), kT0);  // no backoff, no waiting for pods to go
+}
+
+// A pod already terminating (evicted by an earlier, halted pass of the drain) is waited for,
+// not evicted a second time.
+TEST_F(DrainTest, APodAlreadyTerminatingIsNotEvictedAgain) {
+  Pod leaving = AppPod("shop", "web-1", "n1");
+  leaving.meta.deletion_timestamp = kT0;
+  fake_.AddPod(leaving);
+  fake_.AddPod(AppPod("shop", "web-2", "n1"));
+  options_.wait_for_pods_gone = false;
+  DrainReport report = DrainNode(fake_, "n1", options_, clock_);
+  EXPECT_TRUE(report.Complete()) << report.Summary();
+  EXPECT_THAT(fake_.calls(), Not(Contains("Evict shop/web-1")));
+  EXPECT_THAT(fake_.calls(), Contains("Evict shop/web-2"));
+  EXPECT_EQ(Find(report, "shop/web-1")->attempts, 0);
+}
+
 TEST_F(DrainTest, DryRunEvictsNothing) {
   fake_.AddPod(AppPod("shop", "web-1", "n1"));
   options_.act.dry_run = true;

@@ -20,6 +20,26 @@ Result<GateConfig> LoadGateConfig(store::Store& store, const std::string& tenant
   return config;
 }
 
+Result<GateConfig> LoadGateConfigRetrying(store::Store& store, const std::string& tenant_id,
+                                          const std::string& cluster_id,
+                                          const std::string& cluster_name,
+                                          const std::string& mode_override, Clock& clock,
+                                          GateConfigRetry retry) {
+  Duration wait = retry.first_wait;
+  for (int attempt = 1;; ++attempt) {
+    Result<GateConfig> config =
+        LoadGateConfig(store, tenant_id, cluster_id, cluster_name, mode_override);
+    if (config || !IsRetryable(config.error())) return config;
+    if (attempt >= retry.attempts) {
+      return std::unexpected(Annotate(
+          config.error(), "reading the cluster's gate settings failed " + std::to_string(attempt) +
+                              " times; the store is unavailable"));
+    }
+    clock.SleepFor(wait);
+    wait *= 2;
+  }
+}
+
 Result<KillSwitches> LoadKillSwitches(store::Store& store, const std::string& tenant_id,
                                       const std::string& cluster_id,
                                       const std::string& cluster_name) {

@@ -13,6 +13,41 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// The store as it is, except that the next `failures` reads of the global kill switch fail
+// with `error` (a PostgreSQL failover, a locked SQLite file).
+class FlakySettingsStore final : public store::Store, public store::ServiceSettingsStore {
+ public:
+  FlakySettingsStore(store::Store& inner, int failures, Error error)
+      : inner_(inner), failures_(failures), error_(std::move(error)) {}
+  store::TenantStore& tenants() override { return inner_.tenants(); }
+  store::ClusterStore& clusters() override { return inner_.clusters(); }
+  store::RecommendationStore& recommendations() override { return inner_.recommendations(); }
+  store::JournalStore& journal() override { return inner_.journal(); }
+  store::AuditStore& audit() override { return inner_.audit(); }
+  store::FeedbackStore& feedback() override { return inner_.feedback(); }
+  store::TimeSeriesStore& time_series() override { return inner_.time_series(); }
+  store::LeaseStore& leases() override { return inner_.leases(); }
+  store::ServiceSettingsStore& service_settings() override { return *this; }
+  store::PoolMarkStore& pool_marks() override { return inner_.pool_marks(); }
+  store::LoopStatusStore& loop_status() override { return inner_.loop_status(); }
+
+  Result<store::GlobalKillSwitch> GetGlobalKillSwitch() override {
+    ++reads_;
+    if (failures_-- > 0) return std::unexpected(error_);
+    return inner_.service_settings().GetGlobalKillSwitch();
+  }
+  Result<store::GlobalKillSwitch> PutGlobalKillSwitch(const store::GlobalKillSwitch& s) override {
+    return inner_.service_settings().PutGlobalKillSwitch(s);
+  }
+  int reads() const { return reads_; }
+
+ private:
+  store::Store& inner_;
+  int failures_;
+  Error error_;
+  int reads_ = 0;
+};
+
 class ExecutionSettingsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -65,6 +100,38 @@ TEST_F(ExecutionSettingsTest, WithBothSwitchesEngagedTheGlobalOneIsNamed) {
   EXPECT_THAT(Blocking(acme_, acme_prod_).value_or(""), HasSubstr("cluster kill switch"));
   Engage("incident 4711");
   EXPECT_THAT(Blocking(acme_, acme_prod_).value_or(""), HasSubstr("global kill switch"));
+}
+
+// A brief store outage while `execute --until-idle` reloads its gate settings is waited out
+// (growing waits on the clock), not taken for bad input.
+TEST_F(ExecutionSettingsTest, ABriefStoreErrorIsRetriedWithGrowingWaits) {
+  FlakySettingsStore flaky(*store_, 2, Error{ErrorCode::kUnavailable, "database is locked"});
+  const TimePoint start = clock_.Now();
+  Result<GateConfig> config = LoadGateConfigRetrying(flaky, acme_, acme_prod_, "prod", "", clock_);
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(flaky.reads(), 3);
+  EXPECT_EQ(clock_.Now() - start, std::chrono::milliseconds(500 + 1000));
+}
+
+// An outage that lasts past every attempt is returned as unavailable, naming the store's own
+// error; an error that is not transient (a bad mode) is returned at once, unretried.
+TEST_F(ExecutionSettingsTest, APersistentStoreErrorIsReturnedAsUnavailableNamingIt) {
+  FlakySettingsStore down(*store_, 100, Error{ErrorCode::kUnavailable, "connection refused"});
+  Result<GateConfig> config =
+      LoadGateConfigRetrying(down, acme_, acme_prod_, "prod", "", clock_, {.attempts = 3});
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().code, ErrorCode::kUnavailable);
+  EXPECT_THAT(config.error().message, HasSubstr("connection refused"));
+  EXPECT_THAT(config.error().message, HasSubstr("failed 3 times"));
+  EXPECT_EQ(down.reads(), 3);
+
+  FlakySettingsStore fine(*store_, 0, Error{});
+  const TimePoint start = clock_.Now();
+  Result<GateConfig> bad =
+      LoadGateConfigRetrying(fine, acme_, acme_prod_, "prod", "yolo", clock_, {.attempts = 3});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(clock_.Now(), start);
 }
 
 }  // namespace

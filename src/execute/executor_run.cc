@@ -56,8 +56,15 @@ Result<PlanRunReport> Executor::RunForward(LoadedPlan& loaded) {
       }
     }
   }
-  StepRunner runner(cluster_, cloud_, clock_, options_.timeouts, options_.drain,
-                    [&](const Action& action) { return AskGate(loaded, action); });
+  // The drain asks between its evictions: a switch engaged mid-drain (in the gate's config or
+  // in the store) stops it there rather than at its deadline.
+  auto halt = [this]() -> std::optional<std::string> {
+    if (auto why = gate_.config().kill_switches.Blocking(options_.cluster_name)) return why;
+    return StoredKillSwitch();
+  };
+  StepRunner runner(
+      cluster_, cloud_, clock_, options_.timeouts, options_.drain,
+      [&](const Action& action) { return AskGate(loaded, action); }, halt);
   StepContext context{&loaded.steps, {}};
   for (const auto& [index, entry] : loaded.entries) {
     if (entry.state == ActionState::kDone) context.results[index] = entry.result;

@@ -1,6 +1,8 @@
 #include "execute/executor.h"
 
+#include <algorithm>
 #include <functional>
+#include <map>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -340,6 +342,42 @@ TEST_F(ExecutorTest, ADrainRefusedByTheKillSwitchIsHeldEvenIfTheSwitchIsReleased
   report = executor.RunPlan(plan->id);  // released: the plan finishes
   ASSERT_TRUE(report.has_value());
   EXPECT_EQ(report->state, PlanState::kDone) << report->reason;
+}
+
+// A switch engaged while the drain evicts must stop it between two evictions, not at the
+// drain's deadline: the plan is held with the step unfinished, the pods already evicted stay
+// evicted, and once released the plan finishes without evicting any pod a second time.
+TEST_F(ExecutorTest, AKillSwitchEngagedMidDrainStopsItBeforeTheNextEviction) {
+  cluster_.AddPod(AppPod("shop", "web-3", "n1"));
+  options_.drain.parallelism = 1;  // one eviction after another: "between" is well defined
+  bool released = false;
+  auto evictions = [&] {
+    return std::count_if(cluster_.calls().begin(), cluster_.calls().end(),
+                         [](const std::string& call) { return call.starts_with("Evict "); });
+  };
+  FlippingSwitchStore flipping(*store_, [&] { return !released && evictions() >= 1; });
+  Executor executor(flipping, cluster_, cloud_, gate_, clock_, options_);
+  auto plan = executor.SubmitPlan(Recommend("rec-1", {Replace("n1")}), "test");
+  ASSERT_TRUE(plan.has_value()) << plan.error().ToString();
+  auto report = executor.RunPlan(plan->id);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_TRUE(report->held);
+  EXPECT_EQ(report->state, PlanState::kRunning);
+  EXPECT_THAT(report->reason, HasSubstr("incident 4713"));
+  EXPECT_EQ(evictions(), 1);
+  EXPECT_EQ(cloud_.CountCalls("TerminateInstances"), 0);
+  EXPECT_EQ(cluster_.GetPod("shop", "web-2")->node_name, "n1");
+
+  released = true;
+  report = executor.RunPlan(plan->id);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_EQ(report->state, PlanState::kDone) << report->reason;
+  std::map<std::string, int> per_pod;
+  for (const std::string& call : cluster_.calls()) {
+    if (call.starts_with("Evict ")) ++per_pod[call];
+  }
+  EXPECT_EQ(per_pod.size(), 3u);
+  for (const auto& [call, count] : per_pod) EXPECT_EQ(count, 1) << call;
 }
 
 // The disruption cap counts the cluster's other running plans. When they cannot be listed the

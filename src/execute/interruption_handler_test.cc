@@ -201,6 +201,48 @@ TEST_F(InterruptionHandlerTest, ReplacementAvoidsTheInterruptedPoolWithATokenFro
   EXPECT_TRUE(store_->pool_marks().ListUnavailablePools(tenant_b_, kNow)->empty());
 }
 
+// The pool was interrupted when the event says, not when this process got to it: a delivery
+// ten minutes late marks the pool until the event's time + 30 min, not the processing time's.
+TEST_F(InterruptionHandlerTest, ALateDeliveryMarksThePoolFromTheEventsTime) {
+  auto handler = MakeHandler();
+  clock_.Advance(std::chrono::minutes(10));
+  Deliver(*handler, testutil::SpotWarning("evt-1", "i-0001", kNow));
+  const PoolKey interrupted{"m5.large", "us-east-1a", CapacityType::kSpot};
+  EXPECT_TRUE(handler->unavailable_pools().IsUnavailable(tenant_a_, interrupted,
+                                                         kNow + std::chrono::minutes(29)));
+  EXPECT_FALSE(handler->unavailable_pools().IsUnavailable(tenant_a_, interrupted,
+                                                          kNow + std::chrono::minutes(31)));
+  auto stored = store_->pool_marks().ListUnavailablePools(tenant_a_, kNow);
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ((*stored)[0].until, kNow + std::chrono::minutes(30));
+}
+
+// A crash after the mark and before the plan was done: SQS redelivers the same event later,
+// the restarted process runs the replacement step again and marks the pool again. The mark
+// must keep its expiry (event time + 30 min), not be extended to the redelivery's time + 30.
+TEST_F(InterruptionHandlerTest, ARedeliveredEventDoesNotExtendThePoolsMark) {
+  const std::string body = testutil::SpotWarning("evt-1", "i-0001", kNow);
+  Deliver(*MakeHandler(), body);
+  auto plans = store_->journal().ListPlans(tenant_a_, cluster_a_, 10);
+  ASSERT_TRUE(plans.has_value());
+  ASSERT_EQ(plans->size(), 1u);
+  ASSERT_TRUE(store_->journal().SetPlanState(tenant_a_, plans->front().id,
+                                             store::PlanState::kRunning));  // "crashed"
+  clock_.Advance(std::chrono::minutes(20));
+  auto restarted = MakeHandler();
+  MessageDisposition again = Deliver(*restarted, body);
+  ASSERT_EQ(again.reports.size(), 1u);
+  ASSERT_EQ(again.reports[0].outcome, ResponseOutcome::kHandled) << again.reports[0].note;
+  const PoolKey interrupted{"m5.large", "us-east-1a", CapacityType::kSpot};
+  EXPECT_FALSE(restarted->unavailable_pools().IsUnavailable(tenant_a_, interrupted,
+                                                            kNow + std::chrono::minutes(31)));
+  auto stored = store_->pool_marks().ListUnavailablePools(tenant_a_, kNow);
+  ASSERT_TRUE(stored.has_value());
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ((*stored)[0].until, kNow + std::chrono::minutes(30));
+}
+
 TEST_F(InterruptionHandlerTest, FeedbackAndAuditNameTheEventPoolWorkloadsAndTenant) {
   auto handler = MakeHandler();
   Deliver(*handler, testutil::SpotWarning("evt-1", "i-0001", kNow));

@@ -184,10 +184,16 @@ Status InterruptionResponder::Replace(InterruptionCase& context) {
   const TimePoint now = clock_.Now();
   if (context.event.kind == InstanceEventKind::kSpotInterruptionWarning ||
       context.event.kind == InstanceEventKind::kRebalanceRecommendation) {
+    // The mark runs from the event's own time, not from when it is processed: a late delivery
+    // must not start it late, and a redelivery (the step runs again after a crash) computes the
+    // same expiry, which Mark keeps. A time in the future (clock skew) counts as now; an event
+    // without one (never from EventBridge) as well.
+    const TimePoint interrupted_at =
+        context.event.time == TimePoint{} ? now : std::min(context.event.time, now);
     // A mark the store refused still holds in this process; the audit line says so.
     Status marked = unavailable_.Mark(cluster.tenant_id,
                                       {node.instance_type, node.availability_zone, node.capacity},
-                                      now + options_.pool_unavailable_for);
+                                      interrupted_at + options_.pool_unavailable_for);
     Audit(context, "pool.mark-unavailable",
           node.instance_type + "/" + node.availability_zone + " for " +
               std::to_string(

@@ -48,7 +48,7 @@ struct ResponderOptions {
   // Health scheduled changes and lifecycle actions come with more time; the drain holds a
   // worker at most this long (the pods are gone from the node well before the change).
   Duration max_drain_window = std::chrono::minutes(5);
-  // How long an interrupted spot pool is not used for replacements.
+  // How long an interrupted spot pool is not used for replacements, from the event's time.
   Duration pool_unavailable_for = std::chrono::minutes(30);
   size_t max_replacement_pools = 4;
   // Evictions (PDB retry backoff, parallelism, waiting for pods); deadline, cordon, gate and

@@ -225,7 +225,11 @@ StepOutcome StepRunner::Drain(const PlanStep& step) {
   }
   DrainOptions options = drain_;
   options.gate = nullptr;
+  options.halt = halt_;
   DrainReport report = DrainNode(cluster_, name, options, clock_);
+  // Held, not failed: the step stays unfinished in the journal and the next pass drains
+  // again, evicting only the pods still on the node (those evicted are gone from it).
+  if (report.halted) return {StepOutcome::kHeld, "drain held: " + report.Summary()};
   if (!report.Complete()) return Failed("drain: " + report.Summary());
   return Done("evicted=" + std::to_string(report.Count(PodDrainOutcome::kEvicted)) +
               ";gone=" + std::to_string(report.Count(PodDrainOutcome::kGone)) +

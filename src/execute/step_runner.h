@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,17 +61,21 @@ std::string ResultField(std::string_view result, std::string_view key);
 
 // Asks the gate about `action` (type and target mapped from the step) just before it acts.
 using GateCheck = std::function<GateDecision(const Action& action)>;
+// Asked between the evictions of a drain step: a reason (a kill switch engaged since the step
+// began) holds the step there; nullopt lets it go on.
+using HaltCheck = std::function<std::optional<std::string>()>;
 
 class StepRunner {
  public:
   StepRunner(ClusterApi& cluster, CloudActions& cloud, Clock& clock, StepTimeouts timeouts,
-             DrainOptions drain, GateCheck gate)
+             DrainOptions drain, GateCheck gate, HaltCheck halt = nullptr)
       : cluster_(cluster),
         cloud_(cloud),
         clock_(clock),
         timeouts_(timeouts),
         drain_(std::move(drain)),
-        gate_(std::move(gate)) {}
+        gate_(std::move(gate)),
+        halt_(std::move(halt)) {}
 
   StepOutcome Run(const PlanStep& step, const StepContext& context);
   // Undoes a step that ran (done, or started when the crash came): uncordon a node this plan
@@ -106,6 +111,7 @@ class StepRunner {
   StepTimeouts timeouts_;
   DrainOptions drain_;
   GateCheck gate_;
+  HaltCheck halt_;
 };
 
 }  // namespace cloudoptim

@@ -143,6 +143,16 @@ void SetTls(CURL* curl, const TlsOptions& tls) {
 
 }  // namespace
 
+namespace {
+// MapCurlError's wording of the failures that happen before the request is written; read back
+// by RequestNeverSent, so both live here.
+constexpr std::string_view kUnusableUrl = "unusable URL (";
+constexpr std::string_view kUnusableClientCertificate = "the client certificate or key cannot";
+constexpr std::string_view kUntrustedServer = "the server certificate is not trusted";
+constexpr std::string_view kCannotResolve = "cannot resolve host (";
+constexpr std::string_view kCannotConnect = "cannot connect (";
+}  // namespace
+
 Error MapCurlError(int curl_code, std::string_view method, std::string_view url,
                    std::string_view detail) {
   const auto code = static_cast<CURLcode>(curl_code);
@@ -155,27 +165,37 @@ Error MapCurlError(int curl_code, std::string_view method, std::string_view url,
       return Error{ErrorCode::kCancelled, what + "cancelled"};
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
-      return Error{ErrorCode::kInvalidArgument, what + "unusable URL (" + cause + ")"};
+      return Error{ErrorCode::kInvalidArgument, what + std::string(kUnusableUrl) + cause + ")"};
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
       return Error{ErrorCode::kInvalidArgument,
-                   what + "the client certificate or key cannot be used (" + cause + ")"};
+                   what + std::string(kUnusableClientCertificate) + " be used (" + cause + ")"};
     // Trust failures are Unavailable rather than PermissionDenied: the server was never
     // reached over a channel we trust, so nothing was authorised or refused. The message
     // says what to fix.
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
-      return Error{
-          ErrorCode::kUnavailable,
-          what + "the server certificate is not trusted by the configured CA (" + cause + ")"};
+      return Error{ErrorCode::kUnavailable,
+                   what + std::string(kUntrustedServer) + " by the configured CA (" + cause + ")"};
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-      return Error{ErrorCode::kUnavailable, what + "cannot resolve host (" + cause + ")"};
+      return Error{ErrorCode::kUnavailable, what + std::string(kCannotResolve) + cause + ")"};
     case CURLE_COULDNT_CONNECT:
-      return Error{ErrorCode::kUnavailable, what + "cannot connect (" + cause + ")"};
+      return Error{ErrorCode::kUnavailable, what + std::string(kCannotConnect) + cause + ")"};
     default:
       return Error{ErrorCode::kUnavailable, what + cause};
   }
+}
+
+bool RequestNeverSent(const Error& error) {
+  if (error.code != ErrorCode::kUnavailable && error.code != ErrorCode::kInvalidArgument) {
+    return false;
+  }
+  for (std::string_view phrase : {kUnusableUrl, kUnusableClientCertificate, kUntrustedServer,
+                                  kCannotResolve, kCannotConnect}) {
+    if (error.message.find(": " + std::string(phrase)) != std::string::npos) return true;
+  }
+  return false;
 }
 
 CurlHttpClient::CurlHttpClient(CurlHttpClientOptions options) : options_(std::move(options)) {

@@ -70,4 +70,11 @@ class CurlHttpClient final : public HttpClient {
 Error MapCurlError(int curl_code, std::string_view method, std::string_view url,
                    std::string_view detail);
 
+// Whether an error from CurlHttpClient::Send means that no byte of the request left this
+// process: the host could not be resolved, no connection could be made, the server's
+// certificate was not trusted, or the URL or client certificate was unusable. Such a request
+// changed nothing and is safe to repeat. Anything else (a timeout, a connection reset or an
+// empty reply) may have come after the server got the request.
+bool RequestNeverSent(const Error& error);
+
 }  // namespace cloudoptim

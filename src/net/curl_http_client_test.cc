@@ -60,6 +60,18 @@ TEST(MapCurlErrorTest, MapsTheFailureClassesOnce) {
   EXPECT_NE(untrusted.message.find("not trusted by the configured CA"), std::string::npos);
 }
 
+// Failures before the request is written (refused, unresolvable, untrusted, unusable URL)
+// changed nothing; a timeout, a reset or an empty reply may have come after the server got it.
+TEST(MapCurlErrorTest, TellsFailuresBeforeSendingFromThoseAfter) {
+  for (int before : {3, 6, 7, 60}) {
+    EXPECT_TRUE(RequestNeverSent(MapCurlError(before, "PUT", "http://x", "d"))) << before;
+  }
+  for (int after : {28, 52, 56}) {
+    EXPECT_FALSE(RequestNeverSent(MapCurlError(after, "PUT", "http://x", "d"))) << after;
+  }
+  EXPECT_FALSE(RequestNeverSent(Error{ErrorCode::kUnavailable, "HTTP 503"}));
+}
+
 TEST(CurlHttpClientTest, SendsMethodHeadersAndBodyAndReadsTheResponse) {
   LocalServer local(std::make_unique<httplib::Server>());
   local.server().Post("/echo", [](const httplib::Request& req, httplib::Response& res) {

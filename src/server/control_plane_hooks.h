@@ -39,6 +39,10 @@ struct LoopStatus {
   std::chrono::milliseconds cycle_interval{0};
   std::string last_error;  // empty when the last attempt succeeded; shown to the tenant as is
   std::string replica;     // the control-plane replica running the loop, when known
+  // When the status was written to the store, for a status another replica answers from the
+  // stored row (then `running` says whether that row is recent enough to trust); unset when
+  // the replica running the loop answers from memory.
+  std::optional<TimePoint> updated;
 };
 
 // Where recommendations are computed: in this process or by a remote `cloudoptim ml-server`.

@@ -29,6 +29,17 @@ TEST_F(CoreApiTest, ClustersListsOnlyTheTenantsOwnWithModeAndLoop) {
   EXPECT_EQ(reply.text.find(cluster_b_), std::string::npos);
 }
 
+// A loop status another replica answered from the stored row says when it was written and
+// whether it is recent enough to count as running.
+TEST_F(CoreApiTest, AStoredLoopStatusShowsWhenItWasWritten) {
+  hooks_.loop.running = false;
+  hooks_.loop.updated = TimePoint(std::chrono::seconds(1'790'000'000));
+  Reply reply = Get("/api/v1/admin/clusters", viewer_a_);
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body["clusters"][0]["loop"]["running"], false);
+  EXPECT_EQ(reply.body["clusters"][0]["loop"]["updated"], FormatRfc3339(*hooks_.loop.updated));
+}
+
 TEST_F(CoreApiTest, ClusterDetailShowsSettingsAndPendingSavings) {
   Reply reply = Get("/api/v1/clusters/" + cluster_a_, viewer_a_);
   ASSERT_EQ(reply.status, 200);

@@ -36,7 +36,7 @@ class FakeHooks : public ControlPlaneHooks {
   }
   bool Ready() const override { return ready; }
   std::optional<LoopStatus> GetLoopStatus(const std::string&, const std::string&) const override {
-    return LoopStatus{.running = true, .cycle_interval = std::chrono::minutes(10)};
+    return loop;
   }
   void OnClusterRegistered(const store::Cluster& cluster) override {
     std::lock_guard lock(mutex_);
@@ -49,6 +49,7 @@ class FakeHooks : public ControlPlaneHooks {
 
   bool ready = true;
   std::optional<Error> next_error;
+  LoopStatus loop{.running = true, .cycle_interval = std::chrono::minutes(10)};
   std::vector<std::string> triggered;
   std::vector<std::string> registered;
   std::vector<std::string> settings_changed;

@@ -4,11 +4,23 @@
 // an entry when it changes, so a tenant can tell why its approved plans are held.
 #include "server/core_routes.h"
 
+#include <algorithm>
+#include <string_view>
+
 namespace cloudoptim::server {
 namespace {
 
 // Long enough for an incident reference and a sentence; short enough for a log line.
 constexpr size_t kMaxReasonChars = 500;
+
+// Characters as a person counts them (Unicode code points), not bytes: the JSON parser has
+// checked the text is valid UTF-8, so every byte that is not a continuation byte (10xxxxxx)
+// starts one code point.
+size_t CodePoints(std::string_view utf8) {
+  return static_cast<size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
 
 Json KillSwitchJson(const store::GlobalKillSwitch& s) {
   Json out = {{"engaged", s.engaged}, {"reason", s.reason}, {"changed_by", s.changed_by}};
@@ -27,8 +39,9 @@ Result<store::GlobalKillSwitch> ParseKillSwitchBody(const std::string& text) {
   if (kill_switch.engaged && kill_switch.reason.empty()) {
     return InvalidArgument("reason: required when engaging (say why, e.g. \"incident 4711\")");
   }
-  if (kill_switch.reason.size() > kMaxReasonChars) {
-    return InvalidArgument("reason: at most " + std::to_string(kMaxReasonChars) + " characters");
+  if (const size_t chars = CodePoints(kill_switch.reason); chars > kMaxReasonChars) {
+    return InvalidArgument("reason: at most " + std::to_string(kMaxReasonChars) + " characters (" +
+                           std::to_string(chars) + " given)");
   }
   return kill_switch;
 }

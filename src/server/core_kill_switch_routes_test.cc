@@ -91,5 +91,24 @@ TEST_F(CoreApiTest, BadKillSwitchBodiesAreRefusedNamingTheField) {
   EXPECT_FALSE(store_->service_settings().GetGlobalKillSwitch()->engaged);
 }
 
+// The limit is 500 characters, as the docs say, counted as Unicode code points: a reason in
+// Japanese or with accents (2-3 bytes a character in UTF-8) is not cut to a third. 501 are
+// refused, naming the count.
+TEST_F(CoreApiTest, TheKillSwitchReasonLimitCountsCharactersNotBytes) {
+  std::string japanese;
+  for (int i = 0; i < 500; ++i) japanese += "\u969c";  // 障: 3 bytes in UTF-8
+  Reply engaged =
+      Call("PUT", kPath, kOperatorKey, R"({"engaged": true, "reason": ")" + japanese + R"("})");
+  ASSERT_EQ(engaged.status, 200) << engaged.text;
+  EXPECT_EQ(engaged.body["reason"].get<std::string>().size(), 1500u);
+
+  Reply too_long =
+      Call("PUT", kPath, kOperatorKey, R"({"engaged": true, "reason": ")" + japanese + R"(x"})");
+  EXPECT_EQ(too_long.status, 400) << too_long.text;
+  EXPECT_EQ(too_long.body["error"]["field"], "reason");
+  EXPECT_NE(too_long.text.find("501 given"), std::string::npos) << too_long.text;
+  ASSERT_EQ(Call("PUT", kPath, kOperatorKey, R"({"engaged": false})").status, 200);
+}
+
 }  // namespace
 }  // namespace cloudoptim::server

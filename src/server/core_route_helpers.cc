@@ -97,6 +97,7 @@ Json LoopJson(const LoopStatus& loop) {
   if (loop.next_cycle) out["next_cycle"] = FormatRfc3339(*loop.next_cycle);
   if (!loop.last_error.empty()) out["last_error"] = loop.last_error;
   if (!loop.replica.empty()) out["replica"] = loop.replica;
+  if (loop.updated) out["updated"] = FormatRfc3339(*loop.updated);
   return out;
 }
 
