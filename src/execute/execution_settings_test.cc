@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "common/clock.h"
+#include "store/forwarding_store_test_util.h"
 #include "store/open_store.h"
 
 namespace cloudoptim {
@@ -15,21 +16,11 @@ using ::testing::HasSubstr;
 
 // The store as it is, except that the next `failures` reads of the global kill switch fail
 // with `error` (a PostgreSQL failover, a locked SQLite file).
-class FlakySettingsStore final : public store::Store, public store::ServiceSettingsStore {
+class FlakySettingsStore final : public store::ForwardingStore, public store::ServiceSettingsStore {
  public:
   FlakySettingsStore(store::Store& inner, int failures, Error error)
-      : inner_(inner), failures_(failures), error_(std::move(error)) {}
-  store::TenantStore& tenants() override { return inner_.tenants(); }
-  store::ClusterStore& clusters() override { return inner_.clusters(); }
-  store::RecommendationStore& recommendations() override { return inner_.recommendations(); }
-  store::JournalStore& journal() override { return inner_.journal(); }
-  store::AuditStore& audit() override { return inner_.audit(); }
-  store::FeedbackStore& feedback() override { return inner_.feedback(); }
-  store::TimeSeriesStore& time_series() override { return inner_.time_series(); }
-  store::LeaseStore& leases() override { return inner_.leases(); }
+      : ForwardingStore(inner), failures_(failures), error_(std::move(error)) {}
   store::ServiceSettingsStore& service_settings() override { return *this; }
-  store::PoolMarkStore& pool_marks() override { return inner_.pool_marks(); }
-  store::LoopStatusStore& loop_status() override { return inner_.loop_status(); }
 
   Result<store::GlobalKillSwitch> GetGlobalKillSwitch() override {
     ++reads_;
@@ -42,7 +33,6 @@ class FlakySettingsStore final : public store::Store, public store::ServiceSetti
   int reads() const { return reads_; }
 
  private:
-  store::Store& inner_;
   int failures_;
   Error error_;
   int reads_ = 0;

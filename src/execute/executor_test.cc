@@ -10,6 +10,7 @@
 #include "execute/execute_test_util.h"
 #include "execute/fake_cloud_actions.h"
 #include "kube/fake_cluster_api.h"
+#include "store/forwarding_store_test_util.h"
 #include "store/open_store.h"
 
 namespace cloudoptim {
@@ -26,21 +27,12 @@ const TimePoint kT0 = TimePoint(std::chrono::seconds(1'790'000'000));
 
 // The store as it is, except that the service's kill switch reads as engaged whenever
 // `engaged_now` says so: an operator flipping it between two reads of one step.
-class FlippingSwitchStore final : public store::Store, public store::ServiceSettingsStore {
+class FlippingSwitchStore final : public store::ForwardingStore,
+                                  public store::ServiceSettingsStore {
  public:
   FlippingSwitchStore(store::Store& inner, std::function<bool()> engaged_now)
-      : inner_(inner), engaged_now_(std::move(engaged_now)) {}
-  store::TenantStore& tenants() override { return inner_.tenants(); }
-  store::ClusterStore& clusters() override { return inner_.clusters(); }
-  store::RecommendationStore& recommendations() override { return inner_.recommendations(); }
-  store::JournalStore& journal() override { return inner_.journal(); }
-  store::AuditStore& audit() override { return inner_.audit(); }
-  store::FeedbackStore& feedback() override { return inner_.feedback(); }
-  store::TimeSeriesStore& time_series() override { return inner_.time_series(); }
-  store::LeaseStore& leases() override { return inner_.leases(); }
+      : ForwardingStore(inner), engaged_now_(std::move(engaged_now)) {}
   store::ServiceSettingsStore& service_settings() override { return *this; }
-  store::PoolMarkStore& pool_marks() override { return inner_.pool_marks(); }
-  store::LoopStatusStore& loop_status() override { return inner_.loop_status(); }
 
   Result<store::GlobalKillSwitch> GetGlobalKillSwitch() override {
     if (engaged_now_()) return store::GlobalKillSwitch{.engaged = true, .reason = "incident 4713"};
@@ -51,26 +43,16 @@ class FlippingSwitchStore final : public store::Store, public store::ServiceSett
   }
 
  private:
-  store::Store& inner_;
   std::function<bool()> engaged_now_;
 };
 
 // The store as it is, except that listing plans fails (a PostgreSQL statement timeout, a
 // dropped connection) while every other call answers.
-class PlansUnlistableStore final : public store::Store, public store::JournalStore {
+class PlansUnlistableStore final : public store::ForwardingStore, public store::JournalStore {
  public:
-  explicit PlansUnlistableStore(store::Store& inner) : inner_(inner), j_(inner.journal()) {}
-  store::TenantStore& tenants() override { return inner_.tenants(); }
-  store::ClusterStore& clusters() override { return inner_.clusters(); }
-  store::RecommendationStore& recommendations() override { return inner_.recommendations(); }
+  explicit PlansUnlistableStore(store::Store& inner)
+      : ForwardingStore(inner), j_(inner.journal()) {}
   store::JournalStore& journal() override { return *this; }
-  store::AuditStore& audit() override { return inner_.audit(); }
-  store::FeedbackStore& feedback() override { return inner_.feedback(); }
-  store::TimeSeriesStore& time_series() override { return inner_.time_series(); }
-  store::LeaseStore& leases() override { return inner_.leases(); }
-  store::ServiceSettingsStore& service_settings() override { return inner_.service_settings(); }
-  store::PoolMarkStore& pool_marks() override { return inner_.pool_marks(); }
-  store::LoopStatusStore& loop_status() override { return inner_.loop_status(); }
 
   Result<std::vector<store::Plan>> ListPlans(const std::string&, const std::string&, int) override {
     return Unavailable("statement timeout listing plans");
@@ -119,7 +101,6 @@ class PlansUnlistableStore final : public store::Store, public store::JournalSto
   }
 
  private:
-  store::Store& inner_;
   store::JournalStore& j_;
 };
 
