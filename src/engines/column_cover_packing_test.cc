@@ -14,12 +14,8 @@ namespace {
 
 using packing_test::ExpectValidPlan;
 using packing_test::MixedRequests;
+using packing_test::OneZoneLaunch;
 using packing_test::PodsFromRequests;
-
-LaunchCatalog OneZone() {
-  Policy policy;
-  return LaunchCatalog::ForTypes(ShippedCatalog(), "us-east-1", {"us-east-1a"}, policy);
-}
 
 PackingPlan Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods, int64_t effort,
                  bool column_cover, ClusterState& state) {
@@ -42,7 +38,7 @@ void ExpectSamePlan(const PackingPlan& a, const PackingPlan& b) {
 }
 
 TEST(ColumnCoverPackingTest, ThoroughPlansAreValidAndNeverDearer) {
-  LaunchCatalog launch = OneZone();
+  LaunchCatalog launch = OneZoneLaunch();
   Money total_without, total_with;
   for (uint32_t seed = 1; seed <= 2; ++seed) {
     std::vector<Pod> pods = PodsFromRequests(MixedRequests(seed, 150));
@@ -59,7 +55,7 @@ TEST(ColumnCoverPackingTest, ThoroughPlansAreValidAndNeverDearer) {
 }
 
 TEST(ColumnCoverPackingTest, TheSameInputGivesTheSamePlan) {
-  LaunchCatalog launch = OneZone();
+  LaunchCatalog launch = OneZoneLaunch();
   std::vector<Pod> pods = PodsFromRequests(MixedRequests(5, 150));
   ClusterState first_state, second_state;
   ExpectSamePlan(Pack(launch, pods, kThoroughSearchStepsPerPod, true, first_state),
@@ -67,7 +63,7 @@ TEST(ColumnCoverPackingTest, TheSameInputGivesTheSamePlan) {
 }
 
 TEST(ColumnCoverPackingTest, TheDefaultEffortPlanIsUnchanged) {
-  LaunchCatalog launch = OneZone();
+  LaunchCatalog launch = OneZoneLaunch();
   std::vector<Pod> pods = PodsFromRequests(MixedRequests(3, 150));
   ClusterState with_state, without_state;
   ExpectSamePlan(Pack(launch, pods, kDefaultSearchStepsPerPod, true, with_state),
@@ -77,7 +73,7 @@ TEST(ColumnCoverPackingTest, TheDefaultEffortPlanIsUnchanged) {
 // Pods that repel each other per host stay on their nodes (the cover sees only nodes without
 // inter-pod terms), and the plan still has at most one such pod per node.
 TEST(ColumnCoverPackingTest, KeepsHostnameAntiAffinity) {
-  LaunchCatalog launch = OneZone();
+  LaunchCatalog launch = OneZoneLaunch();
   std::vector<Pod> pods = PodsFromRequests(MixedRequests(9, 150));
   LabelSelector guards = LabelSelector::FromMatchLabels(Labels{{"app", "guard"}});
   for (size_t i = 0; i < pods.size(); i += 10) {

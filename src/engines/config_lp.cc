@@ -794,19 +794,6 @@ ConfigLpLimits TightBoundLimits(const std::vector<PodShape>& shapes,
   return limits;
 }
 
-namespace {
-
-// The shape LP's unit prices, the configuration LP's starting duals. On at most 400 mean
-// shapes and from Clp's crash basis: the LP over 184 types is highly degenerate, and its dual
-// simplex took 6-13 s on 1,000 shapes (0.6 s this way).
-Result<ShapeLpSolution> FluidPrices(const std::vector<Resources>& pods, size_t max_shapes,
-                                    const std::vector<PriceOption>& kept) {
-  return SolveShapeLp(GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMean), kept,
-                      ShapeLpCuts::kNone, std::nullopt, ShapeLpAlgorithm::kCrashPrimal);
-}
-
-}  // namespace
-
 Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
                                           const std::vector<PriceOption>& options,
                                           size_t max_shapes, double time_limit_seconds) {
@@ -817,7 +804,7 @@ Result<ConfigLpBoundResult> ConfigLpBound(const std::vector<Resources>& pods,
   }
   std::vector<PodShape> shapes = GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMin);
   std::vector<PriceOption> kept = NonDominated(options);
-  Result<ShapeLpSolution> shape_lp = FluidPrices(pods, max_shapes, kept);
+  Result<ShapeLpSolution> shape_lp = SolveFluidShapeLp(pods, max_shapes, kept);
   ConfigLpLimits limits =
       TightBoundLimits(shapes, kept, shape_lp ? &*shape_lp : nullptr, time_limit_seconds);
   limits.exact_total = total;
@@ -850,7 +837,7 @@ Result<ConfigLpBoundResult> ConfigLpOptimumAtMost(const std::vector<Resources>& 
     ++shapes.back().count;
   }
   std::vector<PriceOption> kept = NonDominated(options);
-  Result<ShapeLpSolution> shape_lp = FluidPrices(pods, max_shapes, kept);
+  Result<ShapeLpSolution> shape_lp = SolveFluidShapeLp(pods, max_shapes, kept);
   ConfigLpLimits limits =
       TightBoundLimits(shapes, kept, shape_lp ? &*shape_lp : nullptr, time_limit_seconds);
   CO_ASSIGN_OR_RETURN(ConfigLpSolution lp, SolveConfigLp(shapes, kept, limits));

@@ -532,12 +532,8 @@ Result<ExtensionLpResult> ExtensionLpBound(const std::vector<Resources>& pods,
     }
   }
   // The fluid values: each pod at its cheapest type's shape-LP unit prices (a bound alone).
-  CO_ASSIGN_OR_RETURN(
-      ShapeLpSolution fluid,
-      SolveShapeLp(GroupShapes(pods, kShapeLpShapes, nullptr, ShapeRounding::kMean), kept,
-                   ShapeLpCuts::kNone, std::nullopt, ShapeLpAlgorithm::kCrashPrimal));
-  std::vector<std::array<double, 3>> weights;  // per CPU milli, memory byte and slot
-  for (const auto& w : fluid.unit_prices) weights.push_back({w[0] / 1000.0, w[1] / kGiB, w[2]});
+  CO_ASSIGN_OR_RETURN(ShapeLpSolution fluid, SolveFluidShapeLp(pods, kShapeLpShapes, kept));
+  const std::vector<std::array<double, 3>> weights = PerUnitWeights(fluid);
   std::vector<double> charge(pods.size());
   double fluid_sum = 0;
   for (size_t i = 0; i < pods.size(); ++i) {

@@ -1,5 +1,6 @@
-// Test-only helpers for the bin packer's tests: plain pods from requests, the benchmark's mix
-// of web, JVM, CPU-heavy and memory-heavy requests, and the check every plan must pass.
+// Test-only helpers for the bin packer's tests: one zone of the shipped catalogue, plain pods
+// from requests, the benchmark's mix of web, JVM, CPU-heavy and memory-heavy requests, and the
+// check every plan must pass.
 //
 //   std::vector<Pod> pods = PodsFromRequests(MixedRequests(/*seed=*/7, /*count=*/120));
 //   ExpectValidPlan(state, pods, PackPods(state, launch, pointers, options));
@@ -12,11 +13,18 @@
 #include <string>
 #include <vector>
 
+#include "catalog/shipped_catalog_test_util.h"
 #include "engines/bin_packer.h"
 #include "model/pod.h"
 #include "scheduling/cluster_state.h"
 
 namespace cloudoptim::packing_test {
+
+// The shipped catalogue's types in one zone (us-east-1a), default policy.
+inline LaunchCatalog OneZoneLaunch() {
+  Policy policy;
+  return LaunchCatalog::ForTypes(ShippedCatalog(), "us-east-1", {"us-east-1a"}, policy);
+}
 
 // Plain pods ("test/p<i>"), one container each with the given requests.
 inline std::vector<Pod> PodsFromRequests(const std::vector<Resources>& requests) {

@@ -110,12 +110,8 @@ Result<ScaledFarleyResult> ScaledFarleyBound(const std::vector<Resources>& pods,
   ScaledFarleyResult result;
   if (pods.empty()) return result;
   const std::vector<PriceOption> kept = NonDominated(options);
-  CO_ASSIGN_OR_RETURN(
-      ShapeLpSolution fluid,
-      SolveShapeLp(GroupShapes(pods, kShapeLpShapes, nullptr, ShapeRounding::kMean), kept,
-                   ShapeLpCuts::kNone, std::nullopt, ShapeLpAlgorithm::kCrashPrimal));
-  std::vector<std::array<double, 3>> weights;  // per CPU milli, memory byte and slot
-  for (const auto& w : fluid.unit_prices) weights.push_back({w[0] / 1000.0, w[1] / kGiB, w[2]});
+  CO_ASSIGN_OR_RETURN(ShapeLpSolution fluid, SolveFluidShapeLp(pods, kShapeLpShapes, kept));
+  const std::vector<std::array<double, 3>> weights = PerUnitWeights(fluid);
   // Each pod at its cheapest type's unit prices: the exact-pod shape LP's bound, here with
   // its θ proven over whole pods (≤ 1 since a node's capacity is worth at most its price).
   std::vector<double> charge;

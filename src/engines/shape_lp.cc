@@ -426,4 +426,18 @@ double DualPriceBound(const std::vector<Resources>& pods, const std::vector<Pric
   return bound;
 }
 
+Result<ShapeLpSolution> SolveFluidShapeLp(const std::vector<Resources>& pods, size_t max_shapes,
+                                          const std::vector<PriceOption>& options) {
+  return SolveShapeLp(GroupShapes(pods, max_shapes, nullptr, ShapeRounding::kMean), options,
+                      ShapeLpCuts::kNone, std::nullopt, ShapeLpAlgorithm::kCrashPrimal);
+}
+
+std::vector<std::array<double, 3>> PerUnitWeights(const ShapeLpSolution& lp) {
+  constexpr double kBytesPerGiB = 1024.0 * 1024.0 * 1024.0;
+  std::vector<std::array<double, 3>> weights;
+  for (const auto& w : lp.unit_prices)
+    weights.push_back({w[0] / 1000.0, w[1] / kBytesPerGiB, w[2]});
+  return weights;
+}
+
 }  // namespace cloudoptim

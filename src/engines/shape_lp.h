@@ -92,6 +92,15 @@ Result<ShapeLpSolution> SolveShapeLp(const std::vector<PodShape>& shapes,
                                      const std::optional<Resources>& exact_total = std::nullopt,
                                      ShapeLpAlgorithm algorithm = ShapeLpAlgorithm::kDual);
 
+// The shape LP the bounds start from (fluid unit prices): `pods` grouped into at most
+// `max_shapes` mean shapes, no cuts, from Clp's crash basis (the LP over ~180 types is highly
+// degenerate; its dual simplex took 6-13 s on 1,000 shapes, this 0.6 s).
+Result<ShapeLpSolution> SolveFluidShapeLp(const std::vector<Resources>& pods, size_t max_shapes,
+                                          const std::vector<PriceOption>& options);
+// A solution's unit prices per CPU millicore, memory byte and slot (it gives them per vCPU,
+// GiB and slot), the weights the node-value bounds take.
+std::vector<std::array<double, 3>> PerUnitWeights(const ShapeLpSolution& lp);
+
 // Whether adding `option` to an LP solved over other options could lower its optimum, given
 // that LP's shape prices (duals): false only when that is proven impossible, i.e. when no
 // fractional node of the option holds pods worth more than its price. One node's best worth
