@@ -9,7 +9,7 @@ void Packer::RecordCoverColumns(size_t b, const std::vector<size_t>& pods,
   if (accepted.empty()) return;
   // Ruin and recreate rebuilds the same nodes many times (a 4,000-pod zone: 250,000 accepted
   // nodes, 6,000 distinct), so the pool keeps each once.
-  std::set<std::vector<size_t>>& pool = CoverColumns()[{bins_[b].zone, bins_[b].capacity}];
+  std::set<std::vector<size_t>>& pool = own_cover_pool_[{bins_[b].zone, bins_[b].capacity}];
   for (const std::vector<int32_t>& node : accepted) {
     std::vector<size_t> global;
     for (int32_t k : node) global.push_back(pods[k]);
@@ -32,8 +32,8 @@ bool Packer::ColumnCoverPass() {
   for (const std::vector<size_t>& zone : MovableBinsByZone()) {
     const std::pair<std::string, CapacityType> key = {bins_[zone.front()].zone,
                                                       bins_[zone.front()].capacity};
-    std::set<std::vector<size_t>> columns = CoverColumns()[key];
-    if (&PlanColumns() != &CoverColumns()) {
+    std::set<std::vector<size_t>> columns = own_cover_pool_[key];
+    if (shared_ != nullptr) {  // the plans' nodes are in the shared pool, not in ours
       const std::set<std::vector<size_t>>& plans = PlanColumns()[key];
       columns.insert(plans.begin(), plans.end());
     }

@@ -462,7 +462,6 @@ class Packer {
   // The nodes ruin and recreate accepted and the improved plans' nodes, when the set cover
   // runs: the shared pool of the portfolio's attempts, or this packer's own.
   CoverPool own_cover_pool_;
-  CoverPool& CoverColumns() { return own_cover_pool_; }
   CoverPool& PlanColumns() { return shared_ != nullptr ? shared_->cover_pool : own_cover_pool_; }
   // Per capacity type (on-demand, spot), every non-dominated type's price per millicore, byte
   // and slot.
