@@ -18,6 +18,8 @@
 namespace cloudoptim {
 namespace {
 
+using packing_test::AddHostnameGuards;
+using packing_test::ExpectAtMostOneGuardPerNode;
 using packing_test::ExpectValidPlan;
 using packing_test::MixedRequests;
 using packing_test::PodsFromRequests;
@@ -127,19 +129,10 @@ TEST(BinPackerTest, MoreSearchNeverCostsMoreAndFindsCheaperPlans) {
 TEST(BinPackerTest, SearchKeepsHostnameAntiAffinity) {
   LaunchCatalog launch = SixFamilies();
   std::vector<Pod> pods = PodsFromRequests(MixedRequests(3, 40));
-  LabelSelector guards = LabelSelector::FromMatchLabels(Labels{{"app", "guard"}});
-  for (size_t i = 0; i < pods.size(); i += 4) {
-    pods[i].meta.labels = Labels{{"app", "guard"}};
-    pods[i].affinity.required_pod_anti_affinity = {
-        PodAffinityTerm{guards, {}, "kubernetes.io/hostname"}};
-  }
+  AddHostnameGuards(pods, 4);
   PackingPlan plan = Pack(launch, pods, PackingStrategy::kPortfolio, kThoroughSearchStepsPerPod);
   EXPECT_TRUE(plan.unschedulable.empty());
-  for (const NewNode& node : plan.new_nodes) {
-    int guards_here = 0;
-    for (size_t i : node.pods) guards_here += i % 4 == 0 ? 1 : 0;
-    EXPECT_LE(guards_here, 1) << node.type->type->name;
-  }
+  ExpectAtMostOneGuardPerNode(plan, 4);
 }
 
 // A packing that exists bounds the configuration LP's bound from above. A regression test

@@ -12,6 +12,9 @@
 namespace cloudoptim {
 namespace {
 
+using packing_test::AddHostnameGuards;
+using packing_test::ExpectAtMostOneGuardPerNode;
+using packing_test::ExpectSamePlan;
 using packing_test::ExpectValidPlan;
 using packing_test::MixedRequests;
 using packing_test::OneZoneLaunch;
@@ -26,15 +29,6 @@ PackingPlan Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods, int6
   options.search_steps_per_pod = effort;
   options.column_cover = column_cover;
   return PackPods(state, launch, pointers, options);
-}
-
-void ExpectSamePlan(const PackingPlan& a, const PackingPlan& b) {
-  EXPECT_EQ(a.hourly_cost, b.hourly_cost);
-  ASSERT_EQ(a.new_nodes.size(), b.new_nodes.size());
-  for (size_t n = 0; n < a.new_nodes.size(); ++n) {
-    EXPECT_EQ(a.new_nodes[n].type, b.new_nodes[n].type);
-    EXPECT_EQ(a.new_nodes[n].pods, b.new_nodes[n].pods);
-  }
 }
 
 TEST(ColumnCoverPackingTest, ThoroughPlansAreValidAndNeverDearer) {
@@ -75,20 +69,11 @@ TEST(ColumnCoverPackingTest, TheDefaultEffortPlanIsUnchanged) {
 TEST(ColumnCoverPackingTest, KeepsHostnameAntiAffinity) {
   LaunchCatalog launch = OneZoneLaunch();
   std::vector<Pod> pods = PodsFromRequests(MixedRequests(9, 150));
-  LabelSelector guards = LabelSelector::FromMatchLabels(Labels{{"app", "guard"}});
-  for (size_t i = 0; i < pods.size(); i += 10) {
-    pods[i].meta.labels = Labels{{"app", "guard"}};
-    pods[i].affinity.required_pod_anti_affinity = {
-        PodAffinityTerm{guards, {}, "kubernetes.io/hostname"}};
-  }
+  AddHostnameGuards(pods, 10);
   ClusterState state;
   PackingPlan plan = Pack(launch, pods, kThoroughSearchStepsPerPod, true, state);
   ExpectValidPlan(state, pods, plan);
-  for (const NewNode& node : plan.new_nodes) {
-    int guards_here = 0;
-    for (size_t i : node.pods) guards_here += i % 10 == 0 ? 1 : 0;
-    EXPECT_LE(guards_here, 1) << node.type->type->name;
-  }
+  ExpectAtMostOneGuardPerNode(plan, 10);
 }
 
 }  // namespace

@@ -87,4 +87,35 @@ inline void ExpectValidPlan(ClusterState& state, const std::vector<Pod>& pods,
   EXPECT_EQ(total, plan.hourly_cost);
 }
 
+// The same nodes (type, zone, pods) in the same order, at the same cost.
+inline void ExpectSamePlan(const PackingPlan& a, const PackingPlan& b) {
+  EXPECT_EQ(a.hourly_cost, b.hourly_cost);
+  ASSERT_EQ(a.new_nodes.size(), b.new_nodes.size());
+  for (size_t n = 0; n < a.new_nodes.size(); ++n) {
+    EXPECT_EQ(a.new_nodes[n].type, b.new_nodes[n].type);
+    EXPECT_EQ(a.new_nodes[n].zone, b.new_nodes[n].zone);
+    EXPECT_EQ(a.new_nodes[n].pods, b.new_nodes[n].pods);
+  }
+}
+
+// Every `every`-th pod (0, every, 2·every, ...) becomes a "guard": labelled app=guard and
+// required to share no host with another guard.
+inline void AddHostnameGuards(std::vector<Pod>& pods, size_t every) {
+  LabelSelector guards = LabelSelector::FromMatchLabels(Labels{{"app", "guard"}});
+  for (size_t i = 0; i < pods.size(); i += every) {
+    pods[i].meta.labels = Labels{{"app", "guard"}};
+    pods[i].affinity.required_pod_anti_affinity = {
+        PodAffinityTerm{guards, {}, "kubernetes.io/hostname"}};
+  }
+}
+
+// No new node holds two of the guards AddHostnameGuards(pods, every) made.
+inline void ExpectAtMostOneGuardPerNode(const PackingPlan& plan, size_t every) {
+  for (const NewNode& node : plan.new_nodes) {
+    int guards_here = 0;
+    for (size_t i : node.pods) guards_here += i % every == 0 ? 1 : 0;
+    EXPECT_LE(guards_here, 1) << node.type->type->name;
+  }
+}
+
 }  // namespace cloudoptim::packing_test

@@ -12,6 +12,9 @@
 namespace cloudoptim {
 namespace {
 
+using packing_test::AddHostnameGuards;
+using packing_test::ExpectAtMostOneGuardPerNode;
+using packing_test::ExpectSamePlan;
 using packing_test::ExpectValidPlan;
 using packing_test::MixedRequests;
 using packing_test::OneZoneLaunch;
@@ -55,15 +58,8 @@ TEST(RuinRecreatePackingTest, TheSameInputGivesTheSamePlan) {
   LaunchCatalog launch = OneZoneLaunch();
   std::vector<Pod> pods = MixedPods(7, 150);
   ClusterState first_state, second_state;
-  PackingPlan first = PackThoroughly(launch, pods, true, first_state);
-  PackingPlan second = PackThoroughly(launch, pods, true, second_state);
-  EXPECT_EQ(first.hourly_cost, second.hourly_cost);
-  ASSERT_EQ(first.new_nodes.size(), second.new_nodes.size());
-  for (size_t n = 0; n < first.new_nodes.size(); ++n) {
-    EXPECT_EQ(first.new_nodes[n].type, second.new_nodes[n].type);
-    EXPECT_EQ(first.new_nodes[n].zone, second.new_nodes[n].zone);
-    EXPECT_EQ(first.new_nodes[n].pods, second.new_nodes[n].pods);
-  }
+  ExpectSamePlan(PackThoroughly(launch, pods, true, first_state),
+                 PackThoroughly(launch, pods, true, second_state));
 }
 
 // Pods that repel each other per host are left where they are (their nodes are not ruined);
@@ -71,22 +67,13 @@ TEST(RuinRecreatePackingTest, TheSameInputGivesTheSamePlan) {
 TEST(RuinRecreatePackingTest, KeepsHostnameAntiAffinityWhileRepackingTheRest) {
   LaunchCatalog launch = OneZoneLaunch();
   std::vector<Pod> pods = MixedPods(9, 150);
-  LabelSelector guards = LabelSelector::FromMatchLabels(Labels{{"app", "guard"}});
-  for (size_t i = 0; i < pods.size(); i += 10) {
-    pods[i].meta.labels = Labels{{"app", "guard"}};
-    pods[i].affinity.required_pod_anti_affinity = {
-        PodAffinityTerm{guards, {}, "kubernetes.io/hostname"}};
-  }
+  AddHostnameGuards(pods, 10);
   ClusterState without_state, with_state;
   Money without = PackThoroughly(launch, pods, false, without_state).hourly_cost;
   PackingPlan with = PackThoroughly(launch, pods, true, with_state);
   ExpectValidPlan(with_state, pods, with);
   EXPECT_LT(with.hourly_cost, without);  // measured: $5.521 against $5.588
-  for (const NewNode& node : with.new_nodes) {
-    int guards_here = 0;
-    for (size_t i : node.pods) guards_here += i % 10 == 0 ? 1 : 0;
-    EXPECT_LE(guards_here, 1) << node.type->type->name;
-  }
+  ExpectAtMostOneGuardPerNode(with, 10);
 }
 
 }  // namespace
