@@ -8,18 +8,10 @@
 namespace cloudoptim::controlplane {
 namespace {
 
-bool Unfinished(store::PlanState state) {
-  return state == store::PlanState::kPending || state == store::PlanState::kRunning ||
-         state == store::PlanState::kFailed;
-}
-
 Result<bool> HasUnfinishedPlans(store::Store& store, const store::Cluster& cluster) {
   CO_ASSIGN_OR_RETURN(std::vector<store::Plan> plans,
-                      store.journal().ListPlans(cluster.tenant_id, cluster.id, 1000));
-  for (const store::Plan& plan : plans) {
-    if (Unfinished(plan.state)) return true;
-  }
-  return false;
+                      store.journal().ListOpenPlans(cluster.tenant_id, cluster.id));
+  return !plans.empty();
 }
 
 // Plans for the recommendations the mode lets act. A recommendation the executor cannot

@@ -99,7 +99,7 @@ Result<Executor::LoadedPlan> Executor::Load(const std::string& plan_id) {
 
 Result<int32_t> Executor::OtherRunningPlans(const std::string& plan_id) {
   CO_ASSIGN_OR_RETURN(std::vector<store::Plan> plans,
-                      store_.journal().ListPlans(options_.tenant_id, options_.cluster_id, 1000));
+                      store_.journal().ListOpenPlans(options_.tenant_id, options_.cluster_id));
   return static_cast<int32_t>(std::count_if(plans.begin(), plans.end(), [&](const auto& p) {
     return p.id != plan_id && p.state == PlanState::kRunning;
   }));
@@ -164,11 +164,9 @@ Result<PlanRunReport> Executor::RunPlan(const std::string& plan_id) {
 
 Result<std::vector<PlanRunReport>> Executor::Resume() {
   CO_ASSIGN_OR_RETURN(std::vector<store::Plan> plans,
-                      store_.journal().ListPlans(options_.tenant_id, options_.cluster_id, 10000));
-  std::reverse(plans.begin(), plans.end());  // oldest first
+                      store_.journal().ListOpenPlans(options_.tenant_id, options_.cluster_id));
   std::vector<PlanRunReport> reports;
-  for (const store::Plan& plan : plans) {
-    if (plan.state == PlanState::kDone || plan.state == PlanState::kRolledBack) continue;
+  for (const store::Plan& plan : plans) {  // oldest first
     CO_ASSIGN_OR_RETURN(PlanRunReport report, RunPlan(plan.id));
     reports.push_back(std::move(report));
   }

@@ -57,6 +57,9 @@ class PlansUnlistableStore final : public store::ForwardingStore, public store::
   Result<std::vector<store::Plan>> ListPlans(const std::string&, const std::string&, int) override {
     return Unavailable("statement timeout listing plans");
   }
+  Result<std::vector<store::Plan>> ListOpenPlans(const std::string&, const std::string&) override {
+    return Unavailable("statement timeout listing plans");
+  }
   Result<store::Plan> CreatePlan(const std::string& t, const store::Plan& p) override {
     return j_.CreatePlan(t, p);
   }
@@ -381,6 +384,32 @@ TEST_F(ExecutorTest, APlanIsHeldWhenTheRunningPlansCannotBeCounted) {
   ASSERT_TRUE(report.has_value()) << report.error().ToString();
   EXPECT_TRUE(report->held);
   EXPECT_THAT(report->reason, HasSubstr("statement timeout"));
+  EXPECT_EQ(cloud_.CountCalls("Launch"), 0);
+  EXPECT_FALSE(cluster_.GetNode("n2")->unschedulable);
+}
+
+// However long the journal: a plan still running behind more than a thousand newer, finished
+// plans holds its disruption slot (the count once read only the newest 1,000 plans).
+TEST_F(ExecutorTest, AnOldRunningPlanCountsHoweverManyPlansFinishedSince) {
+  Executor executor = MakeExecutor();
+  auto running = executor.SubmitPlan(Recommend("rec-1", {Replace("n1")}), "test");
+  ASSERT_TRUE(store_->journal().SetPlanState(tenant_, running->id, PlanState::kRunning));
+  for (int i = 0; i < 1'001; ++i) {
+    clock_.Advance(std::chrono::milliseconds(1));
+    store::Plan finished;
+    finished.id = "finished-" + std::to_string(i);
+    finished.cluster_id = cluster_id_;
+    finished.state = PlanState::kDone;
+    ASSERT_TRUE(store_->journal().CreatePlan(tenant_, finished));
+  }
+  clock_.Advance(std::chrono::seconds(1));
+  auto second = executor.SubmitPlan(Recommend("rec-2", {Replace("n2")}), "test");
+  ASSERT_TRUE(second.has_value());
+
+  auto report = executor.RunPlan(second->id);  // the cap: 1 disruption in 10 nodes
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_TRUE(report->held);
+  EXPECT_THAT(report->reason, HasSubstr("concurrent disruptions"));
   EXPECT_EQ(cloud_.CountCalls("Launch"), 0);
   EXPECT_FALSE(cluster_.GetNode("n2")->unschedulable);
 }

@@ -88,6 +88,8 @@ class SqlStore final : public Store,
                       PlanState state) override;
   Result<std::vector<Plan>> ListPlans(const std::string& tenant_id, const std::string& cluster_id,
                                       int limit) override;
+  Result<std::vector<Plan>> ListOpenPlans(const std::string& tenant_id,
+                                          const std::string& cluster_id) override;
   Result<IntentOutcome> RecordIntent(const std::string& tenant_id,
                                      const IntentRequest& request) override;
   Result<JournalEntry> MarkStarted(const std::string& tenant_id, int64_t entry_id) override;

@@ -226,6 +226,20 @@ Result<std::vector<Plan>> SqlStore::ListPlans(const std::string& tenant_id,
   return plans;
 }
 
+Result<std::vector<Plan>> SqlStore::ListOpenPlans(const std::string& tenant_id,
+                                                  const std::string& cluster_id) {
+  CO_RETURN_IF_ERROR(RequireNonEmpty("tenant id", tenant_id));
+  CO_ASSIGN_OR_RETURN(SqlRows rows,
+                      db_->Query(std::string("SELECT ") + kPlanColumns +
+                                     " FROM plans WHERE tenant_id = $1 AND ($2 = '' OR "
+                                     "cluster_id = $2) AND state IN ('pending', 'running', "
+                                     "'failed') ORDER BY created_ms, id",
+                                 {tenant_id, cluster_id}));
+  std::vector<Plan> plans;
+  for (const SqlRow& row : rows) plans.push_back(PlanFromRow(row));
+  return plans;
+}
+
 Result<std::vector<JournalEntry>> SqlStore::ListRecentActions(const std::string& tenant_id,
                                                               const std::string& cluster_id,
                                                               int limit) {

@@ -103,6 +103,11 @@ class JournalStore {
   // Newest first; cluster_id empty = every cluster of the tenant.
   virtual Result<std::vector<Plan>> ListPlans(const std::string& tenant_id,
                                               const std::string& cluster_id, int limit) = 0;
+  // Every plan that is not finished (pending, running or failed), oldest first, however many
+  // newer plans there are: no limit, so a plan that still holds a disruption slot or waits to
+  // be resumed is never missed. cluster_id empty = every cluster of the tenant.
+  virtual Result<std::vector<Plan>> ListOpenPlans(const std::string& tenant_id,
+                                                  const std::string& cluster_id) = 0;
 
   // Idempotent on the key: a second intent with a key already journaled for this tenant
   // returns the existing row with created=false (whatever its state). FailedPrecondition when

@@ -154,6 +154,38 @@ TEST_P(StoreSuite, UnfinishedEntriesAreListedByPlanOrClusterInStepOrder) {
   EXPECT_THAT(journal.ListRecentActions(acme.id, dev.id, 10).value(), SizeIs(1));
 }
 
+TEST_P(StoreSuite, OpenPlansAreTheUnfinishedOnesOldestFirst) {
+  Tenant acme = MakeTenant("acme");
+  Cluster prod = MakeCluster(acme, "prod");
+  Cluster dev = MakeCluster(acme, "dev");
+  auto& journal = store_->journal();
+  std::vector<std::pair<std::string, PlanState>> made = {{"p-running", PlanState::kRunning},
+                                                         {"p-done", PlanState::kDone},
+                                                         {"p-pending", PlanState::kPending},
+                                                         {"p-rolled-back", PlanState::kRolledBack},
+                                                         {"p-failed", PlanState::kFailed}};
+  for (const auto& [id, state] : made) {
+    clock_.Advance(std::chrono::seconds(1));
+    Plan plan = MakePlan(*store_, acme, prod, id);
+    ASSERT_TRUE(journal.SetPlanState(acme.id, plan.id, state));
+  }
+  clock_.Advance(std::chrono::seconds(1));
+  MakePlan(*store_, acme, dev, "d-pending");
+
+  auto ids = [](const Result<std::vector<Plan>>& plans) {
+    std::vector<std::string> out;
+    for (const Plan& plan : plans.value()) out.push_back(plan.id);
+    return out;
+  };
+  EXPECT_THAT(ids(journal.ListOpenPlans(acme.id, prod.id)),
+              ElementsAre("p-running", "p-pending", "p-failed"));
+  EXPECT_THAT(ids(journal.ListOpenPlans(acme.id, "")),
+              ElementsAre("p-running", "p-pending", "p-failed", "d-pending"));
+  ASSERT_TRUE(journal.SetPlanState(acme.id, "p-running", PlanState::kDone));
+  EXPECT_THAT(ids(journal.ListOpenPlans(acme.id, prod.id)), ElementsAre("p-pending", "p-failed"));
+  EXPECT_TRUE(IsInvalidArgument(journal.ListOpenPlans("", prod.id).error()));
+}
+
 TEST_P(StoreSuite, JournalMethodsNeverReachAnotherTenantsPlans) {
   Tenant acme = MakeTenant("acme");
   Tenant globex = MakeTenant("globex");
@@ -176,6 +208,8 @@ TEST_P(StoreSuite, JournalMethodsNeverReachAnotherTenantsPlans) {
   EXPECT_THAT(journal.ListPlanEntries(globex.id, plan.id).value(), IsEmpty());
   EXPECT_THAT(journal.ListPlans(globex.id, "", 10).value(), IsEmpty());
   EXPECT_THAT(journal.ListPlans(globex.id, prod.id, 10).value(), IsEmpty());
+  EXPECT_THAT(journal.ListOpenPlans(globex.id, "").value(), IsEmpty());
+  EXPECT_THAT(journal.ListOpenPlans(globex.id, prod.id).value(), IsEmpty());
   EXPECT_THAT(journal.ListRecentActions(globex.id, "", 10).value(), IsEmpty());
   EXPECT_THAT(journal.ListRecentActions(globex.id, prod.id, 10).value(), IsEmpty());
   Plan stolen = plan;
