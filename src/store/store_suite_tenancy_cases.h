@@ -174,8 +174,8 @@ TEST_P(StoreSuite, CredentialsCannotBeReadWithADifferentMasterKey) {
   ASSERT_FALSE(credentials);
   EXPECT_EQ(credentials.error().code, ErrorCode::kDataLoss);
 
-  StoreOptions none = Options();
-  none.secret_box.reset();
+  StoreOptions none;  // no secret box
+  none.clock = &clock_;
   auto keyless = OpenStore(url_, none);
   ASSERT_TRUE(keyless);
   EXPECT_TRUE(IsFailedPrecondition(
