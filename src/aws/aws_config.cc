@@ -36,12 +36,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Environment and IniSection are the same map type.
-std::string Lookup(const Environment& env, std::string_view name) {
-  auto it = env.find(name);
-  return it == env.end() ? std::string() : it->second;
-}
-
 // Reads a whole file; a missing file is an empty one (the CLI behaves the same).
 Result<IniFile> ReadIniFile(const std::string& path) {
   std::ifstream in(path);
@@ -58,6 +52,12 @@ std::string ServiceId(std::string_view service) {
 }
 
 }  // namespace
+
+// Environment and IniSection are the same map type.
+std::string EnvironmentValue(const Environment& environment, std::string_view name) {
+  auto it = environment.find(name);
+  return it == environment.end() ? std::string() : it->second;
+}
 
 Environment ProcessEnvironment() {
   Environment env;
@@ -111,10 +111,10 @@ Result<IniFile> ParseIni(std::string_view text, std::string_view file_name) {
 
 std::string AwsConfig::ProfileValue(std::string_view name, std::string_view key) const {
   if (auto it = credentials_profiles.find(name); it != credentials_profiles.end()) {
-    if (std::string value = Lookup(it->second, key); !value.empty()) return value;
+    if (std::string value = EnvironmentValue(it->second, key); !value.empty()) return value;
   }
   if (auto it = config_profiles.find(name); it != config_profiles.end()) {
-    return Lookup(it->second, key);
+    return EnvironmentValue(it->second, key);
   }
   return {};
 }
@@ -127,15 +127,15 @@ ServiceEndpoint AwsConfig::Endpoint(std::string_view service) const {
   if (service == "pricing") endpoint.signing_region = "us-east-1";
 
   std::string url = options.endpoint_url;
-  if (url.empty()) url = Lookup(environment, "AWS_ENDPOINT_URL_" + upper);
-  if (url.empty()) url = Lookup(environment, "AWS_ENDPOINT_URL");
+  if (url.empty()) url = EnvironmentValue(environment, "AWS_ENDPOINT_URL_" + upper);
+  if (url.empty()) url = EnvironmentValue(environment, "AWS_ENDPOINT_URL");
   if (url.empty()) {
-    const std::string services_name = Lookup(profile, "services");
+    const std::string services_name = EnvironmentValue(profile, "services");
     if (auto it = services_sections.find(services_name); it != services_sections.end()) {
-      url = Lookup(it->second, id + ".endpoint_url");
+      url = EnvironmentValue(it->second, id + ".endpoint_url");
     }
   }
-  if (url.empty()) url = Lookup(profile, "endpoint_url");
+  if (url.empty()) url = EnvironmentValue(profile, "endpoint_url");
   if (url.empty()) {
     url = service == "pricing"
               ? "https://api.pricing.us-east-1.amazonaws.com"
@@ -148,10 +148,10 @@ ServiceEndpoint AwsConfig::Endpoint(std::string_view service) const {
 
 Result<AwsConfig> LoadAwsConfig(const AwsOptions& options, const Environment& environment) {
   AwsConfig config{.environment = environment, .options = options};
-  const std::string home = Lookup(environment, "HOME");
-  std::string config_path = Lookup(environment, "AWS_CONFIG_FILE");
+  const std::string home = EnvironmentValue(environment, "HOME");
+  std::string config_path = EnvironmentValue(environment, "AWS_CONFIG_FILE");
   if (config_path.empty() && !home.empty()) config_path = home + "/.aws/config";
-  std::string credentials_path = Lookup(environment, "AWS_SHARED_CREDENTIALS_FILE");
+  std::string credentials_path = EnvironmentValue(environment, "AWS_SHARED_CREDENTIALS_FILE");
   if (credentials_path.empty() && !home.empty()) credentials_path = home + "/.aws/credentials";
 
   CO_ASSIGN_OR_RETURN(IniFile config_file, ReadIniFile(config_path));
@@ -167,8 +167,8 @@ Result<AwsConfig> LoadAwsConfig(const AwsOptions& options, const Environment& en
   }
 
   std::string profile = options.profile;
-  if (profile.empty()) profile = Lookup(environment, "AWS_PROFILE");
-  if (profile.empty()) profile = Lookup(environment, "AWS_DEFAULT_PROFILE");
+  if (profile.empty()) profile = EnvironmentValue(environment, "AWS_PROFILE");
+  if (profile.empty()) profile = EnvironmentValue(environment, "AWS_DEFAULT_PROFILE");
   const bool chosen = !profile.empty();
   if (!chosen) profile = "default";
   config.profile_name = profile;
@@ -186,9 +186,9 @@ Result<AwsConfig> LoadAwsConfig(const AwsOptions& options, const Environment& en
   }
 
   config.region = options.region;
-  if (config.region.empty()) config.region = Lookup(environment, "AWS_REGION");
-  if (config.region.empty()) config.region = Lookup(environment, "AWS_DEFAULT_REGION");
-  if (config.region.empty()) config.region = Lookup(config.profile, "region");
+  if (config.region.empty()) config.region = EnvironmentValue(environment, "AWS_REGION");
+  if (config.region.empty()) config.region = EnvironmentValue(environment, "AWS_DEFAULT_REGION");
+  if (config.region.empty()) config.region = EnvironmentValue(config.profile, "region");
   if (config.region.empty()) {
     return InvalidArgument(
         "no AWS region: pass --region, set AWS_REGION, or set region in "

@@ -18,6 +18,8 @@ namespace cloudoptim::aws {
 using Environment = std::map<std::string, std::string, std::less<>>;
 // The process environment (only the variables the AWS client reads, plus HOME).
 Environment ProcessEnvironment();
+// The variable's value; "" when it is not set.
+std::string EnvironmentValue(const Environment& environment, std::string_view name);
 
 // Settings given on the command line; empty means "not given".
 struct AwsOptions {

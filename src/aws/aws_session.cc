@@ -10,11 +10,6 @@ namespace {
 
 constexpr int kMaxRoleChain = 5;
 
-std::string Lookup(const Environment& env, std::string_view name) {
-  auto it = env.find(name);
-  return it == env.end() ? std::string() : it->second;
-}
-
 Result<std::string> ReadToken(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Unauthenticated("web identity token file \"" + path + "\" cannot be read");
@@ -81,21 +76,21 @@ CredentialsProvider* AwsSession::WebIdentityProvider(std::string role_arn, std::
 Result<CredentialsProvider*> AwsSession::BaseProvider() {
   const Environment& env = config_.environment;
   if (config_.options.profile.empty()) {
-    const std::string key = Lookup(env, "AWS_ACCESS_KEY_ID");
-    const std::string secret = Lookup(env, "AWS_SECRET_ACCESS_KEY");
+    const std::string key = EnvironmentValue(env, "AWS_ACCESS_KEY_ID");
+    const std::string secret = EnvironmentValue(env, "AWS_SECRET_ACCESS_KEY");
     if (!key.empty() && !secret.empty()) {
       description_ = "environment variables";
       return Own(std::make_unique<StaticCredentialsProvider>(
           AwsCredentials{.access_key_id = key,
                          .secret_access_key = secret,
-                         .session_token = Lookup(env, "AWS_SESSION_TOKEN"),
+                         .session_token = EnvironmentValue(env, "AWS_SESSION_TOKEN"),
                          .source = "environment"}));
     }
-    const std::string role = Lookup(env, "AWS_ROLE_ARN");
-    const std::string token_file = Lookup(env, "AWS_WEB_IDENTITY_TOKEN_FILE");
+    const std::string role = EnvironmentValue(env, "AWS_ROLE_ARN");
+    const std::string token_file = EnvironmentValue(env, "AWS_WEB_IDENTITY_TOKEN_FILE");
     if (!role.empty() && !token_file.empty()) {
       description_ = "web identity (AWS_ROLE_ARN " + role + ")";
-      std::string session_name = Lookup(env, "AWS_ROLE_SESSION_NAME");
+      std::string session_name = EnvironmentValue(env, "AWS_ROLE_SESSION_NAME");
       return WebIdentityProvider(role, token_file,
                                  session_name.empty() ? "cloudoptim" : session_name);
     }

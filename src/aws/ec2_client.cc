@@ -6,7 +6,6 @@
 namespace cloudoptim::aws {
 namespace {
 
-constexpr std::string_view kFormType = "application/x-www-form-urlencoded; charset=utf-8";
 // A guard against a peer that keeps answering with the same token.
 constexpr int kMaxPages = 10'000;
 
@@ -42,7 +41,7 @@ Ec2Client::Ec2Client(AwsTransport& transport, ServiceEndpoint endpoint)
     : transport_(transport), endpoint_(std::move(endpoint)) {}
 
 Result<std::string> Ec2Client::Call(const QueryParams& params) {
-  return transport_.Post(endpoint_, params.action(), kFormType, params.Encode());
+  return transport_.Post(endpoint_, params.action(), kQueryContentType, params.Encode());
 }
 
 // Pagination is the same for every Describe*: resend with NextToken until it comes back empty.

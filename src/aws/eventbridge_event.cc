@@ -6,6 +6,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "aws/json_member.h"
+
 namespace cloudoptim::aws {
 namespace {
 
@@ -17,13 +19,6 @@ constexpr std::string_view kStateChange = "EC2 Instance State-change Notificatio
 constexpr std::string_view kHealth = "AWS Health Event";
 constexpr std::string_view kTerminateLifecycle = "EC2 Instance-terminate Lifecycle Action";
 constexpr std::string_view kTerminating = "autoscaling:EC2_INSTANCE_TERMINATING";
-
-// Reads a string member; absent or of another type gives "" (never throws).
-std::string Str(const json& object, const char* key) {
-  if (!object.is_object()) return {};
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 bool IsInstanceId(std::string_view text) {
   return text.size() > 2 && text.starts_with("i-") &&
@@ -69,35 +64,35 @@ DecodedEvent Skip(std::string reason) { return DecodedEvent{std::nullopt, std::m
 
 // An ASG lifecycle hook can target SQS directly: no EventBridge envelope, capitalised keys.
 Result<DecodedEvent> DecodeDirectLifecycle(const json& body) {
-  const std::string transition = Str(body, "LifecycleTransition");
+  const std::string transition = StringMember(body, "LifecycleTransition");
   if (transition != kTerminating) {
     return Skip("ASG lifecycle notification \"" + transition + "\" is not a termination");
   }
   InstanceEvent event{.kind = InstanceEventKind::kTerminateLifecycleAction,
-                      .event_id = Str(body, "RequestId"),
-                      .auto_scaling_group = Str(body, "AutoScalingGroupName"),
-                      .lifecycle_hook_name = Str(body, "LifecycleHookName"),
-                      .lifecycle_action_token = Str(body, "LifecycleActionToken")};
-  if (auto time = ParseEventTime(Str(body, "Time"))) event.time = *time;
-  const std::string id = Str(body, "EC2InstanceId");
+                      .event_id = StringMember(body, "RequestId"),
+                      .auto_scaling_group = StringMember(body, "AutoScalingGroupName"),
+                      .lifecycle_hook_name = StringMember(body, "LifecycleHookName"),
+                      .lifecycle_action_token = StringMember(body, "LifecycleActionToken")};
+  if (auto time = ParseEventTime(StringMember(body, "Time"))) event.time = *time;
+  const std::string id = StringMember(body, "EC2InstanceId");
   if (IsInstanceId(id)) event.instance_ids.push_back(id);
   CO_RETURN_IF_ERROR(RequireInstance(event, "ASG lifecycle notification", "EC2InstanceId"));
   return DecodedEvent{std::move(event), {}};
 }
 
 Result<DecodedEvent> DecodeHealth(InstanceEvent event, const json& detail, const json& body) {
-  const std::string service = Str(detail, "service");
-  const std::string category = Str(detail, "eventTypeCategory");
+  const std::string service = StringMember(detail, "service");
+  const std::string category = StringMember(detail, "eventTypeCategory");
   if (service != "EC2" || category != "scheduledChange") {
     return Skip("AWS Health event for service \"" + service + "\" category \"" + category +
                 "\" is not an EC2 scheduled change");
   }
-  event.event_type_code = Str(detail, "eventTypeCode");
-  event.start_time = ParseEventTime(Str(detail, "startTime"));
+  event.event_type_code = StringMember(detail, "eventTypeCode");
+  event.start_time = ParseEventTime(StringMember(detail, "startTime"));
   if (auto entities = detail.find("affectedEntities");
       entities != detail.end() && entities->is_array()) {
     for (const json& entity : *entities) {
-      const std::string value = Str(entity, "entityValue");
+      const std::string value = StringMember(entity, "entityValue");
       if (IsInstanceId(value)) event.instance_ids.push_back(value);
     }
   }
@@ -151,9 +146,10 @@ Result<DecodedEvent> DecodeEventBridgeEvent(std::string_view text) {
     return InvalidArgument("\"" + detail_type + "\" event has no \"detail\" object");
   }
   const json& detail = *detail_field;
-  InstanceEvent event{
-      .event_id = Str(body, "id"), .region = Str(body, "region"), .account = Str(body, "account")};
-  const std::string time = Str(body, "time");
+  InstanceEvent event{.event_id = StringMember(body, "id"),
+                      .region = StringMember(body, "region"),
+                      .account = StringMember(body, "account")};
+  const std::string time = StringMember(body, "time");
   if (!time.empty() && !ParseRfc3339(time, &event.time)) {
     return InvalidArgument("\"" + detail_type + "\" event " + event.event_id + " has time \"" +
                            time + "\" that is not RFC 3339");
@@ -163,24 +159,24 @@ Result<DecodedEvent> DecodeEventBridgeEvent(std::string_view text) {
     return DecodeHealth(std::move(event), detail, body);
   }
   if (detail_type == kTerminateLifecycle) {
-    const std::string transition = Str(detail, "LifecycleTransition");
+    const std::string transition = StringMember(detail, "LifecycleTransition");
     if (transition != kTerminating) {
       return Skip("lifecycle transition \"" + transition + "\" is not a termination");
     }
     event.kind = InstanceEventKind::kTerminateLifecycleAction;
-    event.auto_scaling_group = Str(detail, "AutoScalingGroupName");
-    event.lifecycle_hook_name = Str(detail, "LifecycleHookName");
-    event.lifecycle_action_token = Str(detail, "LifecycleActionToken");
-    AddInstanceIds(event, Str(detail, "EC2InstanceId"), json::object());
+    event.auto_scaling_group = StringMember(detail, "AutoScalingGroupName");
+    event.lifecycle_hook_name = StringMember(detail, "LifecycleHookName");
+    event.lifecycle_action_token = StringMember(detail, "LifecycleActionToken");
+    AddInstanceIds(event, StringMember(detail, "EC2InstanceId"), json::object());
     CO_RETURN_IF_ERROR(RequireInstance(event, detail_type, "detail.EC2InstanceId"));
     return DecodedEvent{std::move(event), {}};
   }
   event.kind = detail_type == kSpotWarning ? InstanceEventKind::kSpotInterruptionWarning
                : detail_type == kRebalance ? InstanceEventKind::kRebalanceRecommendation
                                            : InstanceEventKind::kStateChange;
-  event.instance_action = Str(detail, "instance-action");
-  event.state = Str(detail, "state");
-  AddInstanceIds(event, Str(detail, "instance-id"), body);
+  event.instance_action = StringMember(detail, "instance-action");
+  event.state = StringMember(detail, "state");
+  AddInstanceIds(event, StringMember(detail, "instance-id"), body);
   CO_RETURN_IF_ERROR(RequireInstance(event, detail_type, "detail.instance-id"));
   if (event.kind == InstanceEventKind::kStateChange && event.state.empty()) {
     return InvalidArgument("\"" + detail_type + "\" event " + event.event_id +

@@ -5,16 +5,12 @@
 #include <cstdlib>
 #include <utility>
 
+#include "aws/json_member.h"
+
 namespace cloudoptim::aws {
 namespace {
 
 using nlohmann::json;
-
-std::string Str(const json& object, const char* key) {
-  if (!object.is_object()) return {};
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // Price List location names of the commercial regions. Newer product documents carry
 // attributes.regionCode and need none of this.
@@ -63,10 +59,10 @@ Result<Money> OnDemandHourly(const json& product, const std::string& sku) {
     auto dimensions = term.find("priceDimensions");
     if (!term.is_object() || dimensions == term.end() || !dimensions->is_object()) continue;
     for (const auto& [rate_code, dimension] : dimensions->items()) {
-      if (Str(dimension, "unit") != "Hrs") continue;
+      if (StringMember(dimension, "unit") != "Hrs") continue;
       auto per_unit = dimension.find("pricePerUnit");
       if (per_unit == dimension.end()) continue;
-      const std::string usd = Str(*per_unit, "USD");
+      const std::string usd = StringMember(*per_unit, "USD");
       char* end = nullptr;
       const double value = std::strtod(usd.c_str(), &end);
       if (usd.empty() || end != usd.c_str() + usd.size() || value < 0) {
@@ -96,15 +92,15 @@ Result<ProductPrice> DecodePriceListProduct(std::string_view text) {
     return InvalidArgument("price list product has no product.attributes");
   }
   const json& attributes = (*product)["attributes"];
-  const std::string sku = Str(*product, "sku");
-  ProductPrice price{.instance_type = Str(attributes, "instanceType"),
-                     .region_code = Str(attributes, "regionCode"),
-                     .operating_system = Str(attributes, "operatingSystem"),
-                     .tenancy = Str(attributes, "tenancy"),
-                     .capacity_status = Str(attributes, "capacitystatus"),
-                     .pre_installed_software = Str(attributes, "preInstalledSw")};
+  const std::string sku = StringMember(*product, "sku");
+  ProductPrice price{.instance_type = StringMember(attributes, "instanceType"),
+                     .region_code = StringMember(attributes, "regionCode"),
+                     .operating_system = StringMember(attributes, "operatingSystem"),
+                     .tenancy = StringMember(attributes, "tenancy"),
+                     .capacity_status = StringMember(attributes, "capacitystatus"),
+                     .pre_installed_software = StringMember(attributes, "preInstalledSw")};
   if (price.region_code.empty())
-    price.region_code = RegionCodeForLocation(Str(attributes, "location"));
+    price.region_code = RegionCodeForLocation(StringMember(attributes, "location"));
   if (price.instance_type.empty()) {
     return InvalidArgument("price list product " + sku + " has no attributes.instanceType");
   }
@@ -149,7 +145,7 @@ Result<std::vector<ProductPrice>> PricingClient::GetProducts(std::string_view re
         products.push_back(std::move(product));
       }
     }
-    const std::string token = Str(answer, "NextToken");
+    const std::string token = StringMember(answer, "NextToken");
     if (token.empty()) return products;
     request["NextToken"] = token;
   }

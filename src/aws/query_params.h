@@ -14,6 +14,10 @@
 
 namespace cloudoptim::aws {
 
+// The Content-Type of a Query protocol request body.
+inline constexpr std::string_view kQueryContentType =
+    "application/x-www-form-urlencoded; charset=utf-8";
+
 class QueryParams {
  public:
   QueryParams(std::string_view action, std::string_view version);

@@ -36,7 +36,7 @@ bool IsUnreserved(unsigned char c) {
          c == '.' || c == '_' || c == '~';
 }
 
-std::string_view Trim(std::string_view s) {
+std::string_view TrimSpacesAndTabs(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
@@ -46,7 +46,7 @@ std::string_view Trim(std::string_view s) {
 std::string CanonicalHeaderValue(std::string_view value) {
   std::string out;
   bool in_space = false;
-  for (char c : Trim(value)) {
+  for (char c : TrimSpacesAndTabs(value)) {
     if (c == ' ' || c == '\t') {
       if (!in_space) out += ' ';
       in_space = true;

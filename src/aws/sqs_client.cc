@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aws/json_member.h"
+
 namespace cloudoptim::aws {
 namespace {
 
@@ -16,13 +18,8 @@ Result<json> ParseJson(const std::string& text, std::string_view action) {
   return parsed;
 }
 
-std::string StringField(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 int64_t IntAttribute(const json& attributes, const char* key) {
-  const std::string text = StringField(attributes, key);
+  const std::string text = StringMember(attributes, key);
   return text.empty() ? 0 : std::strtoll(text.c_str(), nullptr, 10);
 }
 
@@ -66,9 +63,9 @@ Result<std::vector<SqsMessage>> SqsClient::ReceiveMessage(const std::string& que
   if (list == answer.end() || !list->is_array()) return messages;
   for (const json& item : *list) {
     if (!item.is_object()) continue;
-    SqsMessage message{.message_id = StringField(item, "MessageId"),
-                       .receipt_handle = StringField(item, "ReceiptHandle"),
-                       .body = StringField(item, "Body")};
+    SqsMessage message{.message_id = StringMember(item, "MessageId"),
+                       .receipt_handle = StringMember(item, "ReceiptHandle"),
+                       .body = StringMember(item, "Body")};
     if (auto attributes = item.find("Attributes");
         attributes != item.end() && attributes->is_object()) {
       message.receive_count =
@@ -102,7 +99,7 @@ Result<std::vector<BatchFailure>> SqsClient::DeleteMessageBatch(
     if (auto failed = answer.find("Failed"); failed != answer.end() && failed->is_array()) {
       for (const json& item : *failed) {
         failures.push_back(
-            {StringField(item, "Id"), StringField(item, "Code"), StringField(item, "Message")});
+            {StringMember(item, "Id"), StringMember(item, "Code"), StringMember(item, "Message")});
       }
     }
   }
@@ -137,7 +134,7 @@ Result<std::string> SqsClient::GetQueueUrl(const std::string& queue_name) {
   json request = {{"QueueName", queue_name}};
   CO_ASSIGN_OR_RETURN(std::string text, Call("GetQueueUrl", request.dump()));
   CO_ASSIGN_OR_RETURN(json answer, ParseJson(text, "GetQueueUrl"));
-  std::string url = StringField(answer, "QueueUrl");
+  std::string url = StringMember(answer, "QueueUrl");
   if (url.empty()) return InvalidArgument("sqs:GetQueueUrl response has no QueueUrl");
   return url;
 }
@@ -146,14 +143,14 @@ Result<std::string> SqsClient::SendMessage(const std::string& queue_url, const s
   json request = {{"QueueUrl", queue_url}, {"MessageBody", body}};
   CO_ASSIGN_OR_RETURN(std::string text, Call("SendMessage", request.dump()));
   CO_ASSIGN_OR_RETURN(json answer, ParseJson(text, "SendMessage"));
-  return StringField(answer, "MessageId");
+  return StringMember(answer, "MessageId");
 }
 
 Result<std::string> SqsClient::CreateQueue(const std::string& queue_name) {
   json request = {{"QueueName", queue_name}};
   CO_ASSIGN_OR_RETURN(std::string text, Call("CreateQueue", request.dump()));
   CO_ASSIGN_OR_RETURN(json answer, ParseJson(text, "CreateQueue"));
-  std::string url = StringField(answer, "QueueUrl");
+  std::string url = StringMember(answer, "QueueUrl");
   if (url.empty()) return InvalidArgument("sqs:CreateQueue response has no QueueUrl");
   return url;
 }

@@ -8,7 +8,6 @@ namespace cloudoptim::aws {
 namespace {
 
 constexpr std::string_view kVersion = "2011-06-15";
-constexpr std::string_view kFormType = "application/x-www-form-urlencoded; charset=utf-8";
 
 }  // namespace
 
@@ -41,8 +40,8 @@ Result<AwsCredentials> ParseAssumedCredentials(const std::string& xml, std::stri
 
 Result<CallerIdentity> StsClient::GetCallerIdentity() {
   QueryParams params("GetCallerIdentity", kVersion);
-  CO_ASSIGN_OR_RETURN(std::string xml,
-                      transport_.Post(endpoint_, params.action(), kFormType, params.Encode()));
+  CO_ASSIGN_OR_RETURN(std::string xml, transport_.Post(endpoint_, params.action(),
+                                                       kQueryContentType, params.Encode()));
   pugi::xml_document document;
   if (!document.load_buffer(xml.data(), xml.size())) {
     return InvalidArgument("sts:GetCallerIdentity response is not XML");
@@ -61,8 +60,8 @@ Result<AwsCredentials> StsClient::AssumeRole(const AssumeRoleRequest& request) {
       .Add("RoleSessionName", request.session_name)
       .Add("DurationSeconds", std::to_string(request.duration_seconds));
   if (!request.external_id.empty()) params.Add("ExternalId", request.external_id);
-  CO_ASSIGN_OR_RETURN(std::string xml,
-                      transport_.Post(endpoint_, params.action(), kFormType, params.Encode()));
+  CO_ASSIGN_OR_RETURN(std::string xml, transport_.Post(endpoint_, params.action(),
+                                                       kQueryContentType, params.Encode()));
   CO_ASSIGN_OR_RETURN(AwsCredentials credentials, ParseAssumedCredentials(xml, "AssumeRole"));
   credentials.source = "role " + request.role_arn;
   return credentials;
@@ -75,8 +74,9 @@ Result<AwsCredentials> StsClient::AssumeRoleWithWebIdentity(const std::string& r
   params.Add("RoleArn", role_arn)
       .Add("RoleSessionName", session_name)
       .Add("WebIdentityToken", token);
-  CO_ASSIGN_OR_RETURN(std::string xml, transport_.Post(endpoint_, params.action(), kFormType,
-                                                       params.Encode(), {}, /*sign=*/false));
+  CO_ASSIGN_OR_RETURN(std::string xml,
+                      transport_.Post(endpoint_, params.action(), kQueryContentType,
+                                      params.Encode(), {}, /*sign=*/false));
   CO_ASSIGN_OR_RETURN(AwsCredentials credentials,
                       ParseAssumedCredentials(xml, "AssumeRoleWithWebIdentity"));
   credentials.source = "web identity for role " + role_arn;

@@ -22,7 +22,6 @@ namespace cloudoptim::cli {
 namespace {
 
 constexpr int kExitFailure = 1;
-constexpr int kExitBadInput = 2;
 
 struct AnalyzeFlags {
   std::string kubeconfig;

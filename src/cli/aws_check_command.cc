@@ -17,7 +17,6 @@ namespace cloudoptim::cli {
 namespace {
 
 constexpr int kExitChecksFailed = 1;
-constexpr int kExitBadInput = 2;
 
 struct AwsCheckFlags {
   aws::AwsOptions options;

@@ -15,7 +15,6 @@ namespace cloudoptim::cli {
 
 namespace {
 
-constexpr int kExitBadInput = 2;
 constexpr int kExitNoData = 1;
 
 struct CatalogFlags {
@@ -96,11 +95,6 @@ Table CatalogTable(const std::string& region, const std::vector<CatalogEntry>& e
   return table;
 }
 
-[[noreturn]] void Fail(int exit_code, const std::string& message) {
-  std::cerr << "cloudoptim catalog: " << message << "\n";
-  throw CLI::RuntimeError(exit_code);
-}
-
 CatalogQuery QueryFromFlags(const CatalogFlags& flags) {
   CatalogQuery query;
   query.region = flags.region;
@@ -114,9 +108,10 @@ CatalogQuery QueryFromFlags(const CatalogFlags& flags) {
   if (!flags.max_interruption.empty()) {
     query.max_interruption = ParseInterruptionRange(flags.max_interruption);
     if (!query.max_interruption) {
-      Fail(kExitBadInput, "--max-interruption \"" + flags.max_interruption +
-                              "\" is not a Spot Advisor range; use one of <5%, 5-10%, "
-                              "10-15%, 15-20%, >20% (or 0..4)");
+      FailCommand("catalog", kExitBadInput,
+                  "--max-interruption \"" + flags.max_interruption +
+                      "\" is not a Spot Advisor range; use one of <5%, 5-10%, "
+                      "10-15%, 15-20%, >20% (or 0..4)");
     }
   }
   if (!flags.type.empty()) query.type = flags.type;
@@ -129,12 +124,13 @@ void RunCatalog(const CatalogFlags& flags) {
   const std::string data_directory = DefaultDataDirectory();
   Result<Catalog> catalog = Catalog::Load(data_directory);
   if (!catalog) {
-    Fail(kExitNoData, "cannot load the shipped catalogue from " + data_directory + " (set " +
-                          "CLOUDOPTIM_DATA_DIR): " + catalog.error().ToString());
+    FailCommand("catalog", kExitNoData,
+                "cannot load the shipped catalogue from " + data_directory + " (set " +
+                    "CLOUDOPTIM_DATA_DIR): " + catalog.error().ToString());
   }
   const CatalogQuery query = QueryFromFlags(flags);
   Result<std::vector<CatalogEntry>> entries = RunCatalogQuery(*catalog, query);
-  if (!entries) Fail(kExitBadInput, entries.error().message);
+  if (!entries) FailCommand("catalog", kExitBadInput, entries.error().message);
   if (entries->empty()) {
     std::cerr << "cloudoptim catalog: no instance type in " << query.region
               << " matches these filters\n";

@@ -33,7 +33,6 @@ namespace {
 constexpr int kExitUnfinished = 1;
 // A dependency (the store) stayed unavailable: the plans could not be finished either.
 constexpr int kExitUnavailable = 1;
-constexpr int kExitBadInput = 2;
 
 struct ExecuteFlags {
   std::string store_url;
@@ -53,11 +52,6 @@ struct ExecuteFlags {
   int64_t drain_deadline_s = 600;
   int64_t pdb_backoff_ms = 5000;
 };
-
-[[noreturn]] void Fail(int code, const std::string& message) {
-  std::cerr << "cloudoptim execute: " << message << "\n";
-  throw CLI::RuntimeError(code);
-}
 
 ExecutorOptions MakeOptions(const ExecuteFlags& flags, const std::string& cluster_name) {
   ExecutorOptions options;
@@ -82,8 +76,10 @@ GateConfig LoadGateConfig(store::Store& store, const ExecuteFlags& flags,
   Result<GateConfig> config = LoadGateConfigRetrying(store, flags.tenant_id, flags.cluster_id,
                                                      cluster_name, flags.mode, clock);
   if (!config) {
-    Fail(config.error().code == ErrorCode::kInvalidArgument ? kExitBadInput : kExitUnavailable,
-         config.error().ToString());
+    FailCommand(
+        "execute",
+        config.error().code == ErrorCode::kInvalidArgument ? kExitBadInput : kExitUnavailable,
+        config.error().ToString());
   }
   return std::move(*config);
 }
@@ -108,7 +104,7 @@ bool RunPass(Executor& executor, store::Store& store, const ExecuteFlags& flags)
   bool finished = true;
   if (!flags.plan_id.empty()) {
     Result<PlanRunReport> report = executor.RunPlan(flags.plan_id);
-    if (!report) Fail(kExitUnfinished, report.error().ToString());
+    if (!report) FailCommand("execute", kExitUnfinished, report.error().ToString());
     Print(*report);
     return report->Finished();
   }
@@ -128,23 +124,23 @@ bool RunPass(Executor& executor, store::Store& store, const ExecuteFlags& flags)
 void RunExecute(const ExecuteFlags& flags) {
   SystemClock clock;
   Result<std::unique_ptr<store::Store>> store = store::OpenStore(flags.store_url, {});
-  if (!store) Fail(kExitBadInput, store.error().ToString());
+  if (!store) FailCommand("execute", kExitBadInput, store.error().ToString());
   Result<store::Cluster> cluster =
       (*store)->clusters().GetCluster(flags.tenant_id, flags.cluster_id);
-  if (!cluster) Fail(kExitBadInput, cluster.error().ToString());
+  if (!cluster) FailCommand("execute", kExitBadInput, cluster.error().ToString());
   Result<ClusterConnection> connection =
       LoadKubeconfig({.explicit_path = flags.kubeconfig, .context = flags.context});
-  if (!connection) Fail(kExitBadInput, connection.error().ToString());
+  if (!connection) FailCommand("execute", kExitBadInput, connection.error().ToString());
   KubeClusterApi kube(KubeRestClient::Create(*connection, clock));
   aws::AwsOptions aws_options = flags.aws;
   if (aws_options.region.empty()) aws_options.region = cluster->region;
   if (aws_options.endpoint_url.empty()) aws_options.endpoint_url = cluster->aws_endpoint;
   Result<aws::AwsConfig> aws_config = aws::LoadAwsConfig(aws_options, aws::ProcessEnvironment());
-  if (!aws_config) Fail(kExitBadInput, aws_config.error().ToString());
+  if (!aws_config) FailCommand("execute", kExitBadInput, aws_config.error().ToString());
   CurlHttpClient http;
   Result<std::unique_ptr<aws::AwsSession>> session =
       aws::AwsSession::Create(*aws_config, http, clock);
-  if (!session) Fail(kExitBadInput, session.error().ToString());
+  if (!session) FailCommand("execute", kExitBadInput, session.error().ToString());
   aws::Ec2Client ec2((*session)->transport(), (*session)->config().Endpoint("ec2"));
   LaunchOverrides overrides{.launch_template = cluster->launch_template,
                             .subnet_ids = cluster->subnet_ids};

@@ -24,7 +24,6 @@ namespace cloudoptim::cli {
 namespace {
 
 constexpr int kExitRefused = 1;
-constexpr int kExitBadInput = 2;
 // A GET is safe to repeat; a control plane restarting behind a load balancer refuses
 // connections for a few seconds.
 constexpr int kStatusAttempts = 3;
@@ -37,19 +36,15 @@ struct KillSwitchFlags {
   std::string output = "table";
 };
 
-[[noreturn]] void Fail(int code, const std::string& message) {
-  std::cerr << "cloudoptim kill-switch: " << message << "\n";
-  throw CLI::RuntimeError(code);
-}
-
 std::string OperatorKey(const KillSwitchFlags& flags) {
   if (!flags.key.empty()) return flags.key;
   if (const char* key = std::getenv("CLOUDOPTIM_OPERATOR_KEY"); key != nullptr && *key != '\0') {
     return key;
   }
-  Fail(kExitBadInput,
-       "no operator key: pass --key or set CLOUDOPTIM_OPERATOR_KEY (the key `cloudoptim core` "
-       "was started with)");
+  FailCommand(
+      "kill-switch", kExitBadInput,
+      "no operator key: pass --key or set CLOUDOPTIM_OPERATOR_KEY (the key `cloudoptim core` "
+      "was started with)");
 }
 
 // A field of an answer as text: strings as they are, other JSON as written, absent as "".
@@ -75,7 +70,8 @@ std::string ApiErrorText(const HttpResponse& response) {
 
 nlohmann::json Exchange(const KillSwitchFlags& flags, const std::string& method,
                         const std::string& body) {
-  if (flags.api_url.empty()) Fail(kExitBadInput, "--api is required (e.g. http://core:8000)");
+  if (flags.api_url.empty())
+    FailCommand("kill-switch", kExitBadInput, "--api is required (e.g. http://core:8000)");
   CurlHttpClient http;
   HttpRequest request{.method = method,
                       .url = flags.api_url + "/api/v1/service/kill-switch",
@@ -97,15 +93,15 @@ nlohmann::json Exchange(const KillSwitchFlags& flags, const std::string& method,
                      ? " (the request was not sent: nothing changed, safe to run again)"
                      : " (the switch may or may not have changed: run `status`)";
     }
-    Fail(kExitRefused, message);
+    FailCommand("kill-switch", kExitRefused, message);
   }
   if (response->status < 200 || response->status > 299) {
-    Fail(kExitRefused, ApiErrorText(*response));
+    FailCommand("kill-switch", kExitRefused, ApiErrorText(*response));
   }
   nlohmann::json state = nlohmann::json::parse(response->body, nullptr, false);
   if (!state.is_object() || !state.contains("engaged") || !state["engaged"].is_boolean()) {
-    Fail(kExitRefused,
-         "unexpected answer from " + request.url + ": " + response->body.substr(0, 200));
+    FailCommand("kill-switch", kExitRefused,
+                "unexpected answer from " + request.url + ": " + response->body.substr(0, 200));
   }
   return state;
 }

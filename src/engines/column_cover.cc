@@ -29,12 +29,12 @@ namespace {
 constexpr double kFixShare = 0.7;
 
 // A column: the cheapest type holding it and how many pods of each shape, sorted by shape.
-struct Column {
+struct CoverColumn {
   std::vector<std::pair<int32_t, int32_t>> shapes;
   int32_t type = 0;
 };
 
-bool ByShapes(const Column& a, const Column& b) { return a.shapes < b.shapes; }
+bool ByShapes(const CoverColumn& a, const CoverColumn& b) { return a.shapes < b.shapes; }
 
 struct Shapes {
   std::vector<Resources> requests;         // per shape (at least one pod slot)
@@ -71,8 +71,8 @@ int32_t Holder(const Resources& load, const std::vector<RepackType>& types) {
 
 // The column of a node given by its pods; nullopt when a pod is out of range or nothing
 // holds them.
-std::optional<Column> NodeColumn(const std::vector<int32_t>& pods, const Shapes& shapes,
-                                 const std::vector<RepackType>& types) {
+std::optional<CoverColumn> NodeColumn(const std::vector<int32_t>& pods, const Shapes& shapes,
+                                      const std::vector<RepackType>& types) {
   std::map<int32_t, int32_t> counts;
   Resources load;
   for (int32_t i : pods) {
@@ -80,7 +80,7 @@ std::optional<Column> NodeColumn(const std::vector<int32_t>& pods, const Shapes&
     ++counts[shapes.of[i]];
     load += shapes.requests[shapes.of[i]];
   }
-  Column column;
+  CoverColumn column;
   column.shapes.assign(counts.begin(), counts.end());
   column.type = Holder(load, types);
   if (column.shapes.empty() || column.type < 0) return std::nullopt;
@@ -88,7 +88,7 @@ std::optional<Column> NodeColumn(const std::vector<int32_t>& pods, const Shapes&
 }
 
 // The cover LP: Σ_j shapes_sj x_j ≥ count_s, 0 ≤ x_j ≤ copies that could help.
-OsiClpSolverInterface CoverLp(const std::vector<Column>& columns, const Shapes& shapes,
+OsiClpSolverInterface CoverLp(const std::vector<CoverColumn>& columns, const Shapes& shapes,
                               const std::vector<RepackType>& types) {
   const int rows = static_cast<int>(shapes.requests.size());
   const int n = static_cast<int>(columns.size());
@@ -178,7 +178,7 @@ std::optional<std::vector<int64_t>> Dive(OsiClpSolverInterface& lp, double cutof
 // reduced cost is below the LP's gap to the cutoff (no other column is in a cover below the
 // cutoff), at most `limits.max_columns` of the smallest. Returns how many copies of each
 // column to open and the LP's optimum, or nullopt.
-std::optional<std::vector<int64_t>> SolveCover(const std::vector<Column>& columns,
+std::optional<std::vector<int64_t>> SolveCover(const std::vector<CoverColumn>& columns,
                                                const Shapes& shapes,
                                                const std::vector<RepackType>& types,
                                                double cutoff_usd, const ColumnCoverLimits& limits,
@@ -203,7 +203,7 @@ std::optional<std::vector<int64_t>> SolveCover(const std::vector<Column>& column
   }
   std::sort(keyed.begin(), keyed.end(),
             [](const auto& a, const auto& b) { return a.second < b.second; });
-  std::vector<Column> kept;
+  std::vector<CoverColumn> kept;
   for (auto [key, j] : keyed) kept.push_back(columns[j]);
   OsiClpSolverInterface restricted = CoverLp(kept, shapes, types);
   std::optional<std::vector<int64_t>> dive = Dive(restricted, cutoff_usd, limits);
@@ -215,7 +215,7 @@ std::optional<std::vector<int64_t>> SolveCover(const std::vector<Column>& column
 
 // Opens the chosen columns, each taking its shapes' pods while any are left (a pod covered
 // twice stays on the first node), at their cheapest holders; nullopt if a pod is left over.
-std::optional<Repacking> Repair(const std::vector<Column>& columns,
+std::optional<Repacking> Repair(const std::vector<CoverColumn>& columns,
                                 const std::vector<int64_t>& copies, const Shapes& shapes,
                                 const std::vector<RepackType>& types) {
   std::vector<size_t> next(shapes.pods.size(), 0);
@@ -255,10 +255,10 @@ std::optional<ColumnCoverResult> CheaperCover(const std::vector<Resources>& requ
     if (Holder(r, types) < 0) return std::nullopt;
   }
   ColumnCoverResult result;
-  std::vector<Column> columns;
+  std::vector<CoverColumn> columns;
   std::vector<int32_t> times_given(requests.size(), 0);
   for (const std::vector<int32_t>& node : nodes) {
-    std::optional<Column> column = NodeColumn(node, shapes, types);
+    std::optional<CoverColumn> column = NodeColumn(node, shapes, types);
     if (!column) return std::nullopt;
     for (int32_t i : node) ++times_given[i];
     result.before += types[column->type].hourly;
@@ -268,14 +268,15 @@ std::optional<ColumnCoverResult> CheaperCover(const std::vector<Resources>& requ
     return std::nullopt;
   }
   for (const std::vector<int32_t>& node : pool) {
-    if (std::optional<Column> column = NodeColumn(node, shapes, types)) {
+    if (std::optional<CoverColumn> column = NodeColumn(node, shapes, types)) {
       columns.push_back(std::move(*column));
     }
   }
   std::sort(columns.begin(), columns.end(), ByShapes);
-  columns.erase(std::unique(columns.begin(), columns.end(),
-                            [](const Column& a, const Column& b) { return a.shapes == b.shapes; }),
-                columns.end());
+  columns.erase(
+      std::unique(columns.begin(), columns.end(),
+                  [](const CoverColumn& a, const CoverColumn& b) { return a.shapes == b.shapes; }),
+      columns.end());
   result.columns = static_cast<int64_t>(columns.size());
   // Strictly cheaper by at least half a micro-dollar (prices are whole micro-dollars).
   const double cutoff_usd = result.before.usd() - 5e-7;

@@ -14,6 +14,7 @@
 #include "coin/ClpSimplex.hpp"
 #include "engines/knapsack_dp.h"
 #include "engines/knapsack_grid_bound.h"
+#include "engines/lp_units.h"
 
 namespace cloudoptim {
 namespace {
@@ -32,14 +33,11 @@ namespace {
 
 constexpr double kEpsilon = 1e-9;
 constexpr int32_t kGridCells = 64;  // per resource, for GridKnapsackBound
-constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+using lp_units::kGiB;
 constexpr int64_t kLagrangianCells = 4096;   // CPU cells of MemoryLagrangianDp
 constexpr int64_t kDpMaxWork = 400'000'000;  // cell updates of one grid DP
 
-double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
-double Memory(const Resources& r) { return static_cast<double>(r.memory_bytes) / kGiB; }
-double Slots(const Resources& r) { return static_cast<double>(r.pods); }
-double (*const kDims[])(const Resources&) = {Cpu, Memory, Slots};
+using lp_units::kDims;
 
 int64_t Dim(const Resources& r, int d) {
   return d == 0 ? r.cpu_millis : d == 1 ? r.memory_bytes : r.pods;

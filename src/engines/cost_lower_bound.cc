@@ -11,19 +11,20 @@
 #include "coin/CoinPackedMatrix.hpp"
 #include "coin/CoinPackedVector.hpp"
 #include "coin/OsiClpSolverInterface.hpp"
+#include "engines/lp_units.h"
 #include "engines/shape_lp.h"
 
 namespace cloudoptim {
 namespace {
 
-constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+using lp_units::kGiB;
 // The bound LPs group pods into at most this many shapes, so they stay small for 100,000 pods.
 constexpr size_t kMaxBoundShapes = 400;
 
 // Resources in solver units: vCPU, GiB, pod slots (keeps coefficients well scaled).
-double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
-double Memory(const Resources& r) { return static_cast<double>(r.memory_bytes) / kGiB; }
-double Slots(const Resources& r) { return static_cast<double>(r.pods); }
+using lp_units::Cpu;
+using lp_units::Memory;
+using lp_units::Slots;
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 
 #include "coin/ClpSimplex.hpp"
 #include "engines/knapsack_dp.h"
+#include "engines/lp_units.h"
 #include "engines/scaled_farley_bound.h"
 #include "engines/shape_lp.h"
 
@@ -32,16 +33,13 @@ namespace {
 // those very values, so whatever the master's state, Σv/θ with θ proven over the real pods
 // is a valid bound (Farley), and it equals the LP optimum when the pricing is exhausted.
 
-constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-constexpr size_t kShapeLpShapes = 400;
+using lp_units::kGiB;
+using lp_units::kShapeLpShapes;
 constexpr double kImproving = 1e-7;  // relative: a fill worth more than its price by this
 
-Resources WithSlot(Resources r) {
-  r.pods = std::max<int64_t>(r.pods, 1);
-  return r;
-}
-double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
-double Memory(const Resources& r) { return static_cast<double>(r.memory_bytes) / kGiB; }
+using lp_units::Cpu;
+using lp_units::Memory;
+using lp_units::WithSlot;
 // A bound rounded down to the micro-dollar, so rounding never lifts it above a packing.
 Money FloorUsd(double usd) {
   return Money::FromMicros(static_cast<int64_t>(std::floor(usd * Money::kMicrosPerUsd)));

@@ -5,6 +5,8 @@
 #include <limits>
 #include <numeric>
 
+#include "engines/lp_units.h"
+
 namespace cloudoptim {
 namespace {
 
@@ -28,12 +30,12 @@ struct Chunk {
   double value = 0;
 };
 
-// Slots an item takes: its request's pod count (the configuration LP's shapes say 1; a
-// request of 0 takes none, as in the branch and bound).
-int64_t Slots(const Resources& size) { return std::max<int64_t>(size.pods, 0); }
+// Slots an item takes (SlotCount): its request's pod count (the configuration LP's shapes say
+// 1; a request of 0 takes none, as in the branch and bound).
+using lp_units::SlotCount;
 // Value per slot, for the slot multiplier's range (items that take none are not priced).
 double PerSlot(const KnapsackItem& item) {
-  return Slots(item.size) > 0 ? item.value / static_cast<double>(Slots(item.size)) : 0.0;
+  return SlotCount(item.size) > 0 ? item.value / static_cast<double>(SlotCount(item.size)) : 0.0;
 }
 
 int64_t Gcd(const std::vector<KnapsackItem>& items, int64_t Resources::*dim) {
@@ -63,12 +65,12 @@ class GridDp {
     counts->assign(items_.size(), 0);
     for (size_t i = 0; i < items_.size(); ++i) {
       const KnapsackItem& item = items_[i];
-      const double value = item.value - lambda * static_cast<double>(Slots(item.size));
+      const double value = item.value - lambda * static_cast<double>(SlotCount(item.size));
       if (value <= 0 || item.max_count <= 0 || !item.size.FitsIn(capacity_)) continue;
       const int64_t cpu = item.size.cpu_millis / grid_.cpu_millis;
       const int64_t memory = item.size.memory_bytes / grid_.memory_bytes;
       int64_t fits = item.max_count;
-      if (Slots(item.size) > 0) fits = std::min(fits, capacity_.pods / Slots(item.size));
+      if (SlotCount(item.size) > 0) fits = std::min(fits, capacity_.pods / SlotCount(item.size));
       if (cpu > 0) fits = std::min(fits, grid_.cpu_cells / cpu);
       if (memory > 0) fits = std::min(fits, grid_.memory_cells / memory);
       if (cpu == 0 && memory == 0) {  // takes no cells: every copy fits the grid
@@ -137,7 +139,7 @@ Resources Used(const std::vector<KnapsackItem>& items, const std::vector<int64_t
   for (size_t i = 0; i < items.size(); ++i) {
     used.cpu_millis += counts[i] * items[i].size.cpu_millis;
     used.memory_bytes += counts[i] * items[i].size.memory_bytes;
-    used.pods += counts[i] * Slots(items[i].size);
+    used.pods += counts[i] * SlotCount(items[i].size);
     *value += static_cast<double>(counts[i]) * items[i].value;
   }
   return used;
@@ -158,8 +160,8 @@ void Repair(const std::vector<KnapsackItem>& items, const Resources& capacity,
   double value = 0;
   Resources used = Used(items, counts, &value);
   auto share = [&](const Resources& r) {
-    double s =
-        static_cast<double>(Slots(r)) / static_cast<double>(std::max<int64_t>(capacity.pods, 1));
+    double s = static_cast<double>(SlotCount(r)) /
+               static_cast<double>(std::max<int64_t>(capacity.pods, 1));
     s += static_cast<double>(r.cpu_millis) /
          static_cast<double>(std::max<int64_t>(capacity.cpu_millis, 1));
     s += static_cast<double>(r.memory_bytes) /
@@ -270,7 +272,7 @@ KnapsackDpResult SolveKnapsackDp(const std::vector<KnapsackItem>& items, const R
   int64_t max_slots = 0;
   double high = 0;  // from λ = the largest value per slot on, no item is worth taking
   for (const KnapsackItem& item : items) {
-    max_slots = std::max(max_slots, Slots(item.size));
+    max_slots = std::max(max_slots, SlotCount(item.size));
     high = std::max(high, PerSlot(item));
   }
   const bool may_bind = most * max_slots > capacity.pods;
@@ -327,7 +329,7 @@ KnapsackDpResult MemoryLagrangianDp(const std::vector<KnapsackItem>& items,
   int64_t max_slots = 0;
   double memory_high = 0, slot_high = 0;  // past these multipliers no item is worth taking
   for (const KnapsackItem& item : items) {
-    max_slots = std::max(max_slots, Slots(item.size));
+    max_slots = std::max(max_slots, SlotCount(item.size));
     slot_high = std::max(slot_high, PerSlot(item));
     if (item.size.memory_bytes > 0) {
       memory_high = std::max(memory_high, item.value / static_cast<double>(item.size.memory_bytes));
@@ -348,7 +350,7 @@ KnapsackDpResult MemoryLagrangianDp(const std::vector<KnapsackItem>& items,
       for (size_t i = 0; i < items.size(); ++i) {
         priced[i].value = items[i].value -
                           lambda * static_cast<double>(items[i].size.memory_bytes) -
-                          mu * static_cast<double>(Slots(items[i].size));
+                          mu * static_cast<double>(SlotCount(items[i].size));
         // The real request still has to fit the node to be taken at all.
         priced[i].max_count = items[i].size.FitsIn(capacity) ? items[i].max_count : 0;
       }

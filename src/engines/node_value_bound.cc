@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "engines/knapsack_dp.h"
+#include "engines/lp_units.h"
 
 namespace cloudoptim {
 namespace {
@@ -23,7 +24,7 @@ namespace {
 //   only that many of its best priced values can be in an optimal fill; the rest are dropped
 //   without loosening the bound. The bound is convex in (λ, ν): golden-section searches.
 
-int64_t Slots(const Resources& size) { return std::max<int64_t>(size.pods, 0); }
+using lp_units::SlotCount;
 
 bool Usable(const KnapsackItem& item, const Resources& capacity) {
   return item.value > 0 && item.max_count > 0 && item.size.FitsIn(capacity);
@@ -80,10 +81,10 @@ class PricedCpuDp {
       memory_high_ =
           std::max(memory_high_,
                    item.value / static_cast<double>(std::max<int64_t>(item.size.memory_bytes, 1)));
-      slot_high_ =
-          std::max(slot_high_,
-                   Slots(item.size) > 0 ? item.value / static_cast<double>(Slots(item.size)) : 0.0);
-      slots_may_bind_ = slots_may_bind_ || Slots(item.size) > 0;
+      slot_high_ = std::max(slot_high_, SlotCount(item.size) > 0
+                                            ? item.value / static_cast<double>(SlotCount(item.size))
+                                            : 0.0);
+      slots_may_bind_ = slots_may_bind_ || SlotCount(item.size) > 0;
     }
     std::vector<KnapsackItem> usable;
     for (const KnapsackItem& item : items) {
@@ -109,7 +110,7 @@ class PricedCpuDp {
       priced.clear();
       for (const KnapsackItem* item : group.items) {
         const double u = item->value - lambda * static_cast<double>(item->size.memory_bytes) -
-                         nu * static_cast<double>(Slots(item->size));
+                         nu * static_cast<double>(SlotCount(item->size));
         if (u > 0) priced.push_back({u, item->max_count});
       }
       if (group.cells == 0) {
@@ -164,7 +165,7 @@ double SurrogateNodeValueBound(const std::vector<KnapsackItem>& items, const Res
   auto weigh = [&](const Resources& r) {
     return weights[0] * static_cast<double>(r.cpu_millis) +
            weights[1] * static_cast<double>(r.memory_bytes) +
-           weights[2] * static_cast<double>(Slots(r));
+           weights[2] * static_cast<double>(SlotCount(r));
   };
   double room = weigh(capacity), free_value = 0;
   std::vector<std::tuple<double, double, int64_t>> ratios;  // (value per weight, weight, count)
@@ -204,9 +205,10 @@ double MergedGridNodeValueBound(const std::vector<KnapsackItem>& items, const Re
       const int64_t c = item.size.cpu_millis / grid.cpu_millis;
       const int64_t m = item.size.memory_bytes / grid.memory_bytes;
       auto [it, added] = cells.try_emplace(
-          std::tuple{c, m, Slots(item.size)},
-          KnapsackItem{
-              {c * grid.cpu_millis, m * grid.memory_bytes, 0, Slots(item.size), 0}, item.value, 0});
+          std::tuple{c, m, SlotCount(item.size)},
+          KnapsackItem{{c * grid.cpu_millis, m * grid.memory_bytes, 0, SlotCount(item.size), 0},
+                       item.value,
+                       0});
       it->second.value = std::max(it->second.value, item.value);
       it->second.max_count += item.max_count;
     }

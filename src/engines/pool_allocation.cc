@@ -10,7 +10,7 @@ namespace cloudoptim {
 namespace {
 
 // Shares below this are rounding noise of the allocation, not capacity.
-constexpr double kEpsilon = 1e-9;
+constexpr double kShareEpsilon = 1e-9;
 
 bool Cheaper(const PoolOption& a, const PoolOption& b) {
   if (a.UsdPerVcpuHour() != b.UsdPerVcpuHour()) return a.UsdPerVcpuHour() < b.UsdPerVcpuHour();
@@ -44,12 +44,12 @@ Allocation AllocateAcrossZones(std::vector<PoolOption> options, double share_to_
         placed[i] += take;
         zone_left -= take;
         remaining -= take;
-        if (zone_left <= kEpsilon) break;
+        if (zone_left <= kShareEpsilon) break;
       }
     }
   }
   // Zones with too few pools leave some over: the cheapest pools with room take it.
-  for (size_t i = 0; i < options.size() && remaining > kEpsilon; ++i) {
+  for (size_t i = 0; i < options.size() && remaining > kShareEpsilon; ++i) {
     const double take = std::min(remaining, max_pool_share - placed[i]);
     if (take <= 0) continue;
     placed[i] += take;
@@ -57,9 +57,9 @@ Allocation AllocateAcrossZones(std::vector<PoolOption> options, double share_to_
   }
   Allocation allocation;
   for (size_t i = 0; i < options.size(); ++i) {
-    if (placed[i] > kEpsilon) allocation.shares.push_back({options[i], placed[i]});
+    if (placed[i] > kShareEpsilon) allocation.shares.push_back({options[i], placed[i]});
   }
-  allocation.unplaced_share = remaining > kEpsilon ? remaining : 0;
+  allocation.unplaced_share = remaining > kShareEpsilon ? remaining : 0;
   return allocation;
 }
 
@@ -82,7 +82,7 @@ MixPlan PlanSpotMix(const std::vector<PoolOption>& spot_options,
     plan.fallback_reason =
         fmt::format("safe spot pools exist in {} zone(s), fewer than the {} required",
                     safe_zones.size(), safety.min_availability_zones);
-  } else if (floor >= 1.0 - kEpsilon) {
+  } else if (floor >= 1.0 - kShareEpsilon) {
     plan.fallback_reason = "every pod of the group must stay on on-demand";
   }
   if (!plan.fallback_reason.empty()) return plan;
@@ -92,7 +92,7 @@ MixPlan PlanSpotMix(const std::vector<PoolOption>& spot_options,
   plan.spot_share = Placed(Allocation{plan.spot, 0});
   Allocation on_demand =
       AllocateAcrossZones(on_demand_options, 1.0 - plan.spot_share, safety.max_pool_capacity_share);
-  if (on_demand.unplaced_share > kEpsilon) {
+  if (on_demand.unplaced_share > kShareEpsilon) {
     plan = MixPlan{};
     plan.fallback_reason = fmt::format(
         "the on-demand part cannot be spread over enough pools to keep each under {:.0f}%",

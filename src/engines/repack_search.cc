@@ -21,7 +21,7 @@ namespace {
 // At most this many nodes per arrangement (the packer asks for three).
 constexpr int32_t kMaxNodes = 4;
 
-struct Candidate {
+struct RepackCandidate {
   Money hourly;
   int32_t count = 0;
   std::array<int32_t, kMaxNodes> types{};
@@ -42,7 +42,7 @@ class Enumerator {
   }
 
   // False when the budget ran out before every multiset was seen.
-  bool Run(std::vector<Candidate>& out) {
+  bool Run(std::vector<RepackCandidate>& out) {
     out_ = &out;
     return Extend(largest_up_to_.size(), Money(), Resources());
   }
@@ -78,8 +78,8 @@ class Enumerator {
   int32_t max_nodes_;
   int64_t& budget_;
   std::vector<Resources> largest_up_to_;  // per k, the most of each resource of types 0..k
-  std::vector<Candidate>* out_ = nullptr;
-  Candidate chosen_;
+  std::vector<RepackCandidate>* out_ = nullptr;
+  RepackCandidate chosen_;
 };
 
 enum class Outcome { kPlaced, kImpossible, kOutOfBudget };
@@ -101,7 +101,7 @@ class Assigner {
     }
   }
 
-  Outcome Assign(const std::vector<RepackType>& types, const Candidate& chosen) {
+  Outcome Assign(const std::vector<RepackType>& types, const RepackCandidate& chosen) {
     node_type_.assign(chosen.types.begin(), chosen.types.begin() + chosen.count);
     free_.clear();
     room_ = Resources();
@@ -171,10 +171,10 @@ std::optional<Repacking> CheaperRepacking(const std::vector<Resources>& requests
   max_nodes = std::min(max_nodes, kMaxNodes);
   Resources demand;
   for (const Resources& r : requests) demand += r;
-  std::vector<Candidate> candidates;
+  std::vector<RepackCandidate> candidates;
   if (!Enumerator(types, demand, current, max_nodes, budget).Run(candidates)) return std::nullopt;
   std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const Candidate& a, const Candidate& b) {
+                   [](const RepackCandidate& a, const RepackCandidate& b) {
                      return a.hourly != b.hourly ? a.hourly < b.hourly : a.count < b.count;
                    });
   // Largest pods first (by their share of the total request), the order in which a depth-first
@@ -189,7 +189,7 @@ std::optional<Repacking> CheaperRepacking(const std::vector<Resources>& requests
   std::stable_sort(order.begin(), order.end(),
                    [&](int32_t a, int32_t b) { return size[a] > size[b]; });
   Assigner assigner(requests, order, budget);
-  for (const Candidate& c : candidates) {
+  for (const RepackCandidate& c : candidates) {
     Outcome outcome = assigner.Assign(types, c);
     if (outcome == Outcome::kOutOfBudget) return std::nullopt;
     if (outcome == Outcome::kImpossible) continue;

@@ -43,7 +43,7 @@ constexpr double kNearTie = 1.02;
 constexpr int32_t kNeighbourhoodNodes = 16;
 constexpr int32_t kSampleNodes = 64;
 
-struct Node {
+struct OpenNode {
   Resources load;
   std::vector<int32_t> pods;
   int32_t room_type = 0;  // the type whose capacity bounds the node while it is recreated
@@ -84,7 +84,7 @@ class Search {
   // False when a pod or a node fits no type.
   bool Start(const std::vector<std::vector<int32_t>>& nodes) {
     for (size_t k = 0; k < nodes.size(); ++k) {
-      Node node;
+      OpenNode node;
       node.pods = nodes[k];
       for (int32_t i : node.pods) node.load += requests_[i];
       node.holder = Holder(node.load);
@@ -114,7 +114,7 @@ class Search {
       double spent = 1.0 - static_cast<double>(budget_) / static_cast<double>(total);
       double temperature = start * std::pow(kEndTemperature, spent);
       std::vector<int32_t> slots = Neighbourhood();
-      std::vector<Node> part;
+      std::vector<OpenNode> part;
       int64_t before = 0;
       for (int32_t b : slots) {
         part.push_back(current_[b]);
@@ -124,10 +124,10 @@ class Search {
       Recreate(part, removed);
       ++iterations_;
       int64_t after = 0;
-      for (const Node& n : part) after += types_[n.holder].hourly.micros();
+      for (const OpenNode& n : part) after += types_[n.holder].hourly.micros();
       double worse = static_cast<double>(after - before);
       if (accepted_nodes_ != nullptr && worse <= 0) {
-        for (const Node& n : part) {
+        for (const OpenNode& n : part) {
           if (n.origin < 0) accepted_nodes_->push_back(n.pods);
         }
       }
@@ -154,7 +154,7 @@ class Search {
     RuinRecreateResult result;
     result.iterations = iterations_;
     std::vector<char> kept(nodes.size(), 0);
-    for (const Node& node : best_) {
+    for (const OpenNode& node : best_) {
       if (node.origin >= 0) {
         kept[node.origin] = 1;
         continue;
@@ -185,21 +185,21 @@ class Search {
     return -1;
   }
 
-  int64_t Cost(const std::vector<Node>& nodes) const {
+  int64_t Cost(const std::vector<OpenNode>& nodes) const {
     int64_t micros = 0;
-    for (const Node& n : nodes) micros += types_[n.holder].hourly.micros();
+    for (const OpenNode& n : nodes) micros += types_[n.holder].hourly.micros();
     return micros;
   }
 
   // How much of its price a node does not use (0 = full on its scarcest resource's price).
-  double Waste(const Node& n) const {
+  double Waste(const OpenNode& n) const {
     const Resources& a = types_[n.holder].allocatable;
     return 1.0 - std::max({Share(n.load.cpu_millis, a.cpu_millis),
                            Share(n.load.memory_bytes, a.memory_bytes), Share(n.load.pods, a.pods)});
   }
 
   // CPU-heavy (> 0) or memory-heavy (< 0), against the zone's own mix.
-  double Lean(const Node& n) const {
+  double Lean(const OpenNode& n) const {
     double cpu = Share(n.load.cpu_millis, demand_.cpu_millis);
     double memory = Share(n.load.memory_bytes, demand_.memory_bytes);
     return cpu + memory > 0 ? (cpu - memory) / (cpu + memory) : 0.0;
@@ -242,7 +242,7 @@ class Search {
   }
 
   // Puts a step's nodes in place of the nodes it started from (`slots`, sorted).
-  void Replace(const std::vector<int32_t>& slots, std::vector<Node>& part) {
+  void Replace(const std::vector<int32_t>& slots, std::vector<OpenNode>& part) {
     size_t k = 0;
     for (; k < slots.size() && k < part.size(); ++k) current_[slots[k]] = std::move(part[k]);
     for (size_t extra = k; extra < part.size(); ++extra) current_.push_back(std::move(part[extra]));
@@ -256,7 +256,7 @@ class Search {
 
   // Chooses related nodes, takes their pods off (all of them, or a random part that leaves the
   // node open with its room) and returns the pods.
-  std::vector<int32_t> Ruin(std::vector<Node>& nodes) {
+  std::vector<int32_t> Ruin(std::vector<OpenNode>& nodes) {
     const int32_t count = static_cast<int32_t>(nodes.size());
     const int32_t k =
         std::min(count, kMinRuined + random_.Below(std::max(kMaxRuined - kMinRuined + 1, 1)));
@@ -279,7 +279,7 @@ class Search {
     std::vector<int32_t> removed;
     std::vector<char> gone(nodes.size(), 0);
     for (int32_t r = 0; r < k; ++r) {
-      Node& node = nodes[keyed[r].second];
+      OpenNode& node = nodes[keyed[r].second];
       node.origin = -1;
       std::vector<int32_t> stay;
       for (int32_t i : node.pods) {
@@ -305,7 +305,7 @@ class Search {
 
   // Largest first (by share of the zone's demand), with noise; then each pod into the node
   // where it leaves the least normalised room, or onto a new node.
-  void Recreate(std::vector<Node>& nodes, std::vector<int32_t>& pods) {
+  void Recreate(std::vector<OpenNode>& nodes, std::vector<int32_t>& pods) {
     std::vector<std::pair<double, int32_t>> order;
     Resources left;
     for (int32_t i : pods) {
@@ -335,7 +335,7 @@ class Search {
       }
       budget_ -= static_cast<int64_t>(nodes.size());
       if (best < 0) {
-        nodes.push_back(Node{{}, {}, NewNodeType(r, left), 0, -1});
+        nodes.push_back(OpenNode{{}, {}, NewNodeType(r, left), 0, -1});
         best = static_cast<int32_t>(nodes.size()) - 1;
       }
       nodes[best].load += r;
@@ -343,7 +343,7 @@ class Search {
       nodes[best].origin = -1;
       left -= r;
     }
-    for (Node& node : nodes) {
+    for (OpenNode& node : nodes) {
       if (node.origin >= 0) continue;
       node.holder = Holder(node.load);
       node.room_type = node.holder;
@@ -384,7 +384,7 @@ class Search {
   Resources demand_;
   std::vector<std::array<double, 3>> unit_prices_;  // per type: price per millicore, byte, slot
   std::vector<double> scratch_cost_;                // NewNodeType's
-  std::vector<Node> current_, best_;
+  std::vector<OpenNode> current_, best_;
   int64_t initial_cost_ = 0, current_cost_ = 0, best_cost_ = 0;
   int64_t iterations_ = 0;
   std::vector<std::vector<int32_t>>* accepted_nodes_ = nullptr;

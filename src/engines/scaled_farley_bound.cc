@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "engines/config_lp.h"
+#include "engines/lp_units.h"
 #include "engines/shape_lp.h"
 
 namespace cloudoptim {
@@ -23,13 +24,9 @@ namespace {
 // its group's mean is worth less), and θ is proven over the real pods. Validity never
 // depends on the small LP: a poor suggestion only gives a larger θ.
 
-constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-constexpr size_t kShapeLpShapes = 400;
-
-Resources WithSlot(Resources r) {
-  r.pods = std::max<int64_t>(r.pods, 1);  // a pod takes a slot even when it does not say so
-  return r;
-}
+using lp_units::kGiB;
+using lp_units::kShapeLpShapes;
+using lp_units::WithSlot;
 
 double Sum(const std::vector<double>& values) {
   double sum = 0;

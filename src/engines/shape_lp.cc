@@ -7,19 +7,20 @@
 #include <tuple>
 
 #include "coin/ClpSimplex.hpp"
+#include "engines/lp_units.h"
 
 namespace cloudoptim {
 namespace {
 
-constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+using lp_units::kGiB;
 constexpr int kMaxBigPodsPerNode = 3;  // cuts for k = 1..3 pods above 1/(k+1) of a node
 constexpr int kTernarySteps = 24;      // OptionMayLowerShapeLp's search: (2/3)^24 of the range
 
 // Resources in solver units: vCPU, GiB, pod slots (keeps coefficients well scaled).
-double Cpu(const Resources& r) { return static_cast<double>(r.cpu_millis) / 1000.0; }
-double Memory(const Resources& r) { return static_cast<double>(r.memory_bytes) / kGiB; }
-double Slots(const Resources& r) { return static_cast<double>(r.pods); }
-double (*const kDims[])(const Resources&) = {Cpu, Memory, Slots};
+using lp_units::Cpu;
+using lp_units::kDims;
+using lp_units::Memory;
+using lp_units::Slots;
 
 // "At most k pods per node of this type that each take more than 1/(k+1) of its CPU (dim 0)
 // or memory (dim 1)": the row index and what it counts.

@@ -6,14 +6,14 @@
 namespace cloudoptim {
 namespace {
 
-std::string Join(const std::vector<std::string>& values) {
+std::string JoinWithCommas(const std::vector<std::string>& values) {
   std::string joined;
   for (const std::string& v : values) joined += (joined.empty() ? "" : ",") + v;
   return joined;
 }
 
 std::string Fingerprint(const LaunchSpec& spec) {
-  return Join(spec.instance_types) + "|" + spec.zone + "|" +
+  return JoinWithCommas(spec.instance_types) + "|" + spec.zone + "|" +
          std::string(CapacityTypeName(spec.capacity)) + "|" + std::to_string(spec.count);
 }
 
@@ -116,7 +116,7 @@ Result<std::vector<std::string>> FakeCloudActions::LaunchLocked(const LaunchSpec
 Result<std::vector<Ec2Instance>> FakeCloudActions::DescribeInstances(
     const std::vector<std::string>& ids) {
   std::lock_guard lock(mutex_);
-  CO_RETURN_IF_ERROR(Record("DescribeInstances " + Join(ids)));
+  CO_RETURN_IF_ERROR(Record("DescribeInstances " + JoinWithCommas(ids)));
   std::vector<Ec2Instance> found;
   for (const std::string& id : ids) {
     auto it = instances_.find(id);
@@ -142,7 +142,7 @@ Result<std::vector<Ec2Instance>> FakeCloudActions::FindInstancesByTag(const std:
 
 Status FakeCloudActions::TerminateInstances(const std::vector<std::string>& ids) {
   std::lock_guard lock(mutex_);
-  CO_RETURN_IF_ERROR(Record("TerminateInstances " + Join(ids)));
+  CO_RETURN_IF_ERROR(Record("TerminateInstances " + JoinWithCommas(ids)));
   for (const std::string& id : ids) {
     if (!instances_.contains(id)) return NotFound("InvalidInstanceID.NotFound: " + id);
   }

@@ -4,12 +4,14 @@
 #include <set>
 
 #include "execute/launch_discovery.h"
+#include "execute/step_outcomes.h"
 
 namespace cloudoptim {
 namespace {
 
-StepOutcome Done(std::string result) { return {StepOutcome::kDone, std::move(result)}; }
-StepOutcome Failed(std::string why) { return {StepOutcome::kFailed, std::move(why)}; }
+using step_outcomes::Done;
+using step_outcomes::Failed;
+using step_outcomes::Param;
 
 std::vector<std::string> Split(std::string_view text, char separator) {
   std::vector<std::string> parts;
@@ -27,11 +29,6 @@ std::string Join(const std::vector<std::string>& values) {
   std::string joined;
   for (const std::string& v : values) joined += (joined.empty() ? "" : ",") + v;
   return joined;
-}
-
-std::string Param(const Action& action, const std::string& key) {
-  auto it = action.parameters.find(key);
-  return it == action.parameters.end() ? "" : it->second;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // the undo of every step; the launching and draining steps are in step_runner.cc.
 #include <cstdlib>
 
+#include "execute/step_outcomes.h"
 #include "execute/step_runner.h"
 #include "model/quantity.h"
 #include "safety/disruption_guards.h"
@@ -9,16 +10,12 @@
 namespace cloudoptim {
 namespace {
 
-StepOutcome Done(std::string result) { return {StepOutcome::kDone, std::move(result)}; }
-StepOutcome Failed(std::string why) { return {StepOutcome::kFailed, std::move(why)}; }
+using step_outcomes::Done;
+using step_outcomes::Failed;
+using step_outcomes::Param;
 
 bool Gone(InstanceState state) {
   return state == InstanceState::kShuttingDown || state == InstanceState::kTerminated;
-}
-
-std::string Param(const Action& action, const std::string& key) {
-  auto it = action.parameters.find(key);
-  return it == action.parameters.end() ? "" : it->second;
 }
 
 // The annotation a scale step leaves on the workload with the replicas it found, written

@@ -11,7 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-const json& LabelsOf(const json& object) {
+const json& MetadataLabels(const json& object) {
   static const json kEmpty = json::object();
   if (!object.contains("metadata") || !object["metadata"].contains("labels")) return kEmpty;
   return object["metadata"]["labels"];
@@ -113,7 +113,7 @@ std::vector<std::pair<json, BudgetStatus>> BudgetsInNamespace(const ObjectStore&
     int64_t healthy = 0;
     const json& selector = pdb["spec"].contains("selector") ? pdb["spec"]["selector"] : json();
     for (const json& pod : pods) {
-      if (!SelectorMatches(selector, LabelsOf(pod))) continue;
+      if (!SelectorMatches(selector, MetadataLabels(pod))) continue;
       std::string phase = pod.contains("status") ? pod["status"].value("phase", "") : "";
       if (phase == "Succeeded" || phase == "Failed") continue;
       matching.push_back(&pod);
@@ -132,7 +132,7 @@ Status CheckEviction(const ObjectStore& store, const json& pod) {
   for (const auto& [pdb, status] :
        BudgetsInNamespace(store, pod["metadata"].value("namespace", ""))) {
     const json& selector = pdb["spec"].contains("selector") ? pdb["spec"]["selector"] : json();
-    if (!SelectorMatches(selector, LabelsOf(pod))) continue;
+    if (!SelectorMatches(selector, MetadataLabels(pod))) continue;
     if (status.disruptions_allowed <= 0) {
       return ResourceExhausted(
           "Cannot evict pod as it would violate the pod's disruption budget.|The disruption "

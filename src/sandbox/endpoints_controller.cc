@@ -18,7 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-json LabelsJson(const std::map<std::string, std::string, std::less<>>& labels) {
+json LabelMapJson(const std::map<std::string, std::string, std::less<>>& labels) {
   json out = json::object();
   for (const auto& [k, v] : labels) out[k] = v;
   return out;
@@ -97,7 +97,7 @@ void WorkloadControllers::ReconcileEndpoints() {
     json ready = json::array(), not_ready = json::array(), slice_endpoints = json::array();
     for (const PodRecord& pod : by_namespace[Ns(service)]) {
       const PodRecord* p = &pod;
-      if (!SelectorMatches({{"matchLabels", selector}}, LabelsJson(p->labels))) continue;
+      if (!SelectorMatches({{"matchLabels", selector}}, LabelMapJson(p->labels))) continue;
       bool is_ready = p->ready && !p->deleting;
       json target = {
           {"kind", "Pod"}, {"namespace", p->namespace_name}, {"name", p->name}, {"uid", p->uid}};

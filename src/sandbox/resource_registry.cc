@@ -13,7 +13,7 @@ const std::vector<std::string> kAllVerbs = {"create", "delete", "deletecollectio
                                             "list",   "patch",  "update",           "watch"};
 const std::vector<std::string> kGetList = {"get", "list"};
 
-SubresourceInfo Status(const std::string& group, const std::string& kind) {
+SubresourceInfo StatusSubresource(const std::string& group, const std::string& kind) {
   return {"status", group, "v1", kind, {"get", "patch", "update"}};
 }
 SubresourceInfo Scale() {
@@ -31,9 +31,17 @@ std::vector<ResourceInfo> BuildTable() {
                {"ns"},
                {},
                {"create", "delete", "get", "list", "patch", "update", "watch"},
-               {Status("", "Namespace")}});
-  t.push_back(
-      {"", "v1", "Node", "nodes", "node", false, {"no"}, {}, kAllVerbs, {Status("", "Node")}});
+               {StatusSubresource("", "Namespace")}});
+  t.push_back({"",
+               "v1",
+               "Node",
+               "nodes",
+               "node",
+               false,
+               {"no"},
+               {},
+               kAllVerbs,
+               {StatusSubresource("", "Node")}});
   t.push_back({"",
                "v1",
                "Pod",
@@ -43,7 +51,7 @@ std::vector<ResourceInfo> BuildTable() {
                {"po"},
                {"all"},
                kAllVerbs,
-               {Status("", "Pod"),
+               {StatusSubresource("", "Pod"),
                 {"eviction", "policy", "v1", "Eviction", {"create"}},
                 {"binding", "", "v1", "Binding", {"create"}}}});
   t.push_back({"",
@@ -55,7 +63,7 @@ std::vector<ResourceInfo> BuildTable() {
                {"svc"},
                {"all"},
                {"create", "delete", "get", "list", "patch", "update", "watch"},
-               {Status("", "Service")}});
+               {StatusSubresource("", "Service")}});
   t.push_back({"", "v1", "Endpoints", "endpoints", "endpoints", true, {"ep"}, {}, kAllVerbs, {}});
   t.push_back({"",
                "v1",
@@ -66,7 +74,7 @@ std::vector<ResourceInfo> BuildTable() {
                {"pv"},
                {},
                kAllVerbs,
-               {Status("", "PersistentVolume")}});
+               {StatusSubresource("", "PersistentVolume")}});
   t.push_back({"",
                "v1",
                "PersistentVolumeClaim",
@@ -76,7 +84,7 @@ std::vector<ResourceInfo> BuildTable() {
                {"pvc"},
                {},
                kAllVerbs,
-               {Status("", "PersistentVolumeClaim")}});
+               {StatusSubresource("", "PersistentVolumeClaim")}});
   t.push_back({"", "v1", "Event", "events", "event", true, {"ev"}, {}, kAllVerbs, {}});
   t.push_back({"", "v1", "ConfigMap", "configmaps", "configmap", true, {"cm"}, {}, kAllVerbs, {}});
   t.push_back({"",
@@ -98,7 +106,7 @@ std::vector<ResourceInfo> BuildTable() {
                {"deploy"},
                {"all"},
                kAllVerbs,
-               {Status("apps", "Deployment"), Scale()}});
+               {StatusSubresource("apps", "Deployment"), Scale()}});
   t.push_back({"apps",
                "v1",
                "ReplicaSet",
@@ -108,7 +116,7 @@ std::vector<ResourceInfo> BuildTable() {
                {"rs"},
                {"all"},
                kAllVerbs,
-               {Status("apps", "ReplicaSet"), Scale()}});
+               {StatusSubresource("apps", "ReplicaSet"), Scale()}});
   t.push_back({"apps",
                "v1",
                "StatefulSet",
@@ -118,7 +126,7 @@ std::vector<ResourceInfo> BuildTable() {
                {"sts"},
                {"all"},
                kAllVerbs,
-               {Status("apps", "StatefulSet"), Scale()}});
+               {StatusSubresource("apps", "StatefulSet"), Scale()}});
   t.push_back({"apps",
                "v1",
                "DaemonSet",
@@ -128,7 +136,7 @@ std::vector<ResourceInfo> BuildTable() {
                {"ds"},
                {"all"},
                kAllVerbs,
-               {Status("apps", "DaemonSet")}});
+               {StatusSubresource("apps", "DaemonSet")}});
   t.push_back({"batch",
                "v1",
                "Job",
@@ -138,7 +146,7 @@ std::vector<ResourceInfo> BuildTable() {
                {},
                {"all"},
                kAllVerbs,
-               {Status("batch", "Job")}});
+               {StatusSubresource("batch", "Job")}});
   t.push_back({"batch",
                "v1",
                "CronJob",
@@ -148,7 +156,7 @@ std::vector<ResourceInfo> BuildTable() {
                {"cj"},
                {"all"},
                kAllVerbs,
-               {Status("batch", "CronJob")}});
+               {StatusSubresource("batch", "CronJob")}});
   t.push_back({"policy",
                "v1",
                "PodDisruptionBudget",
@@ -158,7 +166,7 @@ std::vector<ResourceInfo> BuildTable() {
                {"pdb"},
                {},
                kAllVerbs,
-               {Status("policy", "PodDisruptionBudget")}});
+               {StatusSubresource("policy", "PodDisruptionBudget")}});
   t.push_back(
       {"coordination.k8s.io", "v1", "Lease", "leases", "lease", true, {}, {}, kAllVerbs, {}});
   t.push_back({"discovery.k8s.io",
