@@ -3,7 +3,8 @@
 # from every *_test.cc beside it. Adding a file to a module needs no CMake change.
 # PCH lists heavy third-party headers that many of the module's files include; with CO_PCH on
 # they are precompiled once for the library (and, in the sanitizer build, the test binaries reuse
-# one GoogleTest/GMock PCH).
+# one GoogleTest/GMock PCH). With CO_UNITY the library compiles in unity batches, so names in
+# the anonymous namespaces of a module's files must not clash (share a helper through a header).
 function(co_module name)
   cmake_parse_arguments(ARG "" "" "DEPS;TEST_DEPS;PCH" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
@@ -17,12 +18,18 @@ function(co_module name)
     if(CO_PCH AND ARG_PCH)
       target_precompile_headers(co_${name} PRIVATE ${ARG_PCH})
     endif()
+    if(CO_UNITY)
+      # In a unity batch every .cc is an included file, so GCC would warn about a class whose
+      # member's type is in another file's anonymous namespace; it is not a header here.
+      set_target_properties(co_${name} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 16)
+      target_compile_options(co_${name} PRIVATE -Wno-subobject-linkage)
+    endif()
   else()
     add_library(co_${name} INTERFACE)
     target_include_directories(co_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
     target_link_libraries(co_${name} INTERFACE ${ARG_DEPS})
   endif()
-  if(tests)
+  if(tests AND CO_UNIT_TESTS)
     add_executable(${name}_test ${tests})
     target_link_libraries(${name}_test PRIVATE co_${name} ${ARG_TEST_DEPS} GTest::gmock GTest::gtest_main)
     target_compile_definitions(${name}_test PRIVATE CO_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
