@@ -14,6 +14,7 @@
 #include "engines/cost_lower_bound.h"
 #include "engines/exact_partition.h"
 #include "engines/packing_plan_test_util.h"
+#include "engines/packing_test_fixtures.h"
 
 namespace cloudoptim {
 namespace {
@@ -24,7 +25,7 @@ using packing_test::ExpectValidPlan;
 using packing_test::MixedRequests;
 using packing_test::PodsFromRequests;
 
-constexpr int64_t kMi = int64_t{1} << 20;
+using packing_test::kMi;
 
 // General-purpose, compute and memory families: the types a small MIP can still cover.
 LaunchCatalog SixFamilies() {

@@ -5,11 +5,12 @@
 #include "catalog/shipped_catalog_test_util.h"
 #include "engines/bin_packer.h"
 #include "engines/idle_node_test_util.h"
+#include "engines/packing_test_fixtures.h"
 
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kGi = int64_t{1} << 30;
+using packing_test::kGi;
 
 class ClusterRepackTest : public ::testing::Test {
  protected:

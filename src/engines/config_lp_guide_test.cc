@@ -1,4 +1,5 @@
 #include "engines/config_lp_guide.h"
+#include "engines/packing_test_fixtures.h"
 
 #include <gtest/gtest.h>
 
@@ -7,16 +8,10 @@
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kGi = int64_t{1} << 30;
-constexpr int64_t kMi = int64_t{1} << 20;
+using packing_test::kGi;
+using packing_test::kMi;
 
-std::vector<PriceOption> FourTypes() {
-  return {{"s", {2000, 4 * kGi, 0, 20, 0}, Money::FromUsd(0.08)},
-          {"c", {4000, 6 * kGi, 0, 30, 0}, Money::FromUsd(0.14)},
-          {"r", {2000, 14 * kGi, 0, 30, 0}, Money::FromUsd(0.13)},
-          {"l", {8000, 30 * kGi, 0, 60, 0}, Money::FromUsd(0.38)}};
-}
-
+using packing_test::FourTypes;
 TEST(ConfigLpGuideTest, EveryNodeHoldsItsPodsAndNoPodIsPlannedTwice) {
   std::mt19937 rng(5);
   std::vector<Resources> pods;

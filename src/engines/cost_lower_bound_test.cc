@@ -1,11 +1,12 @@
 #include "engines/cost_lower_bound.h"
+#include "engines/packing_test_fixtures.h"
 
 #include <gtest/gtest.h>
 
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kGi = int64_t{1} << 30;
+using packing_test::kGi;
 
 // A toy catalogue: a CPU-shaped, a memory-shaped and a small general type.
 std::vector<PriceOption> Options() {

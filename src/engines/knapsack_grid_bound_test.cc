@@ -9,8 +9,8 @@
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kGi = int64_t{1} << 30;
-constexpr int64_t kMi = int64_t{1} << 20;
+using packing_test::kGi;
+using packing_test::kMi;
 
 double Optimum(const std::vector<KnapsackItem>& items, const Resources& capacity) {
   return packing_test::BruteForceKnapsack(items, capacity, /*count_slots=*/false);

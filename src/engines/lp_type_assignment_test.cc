@@ -7,12 +7,13 @@
 
 #include "catalog/catalog.h"
 #include "engines/launch_catalog.h"
+#include "engines/packing_test_fixtures.h"
 
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kGi = int64_t{1} << 30;
-constexpr int64_t kMi = int64_t{1} << 20;
+using packing_test::kGi;
+using packing_test::kMi;
 
 TEST(LpTypeAssignmentTest, DominatedOptionsAreLeftOutCheapestFirst) {
   std::vector<PriceOption> options = {{"big", {4000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.20)},

@@ -2,6 +2,7 @@
 // a pod that fits nowhere displaces a smaller one, constraints (node selector, anti-affinity,
 // zone) keep pods where they are, and the state stays valid or is restored exactly.
 #include "engines/node_elimination.h"
+#include "engines/packing_test_fixtures.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +12,7 @@
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kGi = int64_t{1} << 30;
+using packing_test::kGi;
 
 Node MakeNode(const std::string& name, int64_t cpu_millis, int64_t memory_gib,
               const std::string& zone = "z1", Labels extra = {}) {

@@ -1,4 +1,5 @@
 #include "engines/shape_lp.h"
+#include "engines/packing_test_fixtures.h"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +9,8 @@
 namespace cloudoptim {
 namespace {
 
-constexpr int64_t kGi = int64_t{1} << 30;
-constexpr int64_t kMi = int64_t{1} << 20;
+using packing_test::kGi;
+using packing_test::kMi;
 
 std::vector<PriceOption> OneType() {
   return {{"box", {4000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.20)}};
