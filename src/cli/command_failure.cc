@@ -1,7 +1,8 @@
-#include <CLI/Error.hpp>
+#include "cli/commands.h"
+
 #include <iostream>
 
-#include "cli/commands.h"
+#include <CLI/Error.hpp>
 
 namespace cloudoptim::cli {
 
