@@ -3,10 +3,12 @@
 # from every *_test.cc beside it. Adding a file to a module needs no CMake change.
 # PCH lists heavy third-party headers that many of the module's files include; with CO_PCH on
 # they are precompiled once for the library (and, in the sanitizer build, the test binaries reuse
-# one GoogleTest/GMock PCH). With CO_UNITY the library compiles in unity batches, so names in
-# the anonymous namespaces of a module's files must not clash (share a helper through a header).
+# one GoogleTest/GMock PCH). With CO_UNITY the library and the test binary compile in unity
+# batches, so names in the anonymous namespaces of a module's files must not clash (share a
+# helper through a header); TESTS_NOT_UNITY keeps a module's test files out until theirs are
+# cleaned up.
 function(co_module name)
-  cmake_parse_arguments(ARG "" "" "DEPS;TEST_DEPS;PCH" ${ARGN})
+  cmake_parse_arguments(ARG "TESTS_NOT_UNITY" "" "DEPS;TEST_DEPS;PCH" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
   file(GLOB tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
   list(FILTER sources EXCLUDE REGEX "_(test|benchmark|fuzz)\\.cc$")
@@ -38,6 +40,10 @@ function(co_module name)
     if(CO_PCH AND CO_SANITIZE)
       co_test_pch()
       target_precompile_headers(${name}_test REUSE_FROM co_test_pch)
+    endif()
+    if(CO_UNITY AND NOT ARG_TESTS_NOT_UNITY)
+      set_target_properties(${name}_test PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 16)
+      target_compile_options(${name}_test PRIVATE -Wno-subobject-linkage)
     endif()
     gtest_discover_tests(${name}_test DISCOVERY_MODE PRE_TEST
                          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}

@@ -19,7 +19,7 @@ std::vector<RepackType> Types() {
   return {type(1000, 1.0), type(2000, 1.9), type(3000, 3.0)};
 }
 
-Resources Pod(int64_t cpu) { return Resources{cpu, int64_t{1} << 20, 0, 1, 0}; }
+Resources CpuPod(int64_t cpu) { return Resources{cpu, int64_t{1} << 20, 0, 1, 0}; }
 
 // Every pod exactly once, each node on a type that holds it, the total as reported.
 void ExpectValidRepacking(const std::vector<Resources>& requests,
@@ -47,7 +47,7 @@ void ExpectValidRepacking(const std::vector<Resources>& requests,
 // only a cover of all four at once reaches it.
 TEST(ColumnCoverTest, FindsTheOptimumThatReplacesEveryNodeAtOnce) {
   std::vector<Resources> requests;
-  for (int64_t cpu : {1500, 1500, 500, 500, 1500, 1500, 500, 500}) requests.push_back(Pod(cpu));
+  for (int64_t cpu : {1500, 1500, 500, 500, 1500, 1500, 500, 500}) requests.push_back(CpuPod(cpu));
   std::vector<std::vector<int32_t>> nodes = {{0, 1}, {2, 3}, {4, 5}, {6, 7}};
   std::vector<std::vector<int32_t>> pool = {{1, 2}, {3, 4}, {5, 6}, {7, 0}};
   std::optional<ColumnCoverResult> r = CheaperCover(requests, Types(), nodes, pool);
@@ -67,7 +67,7 @@ TEST(ColumnCoverTest, APodCoveredTwiceStaysOnOneNodeAndTheOtherShrinks) {
     return RepackType{Resources{cpu, int64_t{64} << 30, 0, 110, 0}, Money::FromUsd(usd)};
   };
   std::vector<RepackType> types = {type(1000, 1.0), type(2000, 1.5), type(3000, 3.5)};
-  std::vector<Resources> requests = {Pod(900), Pod(910), Pod(920)};
+  std::vector<Resources> requests = {CpuPod(900), CpuPod(910), CpuPod(920)};
   std::optional<ColumnCoverResult> r = CheaperCover(requests, types, {{0, 1, 2}}, {{0, 1}, {1, 2}});
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->before, Money::FromUsd(3.5));
@@ -77,7 +77,7 @@ TEST(ColumnCoverTest, APodCoveredTwiceStaysOnOneNodeAndTheOtherShrinks) {
 }
 
 TEST(ColumnCoverTest, NothingWhenThePoolHoldsNoCheaperCover) {
-  std::vector<Resources> requests = {Pod(1500), Pod(500), Pod(1000)};
+  std::vector<Resources> requests = {CpuPod(1500), CpuPod(500), CpuPod(1000)};
   std::vector<std::vector<int32_t>> nodes = {{0, 1}, {2}};  // $1.90 + $1
   EXPECT_FALSE(CheaperCover(requests, Types(), nodes, {}).has_value());
   // A pooled node dearer than what it replaces does not help either.
@@ -85,14 +85,14 @@ TEST(ColumnCoverTest, NothingWhenThePoolHoldsNoCheaperCover) {
 }
 
 TEST(ColumnCoverTest, RefusesInconsistentInput) {
-  std::vector<Resources> requests = {Pod(500), Pod(500)};
+  std::vector<Resources> requests = {CpuPod(500), CpuPod(500)};
   // A pod on two given nodes, a pod on none, a pod no type holds.
   EXPECT_FALSE(CheaperCover(requests, Types(), {{0, 1}, {1}}, {{0, 1}}).has_value());
   EXPECT_FALSE(CheaperCover(requests, Types(), {{0}}, {{0, 1}}).has_value());
-  std::vector<Resources> huge = {Pod(5000)};
+  std::vector<Resources> huge = {CpuPod(5000)};
   EXPECT_FALSE(CheaperCover(huge, Types(), {{0}}, {}).has_value());
   // Pool entries naming pods out of range or fitting no type are ignored.
-  std::vector<Resources> three = {Pod(1500), Pod(1500), Pod(500)};
+  std::vector<Resources> three = {CpuPod(1500), CpuPod(1500), CpuPod(500)};
   std::optional<ColumnCoverResult> r =
       CheaperCover(three, Types(), {{0, 1}, {2}}, {{0, 1, 2}, {7}, {-1}, {0, 2}, {1}});
   ASSERT_TRUE(r.has_value());  // {0,2} mid + {1} mid = $3.80 < $4
@@ -107,7 +107,7 @@ TEST(ColumnCoverTest, RandomPoolsGiveValidCheaperDeterministicPackings) {
   for (int round = 0; round < 20; ++round) {
     std::vector<Resources> requests;
     for (int i = 0; i < 30; ++i) {
-      requests.push_back(Pod(std::uniform_int_distribution<int64_t>(2, 28)(rng) * 50));
+      requests.push_back(CpuPod(std::uniform_int_distribution<int64_t>(2, 28)(rng) * 50));
     }
     std::vector<std::vector<int32_t>> nodes;
     for (int32_t i = 0; i < 30; i += 2) nodes.push_back({i, i + 1});

@@ -14,9 +14,7 @@ using packing_test::kGi;
 using packing_test::kMi;
 using packing_test::RandomPods;
 
-std::vector<PriceOption> OneType() {
-  return {{"box", {4000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.20)}};
-}
+using packing_test::OneType;
 
 TEST(ConfigLpTest, WholeConfigurationsDoNotSplitAPodAcrossNodes) {
   // Three pods of 2.4 vCPU on 4-vCPU boxes: the shape LP buys 1.8 boxes; no box holds two,

@@ -214,4 +214,15 @@ inline std::vector<std::filesystem::path> CaseFiles(const std::string& directory
   return out;
 }
 
+// The small catalogue under testdata/engines/catalog, loaded once per test binary.
+inline const Catalog& TestCatalog() {
+  static const Catalog* catalog = [] {
+    Result<Catalog> loaded =
+        Catalog::Load(std::string(CO_SOURCE_DIR) + "/testdata/engines/catalog");
+    EXPECT_TRUE(loaded.has_value()) << loaded.error().ToString();
+    return new Catalog(loaded ? std::move(*loaded) : Catalog());
+  }();
+  return *catalog;
+}
+
 }  // namespace cloudoptim::engine_cases

@@ -2,18 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "engines/engine_case_test_util.h"
+
 namespace cloudoptim {
 namespace {
 
-const Catalog& TestCatalog() {
-  static const Catalog* catalog = [] {
-    Result<Catalog> loaded =
-        Catalog::Load(std::string(CO_SOURCE_DIR) + "/testdata/engines/catalog");
-    EXPECT_TRUE(loaded.has_value()) << loaded.error().ToString();
-    return new Catalog(loaded ? std::move(*loaded) : Catalog());
-  }();
-  return *catalog;
-}
+using engine_cases::TestCatalog;
 
 Pod PodWith(int64_t cpu_millis, int64_t memory_bytes) {
   Pod pod;

@@ -12,7 +12,7 @@ namespace {
 using packing_test::kGi;
 using packing_test::kMi;
 
-double Optimum(const std::vector<KnapsackItem>& items, const Resources& capacity) {
+double OptimumIgnoringSlots(const std::vector<KnapsackItem>& items, const Resources& capacity) {
   return packing_test::BruteForceKnapsack(items, capacity, /*count_slots=*/false);
 }
 
@@ -27,7 +27,7 @@ TEST(KnapsackGridBoundTest, NeverBelowTheOptimum) {
                        std::uniform_real_distribution<double>(0.001, 0.01)(rng),
                        std::uniform_int_distribution<int64_t>(1, 3)(rng)});
     }
-    double optimum = Optimum(items, capacity);
+    double optimum = OptimumIgnoringSlots(items, capacity);
     for (int32_t cells : {4, 16, 64}) {
       EXPECT_GE(GridKnapsackBound(items, capacity, cells), optimum - 1e-12) << instance;
     }
@@ -43,8 +43,8 @@ TEST(KnapsackGridBoundTest, ExactWhenSizesAreWholeCells) {
   std::vector<KnapsackItem> items = {{{750, 512 * kMi, 0, 1, 0}, 0.004, 3},
                                      {{1000, kGi, 0, 1, 0}, 0.005, 2},
                                      {{250, 256 * kMi, 0, 1, 0}, 0.0015, 4}};
-  EXPECT_NEAR(GridKnapsackBound(items, capacity, 8), Optimum(items, capacity), 1e-12);
-  EXPECT_NEAR(GridKnapsackBound(items, capacity, 64), Optimum(items, capacity), 1e-12);
+  EXPECT_NEAR(GridKnapsackBound(items, capacity, 8), OptimumIgnoringSlots(items, capacity), 1e-12);
+  EXPECT_NEAR(GridKnapsackBound(items, capacity, 64), OptimumIgnoringSlots(items, capacity), 1e-12);
 }
 
 TEST(KnapsackGridBoundTest, IgnoresWorthlessAndOversizedItems) {

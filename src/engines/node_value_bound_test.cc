@@ -14,7 +14,7 @@ using packing_test::kGi;
 using packing_test::kMi;
 
 // Pods in 50m and 1 MiB steps (like the generated clusters'), one slot each, a few of each.
-std::vector<KnapsackItem> RandomItems(std::mt19937& rng, int n) {
+std::vector<KnapsackItem> RandomRoomierItems(std::mt19937& rng, int n) {
   std::vector<KnapsackItem> items;
   for (int i = 0; i < n; ++i) {
     items.push_back({{std::uniform_int_distribution<int64_t>(2, 30)(rng) * 50,
@@ -35,7 +35,7 @@ TEST(NodeValueBoundTest, EveryBoundIsAtLeastTheOptimum) {
   coarse.max_grid_cells = 256;
   coarse.cpu_cells = 16;
   for (int instance = 0; instance < 16; ++instance) {
-    std::vector<KnapsackItem> items = RandomItems(rng, 6);
+    std::vector<KnapsackItem> items = RandomRoomierItems(rng, 6);
     for (const Resources& node : {kSmall, kMedium, kFewSlots}) {
       const double optimum = BruteForceKnapsack(items, node);
       for (const NodeValueLimits& limits : {NodeValueLimits{}, coarse}) {
@@ -55,7 +55,7 @@ TEST(NodeValueBoundTest, EveryBoundIsAtLeastTheOptimum) {
 TEST(NodeValueBoundTest, MergedCellsStayAboveTheOptimum) {
   std::mt19937 rng(6);
   for (int instance = 0; instance < 20; ++instance) {
-    std::vector<KnapsackItem> items = RandomItems(rng, 4);
+    std::vector<KnapsackItem> items = RandomRoomierItems(rng, 4);
     for (KnapsackItem copy : std::vector<KnapsackItem>(items)) {
       copy.size.memory_bytes += kMi;  // a neighbour in the same coarse cell, worth less
       copy.value *= 0.9;
@@ -73,7 +73,7 @@ TEST(NodeValueBoundTest, MergedCellsStayAboveTheOptimum) {
 TEST(NodeValueBoundTest, ExactWhereNothingIsRelaxed) {
   std::mt19937 rng(7);
   for (int instance = 0; instance < 20; ++instance) {
-    std::vector<KnapsackItem> items = RandomItems(rng, 5);
+    std::vector<KnapsackItem> items = RandomRoomierItems(rng, 5);
     const double optimum = BruteForceKnapsack(items, kSmall);
     EXPECT_NEAR(MergedGridNodeValueBound(items, kSmall, NodeValueLimits{}), optimum, 1e-12)
         << instance;
@@ -90,7 +90,7 @@ TEST(NodeValueBoundTest, ExactWhereNothingIsRelaxed) {
 // optimum of 400 pods of 8 distinct shapes is known by brute force over those 8.
 TEST(NodeValueBoundTest, TightOnManyCopies) {
   std::mt19937 rng(8);
-  std::vector<KnapsackItem> items = RandomItems(rng, 8);
+  std::vector<KnapsackItem> items = RandomRoomierItems(rng, 8);
   for (KnapsackItem& item : items) item.max_count = 50;
   const double optimum = BruteForceKnapsack(items, kMedium);
   const double tight = TightNodeValueBound(items, kMedium, NodeValueLimits{});

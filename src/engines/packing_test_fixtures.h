@@ -33,6 +33,11 @@ inline RepackType RepackTypeOf(int64_t cpu_millis, int64_t memory_gib, double us
   return {{cpu_millis, memory_gib * kGi, 0, 110, 0}, Money::FromUsd(usd)};
 }
 
+// One 4-vCPU, 16-GiB type.
+inline std::vector<PriceOption> OneType() {
+  return {{"box", {4000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.20)}};
+}
+
 // A small, a compute, a memory and a large type.
 inline std::vector<PriceOption> FourTypes() {
   return {{"s", {2000, 4 * kGi, 0, 20, 0}, Money::FromUsd(0.08)},

@@ -9,15 +9,7 @@
 namespace cloudoptim {
 namespace {
 
-const Catalog& TestCatalog() {
-  static const Catalog* catalog = [] {
-    Result<Catalog> loaded =
-        Catalog::Load(std::string(CO_SOURCE_DIR) + "/testdata/engines/catalog");
-    EXPECT_TRUE(loaded.has_value()) << loaded.error().ToString();
-    return new Catalog(loaded ? std::move(*loaded) : Catalog());
-  }();
-  return *catalog;
-}
+using engine_cases::TestCatalog;
 
 class RightsizeNodesCaseTest : public ::testing::TestWithParam<std::filesystem::path> {};
 

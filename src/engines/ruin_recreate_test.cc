@@ -24,7 +24,7 @@ std::vector<RepackType> ThreeFamilies() {
       RepackTypeOf(8000, 16, 0.34), RepackTypeOf(8000, 32, 0.384), RepackTypeOf(8000, 64, 0.504)};
 }
 
-std::vector<Resources> MixedPods(uint32_t seed, int n) {
+std::vector<Resources> MixedShapes(uint32_t seed, int n) {
   std::mt19937 random(seed);
   std::vector<Resources> pods;
   for (int i = 0; i < n; ++i) {
@@ -89,7 +89,7 @@ std::vector<std::vector<int32_t>> Singletons(size_t n) {
 TEST(RuinRecreateTest, PacksOnePodPerNodeValidlyAndMoreCheaply) {
   std::vector<RepackType> types = ThreeFamilies();
   for (uint32_t seed = 1; seed <= 5; ++seed) {
-    std::vector<Resources> pods = MixedPods(seed, 40);
+    std::vector<Resources> pods = MixedShapes(seed, 40);
     std::vector<std::vector<int32_t>> nodes = Singletons(pods.size());
     int64_t budget = 200000;
     std::optional<RuinRecreateResult> r = RuinAndRecreate(pods, types, nodes, budget, seed);
@@ -139,7 +139,7 @@ TEST(RuinRecreateTest, FindsTheCheaperPackingWhereMovesOverThreeNodesAreStuck) {
 
 TEST(RuinRecreateTest, GivesTheSameAnswerForTheSameInputAndSpendsItsBudget) {
   std::vector<RepackType> types = ThreeFamilies();
-  std::vector<Resources> pods = MixedPods(11, 60);
+  std::vector<Resources> pods = MixedShapes(11, 60);
   std::vector<std::vector<int32_t>> nodes = Singletons(pods.size());
   int64_t first_budget = 50000, second_budget = 50000;
   std::optional<RuinRecreateResult> first = RuinAndRecreate(pods, types, nodes, first_budget, 9);
@@ -163,7 +163,7 @@ TEST(RuinRecreateTest, GivesTheSameAnswerForTheSameInputAndSpendsItsBudget) {
 // given nodes they let the cover find the same plan or a cheaper one.
 TEST(RuinRecreateTest, RecordsAcceptedNodesWithoutChangingTheSearch) {
   std::vector<RepackType> types = ThreeFamilies();
-  std::vector<Resources> pods = MixedPods(11, 60);
+  std::vector<Resources> pods = MixedShapes(11, 60);
   std::vector<std::vector<int32_t>> nodes = Singletons(pods.size());
   int64_t plain_budget = 50000, recording_budget = 50000;
   std::vector<std::vector<int32_t>> accepted;

@@ -12,9 +12,7 @@ namespace {
 using packing_test::kGi;
 using packing_test::kMi;
 
-std::vector<PriceOption> OneType() {
-  return {{"box", {4000, 16 * kGi, 0, 100, 0}, Money::FromUsd(0.20)}};
-}
+using packing_test::OneType;
 
 TEST(ShapeLpTest, GroupShapesCountsEveryPodAndRoundsDown) {
   std::vector<Resources> pods = {

@@ -19,15 +19,7 @@ using engine_cases::CaseFiles;
 using engine_cases::EngineCase;
 using ::testing::HasSubstr;
 
-const Catalog& TestCatalog() {
-  static const Catalog* catalog = [] {
-    Result<Catalog> loaded =
-        Catalog::Load(std::string(CO_SOURCE_DIR) + "/testdata/engines/catalog");
-    EXPECT_TRUE(loaded.has_value()) << loaded.error().ToString();
-    return new Catalog(loaded ? std::move(*loaded) : Catalog());
-  }();
-  return *catalog;
-}
+using engine_cases::TestCatalog;
 
 struct ParsedPool {
   PoolKey key;

@@ -11,15 +11,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const Catalog& TestCatalog() {
-  static const Catalog* catalog = [] {
-    Result<Catalog> loaded =
-        Catalog::Load(std::string(CO_SOURCE_DIR) + "/testdata/engines/catalog");
-    EXPECT_TRUE(loaded.has_value()) << loaded.error().ToString();
-    return new Catalog(loaded ? std::move(*loaded) : Catalog());
-  }();
-  return *catalog;
-}
+using engine_cases::TestCatalog;
 
 engine_cases::EngineCase SafeCase() {
   Result<engine_cases::EngineCase> c = engine_cases::LoadEngineCase(
