@@ -1,9 +1,10 @@
 #include "engines/config_lp_guide.h"
-#include "engines/packing_test_fixtures.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
+
+#include "engines/packing_test_fixtures.h"
 
 namespace cloudoptim {
 namespace {

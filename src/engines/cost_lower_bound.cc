@@ -23,6 +23,7 @@ constexpr size_t kMaxBoundShapes = 400;
 
 // Resources in solver units: vCPU, GiB, pod slots (keeps coefficients well scaled).
 using lp_units::Cpu;
+using lp_units::kDims;
 using lp_units::Memory;
 using lp_units::Slots;
 
@@ -77,9 +78,8 @@ Result<Money> LpRelaxationBound(const Resources& demand, const std::vector<Price
   const int columns = static_cast<int>(options.size());
   CoinPackedMatrix matrix(false, 0, 0);  // row-ordered
   matrix.setDimensions(0, columns);
-  double (*const dims[])(const Resources&) = {Cpu, Memory, Slots};
   std::vector<double> row_lower, row_upper;
-  for (auto dim : dims) {
+  for (auto dim : kDims) {
     CoinPackedVector row;
     for (int t = 0; t < columns; ++t) row.insert(t, dim(options[t].allocatable));
     matrix.appendRow(row);
@@ -145,12 +145,11 @@ Result<ExactPacking> ExactOptimum(const std::vector<Resources>& pods,
     for (int k = 0; k < slots; ++k) row.insert(a(i, k), 1.0);
     add_row(row, 1.0, 1.0);
   }
-  double (*const dims[])(const Resources&) = {Cpu, Memory, Slots};
   for (int k = 0; k < slots; ++k) {
     CoinPackedVector one_type;
     for (int t = 0; t < types; ++t) one_type.insert(z(k, t), 1.0);
     add_row(one_type, -COIN_DBL_MAX, 1.0);
-    for (auto dim : dims) {  // requests on slot k <= capacity of its type
+    for (auto dim : kDims) {  // requests on slot k <= capacity of its type
       CoinPackedVector row;
       for (int i = 0; i < n; ++i) row.insert(a(i, k), dim(pods[i]));
       for (int t = 0; t < types; ++t) row.insert(z(k, t), -dim(options[t].allocatable));

@@ -1,7 +1,8 @@
 #include "engines/cost_lower_bound.h"
-#include "engines/packing_test_fixtures.h"
 
 #include <gtest/gtest.h>
+
+#include "engines/packing_test_fixtures.h"
 
 namespace cloudoptim {
 namespace {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
 #include "catalog/catalog.h"

@@ -2,12 +2,13 @@
 // a pod that fits nowhere displaces a smaller one, constraints (node selector, anti-affinity,
 // zone) keep pods where they are, and the state stays valid or is restored exactly.
 #include "engines/node_elimination.h"
-#include "engines/packing_test_fixtures.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
+
+#include "engines/packing_test_fixtures.h"
 
 namespace cloudoptim {
 namespace {

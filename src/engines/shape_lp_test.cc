@@ -1,10 +1,11 @@
 #include "engines/shape_lp.h"
-#include "engines/packing_test_fixtures.h"
 
 #include <gtest/gtest.h>
 
 #include <optional>
 #include <random>
+
+#include "engines/packing_test_fixtures.h"
 
 namespace cloudoptim {
 namespace {
