@@ -762,6 +762,16 @@ class ColumnGeneration {
 Result<ConfigLpSolution> SolveConfigLp(const std::vector<PodShape>& shapes,
                                        const std::vector<PriceOption>& options,
                                        const ConfigLpLimits& limits) {
+  // No pods to pack: the optimum is to buy nothing (Clp is not asked; it fails on an empty
+  // master).
+  if (!options.empty() &&
+      std::none_of(shapes.begin(), shapes.end(), [](const PodShape& s) { return s.count > 0; })) {
+    ConfigLpSolution nothing;
+    nothing.converged = true;
+    nothing.shape_duals.assign(shapes.size(), 0.0);
+    nothing.master_shape_duals.assign(shapes.size(), 0.0);
+    return nothing;
+  }
   return ColumnGeneration(shapes, options, limits).Run();
 }
 

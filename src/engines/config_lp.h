@@ -99,7 +99,7 @@ struct ConfigLpSolution {
 };
 
 // InvalidArgument when there are no options or a shape fits none of them; Internal when Clp
-// fails. Shapes with count 0 are ignored.
+// fails. Shapes with count 0 are ignored; with no pods at all the optimum is 0, no configs.
 Result<ConfigLpSolution> SolveConfigLp(const std::vector<PodShape>& shapes,
                                        const std::vector<PriceOption>& options,
                                        const ConfigLpLimits& limits = {});

@@ -27,6 +27,20 @@ TEST(ConfigLpTest, WholeConfigurationsDoNotSplitAPodAcrossNodes) {
   EXPECT_NEAR(lp->master_usd, 0.60, 1e-6);
 }
 
+TEST(ConfigLpTest, NoPodsCostNothing) {
+  // Nothing to pack (no shapes, or shapes without pods): buy nothing, and say it is optimal.
+  for (const std::vector<PodShape>& shapes :
+       {std::vector<PodShape>{}, std::vector<PodShape>{{{2400, 2 * kGi, 0, 1, 0}, 0}}}) {
+    Result<ConfigLpSolution> lp = SolveConfigLp(shapes, OneType());
+    ASSERT_TRUE(lp.has_value()) << lp.error().ToString();
+    EXPECT_TRUE(lp->converged);
+    EXPECT_EQ(lp->lower_bound_usd, 0.0);
+    EXPECT_EQ(lp->master_usd, 0.0);
+    EXPECT_TRUE(lp->configs.empty());
+  }
+  EXPECT_FALSE(SolveConfigLp({}, {}).has_value());  // no types is still an error
+}
+
 TEST(ConfigLpTest, PricingFindsMixedConfigurations) {
   // A 3-vCPU pod and a 1-vCPU pod fill one box together; homogeneous boxes would waste a
   // quarter. Two of each: two boxes.
