@@ -61,6 +61,18 @@ inline std::vector<Resources> MixedRequests(uint32_t seed, int count) {
   return out;
 }
 
+// Pods of `workloads` workloads (the four shapes of MixedRequests), each with one request
+// shared by its 1 to `max_replicas` replicas, as a Deployment's pods share their template.
+inline std::vector<Resources> ReplicatedRequests(uint32_t seed, int workloads, int max_replicas) {
+  std::vector<Resources> out;
+  std::mt19937 rng(seed);
+  for (const Resources& request : MixedRequests(seed, workloads)) {
+    int replicas = std::uniform_int_distribution<int>(1, max_replicas)(rng);
+    out.insert(out.end(), static_cast<size_t>(replicas), request);
+  }
+  return out;
+}
+
 // Every pod placed exactly once, on a node whose type holds it, and the plan passes the
 // simulator again: each pod, taken off its node in the state the packer leaves, fits it.
 inline void ExpectValidPlan(ClusterState& state, const std::vector<Pod>& pods,
