@@ -4,7 +4,9 @@
 //      GPU requests ignored): the whole pod list, its 1,088 GPU-free pods, and the pods alive
 //      at 20 instants of the trace;
 //   2. generated clusters of 50-5,000 nodes' worth of pods (20 pods per node, four workload
-//      shapes: web, JVM services, CPU-heavy batch, memory-heavy caches), three seeds each;
+//      shapes: web, JVM services, CPU-heavy batch, memory-heavy caches), three seeds each,
+//      every pod with its own request; and ("workloads") clusters of 20-1,000 nodes whose pods
+//      come in replicated workloads sharing a request (generated_cluster.h);
 //   3. small instances (10-30 pods) against CBC's exact optimum, over six general-purpose,
 //      compute and memory families (so the MIP stays small).
 // All on-demand prices, us-east-1, one zone, plain pods (no placement constraints).
@@ -17,13 +19,13 @@
 // are given against the best bound and against the plain shape LP (raised to CBC's bound where
 // there is one).
 //
-//   packing_quality_benchmark [--quick] [alibaba|generated|small|bounds]
+//   packing_quality_benchmark [--quick] [alibaba|generated|workloads|small|bounds]
 // --quick measures a subset (fewer trace instants, sizes and seeds, shorter CBC limit) for
 // iterating; the figures in bench/RESULTS.md come from the full run. BENCH_CONFIG_LP_SECONDS
 // sets the configuration LP's CPU budget per instance (default 5), BENCH_CONFIG_LP_SHAPES its
-// number of shapes (default 1,000); BENCH_SIZES=50,200 limits
-// the generated clusters to those sizes (in nodes). "bounds" runs only the configuration LP on
-// the generated clusters (bound, master, iterations, CPU s), for tuning it, and next to it
+// number of shapes (default 1,000); BENCH_SIZES=50,200 limits the generated clusters (both
+// kinds) to those sizes (in nodes). "bounds" runs only the configuration LP on the generated
+// clusters (bound, master, iterations, CPU s), for tuning it, and next to it
 // Farley's bound at full scale (ScaledFarleyBound: BENCH_FARLEY_GROUPS, BENCH_FARLEY_SECONDS,
 // BENCH_FARLEY_SHARES, BENCH_FARLEY_SLOPE, BENCH_FARLEY_MIN) and, with BENCH_UPPER_SECONDS, the
 // ceiling of every such bound (ConfigLpOptimumAtMost). Neither is in the benchmark's bound:
@@ -536,10 +538,13 @@ int main(int argc, char** argv) {
   }
   std::vector<int> sizes = {50, 100, 200, 500, 1000, 2000, 5000};
   if (quick) sizes = {50, 200, 1000};
+  std::vector<int> workload_sizes = {20, 50, 100, 200, 500, 1000};
+  if (quick) workload_sizes = {20, 50, 200};
   if (const char* only_sizes = std::getenv("BENCH_SIZES")) {  // e.g. BENCH_SIZES=50,200
     sizes.clear();
     std::stringstream list(only_sizes);
     for (std::string size; std::getline(list, size, ',');) sizes.push_back(std::stoi(size));
+    workload_sizes = sizes;
   }
   if (only == "bounds") {
     GeneratedBounds(launch, options, sizes, quick ? 1u : 3u);
@@ -555,7 +560,7 @@ int main(int argc, char** argv) {
     if (p.gpus == 0) gpu_free.push_back(p.requests);
     end = std::max(end, p.deleted);
   }
-  if (only == "generated") all.clear(), gpu_free.clear(), trace.clear();
+  if (only == "generated" || only == "workloads") all.clear(), gpu_free.clear(), trace.clear();
   if (!all.empty()) trace_rows.push_back(Measure("alibaba all pods", launch, options, all));
   if (!gpu_free.empty()) {
     trace_rows.push_back(Measure("alibaba GPU-free pods", launch, options, gpu_free));
@@ -573,14 +578,24 @@ int main(int argc, char** argv) {
   if (only == "alibaba") return 0;
 
   std::vector<Row> generated_rows;
-  for (int nodes : sizes) {
+  for (int nodes : only == "workloads" ? std::vector<int>{} : sizes) {
     for (uint32_t seed = 1; seed <= (quick ? 2u : 3u); ++seed) {
       std::string name = "generated " + std::to_string(nodes) + " nodes s" + std::to_string(seed);
       generated_rows.push_back(Measure(name.c_str(), launch, options, Generated(nodes, seed)));
     }
   }
-  Summary("generated", generated_rows);
+  if (!generated_rows.empty()) Summary("generated", generated_rows);
   if (only == "generated") return 0;
+  std::vector<Row> workload_rows;
+  for (int nodes : workload_sizes) {
+    for (uint32_t seed = 1; seed <= (quick ? 2u : 3u); ++seed) {
+      std::string name = "workloads " + std::to_string(nodes) + " nodes s" + std::to_string(seed);
+      workload_rows.push_back(
+          Measure(name.c_str(), launch, options, GeneratedWorkloadRequests(nodes, seed)));
+    }
+  }
+  Summary("workloads", workload_rows);
+  if (only == "workloads") return 0;
   SmallInstances(catalog, quick);
   return 0;
 }

@@ -3,6 +3,7 @@
 // the local search. Ratios to the bound come from packing_quality_benchmark.
 //
 //   BENCH_SIZES=50,200 BENCH_SEEDS=3 BENCH_EFFORTS=50,4000 [BENCH_FAMILIES=t4g,r6g] [BENCH_COVER=1]
+//   [BENCH_WORKLOADS=1]
 //   ./build/release/bench/packing_search_benchmark
 #include <cstdio>
 #include <cstdlib>
@@ -23,7 +24,10 @@ namespace {
 // The quality benchmark's generated clusters (generated_cluster.h), as pods.
 std::vector<Pod> Generated(int nodes, uint32_t seed) {
   std::vector<Pod> pods;
-  for (const Resources& requests : GeneratedRequests(nodes, seed)) {
+  // BENCH_WORKLOADS=1: pods of replicated workloads (GeneratedWorkloadRequests).
+  const bool workloads = std::getenv("BENCH_WORKLOADS") != nullptr;
+  for (const Resources& requests :
+       workloads ? GeneratedWorkloadRequests(nodes, seed) : GeneratedRequests(nodes, seed)) {
     Pod pod;
     pod.meta.name = "p" + std::to_string(pods.size());
     pod.meta.namespace_name = "bench";
@@ -67,8 +71,9 @@ int main() {
       std::vector<Pod> pods = Generated(static_cast<int>(nodes), static_cast<uint32_t>(seed));
       std::vector<const Pod*> pointers;
       for (const Pod& p : pods) pointers.push_back(&p);
-      std::printf("generated %5lld nodes s%lld", static_cast<long long>(nodes),
-                  static_cast<long long>(seed));
+      std::printf("%s %5lld nodes s%lld",
+                  std::getenv("BENCH_WORKLOADS") ? "workloads" : "generated",
+                  static_cast<long long>(nodes), static_cast<long long>(seed));
       for (int64_t effort : efforts) {
         ClusterState state;
         PackingOptions options;

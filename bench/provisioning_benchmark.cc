@@ -11,6 +11,8 @@
 // else the machine does: they are planned 5 times (BENCH_REPEAT overrides) and the line shows
 // the median CPU and wall time. The plan is the same every time (the packer is deterministic).
 // Each run gets a freshly built launch catalogue, so no run profits from an earlier one.
+// The last lines ("repl") plan plain pods in workloads whose replicas share one request (real
+// clusters' pods come from Deployments); Karpenter's mix draws every pod's request anew.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -67,13 +69,26 @@ void Constrain(Pod& pod, int kind, int index) {
   }
 }
 
-Snapshot MakeSnapshot(int count, bool mixed, uint32_t seed) {
+// `max_replicas` > 0: plain pods in workloads of 1 to max_replicas replicas (uniformly at
+// random) that share one request, as a Deployment's pods share their template.
+Snapshot MakeSnapshot(int count, bool mixed, uint32_t seed, int max_replicas = 0) {
   std::mt19937 rng(seed);
   Snapshot s;
   s.region = "us-east-1";
   s.cluster_name = "bench";
+  int replicas_left = 0;
   for (int i = 0; i < count; ++i) {
+    if (max_replicas > 0 && replicas_left > 0) {
+      Pod replica = s.pods.back();
+      replica.meta.name = "pod-" + std::to_string(i);
+      s.pods.push_back(std::move(replica));
+      --replicas_left;
+      continue;
+    }
     s.pods.push_back(MakePod(i, rng));
+    if (max_replicas > 0) {
+      replicas_left = std::uniform_int_distribution<int>(1, max_replicas)(rng) - 1;
+    }
     if (mixed) {
       int fifth = count / 5;
       int kind = std::min(4, i / std::max(1, fifth));
@@ -88,10 +103,10 @@ double Median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-void Run(const Catalog& catalog, int count, bool mixed) {
+void Run(const Catalog& catalog, int count, bool mixed, int max_replicas = 0) {
   uint32_t seed = 42;  // BENCH_SEED draws another batch of the same mix
   if (const char* s = std::getenv("BENCH_SEED")) seed = static_cast<uint32_t>(std::atoll(s));
-  Snapshot snapshot = MakeSnapshot(count, mixed, seed);
+  Snapshot snapshot = MakeSnapshot(count, mixed, seed, max_replicas);
   Policy policy;
   // BENCH_SEARCH_STEPS sets the packer's local-search effort (steps per pod; default 50).
   if (const char* steps = std::getenv("BENCH_SEARCH_STEPS")) {
@@ -134,8 +149,11 @@ void Run(const Catalog& catalog, int count, bool mixed) {
   std::printf(
       "%-6s %6d pods  %7.3f s wall  %7.3f s cpu  %9.0f pods/s (cpu)  %5d nodes  $%9.3f/h  "
       "%zu unschedulable  (%zu types, catalogue built in %.1f ms)\n",
-      mixed ? "mixed" : "plain", count, seconds, cpu_seconds, count / cpu_seconds, nodes,
-      plan.hourly_cost.usd(), plan.unschedulable.size(), launch.types().size(), build_ms);
+      mixed              ? "mixed"
+      : max_replicas > 0 ? "repl"
+                         : "plain",
+      count, seconds, cpu_seconds, count / cpu_seconds, nodes, plan.hourly_cost.usd(),
+      plan.unschedulable.size(), launch.types().size(), build_ms);
 }
 
 }  // namespace
@@ -144,11 +162,17 @@ void Run(const Catalog& catalog, int count, bool mixed) {
 int main() {
   using namespace cloudoptim;
   const Catalog& catalog = ShippedCatalog();
+  // BENCH_REPLICAS=n (with BENCH_PODS): plain pods in workloads of 1-n replicas.
+  const char* replicas = std::getenv("BENCH_REPLICAS");
   if (const char* only = std::getenv("BENCH_PODS")) {
-    Run(catalog, std::atoi(only), std::getenv("BENCH_PLAIN") == nullptr);
+    Run(catalog, std::atoi(only), std::getenv("BENCH_PLAIN") == nullptr && replicas == nullptr,
+        replicas ? std::atoi(replicas) : 0);
     return 0;
   }
   for (int count : {1000, 5000, 20000}) Run(catalog, count, true);
   for (int count : {100, 500, 1000, 5000, 20000}) Run(catalog, count, false);
+  // Plain pods in workloads of 1-20 replicas sharing a request (the configuration LP's
+  // attempt joins the portfolio up to 2,000 such pods).
+  for (int count : {50, 100, 500, 1000, 2000}) Run(catalog, count, false, 20);
   return 0;
 }
