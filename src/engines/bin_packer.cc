@@ -690,9 +690,10 @@ PackingPlan PackPods(ClusterState& state, const LaunchCatalog& launch,
   // The configuration-LP guide joins the portfolio for batches of up to 2,000 pods whose pods
   // repeat their requests, as replicas of a workload do. There the LP's configurations come
   // in whole nodes, so its floored nodes carry most pods packed as the LP planned, and the
-  // plan it starts from is often the cheapest: at the default effort 4-11% cheaper on 400-
-  // 1,000 pods of generated replicated workloads and 3.1% on the Alibaba trace's GPU-free
-  // pods, for 0.03-0.17 CPU s more per batch (bench/RESULTS.md, session 10). On larger
+  // plan it starts from is often the cheapest: at the default effort up to 11% cheaper on
+  // 400-2,000 pods of generated replicated workloads (8 of 9 rows, none dearer) and 3.1% on
+  // the Alibaba trace's GPU-free pods, for 2-8x the CPU of such a batch (bench/RESULTS.md,
+  // session 10). On larger
   // batches it found nothing cheaper for its cost. When every pod has its own request (the
   // Karpenter mix, the independently generated clusters) each shape holds one pod, no
   // configuration reaches a whole node, and it never produced the cheapest plan, so such
