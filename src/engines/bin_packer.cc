@@ -693,11 +693,10 @@ PackingPlan PackPods(ClusterState& state, const LaunchCatalog& launch,
   // plan it starts from is often the cheapest: at the default effort up to 11% cheaper on
   // 400-2,000 pods of generated replicated workloads (8 of 9 rows, none dearer) and 3.1% on
   // the Alibaba trace's GPU-free pods, for 2-8x the CPU of such a batch (bench/RESULTS.md,
-  // session 10). On larger
-  // batches it found nothing cheaper for its cost. When every pod has its own request (the
-  // Karpenter mix, the independently generated clusters) each shape holds one pod, no
-  // configuration reaches a whole node, and it never produced the cheapest plan, so such
-  // batches do not pay for its LP.
+  // session 10). On larger batches it found nothing cheaper within its work limits. When
+  // every pod has its own request (the Karpenter mix, the independently generated clusters)
+  // each shape holds a pod or a few, no configuration reaches a whole node, and it never
+  // produced the cheapest plan, so such batches do not pay for its LP.
   if (options.strategy == PackingStrategy::kConfigLpGuided ||
       (options.strategy == PackingStrategy::kPortfolio && pods.size() <= kMaxPodsForConfigLp &&
        RepeatsRequests(pods))) {
