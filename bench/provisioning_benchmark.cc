@@ -11,8 +11,9 @@
 // else the machine does: they are planned 5 times (BENCH_REPEAT overrides) and the line shows
 // the median CPU and wall time. The plan is the same every time (the packer is deterministic).
 // Each run gets a freshly built launch catalogue, so no run profits from an earlier one.
-// The last lines ("repl") plan plain pods in workloads whose replicas share one request (real
-// clusters' pods come from Deployments); Karpenter's mix draws every pod's request anew.
+// The last lines ("repl<n>": up to n replicas) plan plain pods in workloads whose replicas share
+// one request (real clusters' pods come from Deployments); Karpenter's mix draws every pod's
+// request anew.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -146,13 +147,13 @@ void Run(const Catalog& catalog, int count, bool mixed, int max_replicas = 0) {
   for (const Recommendation& r : plan.recommendations) {
     nodes += std::stoi(r.actions.front().parameters.at("count"));
   }
+  std::string kind = mixed              ? "mixed"
+                     : max_replicas > 0 ? "repl" + std::to_string(max_replicas)
+                                        : "plain";
   std::printf(
-      "%-6s %6d pods  %7.3f s wall  %7.3f s cpu  %9.0f pods/s (cpu)  %5d nodes  $%9.3f/h  "
+      "%-7s %6d pods  %7.3f s wall  %7.3f s cpu  %9.0f pods/s (cpu)  %5d nodes  $%9.3f/h  "
       "%zu unschedulable  (%zu types, catalogue built in %.1f ms)\n",
-      mixed              ? "mixed"
-      : max_replicas > 0 ? "repl"
-                         : "plain",
-      count, seconds, cpu_seconds, count / cpu_seconds, nodes, plan.hourly_cost.usd(),
+      kind.c_str(), count, seconds, cpu_seconds, count / cpu_seconds, nodes, plan.hourly_cost.usd(),
       plan.unschedulable.size(), launch.types().size(), build_ms);
 }
 
@@ -172,7 +173,11 @@ int main() {
   for (int count : {1000, 5000, 20000}) Run(catalog, count, true);
   for (int count : {100, 500, 1000, 5000, 20000}) Run(catalog, count, false);
   // Plain pods in workloads of 1-20 replicas sharing a request (the configuration LP's
-  // attempt joins the portfolio up to 2,000 such pods).
+  // attempt joins the portfolio up to 2,000 such pods), and larger batches of fewer, larger
+  // workloads (up to 200 and 1,000 replicas: at most ~120 distinct requests, where it joins
+  // too).
   for (int count : {50, 100, 500, 1000, 2000}) Run(catalog, count, false, 20);
+  Run(catalog, 5000, false, 200);
+  Run(catalog, 20000, false, 1000);
   return 0;
 }

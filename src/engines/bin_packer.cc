@@ -629,6 +629,7 @@ PackingPlan Packer::Finish() {
 
 namespace {
 
+using packer_internal::kMaxLpShapes;
 using packer_internal::kMaxPodsForConfigLp;
 using packer_internal::kMaxPodsForSecondSizing;
 using packer_internal::kMinPodsPerRequestForConfigLp;
@@ -651,9 +652,12 @@ bool Better(const PackingPlan& a, const PackingPlan& b) {
   return a.hourly_cost < b.hourly_cost;
 }
 
-// Whether the batch's pods share requests, as replicas of a workload do: pods per distinct
-// request (CPU, memory, pod slots) at least kMinPodsPerRequestForConfigLp.
-bool RepeatsRequests(const std::vector<const Pod*>& pods) {
+// Whether the configuration LP should guide an attempt: the batch's pods repeat their
+// requests (CPU, memory, pod slots), as replicas of workloads do — pods per distinct request
+// at least kMinPodsPerRequestForConfigLp — and either the batch is small
+// (kMaxPodsForConfigLp) or its distinct requests fit the LP's shapes (kMaxLpShapes), so the
+// LP plans the real pods and not groups of them.
+bool ConfigLpMayGuide(const std::vector<const Pod*>& pods) {
   if (pods.empty()) return false;
   std::vector<std::tuple<int64_t, int64_t, int64_t>> requests;
   requests.reserve(pods.size());
@@ -664,8 +668,9 @@ bool RepeatsRequests(const std::vector<const Pod*>& pods) {
   std::sort(requests.begin(), requests.end());
   const size_t distinct =
       static_cast<size_t>(std::unique(requests.begin(), requests.end()) - requests.begin());
-  return static_cast<double>(pods.size()) >=
-         kMinPodsPerRequestForConfigLp * static_cast<double>(distinct);
+  const bool repeats = static_cast<double>(pods.size()) >=
+                       kMinPodsPerRequestForConfigLp * static_cast<double>(distinct);
+  return repeats && (pods.size() <= kMaxPodsForConfigLp || distinct <= kMaxLpShapes);
 }
 
 }  // namespace
@@ -687,19 +692,19 @@ PackingPlan PackPods(ClusterState& state, const LaunchCatalog& launch,
       attempts.push_back({PackingStrategy::kLpGuided, LpSizing::kStrandedCapacity});
     }
   }
-  // The configuration-LP guide joins the portfolio for batches of up to 2,000 pods whose pods
-  // repeat their requests, as replicas of a workload do. There the LP's configurations come
-  // in whole nodes, so its floored nodes carry most pods packed as the LP planned, and the
-  // plan it starts from is often the cheapest: at the default effort up to 11% cheaper on
-  // 400-2,000 pods of generated replicated workloads (8 of 9 rows, none dearer) and 3.1% on
-  // the Alibaba trace's GPU-free pods, for 2-8x the CPU of such a batch (bench/RESULTS.md,
-  // session 10). On larger batches it found nothing cheaper within its work limits. When
-  // every pod has its own request (the Karpenter mix, the independently generated clusters)
-  // each shape holds a pod or a few, no configuration reaches a whole node, and it never
-  // produced the cheapest plan, so such batches do not pay for its LP.
+  // The configuration-LP guide joins the portfolio for batches whose pods repeat their
+  // requests, as replicas of a workload do (ConfigLpMayGuide). There the LP's configurations
+  // come in whole nodes, so its floored nodes carry most pods packed as the LP planned, and
+  // the plan it starts from is often the cheapest: at the default effort up to 11% cheaper on
+  // 400-2,000 pods of generated replicated workloads (8 of 9 rows, none dearer), 3.1% on the
+  // Alibaba trace's GPU-free pods, 5-8% on 5,000 pods of fewer than 120 workloads, for 2-8x
+  // the CPU of such a batch (bench/RESULTS.md, session 10). Larger batches of more workloads
+  // than the LP's shapes gained nothing within its work limits. When every pod has its own
+  // request (the Karpenter mix, the independently generated clusters) no configuration
+  // reaches a whole node and it never produced the cheapest plan, so such batches do not pay
+  // for its LP.
   if (options.strategy == PackingStrategy::kConfigLpGuided ||
-      (options.strategy == PackingStrategy::kPortfolio && pods.size() <= kMaxPodsForConfigLp &&
-       RepeatsRequests(pods))) {
+      (options.strategy == PackingStrategy::kPortfolio && ConfigLpMayGuide(pods))) {
     attempts.push_back({PackingStrategy::kConfigLpGuided, LpSizing::kWholeNodes});
   }
   if (attempts.empty()) return Packer(state, launch, pods, options, options.strategy).Run();

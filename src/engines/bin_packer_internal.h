@@ -63,9 +63,9 @@ constexpr double kStrandedPods = 0.5;
 constexpr int64_t kRankingCpuCell = 50;
 constexpr int64_t kRankingMemoryCell = int64_t{64} << 20;
 constexpr size_t kMaxPodsForSecondSizing = 2000;
-// The portfolio adds the configuration-LP-guided attempt for batches of at most this many
-// pods that repeat their requests at least this many times on average (replicas of
-// workloads; see PackPods).
+// The portfolio adds the configuration-LP-guided attempt for batches whose pods repeat their
+// requests at least this many times on average (replicas of workloads) and that have at most
+// this many pods or at most kMaxLpShapes distinct requests (see ConfigLpMayGuide).
 constexpr size_t kMaxPodsForConfigLp = 2000;
 constexpr double kMinPodsPerRequestForConfigLp = 2.0;
 // The configuration LP's work limits in the packer (deterministic, so plans are reproducible).

@@ -87,6 +87,17 @@ TEST(BinPackerTest, ReplicatedWorkloadsAreNeverDearerThanTheConfigurationLpGuide
   }
 }
 
+TEST(BinPackerTest, LargeBatchesOfFewWorkloadsAreNeverDearerThanTheConfigurationLpGuidedPlan) {
+  // Over 2,000 pods the portfolio tries the configuration LP only when the workloads' requests
+  // fit its shapes: 2,400 pods of 16 workloads.
+  LaunchCatalog launch = SixFamilies();
+  std::vector<Pod> pods = PodsFromRequests(ReplicatedRequests(5, 16, 300));
+  ASSERT_GT(pods.size(), 2000u);
+  Money guided = Pack(launch, pods, PackingStrategy::kConfigLpGuided).hourly_cost;
+  Money ours = Pack(launch, pods, PackingStrategy::kPortfolio).hourly_cost;
+  EXPECT_LE(ours.usd(), guided.usd() * 1.001);
+}
+
 TEST(BinPackerTest, LpGuidedBeatsFirstFitDecreasingOnAMixedBatch) {
   // 1,000 pods of four workload shapes against the whole us-east-1 catalogue: the shape LP
   // mixes CPU- and memory-heavy pods on types that suit the mix, which FFD cannot.
