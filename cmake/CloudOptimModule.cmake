@@ -4,11 +4,10 @@
 # PCH lists heavy third-party headers that many of the module's files include; with CO_PCH on
 # they are precompiled once for the library (and, in the sanitizer build, the test binaries reuse
 # one GoogleTest/GMock PCH). With CO_UNITY the library and the test binary compile in unity
-# batches, so names in the anonymous namespaces of a module's files must not clash (share a
-# helper through a header); TESTS_NOT_UNITY keeps a module's test files out until theirs are
-# cleaned up.
+# batches, so names in the anonymous namespaces of a module's files (test files included)
+# must not clash: share a helper through a header.
 function(co_module name)
-  cmake_parse_arguments(ARG "TESTS_NOT_UNITY" "" "DEPS;TEST_DEPS;PCH" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "DEPS;TEST_DEPS;PCH" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
   file(GLOB tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
   list(FILTER sources EXCLUDE REGEX "_(test|benchmark|fuzz)\\.cc$")
@@ -41,7 +40,7 @@ function(co_module name)
       co_test_pch()
       target_precompile_headers(${name}_test REUSE_FROM co_test_pch)
     endif()
-    if(CO_UNITY AND NOT ARG_TESTS_NOT_UNITY)
+    if(CO_UNITY)
       set_target_properties(${name}_test PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 16)
       target_compile_options(${name}_test PRIVATE -Wno-subobject-linkage)
     endif()

@@ -15,7 +15,7 @@ const AwsCredentials kSuiteCredentials{
     .access_key_id = "AKIDEXAMPLE",
     .secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"};
 
-std::string ReadFile(const fs::path& path) {
+std::string ReadSuiteFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
@@ -84,11 +84,11 @@ TEST(SigV4SuiteTest, EveryCaseMatchesCanonicalRequestStringToSignAndAuthorizatio
   for (const fs::path& req_path : cases) {
     const std::string name = req_path.stem().string();
     SCOPED_TRACE(name);
-    SuiteRequest request = ParseSuiteRequest(ReadFile(req_path));
+    SuiteRequest request = ParseSuiteRequest(ReadSuiteFile(req_path));
     fs::path base = req_path;
     base.replace_extension();
-    const std::string creq = ReadFile(base.string() + ".creq");
-    const std::string sts = ReadFile(base.string() + ".sts");
+    const std::string creq = ReadSuiteFile(base.string() + ".creq");
+    const std::string sts = ReadSuiteFile(base.string() + ".sts");
     SigningSteps steps =
         signer.Compute(request.method, request.path, request.query, request.headers, request.body,
                        kSuiteCredentials, "20150830T123600Z");
@@ -101,7 +101,7 @@ TEST(SigV4SuiteTest, EveryCaseMatchesCanonicalRequestStringToSignAndAuthorizatio
                              request.body, kSuiteCredentials, "20150830T123600Z");
     }
     EXPECT_EQ(steps.string_to_sign, sts);
-    EXPECT_EQ(steps.authorization, ReadFile(base.string() + ".authz"));
+    EXPECT_EQ(steps.authorization, ReadSuiteFile(base.string() + ".authz"));
   }
 }
 

@@ -6,12 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cloudsim/cloudsim_test_util.h"
+
 namespace cloudoptim {
 namespace {
 
 using ::testing::HasSubstr;
 
-const TimePoint kStart = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26};
+using cloudsim_test::kStart;
 
 std::string Authorization(std::string_view service) {
   return "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/us-east-1/" + std::string(service) +

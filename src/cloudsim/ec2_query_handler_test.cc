@@ -5,6 +5,8 @@
 
 #include <pugixml.hpp>
 
+#include "cloudsim/cloudsim_test_util.h"
+
 namespace cloudoptim {
 namespace {
 
@@ -12,7 +14,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-const TimePoint kStart = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26};
+using cloudsim_test::kStart;
 
 class Ec2QueryHandlerTest : public ::testing::Test {
  protected:

@@ -5,13 +5,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cloudsim/cloudsim_test_util.h"
+
 namespace cloudoptim {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-const TimePoint kStart = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26};
+using cloudsim_test::kStart;
 
 // prefix + 17 lower-case hex digits, as EC2 writes ids.
 bool IsAwsId(std::string_view prefix, std::string_view id) {

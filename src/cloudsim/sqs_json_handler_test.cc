@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cloudsim/cloudsim_test_util.h"
+
 namespace cloudoptim {
 namespace {
 
@@ -14,7 +16,7 @@ using ::testing::HasSubstr;
 using ::testing::Pair;
 using ::testing::SizeIs;
 
-const TimePoint kStart = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26};
+using cloudsim_test::kStart;
 constexpr std::string_view kEndpoint = "http://127.0.0.1:4566";
 
 class SqsJsonHandlerTest : public ::testing::Test {

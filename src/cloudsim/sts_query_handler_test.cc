@@ -5,13 +5,15 @@
 
 #include <pugixml.hpp>
 
+#include "cloudsim/cloudsim_test_util.h"
+
 namespace cloudoptim {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-const TimePoint kStart = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26};
+using cloudsim_test::kStart;
 
 class StsQueryHandlerTest : public ::testing::Test {
  protected:

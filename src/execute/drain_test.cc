@@ -18,7 +18,7 @@ using ::testing::Not;
 using testutil::AppPod;
 using testutil::ReadyNode;
 
-const TimePoint kT0 = TimePoint(std::chrono::seconds(1'790'000'000));
+using testutil::kT0;
 
 // Delegates to a FakeClusterApi and lets a test intercept evictions (to refuse, delay or
 // observe them) without a mock framework.

@@ -8,11 +8,16 @@
 //   api.AddDisruptionBudget(testutil::Budget("shop", "web", {{"app", "web"}}, /*allowed=*/1));
 #pragma once
 
+#include <chrono>
 #include <string>
 
+#include "common/clock.h"
 #include "model/snapshot.h"
 
 namespace cloudoptim::testutil {
+
+// The instant the drain and executor tests start at.
+inline const TimePoint kT0 = TimePoint(std::chrono::seconds(1'790'000'000));
 
 inline Node ReadyNode(const std::string& name, const std::string& instance_id,
                       const std::string& zone = "us-east-1a") {

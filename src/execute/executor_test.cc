@@ -23,7 +23,7 @@ using ::testing::HasSubstr;
 using testutil::AppPod;
 using testutil::ReadyNode;
 
-const TimePoint kT0 = TimePoint(std::chrono::seconds(1'790'000'000));
+using testutil::kT0;
 
 // The store as it is, except that the service's kill switch reads as engaged whenever
 // `engaged_now` says so: an operator flipping it between two reads of one step.

@@ -5,7 +5,7 @@
 namespace cloudoptim {
 namespace {
 
-const TimePoint kT0 = TimePoint(std::chrono::seconds(1'790'000'000));
+const TimePoint kGateT0 = TimePoint(std::chrono::seconds(1'790'000'000));
 
 Pod AppPod(const std::string& name, const std::string& node) {
   Pod pod;
@@ -48,7 +48,7 @@ Snapshot Cluster() {
     volume.volume_id = id;
     s.volumes.push_back(volume);
   }
-  s.ebs_snapshots.push_back({"snap-1", "vol-1", "completed", 10, kT0, {}});
+  s.ebs_snapshots.push_back({"snap-1", "vol-1", "completed", 10, kGateT0, {}});
   return s;
 }
 
@@ -159,7 +159,7 @@ TEST(ExecutionGateTest, NeverDeletesAVolumeWithoutACompletedSnapshot) {
   ExpectBlocked(gate.MayRun(Cluster(), Request(ActionType::kDeleteVolume, "volume/vol-2")),
                 Guard::kNoSnapshot, "vol-2 has no completed snapshot");
   auto request = Request(ActionType::kDeleteVolume, "volume/vol-1");
-  request.volume_last_attached_at = kT0 + std::chrono::minutes(5);
+  request.volume_last_attached_at = kGateT0 + std::chrono::minutes(5);
   ExpectBlocked(gate.MayRun(Cluster(), request), Guard::kNoSnapshot, "after its last attachment");
 }
 

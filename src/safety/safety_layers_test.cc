@@ -5,20 +5,21 @@
 namespace cloudoptim {
 namespace {
 
-PlannedPool Spot(const std::string& type, const std::string& zone, int32_t count) {
+PlannedPool TwoVcpuSpot(const std::string& type, const std::string& zone, int32_t count) {
   return {type, zone, CapacityType::kSpot, count, 2};
 }
-PlannedPool OnDemand(const std::string& type, const std::string& zone, int32_t count) {
+PlannedPool TwoVcpuOnDemand(const std::string& type, const std::string& zone, int32_t count) {
   return {type, zone, CapacityType::kOnDemand, count, 2};
 }
 
 // 20 instances of 2 vCPUs: 3 zones, largest pool 8 of 40 vCPUs (0.20), on-demand 8 (0.20).
 FleetPlan SafePlan() {
   FleetPlan plan{.cluster = "prod", .region = "us-east-1", .recommendation_id = "rec-1"};
-  plan.pools = {Spot("m5.large", "us-east-1a", 4),     Spot("m5.large", "us-east-1b", 4),
-                Spot("m5.large", "us-east-1c", 4),     Spot("m5a.large", "us-east-1a", 2),
-                Spot("m5a.large", "us-east-1b", 2),    OnDemand("m5.large", "us-east-1a", 2),
-                OnDemand("m5.large", "us-east-1b", 1), OnDemand("m5.large", "us-east-1c", 1)};
+  plan.pools = {
+      TwoVcpuSpot("m5.large", "us-east-1a", 4),     TwoVcpuSpot("m5.large", "us-east-1b", 4),
+      TwoVcpuSpot("m5.large", "us-east-1c", 4),     TwoVcpuSpot("m5a.large", "us-east-1a", 2),
+      TwoVcpuSpot("m5a.large", "us-east-1b", 2),    TwoVcpuOnDemand("m5.large", "us-east-1a", 2),
+      TwoVcpuOnDemand("m5.large", "us-east-1b", 1), TwoVcpuOnDemand("m5.large", "us-east-1c", 1)};
   return plan;
 }
 
@@ -51,7 +52,7 @@ TEST(SafetyLayersTest, LayerOneRefusesASpotPoolBelowTheScore) {
 TEST(SafetyLayersTest, LayerOneTreatsAnUnknownPoolAsUnsafe) {
   PoolScoreTable table = Scores(0.9, 0.9);
   FleetPlan plan = SafePlan();
-  plan.pools.push_back(Spot("m6i.large", "us-east-1c", 1));
+  plan.pools.push_back(TwoVcpuSpot("m6i.large", "us-east-1c", 1));
   auto v = CheckPoolScores(plan, SafetyThresholds{}, table);
   ASSERT_TRUE(v.has_value());
   EXPECT_DOUBLE_EQ(v->measured_value, 0.0);
@@ -60,7 +61,7 @@ TEST(SafetyLayersTest, LayerOneTreatsAnUnknownPoolAsUnsafe) {
 
 TEST(SafetyLayersTest, LayerOneIgnoresOnDemandPools) {
   FleetPlan plan{.cluster = "c"};
-  plan.pools = {OnDemand("x.large", "z1", 3)};
+  plan.pools = {TwoVcpuOnDemand("x.large", "z1", 3)};
   EXPECT_FALSE(CheckPoolScores(plan, SafetyThresholds{}, PoolScoreTable{}).has_value());
 }
 
@@ -68,7 +69,7 @@ TEST(SafetyLayersTest, LayerTwoCountsZonesWithInstances) {
   FleetPlan plan = SafePlan();
   std::erase_if(plan.pools,
                 [](const PlannedPool& p) { return p.availability_zone == "us-east-1c"; });
-  plan.pools.push_back(Spot("m5.large", "us-east-1c", 0));  // an empty pool is no zone
+  plan.pools.push_back(TwoVcpuSpot("m5.large", "us-east-1c", 0));  // an empty pool is no zone
   auto v = CheckZoneSpread(plan, SafetyThresholds{});
   ASSERT_TRUE(v.has_value());
   EXPECT_EQ(v->layer, 2);
@@ -89,7 +90,7 @@ TEST(SafetyLayersTest, LayerThreeAllowsExactlyTheShareAndRefusesOneMore) {
 
 TEST(SafetyLayersTest, LayerThreeAddsUpDuplicateEntriesOfOnePool) {
   FleetPlan plan = SafePlan();
-  plan.pools.push_back(Spot("m5.large", "us-east-1a", 1));
+  plan.pools.push_back(TwoVcpuSpot("m5.large", "us-east-1a", 1));
   EXPECT_TRUE(CheckPoolShare(plan, SafetyThresholds{}).has_value());
 }
 
@@ -105,7 +106,7 @@ TEST(SafetyLayersTest, LayerFourRefusesTooLittleOnDemand) {
 
 TEST(SafetyLayersTest, LayerFiveNamesEveryFailingLayer) {
   FleetPlan plan{.cluster = "prod", .region = "us-east-1"};
-  plan.pools = {Spot("m5.large", "us-east-1a", 10)};
+  plan.pools = {TwoVcpuSpot("m5.large", "us-east-1a", 10)};
   std::vector<SafetyViolation> failed = CheckAllLayers(plan, SafetyThresholds{}, Scores(0.5, 0.9));
   ASSERT_EQ(failed.size(), 5u);
   EXPECT_EQ(failed[0].layer, 1);

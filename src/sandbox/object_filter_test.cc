@@ -8,7 +8,7 @@ namespace {
 
 using nlohmann::json;
 
-json Pod(json labels, const std::string& node, const std::string& phase) {
+json PodJson(json labels, const std::string& node, const std::string& phase) {
   return {{"metadata", {{"name", "p"}, {"namespace", "shop"}, {"labels", labels}}},
           {"spec", {{"nodeName", node}}},
           {"status", {{"phase", phase}}}};
@@ -21,7 +21,7 @@ bool Matches(const std::string& labels, const std::string& fields, const json& o
 }
 
 TEST(ObjectFilterTest, EqualityAndSetBasedLabelSelectors) {
-  json pod = Pod({{"app", "web"}, {"env", "prod"}}, "n1", "Running");
+  json pod = PodJson({{"app", "web"}, {"env", "prod"}}, "n1", "Running");
   EXPECT_TRUE(Matches("app=web", "", pod));
   EXPECT_TRUE(Matches("app==web,env!=dev", "", pod));
   EXPECT_TRUE(Matches("env in (prod, staging)", "", pod));
@@ -33,7 +33,7 @@ TEST(ObjectFilterTest, EqualityAndSetBasedLabelSelectors) {
 }
 
 TEST(ObjectFilterTest, FieldSelectorsOnDottedPaths) {
-  json pod = Pod({}, "n1", "Running");
+  json pod = PodJson({}, "n1", "Running");
   EXPECT_TRUE(Matches("", "spec.nodeName=n1", pod));
   EXPECT_TRUE(Matches("", "status.phase!=Succeeded,metadata.namespace==shop", pod));
   EXPECT_FALSE(Matches("", "metadata.name=q", pod));

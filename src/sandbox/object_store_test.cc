@@ -8,7 +8,7 @@ namespace {
 
 using nlohmann::json;
 
-json Pod(const std::string& ns, const std::string& name) {
+json PodJson(const std::string& ns, const std::string& name) {
   return {{"apiVersion", "v1"},
           {"kind", "Pod"},
           {"metadata", {{"name", name}, {"namespace", ns}}},
@@ -22,7 +22,7 @@ class ObjectStoreTest : public ::testing::Test {
 };
 
 TEST_F(ObjectStoreTest, CreateFillsServerFieldsAndVersionsIncreaseClusterWide) {
-  auto a = store_.Create("pods", Pod("default", "a"));
+  auto a = store_.Create("pods", PodJson("default", "a"));
   auto b = store_.Create("nodes", {{"metadata", {{"name", "n1"}}}});
   ASSERT_TRUE(a && b);
   EXPECT_EQ((*a)["metadata"]["resourceVersion"], "1");
@@ -33,15 +33,15 @@ TEST_F(ObjectStoreTest, CreateFillsServerFieldsAndVersionsIncreaseClusterWide) {
 }
 
 TEST_F(ObjectStoreTest, CreateOfAnExistingNameIsAlreadyExists) {
-  ASSERT_TRUE(store_.Create("pods", Pod("default", "a")));
-  auto again = store_.Create("pods", Pod("default", "a"));
+  ASSERT_TRUE(store_.Create("pods", PodJson("default", "a")));
+  auto again = store_.Create("pods", PodJson("default", "a"));
   ASSERT_FALSE(again);
   EXPECT_TRUE(IsAlreadyExists(again.error()));
   EXPECT_EQ(again.error().message, "pods \"a\" already exists");
 }
 
 TEST_F(ObjectStoreTest, GenerateNameAddsAFiveCharacterSuffix) {
-  json pod = Pod("default", "");
+  json pod = PodJson("default", "");
   pod["metadata"].erase("name");
   pod["metadata"]["generateName"] = "web-";
   auto created = store_.Create("pods", pod);
@@ -52,7 +52,7 @@ TEST_F(ObjectStoreTest, GenerateNameAddsAFiveCharacterSuffix) {
 }
 
 TEST_F(ObjectStoreTest, UpdateWithAStaleResourceVersionIsAConflict) {
-  auto created = store_.Create("pods", Pod("default", "a"));
+  auto created = store_.Create("pods", PodJson("default", "a"));
   json stale = *created;
   stale["metadata"]["labels"] = {{"x", "1"}};
   ASSERT_TRUE(store_.Update("pods", stale));
@@ -63,7 +63,7 @@ TEST_F(ObjectStoreTest, UpdateWithAStaleResourceVersionIsAConflict) {
 }
 
 TEST_F(ObjectStoreTest, SpecChangesBumpGenerationButStatusChangesDoNot) {
-  ASSERT_TRUE(store_.Create("pods", Pod("default", "a")));
+  ASSERT_TRUE(store_.Create("pods", PodJson("default", "a")));
   auto status = store_.Mutate("pods", "default", "a", [](json& o) -> Status {
     o["status"]["phase"] = "Running";
     return Ok();
@@ -77,14 +77,15 @@ TEST_F(ObjectStoreTest, SpecChangesBumpGenerationButStatusChangesDoNot) {
 }
 
 TEST_F(ObjectStoreTest, DryRunValidatesWithoutPersisting) {
-  ASSERT_TRUE(store_.Create("pods", Pod("default", "a"), /*dry_run=*/true));
+  ASSERT_TRUE(store_.Create("pods", PodJson("default", "a"), /*dry_run=*/true));
   EXPECT_FALSE(store_.Get("pods", "default", "a"));
   EXPECT_EQ(store_.CurrentVersion(), 0u);
 }
 
 TEST_F(ObjectStoreTest, ListPagesWithContinueTokensInKeyOrder) {
-  for (const char* name : {"c", "a", "b"}) ASSERT_TRUE(store_.Create("pods", Pod("default", name)));
-  ASSERT_TRUE(store_.Create("pods", Pod("other", "z")));
+  for (const char* name : {"c", "a", "b"})
+    ASSERT_TRUE(store_.Create("pods", PodJson("default", name)));
+  ASSERT_TRUE(store_.Create("pods", PodJson("other", "z")));
   auto first = store_.List("pods", "default", 2, "");
   ASSERT_TRUE(first);
   ASSERT_EQ(first->items.size(), 2u);
@@ -101,7 +102,7 @@ TEST_F(ObjectStoreTest, ListPagesWithContinueTokensInKeyOrder) {
 // The filter runs on a snapshot outside the lock; paging over the kept items is unchanged.
 TEST_F(ObjectStoreTest, FilteredListPagesOverKeptItems) {
   for (const char* name : {"a", "b", "c", "d", "e"}) {
-    ASSERT_TRUE(store_.Create("pods", Pod("default", name)));
+    ASSERT_TRUE(store_.Create("pods", PodJson("default", name)));
   }
   auto keep = [](const std::string& text) {
     std::string name = json::parse(text)["metadata"]["name"];
@@ -120,7 +121,8 @@ TEST_F(ObjectStoreTest, FilteredListPagesOverKeptItems) {
 }
 
 TEST_F(ObjectStoreTest, ContinueTokenOlderThanTheWindowIsExpired) {
-  for (const char* name : {"a", "b", "c"}) ASSERT_TRUE(store_.Create("pods", Pod("default", name)));
+  for (const char* name : {"a", "b", "c"})
+    ASSERT_TRUE(store_.Create("pods", PodJson("default", name)));
   auto first = store_.List("pods", "default", 1, "");
   for (int i = 0; i < 6; ++i) {
     ASSERT_TRUE(store_.Mutate("pods", "default", "a", [](json& o) -> Status {
@@ -136,8 +138,8 @@ TEST_F(ObjectStoreTest, ContinueTokenOlderThanTheWindowIsExpired) {
 }
 
 TEST_F(ObjectStoreTest, WatchReplaysFromAVersionAndStreamsNewEvents) {
-  ASSERT_TRUE(store_.Create("pods", Pod("default", "a")));  // rv 1
-  ASSERT_TRUE(store_.Create("pods", Pod("default", "b")));  // rv 2
+  ASSERT_TRUE(store_.Create("pods", PodJson("default", "a")));  // rv 1
+  ASSERT_TRUE(store_.Create("pods", PodJson("default", "b")));  // rv 2
   auto watcher = store_.Watch("pods", "default", 1);
   ASSERT_TRUE(watcher);
   ASSERT_TRUE(store_.Delete("pods", "default", "a"));
@@ -151,8 +153,8 @@ TEST_F(ObjectStoreTest, WatchReplaysFromAVersionAndStreamsNewEvents) {
 }
 
 TEST_F(ObjectStoreTest, WatchWithoutVersionStartsWithTheCurrentObjects) {
-  ASSERT_TRUE(store_.Create("pods", Pod("default", "a")));
-  ASSERT_TRUE(store_.Create("pods", Pod("other", "b")));
+  ASSERT_TRUE(store_.Create("pods", PodJson("default", "a")));
+  ASSERT_TRUE(store_.Create("pods", PodJson("other", "b")));
   auto watcher = store_.Watch("pods", "default", 0, /*send_initial_events=*/true);
   std::vector<WatchEvent> events;
   (*watcher)->Next(std::chrono::milliseconds(10), &events);
@@ -162,7 +164,7 @@ TEST_F(ObjectStoreTest, WatchWithoutVersionStartsWithTheCurrentObjects) {
 
 TEST_F(ObjectStoreTest, WatchFromAVersionOlderThanTheWindowIsGone) {
   for (int i = 0; i < 8; ++i)
-    ASSERT_TRUE(store_.Create("pods", Pod("default", "p" + std::to_string(i))));
+    ASSERT_TRUE(store_.Create("pods", PodJson("default", "p" + std::to_string(i))));
   auto watcher = store_.Watch("pods", "", 1);
   ASSERT_FALSE(watcher);
   EXPECT_EQ(watcher.error().code, ErrorCode::kOutOfRange);
@@ -172,7 +174,7 @@ TEST_F(ObjectStoreTest, WatchFromAVersionOlderThanTheWindowIsGone) {
 TEST_F(ObjectStoreTest, ObserverSeesEveryChange) {
   int changes = 0;
   store_.SetObserver("pods", [&](WatchEventType, const json&) { ++changes; });
-  ASSERT_TRUE(store_.Create("pods", Pod("default", "a")));
+  ASSERT_TRUE(store_.Create("pods", PodJson("default", "a")));
   ASSERT_TRUE(store_.Delete("pods", "default", "a"));
   EXPECT_EQ(changes, 2);
 }
