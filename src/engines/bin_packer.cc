@@ -656,7 +656,7 @@ bool Better(const PackingPlan& a, const PackingPlan& b) {
 // requests (CPU, memory, pod slots), as replicas of workloads do — pods per distinct request
 // at least kMinPodsPerRequestForConfigLp — and either the batch is small
 // (kMaxPodsForConfigLp) or its distinct requests fit the LP's shapes (kMaxLpShapes), so the
-// LP plans the real pods and not groups of them.
+// LP plans the real requests (up to GroupShapes' 10m / 16 MiB grid), not coarser groups.
 bool ConfigLpMayGuide(const std::vector<const Pod*>& pods) {
   if (pods.empty()) return false;
   std::vector<std::tuple<int64_t, int64_t, int64_t>> requests;
@@ -697,8 +697,8 @@ PackingPlan PackPods(ClusterState& state, const LaunchCatalog& launch,
   // come in whole nodes, so its floored nodes carry most pods packed as the LP planned, and
   // the plan it starts from is often the cheapest: at the default effort up to 11% cheaper on
   // 400-2,000 pods of generated replicated workloads (8 of 9 rows, none dearer), 3.1% on the
-  // Alibaba trace's GPU-free pods, 5-8% on 5,000 pods of fewer than 120 workloads, for 2-8x
-  // the CPU of such a batch (bench/RESULTS.md, session 10). Larger batches of more workloads
+  // Alibaba trace's GPU-free pods, 7.4-7.6% on 5,000-20,000 pods of ~40-50 workloads, for
+  // 1.4-8x the CPU of such a batch (bench/RESULTS.md, session 10). Larger batches of more workloads
   // than the LP's shapes gained nothing within its work limits. When every pod has its own
   // request (the Karpenter mix, the independently generated clusters) no configuration
   // reaches a whole node and it never produced the cheapest plan, so such batches do not pay

@@ -13,6 +13,7 @@ using packing_test::kGi;
 using packing_test::kMi;
 
 using packing_test::FourTypes;
+
 TEST(ConfigLpGuideTest, EveryNodeHoldsItsPodsAndNoPodIsPlannedTwice) {
   std::mt19937 rng(5);
   std::vector<Resources> pods;
