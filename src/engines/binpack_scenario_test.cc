@@ -197,6 +197,10 @@ void ParsePolicy(const YAML::Node& y, Policy* policy) {
     policy->allowed_families = y["allowed_families"].as<std::vector<std::string>>();
   }
   if (y["spot_enabled"]) policy->spot_enabled = y["spot_enabled"].as<bool>();
+  if (y["burstable_instances"]) {
+    policy->burstable_instances =
+        BurstableInstancesNamed(y["burstable_instances"].as<std::string>()).value();
+  }
   if (y["min_pool_safety_score"]) {
     policy->safety.min_pool_safety_score = y["min_pool_safety_score"].as<double>();
   }

@@ -31,8 +31,10 @@ PackingPlan Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods, int6
   return PackPods(state, launch, pointers, options);
 }
 
+// Measured on the catalogue with burstable types: their small nodes leave the cover room to
+// gain on these two seeds (without them both plans cost the same).
 TEST(ColumnCoverPackingTest, ThoroughPlansAreValidAndNeverDearer) {
-  LaunchCatalog launch = OneZoneLaunch();
+  LaunchCatalog launch = OneZoneLaunch(BurstableInstances::kIncluded);
   Money total_without, total_with;
   for (uint32_t seed = 1; seed <= 2; ++seed) {
     std::vector<Pod> pods = PodsFromRequests(MixedRequests(seed, 150));

@@ -145,6 +145,10 @@ inline void ReadPolicy(const YAML::Node& p, Policy* policy) {
   if (p["allowed_families"]) {
     policy->allowed_families = p["allowed_families"].as<std::vector<std::string>>();
   }
+  if (p["burstable_instances"]) {
+    policy->burstable_instances =
+        BurstableInstancesNamed(p["burstable_instances"].as<std::string>()).value();
+  }
 }
 
 inline Result<EngineCase> LoadEngineCase(const std::filesystem::path& path,

@@ -178,7 +178,10 @@ std::vector<const InstanceType*> CandidateTypes(const Catalog& catalog, std::str
     // Generation >= 5 counts as current: the shipped flag wrongly marks m5/c5/r5/m6i previous.
     const bool current = type.current_generation || type.generation >= 5;
     if (!current || (type.bare_metal && !shape.bare_metal)) continue;
-    if (type.burstable && !shape.burstable) continue;
+    if (type.burstable && !shape.burstable &&
+        policy.burstable_instances == BurstableInstances::kExcluded) {
+      continue;
+    }
     if (!shape.architectures.count(type.arch)) continue;
     if (shape.gpu_name.empty() ? type.gpus > 0 : type.gpu_name != shape.gpu_name) continue;
     if (shape.pinned_types && !shape.pinned_types->count(type.name)) continue;

@@ -58,8 +58,9 @@ bool PodAcceptsNodeLabels(const Pod& pod, const Labels& node_labels);
 // Whether the policy allows the type: family prefix allow/deny lists and architectures.
 bool TypeAllowedByPolicy(const InstanceType& type, const Policy& policy);
 
-// Current-generation types with an on-demand price (bare metal and burstable types only for
-// groups already on them: CPU credits and whole hosts are choices we do not make for anyone) in
+// Current-generation types with an on-demand price (bare metal only for groups already on it,
+// burstable types too unless the policy includes them: CPU credits and whole hosts are choices
+// we do not make for anyone) in
 // `region` that match the shape and the policy and can hold the largest pod next to the DaemonSet
 // overhead; sorted by name.
 std::vector<const InstanceType*> CandidateTypes(const Catalog& catalog, std::string_view region,

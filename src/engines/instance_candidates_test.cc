@@ -67,6 +67,27 @@ TEST(InstanceCandidatesTest, CandidatesKeepArchitectureAndSkipGpuAndBurstable) {
   }
 }
 
+// A group on m5 gets burstable candidates only when the policy includes burstable types; a
+// group already on t3 gets them either way.
+TEST(InstanceCandidatesTest, BurstableCandidatesFollowTheGroupAndThePolicy) {
+  GroupShape shape;
+  shape.current_types = {TestCatalog().FindType("m5.xlarge")};
+  shape.architectures = {Architecture::kAmd64};
+  shape.largest_pod = PodWith(500, 1 << 30).Requests();
+  auto has_t3 = [&](const Policy& policy) {
+    const std::vector<std::string> names =
+        Names(CandidateTypes(TestCatalog(), "us-east-1", shape, policy));
+    return std::find(names.begin(), names.end(), "t3.medium") != names.end();
+  };
+  Policy included;
+  included.burstable_instances = BurstableInstances::kIncluded;
+  EXPECT_FALSE(has_t3(Policy{}));
+  EXPECT_TRUE(has_t3(included));
+  shape.current_types = {TestCatalog().FindType("t3.large")};
+  shape.burstable = true;
+  EXPECT_TRUE(has_t3(Policy{}));
+}
+
 TEST(InstanceCandidatesTest, LargestPodMustFit) {
   GroupShape shape;
   shape.architectures = {Architecture::kAmd64};

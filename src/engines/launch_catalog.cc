@@ -49,6 +49,7 @@ bool PolicyAllowsType(const Policy& policy, const InstanceType& type) {
     return false;
   }
   if (InFamilies(type.family, policy.excluded_families)) return false;
+  if (type.burstable && policy.burstable_instances == BurstableInstances::kExcluded) return false;
   std::string_view arch = ArchitectureName(type.arch);
   return std::find(policy.allowed_architectures.begin(), policy.allowed_architectures.end(),
                    arch) != policy.allowed_architectures.end();

@@ -77,7 +77,8 @@ class LaunchCatalog {
 };
 
 // Whether the policy allows a type at all: its family is allowed (exact family names, "m5"
-// is m5.* only) and not excluded, and its architecture is allowed.
+// is m5.* only) and not excluded, its architecture is allowed, and it is not burstable unless
+// the policy includes burstable types (new nodes belong to no group that already runs them).
 bool PolicyAllowsType(const Policy& policy, const InstanceType& type);
 
 }  // namespace cloudoptim

@@ -21,8 +21,11 @@
 namespace cloudoptim::packing_test {
 
 // The shipped catalogue's types in one zone (us-east-1a), default policy.
-inline LaunchCatalog OneZoneLaunch() {
+// The shipped catalogue in us-east-1a under the default policy (burstable types excluded),
+// or with burstable types included.
+inline LaunchCatalog OneZoneLaunch(BurstableInstances burstable = BurstableInstances::kExcluded) {
   Policy policy;
+  policy.burstable_instances = burstable;
   return LaunchCatalog::ForTypes(ShippedCatalog(), "us-east-1", {"us-east-1a"}, policy);
 }
 

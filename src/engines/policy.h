@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/money.h"
@@ -16,6 +18,27 @@ struct SafetyThresholds {
   double max_pool_capacity_share = 0.20;  // layer 3: at most this share of capacity per pool
   double min_on_demand_share = 0.15;      // layer 4
 };
+
+// Whether the engines may choose burstable (T-family) types where a node group does not run
+// them already; the values and the default are those of EC2's attribute-based instance type
+// selection (InstanceRequirements.BurstablePerformance). A burstable type's list price buys a
+// CPU baseline (5-40% of its vCPUs), not the whole CPU its allocatable shows: pods that use
+// their requests either get throttled to the baseline (standard credits) or pay for surplus
+// credits (unlimited, the default for T3/T3a/T4g), neither of which a plan at list price shows.
+enum class BurstableInstances {
+  kExcluded,  // only where a node group already runs burstable types (rightsizing, spot)
+  kIncluded,  // candidates everywhere, at their list price
+};
+
+// "excluded" / "included" (the policy's JSON and YAML spelling); nullopt for anything else.
+inline std::optional<BurstableInstances> BurstableInstancesNamed(std::string_view name) {
+  if (name == "excluded") return BurstableInstances::kExcluded;
+  if (name == "included") return BurstableInstances::kIncluded;
+  return std::nullopt;
+}
+inline const char* BurstableInstancesName(BurstableInstances value) {
+  return value == BurstableInstances::kIncluded ? "included" : "excluded";
+}
 
 struct Policy {
   SafetyThresholds safety;
@@ -37,6 +60,7 @@ struct Policy {
   std::vector<std::string> allowed_families;
   std::vector<std::string> excluded_families;
   std::vector<std::string> allowed_architectures = {"amd64", "arm64"};
+  BurstableInstances burstable_instances = BurstableInstances::kExcluded;
 };
 
 }  // namespace cloudoptim

@@ -26,7 +26,8 @@ Json EncodePolicy(const Policy& p) {
           {"rightsize_buffer", p.rightsize_buffer},
           {"allowed_families", p.allowed_families},
           {"excluded_families", p.excluded_families},
-          {"allowed_architectures", p.allowed_architectures}};
+          {"allowed_architectures", p.allowed_architectures},
+          {"burstable_instances", BurstableInstancesName(p.burstable_instances)}};
 }
 
 // Absent fields keep the product's defaults (policy.h), so `{}` is the default policy.
@@ -69,6 +70,15 @@ Policy DecodePolicy(const Json& object, const std::string& path, FieldReader& in
   p.excluded_families = in.StringList(object, "excluded_families", path);
   if (object.contains("allowed_architectures")) {
     p.allowed_architectures = in.StringList(object, "allowed_architectures", path);
+  }
+  if (object.contains("burstable_instances")) {
+    const std::string burstable = in.String(object, "burstable_instances", path);
+    if (std::optional<BurstableInstances> value = BurstableInstancesNamed(burstable)) {
+      p.burstable_instances = *value;
+    } else if (!in.failed()) {
+      in.Fail(Child(path, "burstable_instances"),
+              "expected \"excluded\" or \"included\", got \"" + burstable + "\"");
+    }
   }
   return p;
 }

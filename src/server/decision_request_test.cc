@@ -117,6 +117,7 @@ DecisionRequest RichRequest() {
   r.policy.spot_excluded_namespaces = {"kube-system", "payments"};
   r.policy.min_monthly_savings = Money::FromUsd(12.5);
   r.policy.excluded_families = {"t2"};
+  r.policy.burstable_instances = BurstableInstances::kIncluded;
   r.spot_prices[{"m5.large", "us-east-1a"}] = Money::FromMicros(31'200);
   PoolScoreTable scores;
   scores.Set({.instance_type = "m5.large",
@@ -156,6 +157,7 @@ TEST(DecisionRequestTest, DecodedFieldsAreTheOriginalOnes) {
   EXPECT_FALSE(s.disruption_budgets[0].max_unavailable.has_value());
   EXPECT_EQ(d.policy.min_monthly_savings, Money::FromUsd(12.5));
   EXPECT_EQ(d.policy.safety.min_availability_zones, 2);
+  EXPECT_EQ(d.policy.burstable_instances, BurstableInstances::kIncluded);
   EXPECT_EQ((d.spot_prices.at({"m5.large", "us-east-1a"})), Money::FromMicros(31'200));
   ASSERT_TRUE(d.pool_scores.has_value());
   const PoolScore* score = d.pool_scores->Find("m5.large", "us-east-1a");
@@ -170,6 +172,7 @@ TEST(DecisionRequestTest, AMinimalRequestTakesThePolicyDefaults) {
   EXPECT_EQ(d->policy.min_monthly_savings, Policy{}.min_monthly_savings);
   EXPECT_EQ(d->policy.spot_excluded_namespaces, Policy{}.spot_excluded_namespaces);
   EXPECT_EQ(d->policy.packing_search_steps_per_pod, kDefaultSearchStepsPerPod);
+  EXPECT_EQ(d->policy.burstable_instances, BurstableInstances::kExcluded);
   EXPECT_FALSE(d->pool_scores.has_value());
 }
 
@@ -195,6 +198,10 @@ TEST(DecisionRequestTest, ErrorsNameTheFieldPath) {
            "policy.safety.min_on_demand_share: expected a number in [0, 1]"},
           {R"({"snapshot":{"region":"r"},"policy":{"packing_search_steps_per_pod":-1}})",
            "policy.packing_search_steps_per_pod: expected an integer in [0, 1000000]"},
+          {R"({"snapshot":{"region":"r"},"policy":{"burstable_instances":"required"}})",
+           "policy.burstable_instances: expected \"excluded\" or \"included\", got \"required\""},
+          {R"({"snapshot":{"region":"r"},"policy":{"burstable_instances":true}})",
+           "policy.burstable_instances: expected a string"},
           {R"({"snapshot":{"region":"r"},"spot_prices":[{"instance_type":"m5.large","zone":"a","usd_per_hour":0.1}]})",
            "spot_prices[0].usd_per_hour: expected US dollars"},
           {R"({"snapshot":{"region":"r","pods":[{"meta":{"labels":{"a":1}}}]}})",
