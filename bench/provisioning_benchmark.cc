@@ -113,6 +113,9 @@ void Run(const Catalog& catalog, int count, bool mixed, int max_replicas = 0) {
   if (const char* steps = std::getenv("BENCH_SEARCH_STEPS")) {
     policy.packing_search_steps_per_pod = std::atoll(steps);
   }
+  // BENCH_BURSTABLE=1: burstable types at list price too (the default policy excludes them;
+  // the figures up to session 10 included them).
+  if (std::getenv("BENCH_BURSTABLE")) policy.burstable_instances = BurstableInstances::kIncluded;
   EngineInput input{snapshot, policy, catalog, nullptr};
   std::clock_t build_start = std::clock();
   LaunchCatalog launch = LaunchCatalog::Build(input);

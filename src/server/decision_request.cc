@@ -71,7 +71,7 @@ Policy DecodePolicy(const Json& object, const std::string& path, FieldReader& in
   if (object.contains("allowed_architectures")) {
     p.allowed_architectures = in.StringList(object, "allowed_architectures", path);
   }
-  if (object.contains("burstable_instances")) {
+  if (object.contains("burstable_instances") && !object["burstable_instances"].is_null()) {
     const std::string burstable = in.String(object, "burstable_instances", path);
     if (std::optional<BurstableInstances> value = BurstableInstancesNamed(burstable)) {
       p.burstable_instances = *value;

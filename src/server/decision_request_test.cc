@@ -167,7 +167,8 @@ TEST(DecisionRequestTest, DecodedFieldsAreTheOriginalOnes) {
 }
 
 TEST(DecisionRequestTest, AMinimalRequestTakesThePolicyDefaults) {
-  Result<DecisionRequest> d = DecodeDecisionRequest(R"({"snapshot":{"region":"us-east-1"}})");
+  Result<DecisionRequest> d = DecodeDecisionRequest(
+      R"({"snapshot":{"region":"us-east-1"},"policy":{"burstable_instances":null}})");
   ASSERT_TRUE(d.has_value()) << d.error().ToString();
   EXPECT_EQ(d->policy.min_monthly_savings, Policy{}.min_monthly_savings);
   EXPECT_EQ(d->policy.spot_excluded_namespaces, Policy{}.spot_excluded_namespaces);
