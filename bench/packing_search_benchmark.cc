@@ -3,7 +3,7 @@
 // the local search. Ratios to the bound come from packing_quality_benchmark.
 //
 //   BENCH_SIZES=50,200 BENCH_SEEDS=3 BENCH_EFFORTS=50,4000 [BENCH_FAMILIES=t4g,r6g] [BENCH_COVER=1]
-//   [BENCH_WORKLOADS=1]
+//   [BENCH_WORKLOADS=1] [BENCH_BURSTABLE=1] [BENCH_STRATEGY=config|lp|cost]
 //   ./build/release/bench/packing_search_benchmark
 #include <cstdio>
 #include <cstdlib>
@@ -62,6 +62,8 @@ int main() {
     std::stringstream list(families);
     for (std::string f; std::getline(list, f, ',');) policy.allowed_families.push_back(f);
   }
+  // BENCH_BURSTABLE=1: burstable types at list price too (the default policy excludes them).
+  if (std::getenv("BENCH_BURSTABLE")) policy.burstable_instances = BurstableInstances::kIncluded;
   LaunchCatalog launch = LaunchCatalog::ForTypes(catalog, "us-east-1", {"us-east-1a"}, policy);
   std::vector<int64_t> efforts =
       List("BENCH_EFFORTS", {kDefaultSearchStepsPerPod, kThoroughSearchStepsPerPod});
@@ -81,6 +83,13 @@ int main() {
         options.search_steps_per_pod = effort;
         // BENCH_COVER=1: with the thorough search's set cover (column_cover.h, off by default).
         if (const char* cover = std::getenv("BENCH_COVER")) options.column_cover = cover[0] != '0';
+        // BENCH_STRATEGY=config|lp|cost: one attempt of the portfolio alone (then searched).
+        if (const char* strategy = std::getenv("BENCH_STRATEGY")) {
+          std::string name = strategy;
+          options.strategy = name == "config" ? PackingStrategy::kConfigLpGuided
+                             : name == "lp"   ? PackingStrategy::kLpGuided
+                                              : PackingStrategy::kCostAwareBestFit;
+        }
         double start = CpuSeconds();
         PackingPlan plan = PackPods(state, launch, pointers, options);
         std::printf("  effort %lld: $%9.3f/h %5zu nodes %6.2f s cpu",
