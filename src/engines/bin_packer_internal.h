@@ -108,6 +108,16 @@ constexpr double kRuinRecreateShare = 0.8;
 constexpr uint64_t kRuinRecreateSeed = 0x5eed;
 // At the thorough effort the local moves first get at most the search budget less this share.
 constexpr double kRuinRecreateReserve = 0.5;
+// At lower efforts, batches of at least kMinPodsForRuinRecreateFirst pods none of which has
+// inter-pod terms keep this share for ruin and recreate. Measured at the default effort
+// (bench/RESULTS.md, session 11): 1.0-2.8% cheaper plans on every generated batch of 4,000+
+// such pods, for about the same CPU; from 500 to 2,000 pods some batches were cheaper and
+// some dearer (+0.6% on two of three 600-pod test batches), on 50 pods +0.25% over 40 seeds;
+// on batches with spread or affinity 0.7-4.5% dearer (ruin and recreate moves only nodes
+// without them, and the local moves that handle them got less). Those keep the local moves
+// first.
+constexpr double kRuinRecreateFirstReserve = 0.9;
+constexpr int64_t kMinPodsForRuinRecreateFirst = 4000;
 // The set cover (column_cover.h) runs on batches of at most this many pods: on 4,000 pods its
 // LP and rounding take 2-3 CPU s per portfolio attempt (bench/RESULTS.md, session 7).
 constexpr size_t kMaxCoverPods = 4000;

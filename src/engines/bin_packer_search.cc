@@ -3,6 +3,16 @@
 #include "engines/bin_packer_internal.h"
 
 namespace cloudoptim::packer_internal {
+namespace {
+
+// Whether the pod has no topology spread, pod (anti-)affinity or carried anti-affinity terms:
+// moving it never changes whether another pod fits.
+bool FreeOfInterPodTerms(const PreparedPod& p) {
+  return p.spread.empty() && p.affinity.empty() && p.anti_affinity.empty() &&
+         p.carried_terms.empty();
+}
+
+}  // namespace
 
 void Packer::Improve() {
   // Small batches get a floor: their neighbourhoods are whole zones, and a few milliseconds
@@ -29,16 +39,22 @@ void Packer::Improve() {
   // the local moves polish what it changed. At the thorough effort ruin and recreate then
   // gets at least the whole budget again: measured on generated clusters of 500-2,000 nodes,
   // 0.3-0.7% cheaper plans for 1.1-1.25x the search's CPU (bench/RESULTS.md, session 6).
-  int64_t reserve = 0;
-  if (options_.ruin_and_recreate &&
-      options_.search_steps_per_pod >= kSearchTwoAttemptsStepsPerPod) {
-    reserve = static_cast<int64_t>(kRuinRecreateReserve * static_cast<double>(budget_));
+  // Below the thorough effort, large batches without inter-pod terms keep most of the budget
+  // for it too (kRuinRecreateFirstReserve).
+  const bool thorough = options_.search_steps_per_pod >= kSearchTwoAttemptsStepsPerPod;
+  double reserve_share = 0;
+  if (options_.ruin_and_recreate && thorough) {
+    reserve_share = kRuinRecreateReserve;
+  } else if (options_.ruin_and_recreate && pods >= kMinPodsForRuinRecreateFirst &&
+             std::all_of(prepared_.begin(), prepared_.end(), FreeOfInterPodTerms)) {
+    reserve_share = kRuinRecreateFirstReserve;
   }
+  const int64_t reserve = static_cast<int64_t>(reserve_share * static_cast<double>(budget_));
   const int64_t whole = budget_;
   budget_ -= reserve;
   LocalMoves();
   budget_ += reserve;
-  if (reserve > 0) budget_ = std::max(budget_, whole);
+  if (thorough && reserve > 0) budget_ = std::max(budget_, whole);
   if (options_.ruin_and_recreate && budget_ > 0 && RuinRecreatePass()) LocalMoves();
   if (CoverEnabled() && ColumnCoverPass()) LocalMoves();
   if (CoverEnabled()) RecordPlanColumns();
@@ -184,11 +200,8 @@ std::vector<std::vector<size_t>> Packer::MovableBinsByZone() const {
   for (auto& [zone, group] : BinsByZone()) {
     std::vector<size_t> movable;
     for (size_t b : group) {
-      bool free = std::all_of(bins_[b].pods.begin(), bins_[b].pods.end(), [&](size_t i) {
-        const PreparedPod& p = prepared_[i];
-        return p.spread.empty() && p.affinity.empty() && p.anti_affinity.empty() &&
-               p.carried_terms.empty();
-      });
+      bool free = std::all_of(bins_[b].pods.begin(), bins_[b].pods.end(),
+                              [&](size_t i) { return FreeOfInterPodTerms(prepared_[i]); });
       if (free) movable.push_back(b);
     }
     if (movable.size() >= 2) zones.push_back(std::move(movable));
