@@ -19,6 +19,7 @@ using packing_test::ExpectValidPlan;
 using packing_test::MixedRequests;
 using packing_test::OneZoneLaunch;
 using packing_test::PodsFromRequests;
+using packing_test::TotalsWithoutAndWithMove;
 
 PackingPlan Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods, int64_t effort,
                  bool column_cover, ClusterState& state) {
@@ -35,19 +36,11 @@ PackingPlan Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods, int6
 // gain on these two seeds (without them both plans cost the same).
 TEST(ColumnCoverPackingTest, ThoroughPlansAreValidAndNeverDearer) {
   LaunchCatalog launch = OneZoneLaunch(BurstableInstances::kIncluded);
-  Money total_without, total_with;
-  for (uint32_t seed = 1; seed <= 2; ++seed) {
-    std::vector<Pod> pods = PodsFromRequests(MixedRequests(seed, 150));
-    ClusterState without_state, with_state;
-    Money without =
-        Pack(launch, pods, kThoroughSearchStepsPerPod, false, without_state).hourly_cost;
-    PackingPlan with = Pack(launch, pods, kThoroughSearchStepsPerPod, true, with_state);
-    ExpectValidPlan(with_state, pods, with);
-    EXPECT_LE(with.hourly_cost.usd(), 1.001 * without.usd()) << "seed " << seed;
-    total_without += without;
-    total_with += with.hourly_cost;
-  }
-  EXPECT_LT(total_with, total_without);
+  auto [without, with] = TotalsWithoutAndWithMove(
+      2, 150, [&](const std::vector<Pod>& pods, bool on, ClusterState& state) {
+        return Pack(launch, pods, kThoroughSearchStepsPerPod, on, state);
+      });
+  EXPECT_LT(with, without);
 }
 
 TEST(ColumnCoverPackingTest, TheSameInputGivesTheSamePlan) {

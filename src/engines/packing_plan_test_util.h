@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/shipped_catalog_test_util.h"
@@ -100,6 +101,25 @@ inline void ExpectValidPlan(ClusterState& state, const std::vector<Pod>& pods,
   }
   for (size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(placed[i], 1) << "pod " << i;
   EXPECT_EQ(total, plan.hourly_cost);
+}
+
+// What a search move buys on MixedRequests(seed, count) for seeds 1..seeds: `pack(pods, on,
+// state)` plans them with the move on or off. Each plan with it must be valid and at most 0.1%
+// dearer than the one without (the portfolio's tie rule); returns the totals {without, with}.
+template <typename PackWithMove>
+std::pair<Money, Money> TotalsWithoutAndWithMove(uint32_t seeds, int count, PackWithMove pack) {
+  Money total_without, total_with;
+  for (uint32_t seed = 1; seed <= seeds; ++seed) {
+    std::vector<Pod> pods = PodsFromRequests(MixedRequests(seed, count));
+    ClusterState without_state, with_state;
+    Money without = pack(pods, false, without_state).hourly_cost;
+    PackingPlan with = pack(pods, true, with_state);
+    ExpectValidPlan(with_state, pods, with);
+    EXPECT_LE(with.hourly_cost.usd(), 1.001 * without.usd()) << "seed " << seed;
+    total_without += without;
+    total_with += with.hourly_cost;
+  }
+  return {total_without, total_with};
 }
 
 // The same nodes (type, zone, pods) in the same order, at the same cost.

@@ -19,6 +19,7 @@ using packing_test::ExpectValidPlan;
 using packing_test::MixedRequests;
 using packing_test::OneZoneLaunch;
 using packing_test::PodsFromRequests;
+using packing_test::TotalsWithoutAndWithMove;
 
 std::vector<Pod> MixedPods(uint32_t seed, int count) {
   return PodsFromRequests(MixedRequests(seed, count));
@@ -64,19 +65,11 @@ TEST(RuinRecreatePackingTest, MakesThoroughPlansCheaperAndKeepsThemValid) {
 // such batches and the move never ran, so the two plans were the same.
 TEST(RuinRecreatePackingTest, MakesLargeDefaultEffortPlansCheaper) {
   LaunchCatalog launch = OneZoneLaunch();
-  Money total_without, total_with;
-  for (uint32_t seed = 1; seed <= 2; ++seed) {
-    std::vector<Pod> pods = MixedPods(seed, 4000);
-    ClusterState without_state, with_state;
-    Money without =
-        PackAtEffort(launch, pods, kDefaultSearchStepsPerPod, false, without_state).hourly_cost;
-    PackingPlan with = PackAtEffort(launch, pods, kDefaultSearchStepsPerPod, true, with_state);
-    ExpectValidPlan(with_state, pods, with);
-    EXPECT_LE(with.hourly_cost.usd(), 1.001 * without.usd()) << "seed " << seed;
-    total_without += without;
-    total_with += with.hourly_cost;
-  }
-  EXPECT_LT(total_with, total_without);
+  auto [without, with] = TotalsWithoutAndWithMove(
+      2, 4000, [&](const std::vector<Pod>& pods, bool on, ClusterState& state) {
+        return PackAtEffort(launch, pods, kDefaultSearchStepsPerPod, on, state);
+      });
+  EXPECT_LT(with, without);
 }
 
 TEST(RuinRecreatePackingTest, TheSameInputGivesTheSamePlan) {
