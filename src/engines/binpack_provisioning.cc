@@ -86,10 +86,16 @@ ProvisioningPlan PlanProvisioning(const EngineInput& input, const LaunchCatalog&
     // Savings against running the same nodes on demand (zero for on-demand launches).
     Money monthly_savings = (on_demand - chosen).PerHourToMonthly();
     std::string capacity(CapacityTypeName(n.capacity));
+    // Burstable types are launched only when the policy includes them; their price covers a
+    // CPU baseline, which the explanation says (policy.h, BurstableInstances).
     std::string explanation =
         "Launch " + std::to_string(count) + " " + capacity + " " + n.type->type->name +
         " node(s) in " + n.zone + " for " + std::to_string(group.second.second) +
         " pending pod(s), costing " + chosen.PerHourToMonthly().ToString() + " a month" +
+        (n.type->type->burstable
+             ? " at list price, which covers a CPU baseline only (pods that use more pay for "
+               "surplus CPU credits)"
+             : "") +
         (n.capacity == CapacityType::kSpot
              ? " (" + std::to_string(n.flexible_types.size()) + " interchangeable types)."
              : std::string("."));

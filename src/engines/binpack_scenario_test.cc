@@ -359,6 +359,11 @@ TEST_P(BinPackScenarioTest, ProducesTheExpectedActions) {
     for (const UnschedulablePod& u : plan.unschedulable) names.push_back(u.pod);
     EXPECT_EQ(names, s.expect["unschedulable"].as<std::vector<std::string>>());
   }
+  for (const YAML::Node& text : s.expect["explanation_contains"]) {
+    EXPECT_NE(produced.find(text.as<std::string>()), std::string::npos)
+        << "no explanation says \"" << text.as<std::string>() << "\"; produced:\n"
+        << produced;
+  }
   if (s.expect["min_total_monthly_savings_usd"]) {
     Money total;
     for (const Recommendation& r : recs.items) total += r.monthly_savings;
