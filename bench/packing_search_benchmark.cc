@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -21,11 +22,10 @@
 namespace cloudoptim {
 namespace {
 
-// The quality benchmark's generated clusters (generated_cluster.h), as pods.
-std::vector<Pod> Generated(int nodes, uint32_t seed) {
+// The quality benchmark's generated clusters (generated_cluster.h), as pods; with
+// `workloads`, pods of replicated workloads (GeneratedWorkloadRequests).
+std::vector<Pod> Generated(int nodes, uint32_t seed, bool workloads) {
   std::vector<Pod> pods;
-  // BENCH_WORKLOADS=1: pods of replicated workloads (GeneratedWorkloadRequests).
-  const bool workloads = std::getenv("BENCH_WORKLOADS") != nullptr;
   for (const Resources& requests :
        workloads ? GeneratedWorkloadRequests(nodes, seed) : GeneratedRequests(nodes, seed)) {
     Pod pod;
@@ -68,13 +68,23 @@ int main() {
   std::vector<int64_t> efforts =
       List("BENCH_EFFORTS", {kDefaultSearchStepsPerPod, kThoroughSearchStepsPerPod});
   int64_t seeds = List("BENCH_SEEDS", {3}).front();
+  // BENCH_WORKLOADS=1: pods of replicated workloads.
+  const bool workloads = std::getenv("BENCH_WORKLOADS") != nullptr;
+  // BENCH_STRATEGY=config|lp|cost: one attempt of the portfolio alone (then searched).
+  PackingStrategy strategy = PackingStrategy::kPortfolio;
+  if (const char* name = std::getenv("BENCH_STRATEGY")) {
+    const std::string_view chosen = name;
+    strategy = chosen == "config" ? PackingStrategy::kConfigLpGuided
+               : chosen == "lp"   ? PackingStrategy::kLpGuided
+                                  : PackingStrategy::kCostAwareBestFit;
+  }
   for (int64_t nodes : List("BENCH_SIZES", {50, 200})) {
     for (int64_t seed = 1; seed <= seeds; ++seed) {
-      std::vector<Pod> pods = Generated(static_cast<int>(nodes), static_cast<uint32_t>(seed));
+      std::vector<Pod> pods =
+          Generated(static_cast<int>(nodes), static_cast<uint32_t>(seed), workloads);
       std::vector<const Pod*> pointers;
       for (const Pod& p : pods) pointers.push_back(&p);
-      std::printf("%s %5lld nodes s%lld",
-                  std::getenv("BENCH_WORKLOADS") ? "workloads" : "generated",
+      std::printf("%s %5lld nodes s%lld", workloads ? "workloads" : "generated",
                   static_cast<long long>(nodes), static_cast<long long>(seed));
       for (int64_t effort : efforts) {
         ClusterState state;
@@ -83,13 +93,7 @@ int main() {
         options.search_steps_per_pod = effort;
         // BENCH_COVER=1: with the thorough search's set cover (column_cover.h, off by default).
         if (const char* cover = std::getenv("BENCH_COVER")) options.column_cover = cover[0] != '0';
-        // BENCH_STRATEGY=config|lp|cost: one attempt of the portfolio alone (then searched).
-        if (const char* strategy = std::getenv("BENCH_STRATEGY")) {
-          std::string name = strategy;
-          options.strategy = name == "config" ? PackingStrategy::kConfigLpGuided
-                             : name == "lp"   ? PackingStrategy::kLpGuided
-                                              : PackingStrategy::kCostAwareBestFit;
-        }
+        options.strategy = strategy;
         double start = CpuSeconds();
         PackingPlan plan = PackPods(state, launch, pointers, options);
         std::printf("  effort %lld: $%9.3f/h %5zu nodes %6.2f s cpu",

@@ -21,7 +21,6 @@
 
 namespace cloudoptim::packing_test {
 
-// The shipped catalogue's types in one zone (us-east-1a), default policy.
 // The shipped catalogue in us-east-1a under the default policy (burstable types excluded),
 // or with burstable types included.
 inline LaunchCatalog OneZoneLaunch(BurstableInstances burstable = BurstableInstances::kExcluded) {
