@@ -59,25 +59,35 @@ struct Item {
   Resources size;
   int64_t max_count = 0;
   double ratio = 0;  // value per unit of normalised size (the search order)
+  // Set by the knapsack, for its bounds' inner loops: the size per resource as a double, and
+  // the normalised size (at least 1e-12).
+  std::array<double, 3> dims{};
+  double normalised = 0;
 };
 
 // The bounded knapsack of one type: max Σ value_i a_i with Σ size_i a_i ≤ capacity,
 // 0 ≤ a_i ≤ max_count_i integer. `upper_bound` is exact when the search finished.
 class Knapsack {
  public:
+  // `max_pods`: at most this many of the items fit together (MaxPodsOn).
   Knapsack(std::vector<Item> items, const Resources& capacity, int64_t max_nodes,
-           const std::array<double, 3>* unit_prices, bool grid_bound)
+           const std::array<double, 3>* unit_prices, bool grid_bound, int64_t max_pods)
       : items_(std::move(items)),
         capacity_(capacity),
         max_nodes_(max_nodes),
-        grid_bound_(grid_bound) {
+        grid_bound_(grid_bound),
+        max_pods_(max_pods) {
     if (unit_prices != nullptr) {
       hint_ = {(*unit_prices)[0] / 1000.0, (*unit_prices)[1] / kGiB, (*unit_prices)[2]};
     }
     for (int r = 0; r < 3; ++r) {
       weight_[r] = Dim(capacity, r) > 0 ? 1.0 / static_cast<double>(Dim(capacity, r)) : 0.0;
     }
-    for (Item& item : items_) item.ratio = item.value / std::max(Normalised(item.size), 1e-12);
+    for (Item& item : items_) {
+      for (int r = 0; r < 3; ++r) item.dims[r] = static_cast<double>(Dim(item.size, r));
+      item.normalised = std::max(Normalised(item.size), 1e-12);
+      item.ratio = item.value / item.normalised;
+    }
     std::stable_sort(items_.begin(), items_.end(),
                      [](const Item& a, const Item& b) { return a.ratio > b.ratio; });
     // Suffix maxima of value per unit of each single resource, and suffix sums of value.
@@ -98,7 +108,6 @@ class Knapsack {
     for (size_t k = items_.size(); k-- > 0;) {
       suffix_value_[k] = std::max(suffix_value_[k + 1], items_[k].value);
     }
-    max_pods_ = MaxPods();
   }
 
   void Solve() {
@@ -272,7 +281,7 @@ class Knapsack {
     }
     double room = Normalised(free), value = 0;
     for (size_t j = k; j < items_.size() && room > 0 && value < bound; ++j) {
-      double size = std::max(Normalised(items_[j].size), 1e-12);
+      double size = items_[j].normalised;
       double take = std::min(static_cast<double>(items_[j].max_count), room / size);
       value += take * items_[j].value;
       room -= take * size;
@@ -302,39 +311,23 @@ class Knapsack {
 
   // The knapsack LP's dual: for multipliers λ ≥ 0 per resource, capacity·λ plus what every
   // item earns above its λ-cost (each up to its count) bounds every fill. Valid for any λ.
-  // lambda[3] prices the cardinality constraint (at most max_pods_ pods; see MaxPods).
+  // lambda[3] prices the cardinality constraint (at most max_pods_ pods; see MaxPodsOn).
   double LagrangianBound(const std::array<double, 4>& lambda) const {
     double value = lambda[3] * static_cast<double>(max_pods_);
     for (int r = 0; r < 3; ++r) value += lambda[r] * static_cast<double>(Dim(capacity_, r));
     for (const Item& item : items_) {
       double cost = lambda[3];
-      for (int r = 0; r < 3; ++r) cost += lambda[r] * static_cast<double>(Dim(item.size, r));
+      for (int r = 0; r < 3; ++r) cost += lambda[r] * item.dims[r];
       if (item.value > cost) value += (item.value - cost) * static_cast<double>(item.max_count);
     }
     return value;
   }
 
-  // Why a cardinality bound. On small types (2-vCPU burstables holding one to three pods)
-  // the LP bounds let a node hold a fraction of one more pod, which is most of their slack.
-  // Any fill of m pods uses at least the m smallest requests of each resource, so m is at
-  // most the longest prefix of the smallest requests that fits: a constraint Σ a_i ≤ K that
-  // every fill satisfies, used by Bound (K − used pods, each worth at most the largest value
-  // left) and priced in the Lagrangian bound.
   // The items as the knapsack DP and its bounds take them.
   std::vector<KnapsackItem> KnapsackItems() const {
     std::vector<KnapsackItem> items;
     for (const Item& item : items_) items.push_back({item.size, item.value, item.max_count});
     return items;
-  }
-
-  int64_t MaxPods() const {
-    const std::vector<KnapsackItem> items = KnapsackItems();
-    int64_t most = std::numeric_limits<int64_t>::max();
-    for (int64_t Resources::*resource :
-         {&Resources::cpu_millis, &Resources::memory_bytes, &Resources::pods}) {
-      most = std::min(most, MostItemsByResource(items, capacity_.*resource, resource));
-    }
-    return most;
   }
 
   // The ratio of the last item the fractional surrogate fill takes.
@@ -639,21 +632,25 @@ class ColumnGeneration {
     }
     std::vector<Candidate> candidates;
     double theta = 0;  // the largest dual value per dollar of any column
+    std::vector<char> in_knapsack(shapes_.size(), 0);
     for (size_t t = 0; t < options_.size(); ++t) {
       const PriceOption& o = options_[t];
       std::vector<Item> items;
       for (size_t s = 0; s < shapes_.size(); ++s) {
+        in_knapsack[s] = 0;
         if (at.pi[s] <= kEpsilon || shapes_[s].count <= 0) continue;
         if (!shapes_[s].requests.FitsIn(o.allocatable)) continue;
         items.push_back({static_cast<int32_t>(s), at.pi[s], shapes_[s].requests, shapes_[s].count});
+        in_knapsack[s] = 1;
       }
       double fixed = 0;  // what the node's capacity earns on the exact-total rows
       for (int r = 0; r < TotalRows(); ++r) fixed += at.mu[r] * kDims[r](o.allocatable);
       const std::array<double, 3>* hint =
           t < limits_.unit_prices.size() ? &limits_.unit_prices[t] : nullptr;
-      auto knapsack =
-          std::make_unique<Knapsack>(std::move(items), o.allocatable, limits_.max_knapsack_nodes,
-                                     hint, limits_.grid_knapsack_bound);
+      auto knapsack = std::make_unique<Knapsack>(std::move(items), o.allocatable,
+                                                 limits_.max_knapsack_nodes, hint,
+                                                 limits_.grid_knapsack_bound,
+                                                 MaxPodsOn(o.allocatable, in_knapsack));
       knapsack->KeepFills(static_cast<size_t>(std::max(limits_.columns_per_type, 1)));
       double ratio = (knapsack->Root() + fixed) / o.hourly.usd();
       if (ratio <= 1 + 1e-9) {
@@ -743,7 +740,42 @@ class ColumnGeneration {
     }
   }
 
+  // Why a cardinality bound. On small types (2-vCPU burstables holding one to three pods)
+  // the LP bounds let a node hold a fraction of one more pod, which is most of their slack.
+  // Any fill of m pods uses at least the m smallest requests of each resource, so m is at
+  // most the longest prefix of the smallest requests that fits: a constraint Σ a_i ≤ K that
+  // every fill satisfies, used by Bound (K − used pods, each worth at most the largest value
+  // left) and priced in the Lagrangian bound.
+  // The shapes are sorted by each resource once (shapes_by_), so no knapsack sorts its items.
+  int64_t MaxPodsOn(const Resources& capacity, const std::vector<char>& in_knapsack) {
+    if (shapes_by_[0].size() != shapes_.size()) {
+      for (int r = 0; r < 3; ++r) {
+        std::vector<int32_t>& order = shapes_by_[r];
+        order.resize(shapes_.size());
+        for (size_t s = 0; s < shapes_.size(); ++s) order[s] = static_cast<int32_t>(s);
+        std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+          return Dim(shapes_[a].requests, r) < Dim(shapes_[b].requests, r);
+        });
+      }
+    }
+    int64_t most = std::numeric_limits<int64_t>::max();
+    for (int r = 0; r < 3; ++r) {
+      int64_t room = Dim(capacity, r), fits = 0;
+      for (int32_t s : shapes_by_[r]) {
+        if (!in_knapsack[s]) continue;
+        const int64_t size = Dim(shapes_[s].requests, r), count = shapes_[s].count;
+        const int64_t take = size > 0 ? std::min(count, room / size) : count;
+        fits += take;
+        room -= take * size;
+        if (take < count) break;
+      }
+      most = std::min(most, fits);
+    }
+    return most;
+  }
+
   static constexpr size_t kSearchedTypes = 24;
+  std::array<std::vector<int32_t>, 3> shapes_by_;  // per resource, smallest request first
   std::optional<Duals> center_;
   double center_bound_ = 0;
   std::optional<Duals> best_duals_;  // the duals of the best Farley bound, scaled by 1/θ
