@@ -68,6 +68,8 @@ constexpr size_t kMaxPodsForSecondSizing = 2000;
 // this many pods or at most kMaxLpShapes distinct requests (see ConfigLpMayGuide).
 constexpr size_t kMaxPodsForConfigLp = 2000;
 constexpr double kMinPodsPerRequestForConfigLp = 2.0;
+// ... and whose other plans cost at least this multiple of the shape LP (ConfigLpMayPay).
+constexpr double kMinShapeLpRatioForConfigLp = 1.10;
 // The configuration LP's work limits in the packer (deterministic, so plans are reproducible).
 constexpr int32_t kConfigLpIterations = 30;
 constexpr int64_t kConfigLpKnapsackNodes = 2000;
@@ -166,10 +168,20 @@ using CoverPool = std::map<std::pair<std::string, CapacityType>, std::set<std::v
 
 struct SharedPacking {
   std::optional<TypeTables> types;
-  std::vector<int32_t> lp_types;  // empty until an LP-guided attempt has solved the LP
+  std::optional<ShapeLpTypes> lp;  // unset until an LP-guided attempt has asked the shape LP
   // The searched attempts' pools: a later attempt's cover also picks the earlier one's nodes.
   CoverPool cover_pool;
 };
+
+// Whether the configuration-LP attempt may still pay, given the shape LP the LP-guided
+// attempts solved over the same shapes and the most promising of the plans packed so far
+// (Packer::Estimate). Its floored whole-node configurations gain where the shape LP's
+// fractional plan rounds badly, i.e. where the plans so far cost well above the shape LP's
+// optimum; below kMinShapeLpRatioForConfigLp of it the guide was not measured to gain, and
+// its column generation was most of the call. True when nothing is known (no LP solved, or
+// a plan leaves pods unscheduled).
+bool ConfigLpMayPay(const std::optional<ShapeLpTypes>& lp,
+                    const std::tuple<size_t, Money, size_t>& best_so_far);
 
 class Packer {
  public:

@@ -10,6 +10,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/shipped_catalog_test_util.h"
+#include "engines/bin_packer_internal.h"
 #include "engines/config_lp.h"
 #include "engines/cost_lower_bound.h"
 #include "engines/exact_partition.h"
@@ -75,16 +76,33 @@ TEST(BinPackerTest, PortfolioIsNeverDearerThanFirstFitDecreasing) {
   }
 }
 
-TEST(BinPackerTest, ReplicatedWorkloadsAreNeverDearerThanTheConfigurationLpGuidedPlan) {
+TEST(BinPackerTest, ReplicatedWorkloadsAreAtMostMarginallyDearerThanTheConfigurationLpGuidedPlan) {
   // Replicas share a request, so the configuration LP's nodes come in whole numbers: the
-  // portfolio tries its plan, and keeps it (within Better's 0.1% tie) unless another is cheaper.
+  // portfolio tries its plan, and keeps it (within Better's 0.1% tie) unless another is
+  // cheaper. It skips that plan when its other plans are already within 10% of the shape LP
+  // (ConfigLpMayPay), which can miss a little: 0.3% on seed 6 here, hence the 0.5% margin.
   LaunchCatalog launch = SixFamilies();
   for (uint32_t seed = 1; seed <= 6; ++seed) {
     std::vector<Pod> pods = PodsFromRequests(ReplicatedRequests(seed, 30, 24));
     Money guided = Pack(launch, pods, PackingStrategy::kConfigLpGuided).hourly_cost;
     Money ours = Pack(launch, pods, PackingStrategy::kPortfolio).hourly_cost;
-    EXPECT_LE(ours.usd(), guided.usd() * 1.001) << "seed " << seed;
+    EXPECT_LE(ours.usd(), guided.usd() * 1.005) << "seed " << seed;
   }
+}
+
+TEST(BinPackerTest, ConfigurationLpIsTriedOnlyWhenThePlansSoFarAreFarAboveTheShapeLp) {
+  using packer_internal::ConfigLpMayPay;
+  auto plan = [](double usd, size_t unschedulable = 0) {
+    return std::tuple<size_t, Money, size_t>{unschedulable, Money::FromUsd(usd), 3};
+  };
+  EXPECT_TRUE(ConfigLpMayPay(std::nullopt, plan(1.0)));  // no shape LP: nothing known
+  ShapeLpTypes lp;
+  EXPECT_TRUE(ConfigLpMayPay(lp, plan(1.0)));  // the shape LP was not solved
+  lp.objective_usd = 1.0;
+  EXPECT_FALSE(ConfigLpMayPay(lp, plan(1.05)));  // 5% above the LP: little left to gain
+  EXPECT_TRUE(ConfigLpMayPay(lp, plan(1.10)));
+  EXPECT_TRUE(ConfigLpMayPay(lp, plan(1.30)));
+  EXPECT_TRUE(ConfigLpMayPay(lp, plan(0.50, 2)));  // pods left over: its cost says nothing
 }
 
 TEST(BinPackerTest, LargeBatchesOfFewWorkloadsAreNeverDearerThanTheConfigurationLpGuidedPlan) {

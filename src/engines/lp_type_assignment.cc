@@ -215,11 +215,12 @@ std::vector<size_t> CandidateOptionIndices(const std::vector<PodShape>& shapes,
   return CandidateOptions(shapes, options, NonDominatedIndices(options));
 }
 
-std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
-                                          const std::vector<PriceOption>& options,
-                                          size_t max_shapes,
-                                          const std::vector<size_t>* undominated_among) {
-  std::vector<int32_t> type_of(pods.size(), -1);
+ShapeLpTypes AssignTypesByShapeLp(const std::vector<Resources>& pods,
+                                  const std::vector<PriceOption>& options, size_t max_shapes,
+                                  const std::vector<size_t>* undominated_among) {
+  ShapeLpTypes result;
+  std::vector<int32_t>& type_of = result.type_of;
+  type_of.assign(pods.size(), -1);
   std::vector<int32_t> shape_of;
   std::vector<PodShape> shapes = GroupShapes(pods, max_shapes, &shape_of, ShapeRounding::kMean);
   std::vector<size_t> candidates =
@@ -253,7 +254,8 @@ std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
     return SolveShapeLp(shapes, lp_options, ShapeLpCuts::kBigPods);
   };
   Result<ShapeLpSolution> lp = solve();
-  if (!lp) return type_of;
+  if (!lp) return result;
+  result.objective_usd = lp->objective_usd;
   // Pods of each shape, largest first, handed out to the shape's types in turn.
   std::vector<std::vector<size_t>> members(shapes.size());
   for (size_t i = 0; i < pods.size(); ++i) members[shape_of[i]].push_back(i);
@@ -271,7 +273,7 @@ std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
       }
     }
   }
-  return type_of;
+  return result;
 }
 
 }  // namespace cloudoptim

@@ -1,11 +1,12 @@
 // Which instance type each pod should go to, read from the shape LP: the LP-guided packer
 // opens nodes of the type a pod is assigned and packs pods of one type together.
 //
-//   std::vector<int32_t> type_of = AssignTypesByShapeLp(pod_requests, options, 150);
-//   if (type_of[i] >= 0) ... options[type_of[i]] is where pod i should go ...
+//   ShapeLpTypes lp = AssignTypesByShapeLp(pod_requests, options, 150);
+//   if (lp.type_of[i] >= 0) ... options[lp.type_of[i]] is where pod i should go ...
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "engines/cost_lower_bound.h"
@@ -46,18 +47,23 @@ Result<ShapeLpSolution> SolveShapeLpOverShortlist(const std::vector<PodShape>& s
                                                   std::vector<size_t>* solved_over,
                                                   bool price_exactly = false);
 
-// Per pod, the index into `options` the shape LP (with big-pod cuts) sends it to, or -1 for
-// every pod when the LP cannot be solved (the caller then packs without a guide). Pods are
-// grouped into at most `max_shapes` shapes; the LP's fractional pod counts per (shape, type)
-// are rounded by largest remainder so that every pod gets exactly one type, and within a
-// shape the largest pods go first to the type with the largest share. The LP is solved by the
-// dual simplex, for batches of up to 5,000 pods over a shortlist (SolveShapeLpOverShortlist);
-// up to 100 pods by the primal simplex from the greedy basis, with exact pricing.
-// `undominated_among`, when given, is NonDominatedIndices' `among` (saves a pass over a
-// whole catalogue).
-std::vector<int32_t> AssignTypesByShapeLp(const std::vector<Resources>& pods,
-                                          const std::vector<PriceOption>& options,
-                                          size_t max_shapes,
-                                          const std::vector<size_t>* undominated_among = nullptr);
+// What the shape LP says about a batch: per pod, the index into `options` it sends the pod to
+// (-1 for every pod when the LP cannot be solved: the caller then packs without a guide), and
+// the LP's optimum.
+struct ShapeLpTypes {
+  std::vector<int32_t> type_of;
+  std::optional<double> objective_usd;  // per hour; unset when the LP was not solved
+};
+
+// The shape LP's type per pod (with big-pod cuts). Pods are grouped into at most
+// `max_shapes` shapes; the LP's fractional pod counts per (shape, type) are rounded by largest
+// remainder so that every pod gets exactly one type, and within a shape the largest pods go
+// first to the type with the largest share. The LP is solved by the dual simplex, for
+// batches of up to 5,000 pods over a shortlist (SolveShapeLpOverShortlist); up to 100 pods by
+// the primal simplex from the greedy basis, with exact pricing. `undominated_among`, when
+// given, is NonDominatedIndices' `among` (saves a pass over a whole catalogue).
+ShapeLpTypes AssignTypesByShapeLp(const std::vector<Resources>& pods,
+                                  const std::vector<PriceOption>& options, size_t max_shapes,
+                                  const std::vector<size_t>* undominated_among = nullptr);
 
 }  // namespace cloudoptim

@@ -58,7 +58,7 @@ TEST(LpTypeAssignmentTest, ComplementaryShapesShareTheGeneralType) {
   std::vector<Resources> pods;
   for (int i = 0; i < 4; ++i) pods.push_back({1000, 256 * kMi, 0, 1, 0});
   for (int i = 0; i < 4; ++i) pods.push_back({125, 1792 * kMi, 0, 1, 0});
-  std::vector<int32_t> type_of = AssignTypesByShapeLp(pods, options, 50);
+  std::vector<int32_t> type_of = AssignTypesByShapeLp(pods, options, 50).type_of;
   ASSERT_EQ(type_of.size(), pods.size());
   for (size_t i = 0; i < pods.size(); ++i) EXPECT_EQ(type_of[i], 2) << i;
 }
@@ -69,7 +69,10 @@ TEST(LpTypeAssignmentTest, FractionalSplitsAreRoundedToWholePodsThatSumUp) {
   std::vector<PriceOption> options = {{"four", {4000, 8 * kGi, 0, 110, 0}, Money::FromUsd(0.10)},
                                       {"one", {1000, 2 * kGi, 0, 110, 0}, Money::FromUsd(0.04)}};
   std::vector<Resources> pods(5, Resources{1000, kGi, 0, 1, 0});
-  std::vector<int32_t> type_of = AssignTypesByShapeLp(pods, options, 50);
+  ShapeLpTypes lp = AssignTypesByShapeLp(pods, options, 50);
+  ASSERT_TRUE(lp.objective_usd.has_value());
+  EXPECT_NEAR(*lp.objective_usd, 0.125, 1e-9);  // 1.25 "four" nodes, before rounding
+  const std::vector<int32_t>& type_of = lp.type_of;
   ASSERT_EQ(type_of.size(), 5u);
   for (int32_t t : type_of) {
     ASSERT_GE(t, 0);
@@ -79,8 +82,9 @@ TEST(LpTypeAssignmentTest, FractionalSplitsAreRoundedToWholePodsThatSumUp) {
 
 TEST(LpTypeAssignmentTest, NoGuideWhenThereIsNoType) {
   std::vector<Resources> pods(3, Resources{1000, kGi, 0, 1, 0});
-  std::vector<int32_t> type_of = AssignTypesByShapeLp(pods, {}, 50);
-  EXPECT_EQ(type_of, (std::vector<int32_t>{-1, -1, -1}));
+  ShapeLpTypes lp = AssignTypesByShapeLp(pods, {}, 50);
+  EXPECT_EQ(lp.type_of, (std::vector<int32_t>{-1, -1, -1}));
+  EXPECT_FALSE(lp.objective_usd.has_value());
 }
 
 // The shortlist LP must reach the optimum of the LP over all candidates (it only saves time):
