@@ -647,10 +647,9 @@ class ColumnGeneration {
       for (int r = 0; r < TotalRows(); ++r) fixed += at.mu[r] * kDims[r](o.allocatable);
       const std::array<double, 3>* hint =
           t < limits_.unit_prices.size() ? &limits_.unit_prices[t] : nullptr;
-      auto knapsack = std::make_unique<Knapsack>(std::move(items), o.allocatable,
-                                                 limits_.max_knapsack_nodes, hint,
-                                                 limits_.grid_knapsack_bound,
-                                                 MaxPodsOn(o.allocatable, in_knapsack));
+      auto knapsack = std::make_unique<Knapsack>(
+          std::move(items), o.allocatable, limits_.max_knapsack_nodes, hint,
+          limits_.grid_knapsack_bound, MaxPodsOn(o.allocatable, in_knapsack));
       knapsack->KeepFills(static_cast<size_t>(std::max(limits_.columns_per_type, 1)));
       double ratio = (knapsack->Root() + fixed) / o.hourly.usd();
       if (ratio <= 1 + 1e-9) {
