@@ -38,11 +38,6 @@ std::optional<std::set<std::string>> TypesPinnedBy(const Pod& pod) {
   return both;
 }
 
-bool StartsWithAny(std::string_view family, const std::vector<std::string>& prefixes) {
-  return std::any_of(prefixes.begin(), prefixes.end(),
-                     [&](const std::string& prefix) { return family.starts_with(prefix); });
-}
-
 // A key identifying a pod's node constraints, so pods of one workload are checked once.
 std::string ConstraintKey(const Pod& pod) {
   std::string key;
@@ -162,10 +157,7 @@ GroupShape DescribeGroup(const NodeGroup& group, const Catalog& catalog) {
 }
 
 bool TypeAllowedByPolicy(const InstanceType& type, const Policy& policy) {
-  if (!policy.allowed_families.empty() && !StartsWithAny(type.family, policy.allowed_families)) {
-    return false;
-  }
-  if (StartsWithAny(type.family, policy.excluded_families)) return false;
+  if (!FamilyAllowed(type.family, policy)) return false;
   const auto& archs = policy.allowed_architectures;
   return std::find(archs.begin(), archs.end(), ArchitectureName(type.arch)) != archs.end();
 }

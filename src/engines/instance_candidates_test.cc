@@ -43,7 +43,9 @@ TEST(InstanceCandidatesTest, PolicyFamiliesAndArchitecturesFilter) {
   ASSERT_NE(m5a, nullptr);
   ASSERT_NE(m6g, nullptr);
   EXPECT_TRUE(TypeAllowedByPolicy(*m5a, policy));
-  policy.allowed_families = {"m5"};  // a prefix: m5, m5a, m5d, ...
+  policy.allowed_families = {"m5"};  // the family m5 only, as the launch catalogue reads it
+  EXPECT_FALSE(TypeAllowedByPolicy(*m5a, policy));
+  policy.allowed_families = {"m5*"};  // a prefix: m5, m5a, m5d, ...
   EXPECT_TRUE(TypeAllowedByPolicy(*m5a, policy));
   EXPECT_FALSE(TypeAllowedByPolicy(*m6g, policy));
   policy.allowed_families.clear();

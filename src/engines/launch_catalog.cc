@@ -20,15 +20,6 @@ struct LaunchCatalog::LabelCache {
   std::vector<std::optional<Labels>> slots;  // [type][zone][capacity]
 };
 
-namespace {
-
-// A policy names whole families ("m5" means m5.*, not m5a or m5n).
-bool InFamilies(const std::string& family, const std::vector<std::string>& families) {
-  return std::find(families.begin(), families.end(), family) != families.end();
-}
-
-}  // namespace
-
 Money LaunchType::Hourly(CapacityType capacity, const std::string& zone) const {
   if (capacity == CapacityType::kOnDemand) return on_demand_hourly;
   for (const LaunchZone& z : zones) {
@@ -45,10 +36,7 @@ bool LaunchType::SafeSpot(const std::string& zone) const {
 }
 
 bool PolicyAllowsType(const Policy& policy, const InstanceType& type) {
-  if (!policy.allowed_families.empty() && !InFamilies(type.family, policy.allowed_families)) {
-    return false;
-  }
-  if (InFamilies(type.family, policy.excluded_families)) return false;
+  if (!FamilyAllowed(type.family, policy)) return false;
   if (type.burstable && policy.burstable_instances == BurstableInstances::kExcluded) return false;
   std::string_view arch = ArchitectureName(type.arch);
   return std::find(policy.allowed_architectures.begin(), policy.allowed_architectures.end(),

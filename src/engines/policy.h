@@ -56,11 +56,34 @@ struct Policy {
   int64_t packing_search_steps_per_pod = 50;
   // Rightsizing headroom over observed usage.
   double rightsize_buffer = 0.20;
-  // Instance types allowed / excluded by family prefix ("m5", "c6i"); empty = all.
+  // Instance types allowed / excluded by family (FamilyAllowed): exact names ("m5" is m5.*
+  // only), or a prefix with a trailing '*' ("m5*": m5, m5a, m5d, ...); empty = all.
   std::vector<std::string> allowed_families;
   std::vector<std::string> excluded_families;
   std::vector<std::string> allowed_architectures = {"amd64", "arm64"};
   BurstableInstances burstable_instances = BurstableInstances::kExcluded;
 };
+
+// Whether `family` ("m5a") is in `families`: by exact name, as Karpenter's
+// karpenter.k8s.aws/instance-family label and EC2 name a family ("m5" is not "m5a"), or by
+// prefix for an entry ending in '*' ("m5*" is m5, m5a, m5ad, m5d, m5n, m5zn, ...).
+inline bool FamilyListed(std::string_view family, const std::vector<std::string>& families) {
+  for (std::string_view entry : families) {
+    if (entry.ends_with('*') ? family.starts_with(entry.substr(0, entry.size() - 1))
+                             : family == entry) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether the policy's family lists let its engines use `family`: every engine (the launch
+// catalogue, rightsizing, spot-optimize) asks this one question.
+inline bool FamilyAllowed(std::string_view family, const Policy& policy) {
+  if (!policy.allowed_families.empty() && !FamilyListed(family, policy.allowed_families)) {
+    return false;
+  }
+  return !FamilyListed(family, policy.excluded_families);
+}
 
 }  // namespace cloudoptim
