@@ -135,8 +135,8 @@ struct Measurement {
   double catalogue_build_ms = 0;
 };
 
-Measurement Measure(const Catalog& catalog, int count, bool mixed, int max_replicas,
-                    int default_repeat) {
+// Batches of at most 1,000 pods take milliseconds: planned 5 times, the median kept.
+Measurement Measure(const Catalog& catalog, int count, bool mixed, int max_replicas) {
   uint32_t seed = 42;  // BENCH_SEED draws another batch of the same mix
   if (const char* s = std::getenv("BENCH_SEED")) seed = static_cast<uint32_t>(std::atoll(s));
   Snapshot snapshot = MakeSnapshot(count, mixed, seed, max_replicas, RequestsFromEnvironment());
@@ -153,7 +153,7 @@ Measurement Measure(const Catalog& catalog, int count, bool mixed, int max_repli
   std::clock_t build_start = std::clock();
   LaunchCatalog launch = LaunchCatalog::Build(input);
   m.catalogue_build_ms = 1000.0 * double(std::clock() - build_start) / CLOCKS_PER_SEC;
-  int repeat = default_repeat;
+  int repeat = count <= 1000 ? 5 : 1;
   if (const char* r = std::getenv("BENCH_REPEAT")) repeat = std::max(1, std::atoi(r));
   std::vector<double> cpu_times, wall_times;
   ProvisioningPlan plan;
@@ -200,10 +200,8 @@ void PrintLine(const std::string& kind, int count, const Measurement& m) {
       m.hourly_usd, m.unschedulable, m.types, m.catalogue_build_ms);
 }
 
-// Batches of at most 1,000 pods take milliseconds: planned 5 times, the median shown.
 void Run(const Catalog& catalog, int count, bool mixed, int max_replicas = 0) {
-  PrintLine(KindName(mixed, max_replicas), count,
-            Measure(catalog, count, mixed, max_replicas, count <= 1000 ? 5 : 1));
+  PrintLine(KindName(mixed, max_replicas), count, Measure(catalog, count, mixed, max_replicas));
 }
 
 // Karpenter's headline pods/s (TestSchedulingProfile in its scheduling benchmark): one batch
@@ -216,7 +214,7 @@ void RunLadder(const Catalog& catalog, bool mixed) {
   int pods = 0;
   double cpu_seconds = 0, wall_seconds = 0;
   for (int count : kLadder) {
-    Measurement m = Measure(catalog, count, mixed, 0, count <= 1000 ? 5 : 1);
+    Measurement m = Measure(catalog, count, mixed, 0);
     PrintLine(KindName(mixed, 0), count, m);
     pods += count;
     cpu_seconds += m.cpu_seconds;

@@ -17,6 +17,7 @@ using packing_test::ExpectAtMostOneGuardPerNode;
 using packing_test::ExpectSamePlan;
 using packing_test::ExpectValidPlan;
 using packing_test::MixedRequests;
+using packing_test::MoveTotals;
 using packing_test::OneZoneLaunch;
 using packing_test::PodsFromRequests;
 using packing_test::TotalsWithoutAndWithMove;
@@ -36,11 +37,11 @@ PackingPlan Pack(const LaunchCatalog& launch, const std::vector<Pod>& pods, int6
 // gain on these two seeds (without them both plans cost the same).
 TEST(ColumnCoverPackingTest, ThoroughPlansAreValidAndNeverDearer) {
   LaunchCatalog launch = OneZoneLaunch(BurstableInstances::kIncluded);
-  auto [without, with] = TotalsWithoutAndWithMove(
+  MoveTotals totals = TotalsWithoutAndWithMove(
       2, 150, [&](const std::vector<Pod>& pods, bool on, ClusterState& state) {
         return Pack(launch, pods, kThoroughSearchStepsPerPod, on, state);
       });
-  EXPECT_LT(with, without);
+  EXPECT_LT(totals.with, totals.without);
 }
 
 TEST(ColumnCoverPackingTest, TheSameInputGivesTheSamePlan) {

@@ -475,6 +475,7 @@ class ColumnGeneration {
     }
     AddColumns(std::move(initial), std::numeric_limits<size_t>::max());
     if (limits_.dual_inequalities) AddDualInequalities();
+    SortShapesByResource();
     return Ok();
   }
 
@@ -745,18 +746,9 @@ class ColumnGeneration {
   // most the longest prefix of the smallest requests that fits: a constraint Σ a_i ≤ K that
   // every fill satisfies, used by Bound (K − used pods, each worth at most the largest value
   // left) and priced in the Lagrangian bound.
-  // The shapes are sorted by each resource once (shapes_by_), so no knapsack sorts its items.
-  int64_t MaxPodsOn(const Resources& capacity, const std::vector<char>& in_knapsack) {
-    if (shapes_by_[0].size() != shapes_.size()) {
-      for (int r = 0; r < 3; ++r) {
-        std::vector<int32_t>& order = shapes_by_[r];
-        order.resize(shapes_.size());
-        for (size_t s = 0; s < shapes_.size(); ++s) order[s] = static_cast<int32_t>(s);
-        std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
-          return Dim(shapes_[a].requests, r) < Dim(shapes_[b].requests, r);
-        });
-      }
-    }
+  // The shapes are sorted by each resource once (SortShapesByResource), so no knapsack sorts
+  // its items.
+  int64_t MaxPodsOn(const Resources& capacity, const std::vector<char>& in_knapsack) const {
     int64_t most = std::numeric_limits<int64_t>::max();
     for (int r = 0; r < 3; ++r) {
       int64_t room = Dim(capacity, r), fits = 0;
@@ -771,6 +763,17 @@ class ColumnGeneration {
       most = std::min(most, fits);
     }
     return most;
+  }
+
+  void SortShapesByResource() {
+    for (int r = 0; r < 3; ++r) {
+      std::vector<int32_t>& order = shapes_by_[r];
+      order.resize(shapes_.size());
+      for (size_t s = 0; s < shapes_.size(); ++s) order[s] = static_cast<int32_t>(s);
+      std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+        return Dim(shapes_[a].requests, r) < Dim(shapes_[b].requests, r);
+      });
+    }
   }
 
   static constexpr size_t kSearchedTypes = 24;

@@ -17,6 +17,7 @@ using packing_test::ExpectAtMostOneGuardPerNode;
 using packing_test::ExpectSamePlan;
 using packing_test::ExpectValidPlan;
 using packing_test::MixedRequests;
+using packing_test::MoveTotals;
 using packing_test::OneZoneLaunch;
 using packing_test::PodsFromRequests;
 using packing_test::TotalsWithoutAndWithMove;
@@ -43,21 +44,12 @@ PackingPlan PackThoroughly(const LaunchCatalog& launch, const std::vector<Pod>& 
 
 TEST(RuinRecreatePackingTest, MakesThoroughPlansCheaperAndKeepsThemValid) {
   LaunchCatalog launch = OneZoneLaunch();
-  Money total_without, total_with;
-  int cheaper = 0;  // measured: all four, 1.5% in total
-  for (uint32_t seed = 1; seed <= 4; ++seed) {
-    std::vector<Pod> pods = MixedPods(seed, 150);
-    ClusterState without_state, with_state;
-    Money without = PackThoroughly(launch, pods, false, without_state).hourly_cost;
-    PackingPlan with = PackThoroughly(launch, pods, true, with_state);
-    ExpectValidPlan(with_state, pods, with);
-    EXPECT_LE(with.hourly_cost.usd(), 1.001 * without.usd()) << "seed " << seed;
-    if (with.hourly_cost < without) ++cheaper;
-    total_without += without;
-    total_with += with.hourly_cost;
-  }
-  EXPECT_GE(cheaper, 3);
-  EXPECT_LE(total_with.usd(), 0.995 * total_without.usd());
+  MoveTotals totals = TotalsWithoutAndWithMove(
+      4, 150, [&](const std::vector<Pod>& pods, bool on, ClusterState& state) {
+        return PackThoroughly(launch, pods, on, state);
+      });
+  EXPECT_GE(totals.cheaper_seeds, 3);  // measured: all four, 1.5% in total
+  EXPECT_LE(totals.with.usd(), 0.995 * totals.without.usd());
 }
 
 // At the default effort a large batch without inter-pod terms keeps most of the budget for
@@ -65,11 +57,11 @@ TEST(RuinRecreatePackingTest, MakesThoroughPlansCheaperAndKeepsThemValid) {
 // such batches and the move never ran, so the two plans were the same.
 TEST(RuinRecreatePackingTest, MakesLargeDefaultEffortPlansCheaper) {
   LaunchCatalog launch = OneZoneLaunch();
-  auto [without, with] = TotalsWithoutAndWithMove(
+  MoveTotals totals = TotalsWithoutAndWithMove(
       2, 4000, [&](const std::vector<Pod>& pods, bool on, ClusterState& state) {
         return PackAtEffort(launch, pods, kDefaultSearchStepsPerPod, on, state);
       });
-  EXPECT_LT(with, without);
+  EXPECT_LT(totals.with, totals.without);
 }
 
 TEST(RuinRecreatePackingTest, TheSameInputGivesTheSamePlan) {
